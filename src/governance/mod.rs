@@ -3,9 +3,19 @@
 //! Nothing here does I/O, reads the clock or awaits: time is always an argument,
 //! and the runtime carries out the effects the core returns.
 
+pub mod effects;
+pub mod eligibility;
+pub mod engine;
+pub mod messages;
+pub mod proposal;
 pub mod rules;
+pub mod settings;
 
+pub use effects::{Effect, FollowUp, Step};
+pub use engine::{Records, ThreadRecord};
+pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
 pub use rules::{Method, Outcome, Quorum, Rule, Tally};
+pub use settings::{Mode, Settings, Visibility};
 
 use serde::{Deserialize, Serialize};
 
@@ -96,4 +106,10 @@ impl Action {
             Action::Motion => None,
         }
     }
+}
+
+/// Orders Mastodon ids: by length, then lexically, so "20" sorts before "117…".
+/// Ids are strings and must never be compared as plain strings.
+pub fn id_order(left: &str, right: &str) -> std::cmp::Ordering {
+    left.len().cmp(&right.len()).then_with(|| left.cmp(right))
 }

@@ -1,0 +1,464 @@
+//! The decisions: (records, event, now, settings) → (changed proposals, effects).
+//!
+//! Every function here is deterministic. Handling the same event twice yields the same
+//! proposals and effects with the same keys, which the store enqueues only once.
+
+use super::effects::{Effect, FollowUp, Step};
+use super::messages;
+use super::proposal::{
+    Application, Author, Closing, Identity, Post, Proposal, Stage, StatusRef, Vote,
+};
+use super::rules::decide;
+use super::settings::{Mode, Settings, Visibility};
+use super::{id_order, Action, Outcome, Position, Tally};
+use crate::commands::{self, ParseError, ProposeRequest, Request};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// Read access to the stored proposals. The core never writes; it returns a `Step`.
+pub trait Records {
+    fn proposal(&self, number: u64) -> Option<Proposal>;
+    fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal>;
+    fn proposal_by_request(&self, status_id: &str) -> Option<u64>;
+    fn next_number(&self) -> u64;
+}
+
+/// What the bot read of a ballot at closing time.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadRecord {
+    /// Statuses below the ballot (any depth; only direct replies are votes).
+    pub replies: Vec<Post>,
+    pub favourited_by: Vec<Author>,
+}
+
+/// A post that mentions the bot or replies to one of its ballots.
+pub fn on_post(settings: &Settings, records: &impl Records, post: &Post, now: DateTime<Utc>) -> Step {
+    if post.author.identity.account_id == settings.membership.bot_account_id {
+        return Step::default();
+    }
+    let ballot = post
+        .in_reply_to_id
+        .as_deref()
+        .and_then(|id| records.proposal_by_ballot(id));
+    if let Some(proposal) = &ballot {
+        if let Some((position, reason)) = commands::parse_vote_reply(&post.text, &settings.vocabulary) {
+            return record_vote(settings, proposal, post, position, reason, true);
+        }
+    }
+    match commands::parse_request(&post.text, &settings.vocabulary) {
+        Ok(Request::Propose(request)) => open(settings, records, post, &request, now),
+        Ok(Request::Vote {
+            number,
+            position,
+            reason,
+        }) => match records.proposal(number) {
+            Some(proposal) => {
+                let in_thread = ballot.as_ref().is_some_and(|b| b.number == number);
+                record_vote(settings, &proposal, post, position, reason, in_thread)
+            }
+            None => answer(post, format!("There is no proposal #{number}.")),
+        },
+        Ok(Request::Status { number }) => match records.proposal(number) {
+            Some(proposal) => answer(post, messages::status_report(settings, &proposal)),
+            None => answer(post, format!("There is no proposal #{number}.")),
+        },
+        Ok(Request::Help) => answer(post, commands::help_text()),
+        Err(ParseError::UnknownPosition { number, .. }) => match records.proposal(number) {
+            Some(proposal) => {
+                let error = commands::parse_request(&post.text, &settings.vocabulary)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                explain(&proposal, &post.author.identity, &post.status_id, &error)
+            }
+            None => answer(post, format!("There is no proposal #{number}.")),
+        },
+        // In a thread, words that are not a request are conversation: leave them alone.
+        Err(error) if post.in_reply_to_id.is_some() && error.is_not_a_request() => Step::default(),
+        Err(error) => answer(post, error.to_string()),
+    }
+}
+
+/// A favourite of one of the bot's ballots.
+pub fn on_favourite(settings: &Settings, proposal: &Proposal, author: &Author) -> Step {
+    if !proposal.is_open() || settings.favourites_count_as.is_none() {
+        return Step::default();
+    }
+    let identity = &author.identity;
+    if let Err(why) = settings.membership.check(author, proposal.opened_at) {
+        return refuse(settings, proposal, author, None, &why.explanation());
+    }
+    if proposal.favourites.contains_key(&identity.account_id) {
+        return Step::default();
+    }
+    let mut proposal = proposal.clone();
+    proposal
+        .favourites
+        .insert(identity.account_id.clone(), identity.clone());
+    Step::changed(proposal)
+}
+
+/// The ballot is posted: voting is open, and the requester gets the link.
+pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
+    if proposal.stage != Stage::Opening {
+        return Step::default();
+    }
+    let mut proposal = proposal.clone();
+    let text = messages::opened(&proposal, &ballot.url);
+    proposal.ballot = Some(ballot);
+    proposal.stage = Stage::Open;
+    let reply = Effect::post(
+        format!("opened-{}", proposal.number),
+        format!("@{} {text}", proposal.proposer.acct),
+        Visibility::Direct,
+        Some(proposal.request.status_id.clone()),
+    );
+    Step {
+        effects: vec![reply],
+        proposals: vec![proposal],
+    }
+}
+
+/// Open proposals whose time is up, in number order.
+pub fn due(proposals: &[Proposal], now: DateTime<Utc>) -> Vec<u64> {
+    proposals
+        .iter()
+        .filter(|proposal| proposal.is_due(now))
+        .map(|proposal| proposal.number)
+        .collect()
+}
+
+/// Closes a proposal: reconciles the live record with the thread, tallies, announces.
+pub fn close(settings: &Settings, proposal: &Proposal, record: &ThreadRecord, now: DateTime<Utc>) -> Step {
+    let Some(ballot) = proposal.ballot.clone().filter(|_| proposal.is_open()) else {
+        return Step::default();
+    };
+    let mut proposal = reconcile(settings, proposal, &ballot.status_id, record);
+    let tally = proposal.tally(settings.favourites_count_as);
+    let outcome = decide(&proposal.rule, &tally, settings.roster_size());
+    let application = match (outcome, &proposal.action, settings.mode) {
+        (Outcome::Passed, Action::Motion, _) | (Outcome::Rejected | Outcome::Blocked | Outcome::NoQuorum | Outcome::Cancelled, _, _) => {
+            Application::NotNeeded
+        }
+        (Outcome::Passed, _, Mode::Auto) => Application::Pending,
+        (Outcome::Passed, _, Mode::Confirm) => Application::AwaitingConfirmation,
+        (Outcome::Passed, _, Mode::DryRun) => Application::DryRun,
+    };
+    let block_reasons = proposal
+        .votes
+        .values()
+        .filter(|vote| vote.position == Position::Block)
+        .map(|vote| (vote.voter.acct.clone(), vote.reason.clone()))
+        .collect();
+    let closing = Closing {
+        outcome,
+        tally,
+        closed_at: now,
+        block_reasons,
+        application: application.clone(),
+    };
+    let mut effects = vec![Effect::post(
+        format!("result-{}", proposal.number),
+        messages::announcement(settings, &proposal, &closing),
+        settings.ballot_visibility,
+        Some(ballot.status_id.clone()),
+    )];
+    if application == Application::Pending {
+        effects.push(apply_effect(&proposal));
+    }
+    proposal.stage = Stage::Closed(closing);
+    Step {
+        proposals: vec![proposal],
+        effects,
+    }
+}
+
+/// The admin call finished: announce it, or tell the working group why it failed.
+pub fn on_applied(settings: &Settings, proposal: &Proposal, result: Result<(), String>, now: DateTime<Utc>) -> Step {
+    let Some(closing) = proposal.closing() else {
+        return Step::default();
+    };
+    let mut closing = closing.clone();
+    let mut updated = proposal.clone();
+    let effects = match result {
+        Ok(()) => {
+            closing.application = Application::Applied { at: now };
+            let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
+            vec![Effect::post(
+                format!("applied-{}", proposal.number),
+                messages::applied(proposal),
+                settings.ballot_visibility,
+                ballot,
+            )]
+        }
+        Err(reason) => {
+            let text = messages::apply_failed(proposal, &reason);
+            closing.application = Application::Failed { reason };
+            settings
+                .working_group
+                .iter()
+                .map(|acct| {
+                    Effect::post(
+                        format!("apply-failed-{}-{acct}", proposal.number),
+                        format!("@{acct} {text}"),
+                        Visibility::Direct,
+                        None,
+                    )
+                })
+                .collect()
+        }
+    };
+    updated.stage = Stage::Closed(closing);
+    Step {
+        proposals: vec![updated],
+        effects,
+    }
+}
+
+fn apply_effect(proposal: &Proposal) -> Effect {
+    Effect::Apply {
+        key: format!("apply-{}", proposal.number),
+        number: proposal.number,
+        action: proposal.action.clone(),
+        public_comment: messages::block_comment(proposal),
+        private_comment: format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
+    }
+}
+
+fn open(settings: &Settings, records: &impl Records, post: &Post, request: &ProposeRequest, now: DateTime<Utc>) -> Step {
+    if records.proposal_by_request(&post.status_id).is_some() {
+        return Step::default();
+    }
+    let author = &post.author;
+    if let Some(proposers) = &settings.proposers {
+        if !author.is_local() || !proposers.contains(&author.identity.acct.to_lowercase()) {
+            return answer(post, "Only the working group can open proposals here; ask one of its members to propose it.".to_string());
+        }
+    }
+    if let Err(why) = settings.membership.check(author, now) {
+        return answer(post, format!("You cannot open a proposal: {}", why.explanation()));
+    }
+    if let Some(domain) = request.action.domain() {
+        let own = settings.instance_domain.to_lowercase();
+        if domain == own || domain.ends_with(&format!(".{own}")) {
+            return answer(post, format!("{domain} is this instance itself; proposals can only act on other servers."));
+        }
+    }
+    let durations = &settings.durations;
+    let duration = request.duration.unwrap_or(durations.default);
+    let minimum = if request.urgent { durations.urgent_min } else { durations.min };
+    if duration < minimum {
+        let hint = if request.urgent {
+            String::new()
+        } else {
+            format!(" An urgent proposal (\"propose urgent …\", saying why it is urgent) may run for {}.", commands::format_duration(durations.urgent_min))
+        };
+        return answer(post, format!("A vote must run at least {}; you asked for {}.{hint}", commands::format_duration(minimum), commands::format_duration(duration)));
+    }
+    if duration > durations.max {
+        return answer(post, format!("A vote may run at most {}; you asked for {}.", commands::format_duration(durations.max), commands::format_duration(duration)));
+    }
+    let number = records.next_number();
+    let closes_at = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
+    let proposal = Proposal {
+        number,
+        action: request.action.clone(),
+        urgent: request.urgent,
+        reason: request.reason.clone(),
+        proposer: author.identity.clone(),
+        request: StatusRef {
+            status_id: post.status_id.clone(),
+            url: post.url.clone(),
+        },
+        rule: settings.rule_for(request.action.kind()),
+        opened_at: now,
+        closes_at,
+        ballot: None,
+        votes: BTreeMap::new(),
+        favourites: BTreeMap::new(),
+        explained: Default::default(),
+        stage: Stage::Opening,
+    };
+    let ballot = Effect::Post {
+        key: format!("ballot-{number}"),
+        text: messages::ballot(settings, &proposal),
+        visibility: settings.ballot_visibility,
+        in_reply_to: None,
+        then: Some(FollowUp::BallotPosted { number }),
+    };
+    Step {
+        proposals: vec![proposal],
+        effects: vec![ballot],
+    }
+}
+
+/// Why a vote cannot be counted, when it cannot; `None` when it counts.
+fn vote_problem(settings: &Settings, proposal: &Proposal, author: &Author, position: Position, reason: &str) -> Option<String> {
+    if let Err(why) = settings.membership.check(author, proposal.opened_at) {
+        return Some(why.explanation());
+    }
+    if position == Position::Block && settings.block_requires_reason && reason.trim().is_empty() {
+        return Some(format!(
+            "a block needs a reason. Reply again with \"block\" and why, for example: block this would cut us off from friends (proposal #{}).",
+            proposal.number
+        ));
+    }
+    None
+}
+
+fn record_vote(settings: &Settings, proposal: &Proposal, post: &Post, position: Position, reason: String, in_thread: bool) -> Step {
+    if !proposal.is_open() {
+        let why = match proposal.closing() {
+            Some(closing) => format!("voting closed on {}.", messages::time(closing.closed_at)),
+            None => "voting has not opened yet; wait for the ballot.".to_string(),
+        };
+        return refuse(settings, proposal, &post.author, Some(&post.status_id), &why);
+    }
+    if let Some(why) = vote_problem(settings, proposal, &post.author, position, &reason) {
+        return refuse(settings, proposal, &post.author, Some(&post.status_id), &why);
+    }
+    let voter = post.author.identity.clone();
+    if let Some(previous) = proposal.votes.get(&voter.account_id) {
+        // An edit of an older reply does not override a newer vote.
+        if id_order(&post.status_id, &previous.status_id) == std::cmp::Ordering::Less {
+            return Step::default();
+        }
+    }
+    let vote = Vote {
+        voter: voter.clone(),
+        position,
+        reason,
+        status_id: post.status_id.clone(),
+        in_thread,
+    };
+    let mut effects = Vec::new();
+    if settings.receipts {
+        effects.push(Effect::Favourite {
+            key: format!("receipt-{}", post.status_id),
+            status_id: post.status_id.clone(),
+        });
+    }
+    if proposal.votes.get(&voter.account_id) == Some(&vote) {
+        return Step {
+            proposals: Vec::new(),
+            effects,
+        };
+    }
+    let mut proposal = proposal.clone();
+    proposal.votes.insert(voter.account_id, vote);
+    Step {
+        proposals: vec![proposal],
+        effects,
+    }
+}
+
+/// One direct message per member and proposal saying why their vote did not count.
+/// Bot accounts get none, so two bots cannot keep each other talking.
+fn refuse(settings: &Settings, proposal: &Proposal, author: &Author, status_id: Option<&str>, why: &str) -> Step {
+    if author.bot || author.identity.account_id == settings.membership.bot_account_id {
+        return Step::default();
+    }
+    explain(proposal, &author.identity, status_id.unwrap_or_default(), why)
+}
+
+fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> Step {
+    if proposal.explained.contains(&who.account_id) {
+        return Step::default();
+    }
+    let mut updated = proposal.clone();
+    updated.explained.insert(who.account_id.clone());
+    let in_reply_to = (!status_id.is_empty()).then(|| status_id.to_string());
+    let message = Effect::post(
+        format!("explain-{}-{}", proposal.number, who.account_id),
+        format!("@{} {}", who.acct, messages::not_counted(proposal.number, why)),
+        Visibility::Direct,
+        in_reply_to,
+    );
+    Step {
+        proposals: vec![updated],
+        effects: vec![message],
+    }
+}
+
+/// A reply to the requester, as visible as the request was (public ones as unlisted).
+fn answer(post: &Post, text: String) -> Step {
+    let visibility = if post.direct {
+        Visibility::Direct
+    } else {
+        Visibility::Unlisted
+    };
+    Step {
+        proposals: Vec::new(),
+        effects: vec![Effect::post(
+            format!("answer-{}", post.status_id),
+            format!("@{} {text}", post.author.identity.acct),
+            visibility,
+            Some(post.status_id.clone()),
+        )],
+    }
+}
+
+/// The final votes: the thread's replies as they are now, `vote <n>` requests recorded
+/// live elsewhere, and the favourites the server lists.
+fn reconcile(settings: &Settings, proposal: &Proposal, ballot_id: &str, record: &ThreadRecord) -> Proposal {
+    let mut votes: BTreeMap<String, Vote> = proposal
+        .votes
+        .iter()
+        .filter(|(_, vote)| !vote.in_thread)
+        .map(|(id, vote)| (id.clone(), vote.clone()))
+        .collect();
+    for reply in record.replies.iter().filter(|r| r.in_reply_to_id.as_deref() == Some(ballot_id)) {
+        let Some((position, reason)) = thread_vote(settings, proposal.number, &reply.text) else {
+            continue;
+        };
+        if vote_problem(settings, proposal, &reply.author, position, &reason).is_some() {
+            continue;
+        }
+        let voter = reply.author.identity.clone();
+        let newer = votes
+            .get(&voter.account_id)
+            .is_none_or(|known| id_order(&reply.status_id, &known.status_id).is_ge());
+        if newer {
+            votes.insert(
+                voter.account_id.clone(),
+                Vote {
+                    voter,
+                    position,
+                    reason,
+                    status_id: reply.status_id.clone(),
+                    in_thread: true,
+                },
+            );
+        }
+    }
+    let favourites = record
+        .favourited_by
+        .iter()
+        .filter(|author| settings.membership.check(author, proposal.opened_at).is_ok())
+        .map(|author| (author.identity.account_id.clone(), author.identity.clone()))
+        .collect();
+    let mut reconciled = proposal.clone();
+    reconciled.votes = votes;
+    reconciled.favourites = favourites;
+    reconciled
+}
+
+/// A reply in the ballot's thread read as a vote on proposal `number`, if it is one.
+fn thread_vote(settings: &Settings, number: u64, text: &str) -> Option<(Position, String)> {
+    if let Some(vote) = commands::parse_vote_reply(text, &settings.vocabulary) {
+        return Some(vote);
+    }
+    match commands::parse_request(text, &settings.vocabulary) {
+        Ok(Request::Vote {
+            number: n,
+            position,
+            reason,
+        }) if n == number => Some((position, reason)),
+        _ => None,
+    }
+}
+
+/// The tally a proposal would have if it closed now (for status answers and reminders).
+pub fn current_tally(settings: &Settings, proposal: &Proposal) -> Tally {
+    proposal.tally(settings.favourites_count_as)
+}

@@ -1,0 +1,243 @@
+//! The words the bot posts: ballots, results, answers. Pure functions of the record.
+
+use super::proposal::{Application, Closing, Proposal};
+use super::settings::{Mode, Settings};
+use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
+use chrono::{DateTime, Utc};
+
+/// Stops quoted text from mentioning anyone: `@bob` would notify bob when posted.
+pub fn defang(text: &str) -> String {
+    text.replace('@', "@\u{200B}")
+}
+
+/// Cuts `text` to at most `max` characters, ending with `…` when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
+/// Builds a post around `quoted` (user text), shortening only `quoted` to fit `max`.
+fn fit(max: usize, quoted: &str, build: impl Fn(&str) -> String) -> String {
+    let full = build(quoted);
+    let excess = full.chars().count().saturating_sub(max);
+    if excess == 0 {
+        return full;
+    }
+    let room = quoted.chars().count().saturating_sub(excess + 1);
+    let cut = build(&shorten(quoted, room));
+    // The frame alone may be longer than the limit; the server would refuse it whole.
+    shorten(&cut, max)
+}
+
+pub fn action_phrase(action: &Action) -> String {
+    match action {
+        Action::Suspend { domain } => format!("suspend {domain}"),
+        Action::Silence { domain } => format!("limit (silence) {domain}"),
+        Action::Unblock { domain } => format!("lift the block on {domain}"),
+        Action::Motion => "motion".to_string(),
+    }
+}
+
+pub fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The rule in one line, in a form `coopgov verify` can read back.
+pub fn rule_line(rule: &Rule) -> String {
+    let quorum = match rule.quorum {
+        Quorum::Voters(n) => n.to_string(),
+        Quorum::PercentOfRoster(percent) => format!("{percent}%"),
+    };
+    let mut line = format!("Rule: {}", rule.method.name());
+    if rule.method != Method::Consent {
+        line.push_str(&format!(", threshold {}", rule.threshold));
+    }
+    if rule.method != Method::Majority {
+        line.push_str(&format!(", max blocks {}", rule.max_blocks));
+        if let Some(ratio) = rule.block_override_ratio {
+            line.push_str(&format!(", override {ratio}×"));
+        }
+    }
+    line.push_str(&format!(", quorum {quorum}"));
+    line
+}
+
+fn how_to_vote(settings: &Settings) -> String {
+    let words = |position: Position| {
+        settings
+            .vocabulary
+            .words(position)
+            .first()
+            .map(|word| word.to_string())
+            .unwrap_or_else(|| position.name().to_string())
+    };
+    let mut text = format!(
+        "Reply {}, {}, {} or {} to vote",
+        words(Position::Agree),
+        words(Position::Abstain),
+        words(Position::Disagree),
+        words(Position::Block)
+    );
+    if settings.block_requires_reason {
+        text.push_str(" (a block needs a reason)");
+    }
+    if settings.favourites_count_as == Some(Position::Agree) {
+        text.push_str("; a favourite counts as agree");
+    }
+    text.push('.');
+    text
+}
+
+pub fn ballot(settings: &Settings, proposal: &Proposal) -> String {
+    let urgent = if proposal.urgent { "URGENT " } else { "" };
+    let reason = defang(&proposal.reason);
+    fit(settings.max_characters, &reason, |reason| {
+        format!(
+            "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}\nCloses: {closes}",
+            number = proposal.number,
+            action = action_phrase(&proposal.action),
+            proposer = proposal.proposer.acct,
+            how = how_to_vote(settings),
+            rule = rule_line(&proposal.rule),
+            closes = time(proposal.closes_at),
+        )
+    })
+}
+
+pub fn counts(tally: &Tally) -> String {
+    Position::ALL
+        .iter()
+        .map(|position| format!("{} {}", position.name(), tally.count(*position)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn outcome_phrase(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "PASSED",
+        Outcome::Rejected => "REJECTED",
+        Outcome::Blocked => "BLOCKED",
+        Outcome::NoQuorum => "NO QUORUM",
+        Outcome::Cancelled => "CANCELLED",
+    }
+}
+
+fn what_next(proposal: &Proposal, closing: &Closing) -> String {
+    let action = action_phrase(&proposal.action);
+    match (&closing.application, &proposal.action) {
+        (_, Action::Motion) if closing.outcome == Outcome::Passed => {
+            "The motion is adopted; there is nothing for the bot to apply.".to_string()
+        }
+        (Application::Pending, _) => format!("Applying now: {action}."),
+        (Application::AwaitingConfirmation, _) => {
+            format!("Waiting for the working group to confirm: {action}.")
+        }
+        (Application::DryRun, _) => {
+            format!("Dry run: the bot would {action} now; nothing was changed.")
+        }
+        _ => "Nothing will be changed.".to_string(),
+    }
+}
+
+pub fn announcement(settings: &Settings, proposal: &Proposal, closing: &Closing) -> String {
+    let needed = proposal.rule.quorum.voters_needed(settings.roster_size());
+    let blocks: Vec<String> = closing
+        .block_reasons
+        .iter()
+        .map(|(acct, reason)| format!("{}: {}", defang(acct), defang(reason)))
+        .collect();
+    let block_text = blocks.join("; ");
+    fit(settings.max_characters, &block_text, |block_text| {
+        let mut text = format!(
+            "Result of proposal #{}: {}\n{}\n{}\nVoters: {} (quorum {needed})\n",
+            proposal.number,
+            outcome_phrase(closing.outcome),
+            action_phrase(&proposal.action),
+            counts(&closing.tally),
+            closing.tally.voters(),
+        );
+        if !block_text.is_empty() {
+            text.push_str(&format!("Blocks: {block_text}\n"));
+        }
+        text.push_str(&what_next(proposal, closing));
+        text
+    })
+}
+
+pub fn applied(proposal: &Proposal) -> String {
+    let done = match &proposal.action {
+        Action::Suspend { domain } => format!("{domain} is now suspended on this instance"),
+        Action::Silence { domain } => format!("{domain} is now limited on this instance"),
+        Action::Unblock { domain } => format!("{domain} is no longer blocked on this instance"),
+        Action::Motion => "nothing to apply".to_string(),
+    };
+    format!("Done: {done}, as decided in proposal #{}.", proposal.number)
+}
+
+/// The public comment on the domain block, naming the decision.
+pub fn block_comment(proposal: &Proposal) -> String {
+    let link = proposal
+        .ballot
+        .as_ref()
+        .map(|ballot| format!(" {}", ballot.url))
+        .unwrap_or_default();
+    format!("Decided by the members in proposal #{}{link}", proposal.number)
+}
+
+pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {
+    let head = format!(
+        "Proposal #{}: {}",
+        proposal.number,
+        action_phrase(&proposal.action)
+    );
+    let ballot = proposal
+        .ballot
+        .as_ref()
+        .map(|ballot| format!("\nBallot: {}", ballot.url))
+        .unwrap_or_default();
+    match proposal.closing() {
+        Some(closing) => format!(
+            "{head}\nClosed {}: {}\n{}{ballot}",
+            time(closing.closed_at),
+            outcome_phrase(closing.outcome),
+            counts(&closing.tally)
+        ),
+        None => format!(
+            "{head}\nOpen until {}\nSo far: {}{ballot}",
+            time(proposal.closes_at),
+            counts(&proposal.tally(settings.favourites_count_as))
+        ),
+    }
+}
+
+pub fn opened(proposal: &Proposal, ballot_url: &str) -> String {
+    format!(
+        "Proposal #{} is open for votes until {}: {ballot_url}",
+        proposal.number,
+        time(proposal.closes_at)
+    )
+}
+
+pub fn not_counted(number: u64, why: &str) -> String {
+    format!("Your vote on proposal #{number} was not counted: {why}")
+}
+
+pub fn apply_failed(proposal: &Proposal, error: &str) -> String {
+    format!(
+        "Proposal #{} passed, but the bot could not {}: {}",
+        proposal.number,
+        action_phrase(&proposal.action),
+        error
+    )
+}
+
+pub fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Auto => "auto",
+        Mode::Confirm => "confirm",
+        Mode::DryRun => "dry_run",
+    }
+}

@@ -1,0 +1,164 @@
+//! A proposal's record: what was asked, who voted how, and how it ended.
+
+use super::{Action, Outcome, Position, Rule, Tally};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Who someone is: the account id, plus the full acct for people to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub account_id: String,
+    /// `user` for local accounts, `user@host` for remote ones.
+    pub acct: String,
+}
+
+/// The author of a post or a favourite, with what eligibility needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub identity: Identity,
+    pub bot: bool,
+    pub suspended: bool,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl Author {
+    /// Local accounts have no `@host` in their acct.
+    pub fn is_local(&self) -> bool {
+        !self.identity.acct.contains('@')
+    }
+}
+
+/// A status as the core sees it: plain text, mentions of the bot already removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub status_id: String,
+    pub url: String,
+    pub author: Author,
+    pub text: String,
+    pub in_reply_to_id: Option<String>,
+    /// Sent as a direct message (visibility `direct`).
+    pub direct: bool,
+}
+
+/// A status the bot posted or answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRef {
+    pub status_id: String,
+    pub url: String,
+}
+
+/// A counted vote by reply or by a `vote <n>` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    pub voter: Identity,
+    pub position: Position,
+    pub reason: String,
+    pub status_id: String,
+    /// True for a reply to the ballot (checked against the thread at close);
+    /// false for a `vote <n>` request posted elsewhere.
+    pub in_thread: bool,
+}
+
+/// Where a proposal is in its life.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum Stage {
+    /// Accepted; the ballot is being posted.
+    Opening,
+    /// The ballot is up and votes are counted.
+    Open,
+    /// Voting ended with this result.
+    Closed(Closing),
+}
+
+/// The final tally and what became of the decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Closing {
+    pub outcome: Outcome,
+    pub tally: Tally,
+    pub closed_at: DateTime<Utc>,
+    /// Block reasons, as (acct, reason), for the announcement and the record.
+    pub block_reasons: Vec<(String, String)>,
+    pub application: Application,
+}
+
+/// The state of carrying out a passed decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Application {
+    /// Nothing to do: not passed, or a motion.
+    NotNeeded,
+    /// The admin call is queued or being retried.
+    Pending,
+    /// `actions.mode = "confirm"`: waits for a working-group `apply`.
+    AwaitingConfirmation,
+    /// `actions.mode = "dry_run"`: announced, nothing changed.
+    DryRun,
+    Applied { at: DateTime<Utc> },
+    Failed { reason: String },
+}
+
+/// One proposal and everything recorded about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub number: u64,
+    pub action: Action,
+    pub urgent: bool,
+    /// The full reason; the ballot may show a shortened one.
+    pub reason: String,
+    pub proposer: Identity,
+    pub request: StatusRef,
+    /// The rule in force when it opened: later config changes do not move the goalposts.
+    pub rule: Rule,
+    pub opened_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub ballot: Option<StatusRef>,
+    /// Each member's latest counted vote by reply or request, by account id.
+    pub votes: BTreeMap<String, Vote>,
+    /// Members whose favourite of the ballot counts, by account id.
+    pub favourites: BTreeMap<String, Identity>,
+    /// Accounts already sent an explanation of why their vote did not count.
+    pub explained: BTreeSet<String>,
+    pub stage: Stage,
+}
+
+impl Proposal {
+    pub fn is_open(&self) -> bool {
+        self.stage == Stage::Open
+    }
+
+    pub fn closing(&self) -> Option<&Closing> {
+        match &self.stage {
+            Stage::Closed(closing) => Some(closing),
+            _ => None,
+        }
+    }
+
+    /// Open and past its closing time.
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        self.is_open() && self.closes_at <= now
+    }
+
+    /// The positions that count now: each member's vote, else their favourite.
+    pub fn counted_positions(
+        &self,
+        favourites_count_as: Option<Position>,
+    ) -> BTreeMap<String, Position> {
+        let mut positions: BTreeMap<String, Position> = BTreeMap::new();
+        if let Some(position) = favourites_count_as {
+            for account_id in self.favourites.keys() {
+                positions.insert(account_id.clone(), position);
+            }
+        }
+        // An explicit vote always wins over a favourite.
+        for (account_id, vote) in &self.votes {
+            positions.insert(account_id.clone(), vote.position);
+        }
+        positions
+    }
+
+    pub fn tally(&self, favourites_count_as: Option<Position>) -> Tally {
+        Tally::from_positions(self.counted_positions(favourites_count_as).into_values())
+    }
+}

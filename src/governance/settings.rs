@@ -1,0 +1,81 @@
+//! What the core needs to know of the configuration and the instance, as plain data.
+
+use super::eligibility::Membership;
+use super::{ActionKind, Position, Rule};
+use crate::commands::Vocabulary;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// Visibility of what the bot posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    Unlisted,
+    Direct,
+}
+
+impl Visibility {
+    pub fn name(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Direct => "direct",
+        }
+    }
+}
+
+/// `actions.mode`: what happens to a passed decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Auto,
+    Confirm,
+    DryRun,
+}
+
+/// Voting periods.
+#[derive(Debug, Clone, Copy)]
+pub struct Durations {
+    pub default: Duration,
+    pub min: Duration,
+    pub urgent_min: Duration,
+    pub max: Duration,
+}
+
+/// Everything the core decides with, besides the records and the time.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bot_acct: String,
+    /// The instance's own domain: never a target of a domain block.
+    pub instance_domain: String,
+    /// The instance's status length limit.
+    pub max_characters: usize,
+    pub membership: Membership,
+    /// When set, only these local accts may open proposals.
+    pub proposers: Option<BTreeSet<String>>,
+    /// Local accts told by direct message when a decision cannot be applied.
+    pub working_group: Vec<String>,
+    pub durations: Durations,
+    pub ballot_visibility: Visibility,
+    pub favourites_count_as: Option<Position>,
+    pub receipts: bool,
+    pub block_requires_reason: bool,
+    pub mode: Mode,
+    /// One rule for every kind (per-kind sections already merged over the default).
+    pub rules: BTreeMap<ActionKind, Rule>,
+    pub vocabulary: Vocabulary,
+}
+
+impl Settings {
+    pub fn rule_for(&self, kind: ActionKind) -> Rule {
+        self.rules
+            .get(&kind)
+            .copied()
+            .unwrap_or_else(Rule::social_coop)
+    }
+
+    /// The roster's size, for a percentage quorum.
+    pub fn roster_size(&self) -> Option<usize> {
+        self.membership.roster.as_ref().map(|roster| roster.len())
+    }
+}

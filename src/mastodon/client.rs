@@ -1,0 +1,414 @@
+//! A thin HTTP client for the paths megalodon gets wrong or lacks (see ARCHITECTURE.md).
+
+use super::error::ApiError;
+use super::types::{
+    decode_items, parse_instance, Context, DomainBlock, ErrorBody, InstanceInfo, Notification,
+    Status,
+};
+use crate::config::Secret;
+use crate::governance::Visibility;
+use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tracing::warn;
+
+/// How long one request may take before it counts as a transient failure.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Mastodon's largest page for notifications and favourites.
+const PAGE_LIMIT: u32 = 80;
+/// Mastodon's largest page of admin domain blocks.
+const DOMAIN_BLOCK_PAGE_LIMIT: u32 = 200;
+/// A safety stop for paging, so a server that loops its `Link` headers cannot hold us.
+const MAX_PAGES: usize = 1000;
+
+/// A status to post.
+#[derive(Debug, Clone)]
+pub struct NewStatus<'a> {
+    pub text: &'a str,
+    pub visibility: Visibility,
+    pub in_reply_to_id: Option<&'a str>,
+    /// Sent as `Idempotency-Key`, so a retried post returns the first status.
+    pub idempotency_key: &'a str,
+}
+
+/// A domain block to create or update.
+#[derive(Debug, Clone)]
+pub struct BlockRequest<'a> {
+    pub domain: &'a str,
+    pub severity: &'a str,
+    pub public_comment: &'a str,
+    pub private_comment: &'a str,
+}
+
+/// The result of asking for a domain block.
+#[derive(Debug, Clone)]
+pub enum BlockResult {
+    Created(DomainBlock),
+    /// The server already had a block as strict or stricter.
+    AlreadyInPlace(DomainBlock),
+}
+
+/// An authenticated client for one instance.
+#[derive(Clone)]
+pub struct Client {
+    base_url: String,
+    token: Secret,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(base_url: &str, token: Secret) -> Result<Client, ApiError> {
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("coopgov/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| ApiError::Transport(error.to_string()))?;
+        Ok(Client {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            token,
+            http,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    fn request(&self, method: Method, path_or_url: &str) -> RequestBuilder {
+        let url = if path_or_url.starts_with("http") {
+            path_or_url.to_string()
+        } else {
+            format!("{}{}", self.base_url, path_or_url)
+        };
+        self.http
+            .request(method, url)
+            .bearer_auth(self.token.expose())
+    }
+
+    async fn send(&self, what: &str, request: RequestBuilder) -> Result<Response, ApiError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|error| ApiError::Transport(describe_transport(&error)))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let reset = rate_limit_reset(response.headers());
+        let text = response.text().await.unwrap_or_default();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(ApiError::RateLimited { reset });
+        }
+        let body: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
+        Err(ApiError::Http {
+            status: status.as_u16(),
+            what: what.to_string(),
+            message: body.error.clone().unwrap_or_default(),
+            body,
+        })
+    }
+
+    async fn json(&self, what: &str, request: RequestBuilder) -> Result<(Value, Option<String>), ApiError> {
+        let response = self.send(what, request).await?;
+        let next = next_link(response.headers());
+        let text = response
+            .text()
+            .await
+            .map_err(|error| ApiError::Transport(describe_transport(&error)))?;
+        let value = serde_json::from_str(&text).map_err(|error| ApiError::Malformed {
+            what: what.to_string(),
+            detail: error.to_string(),
+        })?;
+        Ok((value, next))
+    }
+
+    async fn typed<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        request: RequestBuilder,
+    ) -> Result<T, ApiError> {
+        let (value, _) = self.json(what, request).await?;
+        serde_json::from_value(value).map_err(|error| ApiError::Malformed {
+            what: what.to_string(),
+            detail: error.to_string(),
+        })
+    }
+
+    /// Reads the instance's domain, character limit and streaming address (v2, then v1).
+    pub async fn instance(&self) -> Result<InstanceInfo, ApiError> {
+        let v2 = self
+            .json("reading the instance", self.request(Method::GET, "/api/v2/instance"))
+            .await;
+        let value = match v2 {
+            Ok((value, _)) => value,
+            Err(ApiError::Http { status: 404, .. }) => {
+                let request = self.request(Method::GET, "/api/v1/instance");
+                self.json("reading the instance", request).await?.0
+            }
+            Err(error) => return Err(error),
+        };
+        Ok(parse_instance(&value))
+    }
+
+    /// Notifications newer than `after_id`, oldest first, every page of them.
+    /// Items of types or shapes coopgov cannot read are skipped with a warning.
+    pub async fn notifications_after(&self, after_id: &str) -> Result<Vec<Notification>, ApiError> {
+        let mut collected = Vec::new();
+        let mut cursor = after_id.to_string();
+        for _ in 0..MAX_PAGES {
+            let request = self
+                .request(Method::GET, "/api/v1/notifications")
+                .query(&[("min_id", cursor.as_str()), ("limit", &PAGE_LIMIT.to_string())]);
+            let (value, _) = self.json("reading notifications", request).await?;
+            let items = into_array(value, "reading notifications")?;
+            let (mut page, unreadable) = decode_items::<Notification>(items);
+            for error in unreadable {
+                warn!(%error, "skipped a notification that could not be read");
+            }
+            if page.is_empty() {
+                break;
+            }
+            page.sort_by(|a, b| super::id_order(&a.id, &b.id));
+            cursor = page.last().map(|n| n.id.clone()).unwrap_or(cursor);
+            collected.extend(page);
+        }
+        Ok(collected)
+    }
+
+    /// The id of the newest notification, to start from when there is no cursor yet.
+    pub async fn newest_notification_id(&self) -> Result<Option<String>, ApiError> {
+        let request = self
+            .request(Method::GET, "/api/v1/notifications")
+            .query(&[("limit", "1")]);
+        let (value, _) = self.json("reading notifications", request).await?;
+        let items = into_array(value, "reading notifications")?;
+        Ok(items
+            .first()
+            .and_then(|item| item.get("id"))
+            .and_then(|id| id.as_str())
+            .map(str::to_string))
+    }
+
+    pub async fn post_status(&self, status: &NewStatus<'_>) -> Result<Status, ApiError> {
+        let mut body = json!({
+            "status": status.text,
+            "visibility": status.visibility.name(),
+        });
+        if let Some(parent) = status.in_reply_to_id {
+            body["in_reply_to_id"] = json!(parent);
+        }
+        let request = self
+            .request(Method::POST, "/api/v1/statuses")
+            .header("Idempotency-Key", status.idempotency_key)
+            .json(&body);
+        self.typed("posting a status", request).await
+    }
+
+    /// Favourites a status (a receipt). Favouriting twice is harmless.
+    pub async fn favourite(&self, status_id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/statuses/{}/favourite", path_segment(status_id));
+        self.send("favouriting a vote", self.request(Method::POST, &path))
+            .await
+            .map(|_| ())
+    }
+
+    /// The statuses below `status_id` in its thread (readable items only).
+    pub async fn descendants(&self, status_id: &str) -> Result<Vec<Status>, ApiError> {
+        let path = format!("/api/v1/statuses/{}/context", path_segment(status_id));
+        let context: Context = self
+            .typed("reading a ballot's thread", self.request(Method::GET, &path))
+            .await?;
+        let (statuses, unreadable) = decode_items::<Status>(context.descendants);
+        for error in unreadable {
+            warn!(%error, "skipped a reply that could not be read");
+        }
+        Ok(statuses)
+    }
+
+    /// Every account that favourited `status_id`, following the `Link` pages.
+    pub async fn favourited_by(&self, status_id: &str) -> Result<Vec<super::types::Account>, ApiError> {
+        let first = format!(
+            "{}/api/v1/statuses/{}/favourited_by?limit={PAGE_LIMIT}",
+            self.base_url,
+            path_segment(status_id)
+        );
+        let pages = self.all_pages("reading a ballot's favourites", first).await?;
+        let (accounts, unreadable) = decode_items(pages);
+        for error in unreadable {
+            warn!(%error, "skipped a favourite that could not be read");
+        }
+        Ok(accounts)
+    }
+
+    /// Every admin domain block on the instance.
+    pub async fn domain_blocks(&self) -> Result<Vec<DomainBlock>, ApiError> {
+        let first = format!(
+            "{}/api/v1/admin/domain_blocks?limit={DOMAIN_BLOCK_PAGE_LIMIT}",
+            self.base_url
+        );
+        let pages = self.all_pages("listing domain blocks", first).await?;
+        let (blocks, unreadable) = decode_items(pages);
+        for error in unreadable {
+            warn!(%error, "skipped a domain block that could not be read");
+        }
+        Ok(blocks)
+    }
+
+    /// Reads one page of admin domain blocks: proves the token may manage federation.
+    pub async fn can_read_domain_blocks(&self) -> Result<(), ApiError> {
+        let request = self
+            .request(Method::GET, "/api/v1/admin/domain_blocks")
+            .query(&[("limit", "1")]);
+        self.json("listing domain blocks", request).await.map(|_| ())
+    }
+
+    /// Creates a domain block; a 422 naming an existing block is reported as such.
+    pub async fn create_domain_block(&self, block: &BlockRequest<'_>) -> Result<BlockResult, ApiError> {
+        let body = json!({
+            "domain": block.domain,
+            "severity": block.severity,
+            "public_comment": block.public_comment,
+            "private_comment": block.private_comment,
+        });
+        let request = self
+            .request(Method::POST, "/api/v1/admin/domain_blocks")
+            .json(&body);
+        match self.typed("creating a domain block", request).await {
+            Ok(created) => Ok(BlockResult::Created(created)),
+            Err(ApiError::Http {
+                status: 422,
+                body:
+                    ErrorBody {
+                        existing_domain_block: Some(existing),
+                        ..
+                    },
+                ..
+            }) => Ok(BlockResult::AlreadyInPlace(existing)),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn update_domain_block(
+        &self,
+        id: &str,
+        block: &BlockRequest<'_>,
+    ) -> Result<DomainBlock, ApiError> {
+        let body = json!({
+            "severity": block.severity,
+            "public_comment": block.public_comment,
+            "private_comment": block.private_comment,
+        });
+        let path = format!("/api/v1/admin/domain_blocks/{}", path_segment(id));
+        let request = self.request(Method::PUT, &path).json(&body);
+        self.typed("updating a domain block", request).await
+    }
+
+    pub async fn delete_domain_block(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/admin/domain_blocks/{}", path_segment(id));
+        // Mastodon answers `{}`; nothing in it is needed.
+        self.send("lifting a domain block", self.request(Method::DELETE, &path))
+            .await
+            .map(|_| ())
+    }
+
+    async fn all_pages(&self, what: &str, first_url: String) -> Result<Vec<Value>, ApiError> {
+        let mut items = Vec::new();
+        let mut next = Some(first_url);
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > MAX_PAGES {
+                warn!(what, "stopped following pages after {MAX_PAGES}");
+                break;
+            }
+            let (value, link) = self.json(what, self.request(Method::GET, &url)).await?;
+            let page = into_array(value, what)?;
+            if page.is_empty() {
+                break;
+            }
+            items.extend(page);
+            next = link.filter(|link| link.starts_with(&self.base_url));
+        }
+        Ok(items)
+    }
+}
+
+fn into_array(value: Value, what: &str) -> Result<Vec<Value>, ApiError> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => Err(ApiError::Malformed {
+            what: what.to_string(),
+            detail: format!("expected a list, got {}", kind_of(&other)),
+        }),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Ids come from the server; keep them from changing the path they are put in.
+fn path_segment(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The `rel="next"` address of a `Link` header.
+pub fn next_link(headers: &header::HeaderMap) -> Option<String> {
+    let link = headers.get(header::LINK)?.to_str().ok()?;
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params
+            .split(';')
+            .any(|param| param.trim().replace(' ', "") == "rel=\"next\"");
+        is_next.then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
+}
+
+/// `X-RateLimit-Reset`: Mastodon sends an ISO time; some servers send epoch seconds.
+pub fn rate_limit_reset(headers: &header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
+    let value = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim();
+    if let Some(time) = super::types::parse_time(value) {
+        return Some(time);
+    }
+    let seconds = value.parse::<f64>().ok()?;
+    chrono::DateTime::from_timestamp(seconds as i64, 0)
+}
+
+fn describe_transport(error: &reqwest::Error) -> String {
+    // Our URLs never carry the token (it travels in a header), so the URL may be shown.
+    if error.is_timeout() {
+        "the request timed out".to_string()
+    } else if error.is_connect() {
+        "could not connect".to_string()
+    } else {
+        error.to_string()
+    }
+}

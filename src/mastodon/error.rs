@@ -1,0 +1,56 @@
+//! Errors of talking to the instance, classified so callers know whether to retry.
+
+use super::types::ErrorBody;
+
+/// What went wrong with one request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No answer: a timeout, a refused or broken connection.
+    #[error("could not reach the instance: {0}")]
+    Transport(String),
+    /// 429: the server asks us to wait until `reset`.
+    #[error("the instance is rate limiting the bot{}", reset.map(|r| format!(" until {}", r.format("%H:%M:%S UTC"))).unwrap_or_default())]
+    RateLimited {
+        reset: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Any other non-success status. `message` is the server's text, possibly localised.
+    #[error("the instance answered {status} while {what}{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
+    Http {
+        status: u16,
+        what: String,
+        message: String,
+        body: ErrorBody,
+    },
+    /// A success status with a body we could not read.
+    #[error("the instance sent an unreadable answer while {what}: {detail}")]
+    Malformed { what: String, detail: String },
+}
+
+impl ApiError {
+    /// Worth retrying later: no answer, rate limited, a server error or a garbled body.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Transport(_) | ApiError::RateLimited { .. } | ApiError::Malformed { .. } => {
+                true
+            }
+            ApiError::Http { status, .. } => *status >= 500 || *status == 408,
+        }
+    }
+
+    /// What a person must do about a permanent error, in a sentence.
+    pub fn advice(&self) -> &'static str {
+        match self {
+            ApiError::Http { status: 401, .. } => {
+                "The access token is invalid or revoked: create a new one and restart the bot."
+            }
+            ApiError::Http { status: 403, .. } => {
+                "The bot's account lacks a permission: give its role \"Manage Federation\" and the token the admin scopes."
+            }
+            ApiError::Http { status: 422, .. } => {
+                "The instance refused the request as invalid; check the domain and any existing block."
+            }
+            _ if self.is_transient() => "This is usually temporary; the bot will try again.",
+            _ => "Check the instance's logs for this request.",
+        }
+    }
+}

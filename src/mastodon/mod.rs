@@ -1,0 +1,12 @@
+//! The only module that knows the wire: JSON types, HTTP, streaming, megalodon.
+
+pub mod client;
+pub mod convert;
+pub mod error;
+pub mod streaming;
+pub mod types;
+
+pub use client::{BlockRequest, BlockResult, Client, NewStatus};
+pub use error::ApiError;
+pub use crate::governance::id_order;
+

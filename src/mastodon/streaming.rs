@@ -1,0 +1,166 @@
+//! The user stream over WebSocket: notifications as they happen, with reconnects.
+//!
+//! The stream is a fast path only; the runtime polls notifications from its cursor after
+//! every (re)connect, so what the stream drops is still handled.
+
+use super::types::{Notification, StreamFrame};
+use crate::config::Secret;
+use futures_util::StreamExt;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message;
+use tracing::{debug, info, warn};
+
+/// With no frame at all (event or ping) for this long, the stream is taken for dead.
+const SILENCE_LIMIT: Duration = Duration::from_secs(300);
+
+/// What the stream task tells the runtime.
+#[derive(Debug)]
+pub enum StreamEvent {
+    /// A (re)connection succeeded: catch up from the cursor.
+    Connected,
+    Notification(Box<Notification>),
+    /// The connection ended or could not be made; the task will retry by itself.
+    Disconnected(String),
+}
+
+/// The delay before reconnect attempt `attempt` (0-based): doubling from 1 s, capped at 60 s.
+pub fn reconnect_delay(attempt: u32) -> Duration {
+    Duration::from_secs(1u64 << attempt.min(6)).min(Duration::from_secs(60))
+}
+
+/// The WebSocket address of the user stream, from the instance's streaming base.
+pub fn stream_url(streaming_base: &str) -> String {
+    let base = streaming_base.trim_end_matches('/');
+    let base = if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = base.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        base.to_string()
+    };
+    format!("{base}/api/v1/streaming?stream=user")
+}
+
+/// Keeps a user stream open until `shutdown` turns true, sending what it hears to `events`.
+pub async fn listen(
+    streaming_base: String,
+    token: Secret,
+    events: mpsc::Sender<StreamEvent>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let url = stream_url(&streaming_base);
+    let mut attempt = 0;
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let ended = tokio::select! {
+            ended = connect_and_read(&url, &token, &events) => ended,
+            _ = shutdown.changed() => return,
+        };
+        let (was_connected, reason) = ended;
+        if was_connected {
+            attempt = 0;
+        }
+        if events
+            .send(StreamEvent::Disconnected(reason.clone()))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let delay = reconnect_delay(attempt);
+        attempt = attempt.saturating_add(1);
+        info!(reason, retry_in = ?delay, "stream closed; reconnecting");
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// One connection's life. Returns whether it connected and why it ended.
+async fn connect_and_read(
+    url: &str,
+    token: &Secret,
+    events: &mpsc::Sender<StreamEvent>,
+) -> (bool, String) {
+    // Mastodon takes the token in the Authorization header; some servers only read
+    // the query. The URL with the token is never logged.
+    let with_token = format!("{url}&access_token={}", token.expose());
+    let mut request = match with_token.into_client_request() {
+        Ok(request) => request,
+        Err(error) => return (false, format!("bad streaming address: {error}")),
+    };
+    if let Ok(value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+        request.headers_mut().insert("Authorization", value);
+    }
+    let (mut socket, _) = match tokio_tungstenite::connect_async(request).await {
+        Ok(connected) => connected,
+        Err(error) => return (false, describe(&error)),
+    };
+    debug!(url, "stream connected");
+    if events.send(StreamEvent::Connected).await.is_err() {
+        return (true, "the bot is stopping".to_string());
+    }
+    loop {
+        let frame = match tokio::time::timeout(SILENCE_LIMIT, socket.next()).await {
+            Err(_) => return (true, "no frame for five minutes".to_string()),
+            Ok(None) => return (true, "the server closed the stream".to_string()),
+            Ok(Some(Err(error))) => return (true, describe(&error)),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let text = match frame {
+            Message::Text(text) => text,
+            Message::Close(_) => return (true, "the server closed the stream".to_string()),
+            _ => continue,
+        };
+        if let Some(notification) = parse_notification_frame(text.as_str()) {
+            if events
+                .send(StreamEvent::Notification(Box::new(notification)))
+                .await
+                .is_err()
+            {
+                return (true, "the bot is stopping".to_string());
+            }
+        }
+    }
+}
+
+/// Reads a `notification` frame; other events and unreadable frames give `None`.
+pub fn parse_notification_frame(text: &str) -> Option<Notification> {
+    let frame: StreamFrame = match serde_json::from_str(text) {
+        Ok(frame) => frame,
+        Err(error) => {
+            warn!(%error, "skipped an unreadable stream frame");
+            return None;
+        }
+    };
+    if frame.event != "notification" {
+        return None;
+    }
+    // The payload is a JSON document inside a string; some servers send it as an object.
+    let payload = match frame.payload? {
+        serde_json::Value::String(inner) => serde_json::from_str(&inner).ok()?,
+        object => object,
+    };
+    match serde_json::from_value(payload) {
+        Ok(notification) => Some(notification),
+        Err(error) => {
+            warn!(%error, "skipped a streamed notification that could not be read");
+            None
+        }
+    }
+}
+
+fn describe(error: &tokio_tungstenite::tungstenite::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error;
+    match error {
+        Error::Http(response) => format!("the server refused the stream ({})", response.status()),
+        Error::Io(io) => format!("connection error: {}", io.kind()),
+        other => other.to_string().chars().take(200).collect(),
+    }
+}

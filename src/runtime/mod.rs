@@ -1,0 +1,247 @@
+//! The event loop: hears the instance, feeds the core, stores its steps, runs the outbox.
+
+pub mod outbox;
+pub mod setup;
+
+use crate::config::Config;
+use crate::governance::{engine, Records, Settings, Step, ThreadRecord};
+use crate::mastodon::streaming::{self, StreamEvent};
+use crate::mastodon::types::Notification;
+use crate::mastodon::{convert, id_order, Client};
+use crate::store::Store;
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use outbox::Outbox;
+use std::future::Future;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tracing::{debug, info, warn};
+
+/// How long to wait before trying again to close a ballot whose thread could not be read.
+const CLOSE_RETRY: Duration = Duration::from_secs(30);
+/// The longest the loop sleeps without looking at the clock.
+const MAX_SLEEP: Duration = Duration::from_secs(300);
+
+/// Runs the bot until `shutdown` completes; then finishes the effect in flight and flushes.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let token = config.instance.token.read()?;
+    let client = Client::new(&config.instance.url, token.clone())?;
+    let me = setup::whoami(&config, &token).await?;
+    let instance = client
+        .instance()
+        .await
+        .context("could not read the instance's settings")?;
+    let settings = setup::settings(&config, &me, &instance)?;
+    let store = Store::open(&config.storage.path)?;
+    info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
+
+    let (events_tx, mut events) = mpsc::channel(256);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let streaming_base = instance
+        .streaming_url
+        .clone()
+        .unwrap_or_else(|| config.instance.url.clone());
+    let listener = tokio::spawn(streaming::listen(streaming_base, token, events_tx, stop_rx));
+
+    let mut bot = Bot {
+        store_id: store.store_id(),
+        store,
+        client,
+        settings,
+        poll_interval: config.instance.poll_interval,
+        stream_up: false,
+        next_poll: None,
+        close_retry_at: None,
+    };
+    bot.start_cursor().await?;
+    bot.catch_up().await;
+    tokio::pin!(shutdown);
+    loop {
+        bot.work().await?;
+        let wake_at = bot.next_wake_up(Utc::now());
+        let sleep = (wake_at - Utc::now()).to_std().unwrap_or_default().min(MAX_SLEEP);
+        tokio::select! {
+            _ = &mut shutdown => break,
+            event = events.recv() => match event {
+                Some(StreamEvent::Connected) => {
+                    info!("stream connected");
+                    bot.stream_up = true;
+                    bot.catch_up().await;
+                }
+                Some(StreamEvent::Notification(notification)) => bot.handle(&notification)?,
+                Some(StreamEvent::Disconnected(reason)) => {
+                    if bot.stream_up {
+                        warn!(reason, "stream lost; polling until it is back");
+                    }
+                    bot.stream_up = false;
+                }
+                None => bot.stream_up = false,
+            },
+            _ = tokio::time::sleep(sleep) => {}
+        }
+    }
+    info!("stopping");
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(2), listener).await;
+    bot.store.flush()?;
+    info!("stopped cleanly");
+    Ok(())
+}
+
+struct Bot {
+    store: Store,
+    store_id: String,
+    client: Client,
+    settings: Settings,
+    poll_interval: Duration,
+    stream_up: bool,
+    next_poll: Option<DateTime<Utc>>,
+    close_retry_at: Option<DateTime<Utc>>,
+}
+
+impl Bot {
+    /// On the very first start, begins after the newest notification: older mentions
+    /// were not meant for a bot that did not exist yet.
+    async fn start_cursor(&mut self) -> anyhow::Result<()> {
+        if self.store.cursor()?.is_some() {
+            return Ok(());
+        }
+        let newest = self
+            .client
+            .newest_notification_id()
+            .await
+            .context("could not read the bot's notifications")?;
+        if let Some(newest) = newest {
+            self.store.commit(&Step::default(), Some(&newest))?;
+        } else {
+            self.store.commit(&Step::default(), Some("0"))?;
+        }
+        Ok(())
+    }
+
+    /// Handles every notification after the cursor, oldest first.
+    async fn catch_up(&mut self) {
+        let Ok(Some(cursor)) = self.store.cursor() else {
+            return;
+        };
+        match self.client.notifications_after(&cursor).await {
+            Ok(notifications) => {
+                debug!(count = notifications.len(), "caught up on notifications");
+                for notification in &notifications {
+                    if let Err(error) = self.handle(notification) {
+                        warn!(%error, "could not record a notification");
+                        return;
+                    }
+                }
+            }
+            Err(error) => warn!(%error, "could not read notifications; will try again"),
+        }
+        self.next_poll = Some(Utc::now() + chrono::Duration::from_std(self.poll_interval).unwrap_or_default());
+    }
+
+    /// Feeds one notification to the core and stores the step with the new cursor.
+    fn handle(&mut self, notification: &Notification) -> anyhow::Result<()> {
+        if let Some(cursor) = self.store.cursor()? {
+            if id_order(&notification.id, &cursor).is_le() {
+                return Ok(());
+            }
+        }
+        let now = Utc::now();
+        let step = match (notification.kind.as_str(), &notification.status) {
+            ("mention" | "update", Some(status)) => {
+                let post = convert::post(status);
+                engine::on_post(&self.settings, &self.store, &post, now)
+            }
+            ("favourite", Some(status)) => match (self.store.proposal_by_ballot(&status.id), &notification.account) {
+                (Some(proposal), Some(account)) => {
+                    engine::on_favourite(&self.settings, &proposal, &convert::author(account))
+                }
+                _ => Step::default(),
+            },
+            _ => Step::default(),
+        };
+        debug!(notification = %notification.id, kind = %notification.kind, effects = step.effects.len(), "handled");
+        self.store.commit(&step, Some(&notification.id))?;
+        Ok(())
+    }
+
+    /// Closes due ballots, runs the outbox, and polls when the stream is down.
+    async fn work(&mut self) -> anyhow::Result<()> {
+        let now = Utc::now();
+        if !self.stream_up && self.next_poll.is_none_or(|at| at <= now) {
+            self.catch_up().await;
+        }
+        if self.close_retry_at.is_none_or(|at| at <= now) {
+            self.close_due(now).await?;
+        }
+        let outbox = Outbox {
+            store: &self.store,
+            client: &self.client,
+            settings: &self.settings,
+            store_id: &self.store_id,
+        };
+        outbox.run(now).await?;
+        Ok(())
+    }
+
+    async fn close_due(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.close_retry_at = None;
+        let proposals = self.store.proposals()?;
+        for number in engine::due(&proposals, now) {
+            let Some(proposal) = self.store.proposal(number) else {
+                continue;
+            };
+            let Some(ballot) = &proposal.ballot else {
+                continue;
+            };
+            match self.read_thread(&ballot.status_id).await {
+                Ok(record) => {
+                    let step = engine::close(&self.settings, &proposal, &record, now);
+                    self.store.commit(&step, None)?;
+                    info!(proposal = number, outcome = ?step.proposals.first().and_then(|p| p.closing()).map(|c| c.outcome), "proposal closed");
+                }
+                Err(error) => {
+                    warn!(proposal = number, %error, "could not read the ballot's thread; will try again");
+                    self.close_retry_at = Some(now + chrono::Duration::from_std(CLOSE_RETRY).unwrap_or_default());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn read_thread(&self, ballot_id: &str) -> Result<ThreadRecord, crate::mastodon::ApiError> {
+        let replies = self.client.descendants(ballot_id).await?;
+        let favourited_by = self.client.favourited_by(ballot_id).await?;
+        Ok(ThreadRecord {
+            replies: replies.iter().map(convert::post).collect(),
+            favourited_by: favourited_by.iter().map(convert::author).collect(),
+        })
+    }
+
+    /// The next moment something is due: a closing time, a retry, a poll.
+    fn next_wake_up(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let mut wake = now + chrono::Duration::from_std(MAX_SLEEP).unwrap_or_default();
+        if let Ok(proposals) = self.store.proposals() {
+            for proposal in proposals.iter().filter(|p| p.is_open()) {
+                // A ballot past its time whose thread could not be read waits for the retry.
+                let at = if proposal.closes_at <= now {
+                    self.close_retry_at.unwrap_or(now)
+                } else {
+                    proposal.closes_at
+                };
+                wake = wake.min(at);
+            }
+        }
+        if let Ok(pending) = self.store.pending_effects() {
+            if let Some((_, entry)) = pending.first() {
+                wake = wake.min(entry.not_before.unwrap_or(now));
+            }
+        }
+        if !self.stream_up {
+            if let Some(at) = self.next_poll {
+                wake = wake.min(at);
+            }
+        }
+        wake
+    }
+}

@@ -1,0 +1,194 @@
+//! Carries out the effects in the durable outbox, in order, each at most once.
+
+use crate::governance::{engine, Action, Effect, FollowUp, Records, Settings, StatusRef, Step};
+use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
+use crate::store::{OutboxEntry, Store};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+use tracing::{error, info, warn};
+
+/// The wait before retry `attempt` (1-based) of a transient failure: doubling from
+/// 2 s, capped at 10 minutes.
+pub fn retry_delay(attempt: u32) -> Duration {
+    Duration::from_secs(2u64.saturating_pow(attempt.clamp(1, 10))).min(Duration::from_secs(600))
+}
+
+pub struct Outbox<'a> {
+    pub store: &'a Store,
+    pub client: &'a Client,
+    pub settings: &'a Settings,
+    pub store_id: &'a str,
+}
+
+impl Outbox<'_> {
+    /// Runs every due effect in order; stops at the first that must wait, so a thread's
+    /// posts never overtake each other.
+    pub async fn run(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        // Whatever is about to happen on the instance is on disk first.
+        self.store.flush()?;
+        for (seq, entry) in self.store.pending_effects()? {
+            if entry.not_before.is_some_and(|at| at > now) {
+                return Ok(());
+            }
+            match self.execute(&entry.effect, now).await {
+                Ok(follow_up) => self.store.complete_effect(seq, &follow_up)?,
+                Err(failure) if failure.is_transient() => {
+                    let attempts = entry.attempts + 1;
+                    let wait = match &failure {
+                        ApiError::RateLimited { reset: Some(reset) } if *reset > now => *reset,
+                        _ => now + chrono::Duration::from_std(retry_delay(attempts)).unwrap_or_default(),
+                    };
+                    warn!(effect = entry.effect.key(), attempts, error = %failure, retry_at = %wait, "effect failed; will retry");
+                    let retry = OutboxEntry {
+                        attempts,
+                        not_before: Some(wait),
+                        ..entry
+                    };
+                    self.store.reschedule_effect(seq, &retry)?;
+                    return Ok(());
+                }
+                Err(failure) => {
+                    error!(effect = entry.effect.key(), error = %failure, advice = failure.advice(), "effect failed permanently");
+                    let follow_up = self.on_permanent_failure(&entry.effect, &failure, now);
+                    self.store.complete_effect(seq, &follow_up)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn execute(&self, effect: &Effect, now: DateTime<Utc>) -> Result<Step, ApiError> {
+        match effect {
+            Effect::Post {
+                key,
+                text,
+                visibility,
+                in_reply_to,
+                then,
+            } => {
+                let idempotency_key = format!("coopgov-{}-{key}", self.store_id);
+                let status = self
+                    .client
+                    .post_status(&NewStatus {
+                        text,
+                        visibility: *visibility,
+                        in_reply_to_id: in_reply_to.as_deref(),
+                        idempotency_key: &idempotency_key,
+                    })
+                    .await?;
+                info!(effect = key.as_str(), status = %status.id, "posted");
+                Ok(match then {
+                    Some(FollowUp::BallotPosted { number }) => self
+                        .store
+                        .proposal(*number)
+                        .map(|proposal| {
+                            let ballot = StatusRef {
+                                url: status.link(),
+                                status_id: status.id.clone(),
+                            };
+                            engine::on_ballot_posted(&proposal, ballot)
+                        })
+                        .unwrap_or_default(),
+                    None => Step::default(),
+                })
+            }
+            Effect::Favourite { status_id, .. } => {
+                self.client.favourite(status_id).await?;
+                Ok(Step::default())
+            }
+            Effect::Apply {
+                number,
+                action,
+                public_comment,
+                private_comment,
+                ..
+            } => {
+                apply(self.client, action, public_comment, private_comment).await?;
+                info!(proposal = number, action = ?action, "decision applied");
+                Ok(self
+                    .store
+                    .proposal(*number)
+                    .map(|proposal| engine::on_applied(self.settings, &proposal, Ok(()), now))
+                    .unwrap_or_default())
+            }
+        }
+    }
+
+    fn on_permanent_failure(&self, effect: &Effect, failure: &ApiError, now: DateTime<Utc>) -> Step {
+        match effect {
+            Effect::Apply { number, .. } => {
+                let reason = format!("{failure}. {}", failure.advice());
+                self.store
+                    .proposal(*number)
+                    .map(|proposal| engine::on_applied(self.settings, &proposal, Err(reason), now))
+                    .unwrap_or_default()
+            }
+            // A refused post or favourite (its status deleted, say) is logged and dropped.
+            _ => Step::default(),
+        }
+    }
+}
+
+/// Makes the instance's domain blocks match the decision, then checks that they do.
+async fn apply(client: &Client, action: &Action, public_comment: &str, private_comment: &str) -> Result<(), ApiError> {
+    let Some(domain) = action.domain() else {
+        return Ok(());
+    };
+    let existing = client
+        .domain_blocks()
+        .await?
+        .into_iter()
+        .find(|block| block.domain.eq_ignore_ascii_case(domain));
+    let severity = match action {
+        Action::Suspend { .. } => "suspend",
+        Action::Silence { .. } => "silence",
+        Action::Unblock { .. } => {
+            if let Some(block) = existing {
+                client.delete_domain_block(&block.id).await?;
+            }
+            return verify(client, domain, None).await;
+        }
+        Action::Motion => return Ok(()),
+    };
+    let request = BlockRequest {
+        domain,
+        severity,
+        public_comment,
+        private_comment,
+    };
+    match existing {
+        Some(block) if block.severity == severity => return Ok(()),
+        Some(block) => {
+            client.update_domain_block(&block.id, &request).await?;
+        }
+        None => match client.create_domain_block(&request).await? {
+            BlockResult::Created(_) => {}
+            BlockResult::AlreadyInPlace(block) => {
+                info!(domain, existing = block.severity, "a block as strict or stricter already exists");
+                return Ok(());
+            }
+        },
+    }
+    verify(client, domain, Some(severity)).await
+}
+
+/// Reads the blocks back: the decision only counts as applied once the server shows it.
+async fn verify(client: &Client, domain: &str, severity: Option<&str>) -> Result<(), ApiError> {
+    let found = client
+        .domain_blocks()
+        .await?
+        .into_iter()
+        .find(|block| block.domain.eq_ignore_ascii_case(domain))
+        .map(|block| block.severity);
+    if found.as_deref() == severity {
+        Ok(())
+    } else {
+        Err(ApiError::Malformed {
+            what: format!("checking the block on {domain}"),
+            detail: format!(
+                "the instance shows {} after the change",
+                found.unwrap_or_else(|| "no block".to_string())
+            ),
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! Start-up: who the bot is, what the instance allows, and the core's settings.
+
+use crate::commands::Vocabulary;
+use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Voters};
+use crate::governance::eligibility::Membership;
+use crate::governance::settings::Durations;
+use crate::governance::{ActionKind, Mode, Settings, Visibility};
+use crate::mastodon::types::InstanceInfo;
+use anyhow::Context as _;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The bot's own account.
+#[derive(Debug, Clone)]
+pub struct BotAccount {
+    pub id: String,
+    pub acct: String,
+    pub bot: bool,
+}
+
+/// Asks the instance who the token belongs to (through megalodon: a sound path).
+pub async fn whoami(config: &Config, token: &crate::config::Secret) -> anyhow::Result<BotAccount> {
+    let software = config
+        .instance
+        .software
+        .parse::<megalodon::SNS>()
+        .map_err(|error| anyhow::anyhow!(error))?;
+    let client = megalodon::generator(
+        software,
+        config.instance.url.clone(),
+        Some(token.expose().to_string()),
+        Some(concat!("coopgov/", env!("CARGO_PKG_VERSION")).to_string()),
+    )
+    .context("could not prepare a client for the instance")?;
+    let account = client
+        .verify_account_credentials()
+        .await
+        .map_err(|error| anyhow::anyhow!(describe_megalodon(&error)))?
+        .json;
+    Ok(BotAccount {
+        id: account.id,
+        acct: account.acct,
+        bot: account.bot,
+    })
+}
+
+fn describe_megalodon(error: &megalodon::error::Error) -> String {
+    let text = error.to_string();
+    if text.contains("401") {
+        "the instance refused the access token (401): check COOPGOV_TOKEN or the token file, or create a new token".to_string()
+    } else {
+        format!("could not verify the access token: {text}")
+    }
+}
+
+/// Reads a roster file: one acct per line; blank lines and `#` comments are ignored.
+pub fn read_roster(path: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "could not read the roster file {}; create it with one member's acct per line",
+            path.display()
+        )
+    })?;
+    Ok(text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|line| !line.is_empty())
+        .map(|line| line.trim_start_matches('@').to_lowercase())
+        .collect())
+}
+
+fn vocabulary(config: &Config) -> Vocabulary {
+    let lists = config.vocabulary.words();
+    if config.vocabulary.replace {
+        return Vocabulary::replaced(&lists);
+    }
+    lists
+        .iter()
+        .fold(Vocabulary::standard(), |vocabulary, (position, words)| {
+            vocabulary.with_words(*position, words)
+        })
+}
+
+/// The core's settings from the configuration, the bot's account and the instance.
+pub fn settings(config: &Config, me: &BotAccount, instance: &InstanceInfo) -> anyhow::Result<Settings> {
+    let roster = match &config.membership.voters {
+        Voters::Local => None,
+        Voters::Roster { file } => Some(read_roster(file)?),
+    };
+    let working_group: Vec<String> = config
+        .membership
+        .working_group
+        .iter()
+        .map(|acct| acct.to_lowercase())
+        .collect();
+    let proposers = match config.membership.proposers {
+        Proposers::Members => None,
+        Proposers::WorkingGroup => Some(working_group.iter().cloned().collect()),
+    };
+    let proposals = &config.proposals;
+    let rules: BTreeMap<ActionKind, _> = [
+        ActionKind::Suspend,
+        ActionKind::Silence,
+        ActionKind::Unblock,
+        ActionKind::Motion,
+    ]
+    .into_iter()
+    .map(|kind| (kind, *config.rules.for_kind(kind)))
+    .collect();
+    Ok(Settings {
+        bot_acct: me.acct.clone(),
+        instance_domain: instance_host(instance, &config.instance.url),
+        max_characters: instance.max_characters.max(100),
+        membership: Membership {
+            bot_account_id: me.id.clone(),
+            min_account_age_days: config.membership.min_account_age_days,
+            roster,
+        },
+        proposers,
+        working_group,
+        durations: Durations {
+            default: proposals.default_duration,
+            min: proposals.min_duration,
+            urgent_min: proposals.urgent_min_duration,
+            max: proposals.max_duration,
+        },
+        ballot_visibility: match proposals.visibility {
+            BallotVisibility::Public => Visibility::Public,
+            BallotVisibility::Unlisted => Visibility::Unlisted,
+        },
+        favourites_count_as: proposals.favourites_count_as,
+        receipts: proposals.receipts,
+        block_requires_reason: proposals.block_requires_reason,
+        mode: match config.actions.mode {
+            ActionMode::Auto => Mode::Auto,
+            ActionMode::Confirm => Mode::Confirm,
+            ActionMode::DryRun => Mode::DryRun,
+        },
+        rules,
+        vocabulary: vocabulary(config),
+    })
+}
+
+/// The instance's own host name (without a port), from the instance document or the URL.
+fn instance_host(instance: &InstanceInfo, url: &str) -> String {
+    let domain = if instance.domain.is_empty() {
+        url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or_default()
+    } else {
+        instance.domain.as_str()
+    };
+    domain.split(':').next().unwrap_or_default().to_lowercase()
+}

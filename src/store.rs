@@ -1,0 +1,231 @@
+//! The only module that knows sled: proposals, the notification cursor and the outbox.
+//!
+//! Everything one event changes (proposals, indexes, new effects, the cursor) is
+//! written in one transaction, so after a crash the store holds either all of it or none.
+
+use crate::governance::{Effect, Proposal, Records, Step};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use std::path::Path;
+
+const CURSOR: &[u8] = b"notification_cursor";
+const NEXT_NUMBER: &[u8] = b"next_number";
+const STORE_ID: &[u8] = b"store_id";
+/// Marks an effect key whose effect was carried out (or given up on).
+const DONE: &[u8] = b"done";
+
+/// A storage failure; the bot cannot go on safely without its store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database at {path} could not be opened ({source}); check that no other coopgov uses it and that the folder is writable")]
+    Open { path: String, source: sled::Error },
+    #[error("the database failed: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("the database holds a record that cannot be read ({0}); restore it from a backup or report this")]
+    Corrupt(String),
+}
+
+/// An effect waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub effect: Effect,
+    pub attempts: u32,
+    pub not_before: Option<DateTime<Utc>>,
+}
+
+/// The bot's durable state.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    meta: sled::Tree,
+    proposals: sled::Tree,
+    ballots: sled::Tree,
+    requests: sled::Tree,
+    outbox: sled::Tree,
+    effect_keys: sled::Tree,
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    // Our own types always serialise: no maps with non-string keys, no failing impls.
+    serde_json::to_vec(value).expect("stored types serialise to JSON")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(error)
+}
+
+fn unwrap_transaction(result: Result<(), TransactionError<StoreError>>) -> Result<(), StoreError> {
+    result.map_err(|error| match error {
+        TransactionError::Abort(error) => error,
+        TransactionError::Storage(error) => StoreError::Sled(error),
+    })
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let store = Store {
+            meta: db.open_tree("meta")?,
+            proposals: db.open_tree("proposals")?,
+            ballots: db.open_tree("ballots")?,
+            requests: db.open_tree("requests")?,
+            outbox: db.open_tree("outbox")?,
+            effect_keys: db.open_tree("effect_keys")?,
+            db,
+        };
+        if store.meta.get(STORE_ID)?.is_none() {
+            let id = format!("{:x}{:x}", Utc::now().timestamp_micros(), std::process::id());
+            store.meta.compare_and_swap(STORE_ID, None as Option<&[u8]>, Some(id.as_bytes()))?.ok();
+            store.db.flush()?;
+        }
+        Ok(store)
+    }
+
+    /// A name unique to this database, so idempotency keys of a new database never
+    /// collide with those of an old one on the same account.
+    pub fn store_id(&self) -> String {
+        self.meta
+            .get(STORE_ID)
+            .ok()
+            .flatten()
+            .map(|id| String::from_utf8_lossy(&id).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The id of the last notification handled, if any.
+    pub fn cursor(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(CURSOR)?
+            .map(|id| String::from_utf8_lossy(&id).into_owned()))
+    }
+
+    /// Writes a step, and the cursor when given, in one transaction. Effects whose key
+    /// was enqueued before are dropped: handling an event twice does nothing twice.
+    pub fn commit(&self, step: &Step, cursor: Option<&str>) -> Result<(), StoreError> {
+        self.commit_with(step, cursor, None)
+    }
+
+    /// Marks the outbox entry `seq` done and writes its follow-up step, atomically.
+    pub fn complete_effect(&self, seq: u64, follow_up: &Step) -> Result<(), StoreError> {
+        self.commit_with(follow_up, None, Some(seq))
+    }
+
+    fn commit_with(&self, step: &Step, cursor: Option<&str>, completed: Option<u64>) -> Result<(), StoreError> {
+        let new_effects: Vec<(u64, &Effect)> = step
+            .effects
+            .iter()
+            .map(|effect| Ok((self.db.generate_id()?, effect)))
+            .collect::<Result<_, sled::Error>>()?;
+        let trees = (&self.meta, &self.proposals, &self.ballots, &self.requests, &self.outbox, &self.effect_keys);
+        let result = trees.transaction(|(meta, proposals, ballots, requests, outbox, keys)| {
+            let mut next = match meta.get(NEXT_NUMBER)? {
+                Some(bytes) => decode::<u64>(&bytes).map_err(abort)?,
+                None => 1,
+            };
+            for proposal in &step.proposals {
+                let number = proposal.number.to_be_bytes();
+                proposals.insert(&number, encode(proposal))?;
+                requests.insert(proposal.request.status_id.as_bytes(), &number)?;
+                if let Some(ballot) = &proposal.ballot {
+                    ballots.insert(ballot.status_id.as_bytes(), &number)?;
+                }
+                next = next.max(proposal.number + 1);
+            }
+            meta.insert(NEXT_NUMBER, encode(&next))?;
+            for (seq, effect) in &new_effects {
+                let key = effect.key().as_bytes();
+                if keys.get(key)?.is_some() {
+                    continue;
+                }
+                keys.insert(key, &seq.to_be_bytes())?;
+                let entry = OutboxEntry {
+                    effect: (*effect).clone(),
+                    attempts: 0,
+                    not_before: None,
+                };
+                outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
+            }
+            if let Some(cursor) = cursor {
+                meta.insert(CURSOR, cursor.as_bytes())?;
+            }
+            if let Some(seq) = completed {
+                if let Some(bytes) = outbox.remove(&seq.to_be_bytes())? {
+                    let entry: OutboxEntry = decode(&bytes).map_err(abort)?;
+                    keys.insert(entry.effect.key().as_bytes(), DONE)?;
+                }
+            }
+            Ok(())
+        });
+        unwrap_transaction(result)
+    }
+
+    /// Puts an entry back with its attempt count and the earliest time to try again.
+    pub fn reschedule_effect(&self, seq: u64, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.outbox.insert(seq.to_be_bytes(), encode(entry))?;
+        Ok(())
+    }
+
+    /// The outbox in the order the effects were decided.
+    pub fn pending_effects(&self) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
+        self.outbox
+            .iter()
+            .map(|item| {
+                let (key, value) = item?;
+                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| StoreError::Corrupt("an outbox key is not a number".to_string()))?);
+                Ok((seq, decode(&value)?))
+            })
+            .collect()
+    }
+
+    pub fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
+        self.proposals
+            .iter()
+            .values()
+            .map(|value| decode(&value?))
+            .collect()
+    }
+
+    /// Writes everything to disk now (before acting on the instance, and at shutdown).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn number_in(&self, tree: &sled::Tree, status_id: &str) -> Option<u64> {
+        let bytes = tree.get(status_id.as_bytes()).ok()??;
+        Some(u64::from_be_bytes(bytes.as_ref().try_into().ok()?))
+    }
+}
+
+impl Records for Store {
+    fn proposal(&self, number: u64) -> Option<Proposal> {
+        let bytes = self.proposals.get(number.to_be_bytes()).ok()??;
+        decode(&bytes).ok()
+    }
+
+    fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
+        self.proposal(self.number_in(&self.ballots, status_id)?)
+    }
+
+    fn proposal_by_request(&self, status_id: &str) -> Option<u64> {
+        self.number_in(&self.requests, status_id)
+    }
+
+    fn next_number(&self) -> u64 {
+        self.meta
+            .get(NEXT_NUMBER)
+            .ok()
+            .flatten()
+            .and_then(|bytes| decode(&bytes).ok())
+            .unwrap_or(1)
+    }
+}
