@@ -25,7 +25,10 @@ fn line(mark: Mark, text: impl AsRef<str>) {
 pub async fn check(path: &Path) -> ExitCode {
     let config = match Config::load(path) {
         Ok(config) => {
-            line(Mark::Ok, format!("configuration {} is valid", path.display()));
+            line(
+                Mark::Ok,
+                format!("configuration {} is valid", path.display()),
+            );
             config
         }
         Err(error) => {
@@ -52,11 +55,20 @@ pub async fn check(path: &Path) -> ExitCode {
             Mark::Ok,
             format!(
                 "instance {} is reachable ({} {}, {} characters per post)",
-                config.instance.url, config.instance.software, instance.version, instance.max_characters
+                config.instance.url,
+                config.instance.software,
+                instance.version,
+                instance.max_characters
             ),
         ),
         Err(error) => {
-            line(Mark::Fail, format!("instance {} is not reachable: {error}; check [instance] url", config.instance.url));
+            line(
+                Mark::Fail,
+                format!(
+                    "instance {} is not reachable: {error}; check [instance] url",
+                    config.instance.url
+                ),
+            );
             return ExitCode::FAILURE;
         }
     }
@@ -73,7 +85,11 @@ pub async fn check(path: &Path) -> ExitCode {
     }
     match client.can_read_domain_blocks().await {
         Ok(()) => line(Mark::Ok, "the account can list admin domain blocks"),
-        Err(error @ ApiError::Http { status: 401 | 403, .. }) => {
+        Err(
+            error @ ApiError::Http {
+                status: 401 | 403, ..
+            },
+        ) => {
             line(
                 Mark::Fail,
                 format!("the account cannot list admin domain blocks ({error}); give its role \"Manage Federation\" and the token the scopes admin:read:domain_blocks and admin:write:domain_blocks"),
@@ -81,7 +97,10 @@ pub async fn check(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
         Err(error) => {
-            line(Mark::Fail, format!("could not list admin domain blocks: {error}"));
+            line(
+                Mark::Fail,
+                format!("could not list admin domain blocks: {error}"),
+            );
             return ExitCode::FAILURE;
         }
     }

@@ -1,5 +1,17 @@
 //! coopgov: a bot that lets the members of a Mastodon instance govern it together.
 //!
+//! - `commands`: status HTML → plain text → `Request`, or a `ParseError` whose Display is the reply.
+//! - `config`: `bot.toml` read in two stages (raw serde → checked `Config`), errors with file:line.
 //! - `governance`: the pure core (proposals, votes, rules, tally); no I/O, no clock.
+//! - `mastodon`: the only module that knows the wire (JSON types, HTTP, streaming).
+//! - `store`: the only module that knows sled (proposals, cursor, outbox).
+//! - `runtime`: the event loop that feeds the core and carries out its effects.
+//! - `check`: `coopgov check`, the pre-flight checks.
 
+pub mod check;
+pub mod commands;
+pub mod config;
 pub mod governance;
+pub mod mastodon;
+pub mod runtime;
+pub mod store;

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "coopgov", version, about = "Lets the members of a Mastodon instance govern it together")]
+#[command(
+    name = "coopgov",
+    version,
+    about = "Lets the members of a Mastodon instance govern it together"
+)]
 struct Cli {
     /// The configuration file.
     #[arg(long, global = true, default_value = "bot.toml")]

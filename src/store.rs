@@ -82,8 +82,15 @@ impl Store {
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {
-            let id = format!("{:x}{:x}", Utc::now().timestamp_micros(), std::process::id());
-            store.meta.compare_and_swap(STORE_ID, None as Option<&[u8]>, Some(id.as_bytes()))?.ok();
+            let id = format!(
+                "{:x}{:x}",
+                Utc::now().timestamp_micros(),
+                std::process::id()
+            );
+            store
+                .meta
+                .compare_and_swap(STORE_ID, None as Option<&[u8]>, Some(id.as_bytes()))?
+                .ok();
             store.db.flush()?;
         }
         Ok(store)
@@ -119,13 +126,25 @@ impl Store {
         self.commit_with(follow_up, None, Some(seq))
     }
 
-    fn commit_with(&self, step: &Step, cursor: Option<&str>, completed: Option<u64>) -> Result<(), StoreError> {
+    fn commit_with(
+        &self,
+        step: &Step,
+        cursor: Option<&str>,
+        completed: Option<u64>,
+    ) -> Result<(), StoreError> {
         let new_effects: Vec<(u64, &Effect)> = step
             .effects
             .iter()
             .map(|effect| Ok((self.db.generate_id()?, effect)))
             .collect::<Result<_, sled::Error>>()?;
-        let trees = (&self.meta, &self.proposals, &self.ballots, &self.requests, &self.outbox, &self.effect_keys);
+        let trees = (
+            &self.meta,
+            &self.proposals,
+            &self.ballots,
+            &self.requests,
+            &self.outbox,
+            &self.effect_keys,
+        );
         let result = trees.transaction(|(meta, proposals, ballots, requests, outbox, keys)| {
             let mut next = match meta.get(NEXT_NUMBER)? {
                 Some(bytes) => decode::<u64>(&bytes).map_err(abort)?,
@@ -180,7 +199,9 @@ impl Store {
             .iter()
             .map(|item| {
                 let (key, value) = item?;
-                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| StoreError::Corrupt("an outbox key is not a number".to_string()))?);
+                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| {
+                    StoreError::Corrupt("an outbox key is not a number".to_string())
+                })?);
                 Ok((seq, decode(&value)?))
             })
             .collect()

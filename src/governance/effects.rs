@@ -39,7 +39,12 @@ pub enum FollowUp {
 }
 
 impl Effect {
-    pub fn post(key: String, text: String, visibility: Visibility, in_reply_to: Option<String>) -> Effect {
+    pub fn post(
+        key: String,
+        text: String,
+        visibility: Visibility,
+        in_reply_to: Option<String>,
+    ) -> Effect {
         Effect::Post {
             key,
             text,
@@ -51,7 +56,9 @@ impl Effect {
 
     pub fn key(&self) -> &str {
         match self {
-            Effect::Post { key, .. } | Effect::Favourite { key, .. } | Effect::Apply { key, .. } => key,
+            Effect::Post { key, .. }
+            | Effect::Favourite { key, .. }
+            | Effect::Apply { key, .. } => key,
         }
     }
 }

@@ -32,7 +32,12 @@ pub struct ThreadRecord {
 }
 
 /// A post that mentions the bot or replies to one of its ballots.
-pub fn on_post(settings: &Settings, records: &impl Records, post: &Post, now: DateTime<Utc>) -> Step {
+pub fn on_post(
+    settings: &Settings,
+    records: &impl Records,
+    post: &Post,
+    now: DateTime<Utc>,
+) -> Step {
     if post.author.identity.account_id == settings.membership.bot_account_id {
         return Step::default();
     }
@@ -41,7 +46,9 @@ pub fn on_post(settings: &Settings, records: &impl Records, post: &Post, now: Da
         .as_deref()
         .and_then(|id| records.proposal_by_ballot(id));
     if let Some(proposal) = &ballot {
-        if let Some((position, reason)) = commands::parse_vote_reply(&post.text, &settings.vocabulary) {
+        if let Some((position, reason)) =
+            commands::parse_vote_reply(&post.text, &settings.vocabulary)
+        {
             return record_vote(settings, proposal, post, position, reason, true);
         }
     }
@@ -62,7 +69,7 @@ pub fn on_post(settings: &Settings, records: &impl Records, post: &Post, now: Da
             Some(proposal) => answer(post, messages::status_report(settings, &proposal)),
             None => answer(post, format!("There is no proposal #{number}.")),
         },
-        Ok(Request::Help) => answer(post, commands::help_text()),
+        Ok(Request::Help) => answer(post, commands::help_text_with(&settings.vocabulary)),
         Err(ParseError::UnknownPosition { number, .. }) => match records.proposal(number) {
             Some(proposal) => {
                 let error = commands::parse_request(&post.text, &settings.vocabulary)
@@ -129,7 +136,12 @@ pub fn due(proposals: &[Proposal], now: DateTime<Utc>) -> Vec<u64> {
 }
 
 /// Closes a proposal: reconciles the live record with the thread, tallies, announces.
-pub fn close(settings: &Settings, proposal: &Proposal, record: &ThreadRecord, now: DateTime<Utc>) -> Step {
+pub fn close(
+    settings: &Settings,
+    proposal: &Proposal,
+    record: &ThreadRecord,
+    now: DateTime<Utc>,
+) -> Step {
     let Some(ballot) = proposal.ballot.clone().filter(|_| proposal.is_open()) else {
         return Step::default();
     };
@@ -137,7 +149,8 @@ pub fn close(settings: &Settings, proposal: &Proposal, record: &ThreadRecord, no
     let tally = proposal.tally(settings.favourites_count_as);
     let outcome = decide(&proposal.rule, &tally, settings.roster_size());
     let application = match (outcome, &proposal.action, settings.mode) {
-        (Outcome::Passed, Action::Motion, _) | (Outcome::Rejected | Outcome::Blocked | Outcome::NoQuorum | Outcome::Cancelled, _, _) => {
+        (Outcome::Passed, Action::Motion, _)
+        | (Outcome::Rejected | Outcome::Blocked | Outcome::NoQuorum | Outcome::Cancelled, _, _) => {
             Application::NotNeeded
         }
         (Outcome::Passed, _, Mode::Auto) => Application::Pending,
@@ -174,7 +187,12 @@ pub fn close(settings: &Settings, proposal: &Proposal, record: &ThreadRecord, no
 }
 
 /// The admin call finished: announce it, or tell the working group why it failed.
-pub fn on_applied(settings: &Settings, proposal: &Proposal, result: Result<(), String>, now: DateTime<Utc>) -> Step {
+pub fn on_applied(
+    settings: &Settings,
+    proposal: &Proposal,
+    result: Result<(), String>,
+    now: DateTime<Utc>,
+) -> Step {
     let Some(closing) = proposal.closing() else {
         return Step::default();
     };
@@ -225,7 +243,13 @@ fn apply_effect(proposal: &Proposal) -> Effect {
     }
 }
 
-fn open(settings: &Settings, records: &impl Records, post: &Post, request: &ProposeRequest, now: DateTime<Utc>) -> Step {
+fn open(
+    settings: &Settings,
+    records: &impl Records,
+    post: &Post,
+    request: &ProposeRequest,
+    now: DateTime<Utc>,
+) -> Step {
     if records.proposal_by_request(&post.status_id).is_some() {
         return Step::default();
     }
@@ -236,27 +260,53 @@ fn open(settings: &Settings, records: &impl Records, post: &Post, request: &Prop
         }
     }
     if let Err(why) = settings.membership.check(author, now) {
-        return answer(post, format!("You cannot open a proposal: {}", why.explanation()));
+        return answer(
+            post,
+            format!("You cannot open a proposal: {}", why.explanation()),
+        );
     }
     if let Some(domain) = request.action.domain() {
         let own = settings.instance_domain.to_lowercase();
         if domain == own || domain.ends_with(&format!(".{own}")) {
-            return answer(post, format!("{domain} is this instance itself; proposals can only act on other servers."));
+            return answer(
+                post,
+                format!(
+                    "{domain} is this instance itself; proposals can only act on other servers."
+                ),
+            );
         }
     }
     let durations = &settings.durations;
     let duration = request.duration.unwrap_or(durations.default);
-    let minimum = if request.urgent { durations.urgent_min } else { durations.min };
+    let minimum = if request.urgent {
+        durations.urgent_min
+    } else {
+        durations.min
+    };
     if duration < minimum {
         let hint = if request.urgent {
             String::new()
         } else {
             format!(" An urgent proposal (\"propose urgent …\", saying why it is urgent) may run for {}.", commands::format_duration(durations.urgent_min))
         };
-        return answer(post, format!("A vote must run at least {}; you asked for {}.{hint}", commands::format_duration(minimum), commands::format_duration(duration)));
+        return answer(
+            post,
+            format!(
+                "A vote must run at least {}; you asked for {}.{hint}",
+                commands::format_duration(minimum),
+                commands::format_duration(duration)
+            ),
+        );
     }
     if duration > durations.max {
-        return answer(post, format!("A vote may run at most {}; you asked for {}.", commands::format_duration(durations.max), commands::format_duration(duration)));
+        return answer(
+            post,
+            format!(
+                "A vote may run at most {}; you asked for {}.",
+                commands::format_duration(durations.max),
+                commands::format_duration(duration)
+            ),
+        );
     }
     let number = records.next_number();
     let closes_at = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
@@ -293,7 +343,13 @@ fn open(settings: &Settings, records: &impl Records, post: &Post, request: &Prop
 }
 
 /// Why a vote cannot be counted, when it cannot; `None` when it counts.
-fn vote_problem(settings: &Settings, proposal: &Proposal, author: &Author, position: Position, reason: &str) -> Option<String> {
+fn vote_problem(
+    settings: &Settings,
+    proposal: &Proposal,
+    author: &Author,
+    position: Position,
+    reason: &str,
+) -> Option<String> {
     if let Err(why) = settings.membership.check(author, proposal.opened_at) {
         return Some(why.explanation());
     }
@@ -306,16 +362,35 @@ fn vote_problem(settings: &Settings, proposal: &Proposal, author: &Author, posit
     None
 }
 
-fn record_vote(settings: &Settings, proposal: &Proposal, post: &Post, position: Position, reason: String, in_thread: bool) -> Step {
+fn record_vote(
+    settings: &Settings,
+    proposal: &Proposal,
+    post: &Post,
+    position: Position,
+    reason: String,
+    in_thread: bool,
+) -> Step {
     if !proposal.is_open() {
         let why = match proposal.closing() {
             Some(closing) => format!("voting closed on {}.", messages::time(closing.closed_at)),
             None => "voting has not opened yet; wait for the ballot.".to_string(),
         };
-        return refuse(settings, proposal, &post.author, Some(&post.status_id), &why);
+        return refuse(
+            settings,
+            proposal,
+            &post.author,
+            Some(&post.status_id),
+            &why,
+        );
     }
     if let Some(why) = vote_problem(settings, proposal, &post.author, position, &reason) {
-        return refuse(settings, proposal, &post.author, Some(&post.status_id), &why);
+        return refuse(
+            settings,
+            proposal,
+            &post.author,
+            Some(&post.status_id),
+            &why,
+        );
     }
     let voter = post.author.identity.clone();
     if let Some(previous) = proposal.votes.get(&voter.account_id) {
@@ -354,11 +429,22 @@ fn record_vote(settings: &Settings, proposal: &Proposal, post: &Post, position: 
 
 /// One direct message per member and proposal saying why their vote did not count.
 /// Bot accounts get none, so two bots cannot keep each other talking.
-fn refuse(settings: &Settings, proposal: &Proposal, author: &Author, status_id: Option<&str>, why: &str) -> Step {
+fn refuse(
+    settings: &Settings,
+    proposal: &Proposal,
+    author: &Author,
+    status_id: Option<&str>,
+    why: &str,
+) -> Step {
     if author.bot || author.identity.account_id == settings.membership.bot_account_id {
         return Step::default();
     }
-    explain(proposal, &author.identity, status_id.unwrap_or_default(), why)
+    explain(
+        proposal,
+        &author.identity,
+        status_id.unwrap_or_default(),
+        why,
+    )
 }
 
 fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> Step {
@@ -370,7 +456,11 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
     let in_reply_to = (!status_id.is_empty()).then(|| status_id.to_string());
     let message = Effect::post(
         format!("explain-{}-{}", proposal.number, who.account_id),
-        format!("@{} {}", who.acct, messages::not_counted(proposal.number, why)),
+        format!(
+            "@{} {}",
+            who.acct,
+            messages::not_counted(proposal.number, why)
+        ),
         Visibility::Direct,
         in_reply_to,
     );
@@ -400,14 +490,23 @@ fn answer(post: &Post, text: String) -> Step {
 
 /// The final votes: the thread's replies as they are now, `vote <n>` requests recorded
 /// live elsewhere, and the favourites the server lists.
-fn reconcile(settings: &Settings, proposal: &Proposal, ballot_id: &str, record: &ThreadRecord) -> Proposal {
+fn reconcile(
+    settings: &Settings,
+    proposal: &Proposal,
+    ballot_id: &str,
+    record: &ThreadRecord,
+) -> Proposal {
     let mut votes: BTreeMap<String, Vote> = proposal
         .votes
         .iter()
         .filter(|(_, vote)| !vote.in_thread)
         .map(|(id, vote)| (id.clone(), vote.clone()))
         .collect();
-    for reply in record.replies.iter().filter(|r| r.in_reply_to_id.as_deref() == Some(ballot_id)) {
+    for reply in record
+        .replies
+        .iter()
+        .filter(|r| r.in_reply_to_id.as_deref() == Some(ballot_id))
+    {
         let Some((position, reason)) = thread_vote(settings, proposal.number, &reply.text) else {
             continue;
         };
@@ -434,7 +533,12 @@ fn reconcile(settings: &Settings, proposal: &Proposal, ballot_id: &str, record: 
     let favourites = record
         .favourited_by
         .iter()
-        .filter(|author| settings.membership.check(author, proposal.opened_at).is_ok())
+        .filter(|author| {
+            settings
+                .membership
+                .check(author, proposal.opened_at)
+                .is_ok()
+        })
         .map(|author| (author.identity.account_id.clone(), author.identity.clone()))
         .collect();
     let mut reconciled = proposal.clone();

@@ -184,7 +184,10 @@ pub fn block_comment(proposal: &Proposal) -> String {
         .as_ref()
         .map(|ballot| format!(" {}", ballot.url))
         .unwrap_or_default();
-    format!("Decided by the members in proposal #{}{link}", proposal.number)
+    format!(
+        "Decided by the members in proposal #{}{link}",
+        proposal.number
+    )
 }
 
 pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {

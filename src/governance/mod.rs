@@ -100,9 +100,9 @@ impl Action {
 
     pub fn domain(&self) -> Option<&str> {
         match self {
-            Action::Suspend { domain } | Action::Silence { domain } | Action::Unblock { domain } => {
-                Some(domain)
-            }
+            Action::Suspend { domain }
+            | Action::Silence { domain }
+            | Action::Unblock { domain } => Some(domain),
             Action::Motion => None,
         }
     }
@@ -113,3 +113,6 @@ impl Action {
 pub fn id_order(left: &str, right: &str) -> std::cmp::Ordering {
     left.len().cmp(&right.len()).then_with(|| left.cmp(right))
 }
+
+#[cfg(test)]
+mod tests;

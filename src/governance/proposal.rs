@@ -95,8 +95,12 @@ pub enum Application {
     AwaitingConfirmation,
     /// `actions.mode = "dry_run"`: announced, nothing changed.
     DryRun,
-    Applied { at: DateTime<Utc> },
-    Failed { reason: String },
+    Applied {
+        at: DateTime<Utc>,
+    },
+    Failed {
+        reason: String,
+    },
 }
 
 /// One proposal and everything recorded about it.

@@ -117,11 +117,15 @@ impl Client {
             status: status.as_u16(),
             what: what.to_string(),
             message: body.error.clone().unwrap_or_default(),
-            body,
+            body: Box::new(body),
         })
     }
 
-    async fn json(&self, what: &str, request: RequestBuilder) -> Result<(Value, Option<String>), ApiError> {
+    async fn json(
+        &self,
+        what: &str,
+        request: RequestBuilder,
+    ) -> Result<(Value, Option<String>), ApiError> {
         let response = self.send(what, request).await?;
         let next = next_link(response.headers());
         let text = response
@@ -150,7 +154,10 @@ impl Client {
     /// Reads the instance's domain, character limit and streaming address (v2, then v1).
     pub async fn instance(&self) -> Result<InstanceInfo, ApiError> {
         let v2 = self
-            .json("reading the instance", self.request(Method::GET, "/api/v2/instance"))
+            .json(
+                "reading the instance",
+                self.request(Method::GET, "/api/v2/instance"),
+            )
             .await;
         let value = match v2 {
             Ok((value, _)) => value,
@@ -169,9 +176,10 @@ impl Client {
         let mut collected = Vec::new();
         let mut cursor = after_id.to_string();
         for _ in 0..MAX_PAGES {
-            let request = self
-                .request(Method::GET, "/api/v1/notifications")
-                .query(&[("min_id", cursor.as_str()), ("limit", &PAGE_LIMIT.to_string())]);
+            let request = self.request(Method::GET, "/api/v1/notifications").query(&[
+                ("min_id", cursor.as_str()),
+                ("limit", &PAGE_LIMIT.to_string()),
+            ]);
             let (value, _) = self.json("reading notifications", request).await?;
             let items = into_array(value, "reading notifications")?;
             let (mut page, unreadable) = decode_items::<Notification>(items);
@@ -229,7 +237,10 @@ impl Client {
     pub async fn descendants(&self, status_id: &str) -> Result<Vec<Status>, ApiError> {
         let path = format!("/api/v1/statuses/{}/context", path_segment(status_id));
         let context: Context = self
-            .typed("reading a ballot's thread", self.request(Method::GET, &path))
+            .typed(
+                "reading a ballot's thread",
+                self.request(Method::GET, &path),
+            )
             .await?;
         let (statuses, unreadable) = decode_items::<Status>(context.descendants);
         for error in unreadable {
@@ -239,13 +250,18 @@ impl Client {
     }
 
     /// Every account that favourited `status_id`, following the `Link` pages.
-    pub async fn favourited_by(&self, status_id: &str) -> Result<Vec<super::types::Account>, ApiError> {
+    pub async fn favourited_by(
+        &self,
+        status_id: &str,
+    ) -> Result<Vec<super::types::Account>, ApiError> {
         let first = format!(
             "{}/api/v1/statuses/{}/favourited_by?limit={PAGE_LIMIT}",
             self.base_url,
             path_segment(status_id)
         );
-        let pages = self.all_pages("reading a ballot's favourites", first).await?;
+        let pages = self
+            .all_pages("reading a ballot's favourites", first)
+            .await?;
         let (accounts, unreadable) = decode_items(pages);
         for error in unreadable {
             warn!(%error, "skipped a favourite that could not be read");
@@ -272,11 +288,16 @@ impl Client {
         let request = self
             .request(Method::GET, "/api/v1/admin/domain_blocks")
             .query(&[("limit", "1")]);
-        self.json("listing domain blocks", request).await.map(|_| ())
+        self.json("listing domain blocks", request)
+            .await
+            .map(|_| ())
     }
 
     /// Creates a domain block; a 422 naming an existing block is reported as such.
-    pub async fn create_domain_block(&self, block: &BlockRequest<'_>) -> Result<BlockResult, ApiError> {
+    pub async fn create_domain_block(
+        &self,
+        block: &BlockRequest<'_>,
+    ) -> Result<BlockResult, ApiError> {
         let body = json!({
             "domain": block.domain,
             "severity": block.severity,
@@ -288,16 +309,10 @@ impl Client {
             .json(&body);
         match self.typed("creating a domain block", request).await {
             Ok(created) => Ok(BlockResult::Created(created)),
-            Err(ApiError::Http {
-                status: 422,
-                body:
-                    ErrorBody {
-                        existing_domain_block: Some(existing),
-                        ..
-                    },
-                ..
-            }) => Ok(BlockResult::AlreadyInPlace(existing)),
-            Err(error) => Err(error),
+            Err(error) => match error.existing_domain_block() {
+                Some(existing) => Ok(BlockResult::AlreadyInPlace(existing)),
+                None => Err(error),
+            },
         }
     }
 
@@ -319,9 +334,12 @@ impl Client {
     pub async fn delete_domain_block(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/api/v1/admin/domain_blocks/{}", path_segment(id));
         // Mastodon answers `{}`; nothing in it is needed.
-        self.send("lifting a domain block", self.request(Method::DELETE, &path))
-            .await
-            .map(|_| ())
+        self.send(
+            "lifting a domain block",
+            self.request(Method::DELETE, &path),
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn all_pages(&self, what: &str, first_url: String) -> Result<Vec<Value>, ApiError> {

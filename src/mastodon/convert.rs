@@ -40,5 +40,8 @@ pub fn post(status: &Status) -> Post {
 
 /// Whether the status mentions the account `account_id`.
 pub fn mentions(status: &Status, account_id: &str) -> bool {
-    status.mentions.iter().any(|mention| mention.id == account_id)
+    status
+        .mentions
+        .iter()
+        .any(|mention| mention.id == account_id)
 }

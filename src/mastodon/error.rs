@@ -19,7 +19,7 @@ pub enum ApiError {
         status: u16,
         what: String,
         message: String,
-        body: ErrorBody,
+        body: Box<ErrorBody>,
     },
     /// A success status with a body we could not read.
     #[error("the instance sent an unreadable answer while {what}: {detail}")]
@@ -34,6 +34,16 @@ impl ApiError {
                 true
             }
             ApiError::Http { status, .. } => *status >= 500 || *status == 408,
+        }
+    }
+
+    /// The block a 422 names as already in place (as strict or stricter), if any.
+    pub fn existing_domain_block(&self) -> Option<super::types::DomainBlock> {
+        match self {
+            ApiError::Http {
+                status: 422, body, ..
+            } => body.existing_domain_block.clone(),
+            _ => None,
         }
     }
 

@@ -6,7 +6,6 @@ pub mod error;
 pub mod streaming;
 pub mod types;
 
+pub use crate::governance::id_order;
 pub use client::{BlockRequest, BlockResult, Client, NewStatus};
 pub use error::ApiError;
-pub use crate::governance::id_order;
-

@@ -59,7 +59,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     loop {
         bot.work().await?;
         let wake_at = bot.next_wake_up(Utc::now());
-        let sleep = (wake_at - Utc::now()).to_std().unwrap_or_default().min(MAX_SLEEP);
+        let sleep = (wake_at - Utc::now())
+            .to_std()
+            .unwrap_or_default()
+            .min(MAX_SLEEP);
         tokio::select! {
             _ = &mut shutdown => break,
             event = events.recv() => match event {
@@ -136,7 +139,8 @@ impl Bot {
             }
             Err(error) => warn!(%error, "could not read notifications; will try again"),
         }
-        self.next_poll = Some(Utc::now() + chrono::Duration::from_std(self.poll_interval).unwrap_or_default());
+        self.next_poll =
+            Some(Utc::now() + chrono::Duration::from_std(self.poll_interval).unwrap_or_default());
     }
 
     /// Feeds one notification to the core and stores the step with the new cursor.
@@ -152,7 +156,10 @@ impl Bot {
                 let post = convert::post(status);
                 engine::on_post(&self.settings, &self.store, &post, now)
             }
-            ("favourite", Some(status)) => match (self.store.proposal_by_ballot(&status.id), &notification.account) {
+            ("favourite", Some(status)) => match (
+                self.store.proposal_by_ballot(&status.id),
+                &notification.account,
+            ) {
                 (Some(proposal), Some(account)) => {
                     engine::on_favourite(&self.settings, &proposal, &convert::author(account))
                 }
@@ -202,14 +209,18 @@ impl Bot {
                 }
                 Err(error) => {
                     warn!(proposal = number, %error, "could not read the ballot's thread; will try again");
-                    self.close_retry_at = Some(now + chrono::Duration::from_std(CLOSE_RETRY).unwrap_or_default());
+                    self.close_retry_at =
+                        Some(now + chrono::Duration::from_std(CLOSE_RETRY).unwrap_or_default());
                 }
             }
         }
         Ok(())
     }
 
-    async fn read_thread(&self, ballot_id: &str) -> Result<ThreadRecord, crate::mastodon::ApiError> {
+    async fn read_thread(
+        &self,
+        ballot_id: &str,
+    ) -> Result<ThreadRecord, crate::mastodon::ApiError> {
         let replies = self.client.descendants(ballot_id).await?;
         let favourited_by = self.client.favourited_by(ballot_id).await?;
         Ok(ThreadRecord {

@@ -36,7 +36,10 @@ impl Outbox<'_> {
                     let attempts = entry.attempts + 1;
                     let wait = match &failure {
                         ApiError::RateLimited { reset: Some(reset) } if *reset > now => *reset,
-                        _ => now + chrono::Duration::from_std(retry_delay(attempts)).unwrap_or_default(),
+                        _ => {
+                            now + chrono::Duration::from_std(retry_delay(attempts))
+                                .unwrap_or_default()
+                        }
                     };
                     warn!(effect = entry.effect.key(), attempts, error = %failure, retry_at = %wait, "effect failed; will retry");
                     let retry = OutboxEntry {
@@ -114,7 +117,12 @@ impl Outbox<'_> {
         }
     }
 
-    fn on_permanent_failure(&self, effect: &Effect, failure: &ApiError, now: DateTime<Utc>) -> Step {
+    fn on_permanent_failure(
+        &self,
+        effect: &Effect,
+        failure: &ApiError,
+        now: DateTime<Utc>,
+    ) -> Step {
         match effect {
             Effect::Apply { number, .. } => {
                 let reason = format!("{failure}. {}", failure.advice());
@@ -130,7 +138,12 @@ impl Outbox<'_> {
 }
 
 /// Makes the instance's domain blocks match the decision, then checks that they do.
-async fn apply(client: &Client, action: &Action, public_comment: &str, private_comment: &str) -> Result<(), ApiError> {
+async fn apply(
+    client: &Client,
+    action: &Action,
+    public_comment: &str,
+    private_comment: &str,
+) -> Result<(), ApiError> {
     let Some(domain) = action.domain() else {
         return Ok(());
     };
@@ -164,7 +177,11 @@ async fn apply(client: &Client, action: &Action, public_comment: &str, private_c
         None => match client.create_domain_block(&request).await? {
             BlockResult::Created(_) => {}
             BlockResult::AlreadyInPlace(block) => {
-                info!(domain, existing = block.severity, "a block as strict or stricter already exists");
+                info!(
+                    domain,
+                    existing = block.severity,
+                    "a block as strict or stricter already exists"
+                );
                 return Ok(());
             }
         },

@@ -82,7 +82,11 @@ fn vocabulary(config: &Config) -> Vocabulary {
 }
 
 /// The core's settings from the configuration, the bot's account and the instance.
-pub fn settings(config: &Config, me: &BotAccount, instance: &InstanceInfo) -> anyhow::Result<Settings> {
+pub fn settings(
+    config: &Config,
+    me: &BotAccount,
+    instance: &InstanceInfo,
+) -> anyhow::Result<Settings> {
     let roster = match &config.membership.voters {
         Voters::Local => None,
         Voters::Roster { file } => Some(read_roster(file)?),
@@ -144,7 +148,12 @@ pub fn settings(config: &Config, me: &BotAccount, instance: &InstanceInfo) -> an
 /// The instance's own host name (without a port), from the instance document or the URL.
 fn instance_host(instance: &InstanceInfo, url: &str) -> String {
     let domain = if instance.domain.is_empty() {
-        url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or_default()
+        url.split("://")
+            .nth(1)
+            .unwrap_or(url)
+            .split('/')
+            .next()
+            .unwrap_or_default()
     } else {
         instance.domain.as_str()
     };

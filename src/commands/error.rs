@@ -1,0 +1,266 @@
+//! What the bot replies to a request it cannot read, and its help text.
+
+use std::fmt::Write as _;
+
+use super::domain::DomainError;
+use super::vocabulary::Vocabulary;
+use crate::governance::{ActionKind, Position};
+
+/// A request the bot could not read. Its `Display` is the whole reply to the member:
+/// what was wrong and how to write it, ending with an example line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("I didn't find a request in your message. I understand propose, vote, status and help.\nExample: help")]
+    Empty,
+    #[error("I don't know the request “{word}”. I understand propose, vote, status and help; send help to see how to write them.\nExample: vote 3 agree")]
+    UnknownRequest { word: String },
+    #[error("A proposal needs an action after “propose”: use suspend, silence, unblock or motion.\nExample: {}", example(ActionKind::Suspend))]
+    MissingAction,
+    #[error("“{word}” is not an action I can propose: use suspend, silence, unblock or motion.\nExample: {}", example(ActionKind::Silence))]
+    UnknownAction { word: String },
+    #[error("“propose {}” needs the domain of the server, like example.org, then the reason.\nExample: {}", .action.name(), example(*.action))]
+    MissingDomain { action: ActionKind },
+    #[error("“{given}” is not a domain I can use. {problem}\nExample: {}", example(*.action))]
+    InvalidDomain {
+        action: ActionKind,
+        given: String,
+        problem: DomainError,
+    },
+    #[error("{}\nExample: {}", missing_reason(*.action), example(*.action))]
+    MissingReason { action: ActionKind },
+    #[error("“vote” needs the number of the proposal, then your position.\nExample: vote 3 agree")]
+    VoteWithoutNumber,
+    #[error(
+        "“{given}” is not a proposal number; numbers look like 3 or #3.\nExample: vote 3 agree"
+    )]
+    VoteBadNumber { given: String },
+    #[error("Please say how you vote on #{number}. {}\nExample: vote {number} {}", accepted_words(.accepted), first_word(.accepted, Position::Agree))]
+    MissingPosition {
+        number: u64,
+        accepted: Vec<(Position, Vec<String>)>,
+    },
+    #[error("“{given}” is not a position I know. {}\nExample: vote {number} {} I think it is right", accepted_words(.accepted), first_word(.accepted, Position::Agree))]
+    UnknownPosition {
+        number: u64,
+        given: String,
+        accepted: Vec<(Position, Vec<String>)>,
+    },
+    #[error("“status” needs the number of the proposal.\nExample: status 3")]
+    StatusWithoutNumber,
+    #[error("“{given}” is not a proposal number; numbers look like 3 or #3.\nExample: status 3")]
+    StatusBadNumber { given: String },
+}
+
+impl ParseError {
+    /// Whether the text did not even start like a request (empty, or an unknown first
+    /// word): in a thread that is conversation, best left unanswered.
+    pub fn is_not_a_request(&self) -> bool {
+        matches!(self, ParseError::Empty | ParseError::UnknownRequest { .. })
+    }
+}
+
+/// A well-formed request of each kind, shown at the end of error replies.
+fn example(action: ActionKind) -> &'static str {
+    match action {
+        ActionKind::Suspend => "propose suspend spam.example They send us spam every day",
+        ActionKind::Silence => "propose silence noisy.example Their bots flood our timelines",
+        ActionKind::Unblock => "propose unblock fixed.example They have moderators again",
+        ActionKind::Motion => "propose motion 7d We adopt the new code of conduct",
+    }
+}
+
+fn missing_reason(action: ActionKind) -> String {
+    match action {
+        ActionKind::Motion => "A motion needs its text: say what we would decide.".to_string(),
+        kind => format!(
+            "Please give a reason after the domain (and after the duration, if you give one), so members know what they vote on when they {} it.",
+            match kind {
+                ActionKind::Unblock => "unblock",
+                ActionKind::Silence => "limit",
+                _ => "suspend",
+            }
+        ),
+    }
+}
+
+/// "Use one of these words:" followed by one line per position.
+fn accepted_words(accepted: &[(Position, Vec<String>)]) -> String {
+    let mut text = String::from("Use one of these words:");
+    for (position, words) in accepted.iter().filter(|(_, words)| !words.is_empty()) {
+        let _ = write!(text, "\n{position}: {}", words.join(", "));
+    }
+    text
+}
+
+/// The first word for a position, for examples that must work with any vocabulary.
+fn first_word(accepted: &[(Position, Vec<String>)], position: Position) -> String {
+    accepted
+        .iter()
+        .filter(|(p, _)| *p == position)
+        .chain(accepted.iter())
+        .find_map(|(_, words)| words.first().cloned())
+        .unwrap_or_else(|| position.name().to_string())
+}
+
+/// The short help reply, with the standard vocabulary.
+pub fn help_text() -> String {
+    help_text_with(&Vocabulary::standard())
+}
+
+/// The short help reply (under 450 characters), listing the first words of each position.
+pub fn help_text_with(vocabulary: &Vocabulary) -> String {
+    let mut text = String::from(
+        "I understand:\n\
+         propose [urgent] suspend|silence|unblock <domain> [duration] <reason>\n\
+         propose [urgent] motion [duration] <text>\n\
+         vote <n> <position> [reason], or reply to a ballot with your position first\n\
+         status <n>\n\
+         help\n\
+         Durations look like 48h or 6d. Positions:",
+    );
+    for position in Position::ALL {
+        let words = vocabulary.words(position);
+        if words.is_empty() {
+            continue;
+        }
+        // A few words and a few emoji, so a long vocabulary still fits in one post.
+        let (emoji, plain): (Vec<&str>, Vec<&str>) = words
+            .iter()
+            .partition(|word| !word.starts_with(char::is_alphanumeric));
+        let shown: Vec<&str> = plain
+            .into_iter()
+            .take(3)
+            .chain(emoji.into_iter().take(2))
+            .collect();
+        let _ = write!(text, "\n{position}: {}", shown.join(", "));
+        if position == Position::Block {
+            text.push_str(" (say why)");
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standard_listing() -> Vec<(Position, Vec<String>)> {
+        Vocabulary::standard().listing()
+    }
+
+    #[test]
+    fn every_message_is_a_sentence_ending_with_an_example() {
+        let errors = [
+            ParseError::Empty,
+            ParseError::UnknownRequest {
+                word: "hello".into(),
+            },
+            ParseError::MissingAction,
+            ParseError::UnknownAction { word: "ban".into() },
+            ParseError::MissingDomain {
+                action: ActionKind::Silence,
+            },
+            ParseError::InvalidDomain {
+                action: ActionKind::Suspend,
+                given: "https://x.org".into(),
+                problem: DomainError::NotBare,
+            },
+            ParseError::MissingReason {
+                action: ActionKind::Unblock,
+            },
+            ParseError::MissingReason {
+                action: ActionKind::Motion,
+            },
+            ParseError::VoteWithoutNumber,
+            ParseError::VoteBadNumber { given: "x".into() },
+            ParseError::MissingPosition {
+                number: 3,
+                accepted: standard_listing(),
+            },
+            ParseError::UnknownPosition {
+                number: 3,
+                given: "maybe".into(),
+                accepted: standard_listing(),
+            },
+            ParseError::StatusWithoutNumber,
+            ParseError::StatusBadNumber { given: "x".into() },
+        ];
+        for error in errors {
+            let message = error.to_string();
+            let (body, example) = message.rsplit_once('\n').expect("two lines at least");
+            assert!(
+                body.starts_with(|c: char| c.is_uppercase() || c == '“'),
+                "{message}"
+            );
+            assert!(
+                body.ends_with(['.', ':']) || body.contains("\nblock:"),
+                "{message}"
+            );
+            assert!(example.starts_with("Example: "), "{message}");
+            assert!(
+                !message.contains("{") && !message.contains("Some("),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_position_lists_the_words_of_each_position() {
+        let message = ParseError::UnknownPosition {
+            number: 7,
+            given: "maybe".into(),
+            accepted: standard_listing(),
+        }
+        .to_string();
+        assert_eq!(
+            message,
+            "“maybe” is not a position I know. Use one of these words:\n\
+             agree: agree, yes, +1, aye, support, 👍, ✅\n\
+             abstain: abstain, 🤷\n\
+             disagree: disagree, no, -1, nay, oppose, 👎, ❌\n\
+             block: block, 🛑, ⛔\n\
+             Example: vote 7 agree I think it is right"
+        );
+    }
+
+    #[test]
+    fn examples_use_the_configured_words() {
+        let french = vec![(Position::Agree, vec!["pour".to_string()])];
+        let message = ParseError::MissingPosition {
+            number: 2,
+            accepted: french,
+        }
+        .to_string();
+        assert!(message.ends_with("Example: vote 2 pour"), "{message}");
+    }
+
+    #[test]
+    fn invalid_domain_says_why() {
+        let message = ParseError::InvalidDomain {
+            action: ActionKind::Suspend,
+            given: "x.org/path".into(),
+            problem: DomainError::NotBare,
+        }
+        .to_string();
+        assert!(
+            message.contains("give the bare domain, like example.org"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn help_is_short_and_lists_requests_and_positions() {
+        let help = help_text();
+        assert!(
+            help.chars().count() < 450,
+            "{} characters",
+            help.chars().count()
+        );
+        for needle in [
+            "propose", "suspend", "silence", "unblock", "motion", "vote", "status", "help",
+            "agree", "abstain", "disagree", "block", "👍",
+        ] {
+            assert!(help.contains(needle), "{needle} missing from {help}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Text → requests: status HTML to plain text, the request grammar, positions, domains
+//! and durations. Pure: no I/O, no clock; a `ParseError`'s `Display` is the bot's reply.
+
+mod domain;
+mod duration;
+mod error;
+mod html;
+mod parse;
+mod vocabulary;
+
+pub use domain::{normalize_domain, DomainError};
+pub use duration::{format_duration, parse_duration};
+pub use error::{help_text, help_text_with, ParseError};
+pub use html::{status_text, MentionRef};
+pub use parse::{parse_request, parse_vote_reply, ProposeRequest, Request};
+pub use vocabulary::Vocabulary;

@@ -1,0 +1,283 @@
+//! `bot.toml` (SPEC §7): read in two stages, raw serde structs → a checked `Config`.
+//!
+//! Every refusal names the file, the line and what is allowed, so an operator can fix
+//! the file without reading code. The access token never enters a message: the config
+//! only says where to find it, and `Secret` hides it from `Debug`.
+
+mod check;
+mod raw;
+mod rulebook;
+#[cfg(test)]
+mod tests;
+mod values;
+
+use crate::governance::{ActionKind, Position, Rule};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The platforms `instance.software` may name (those megalodon supports).
+pub const SOFTWARE: [&str; 6] = [
+    "mastodon",
+    "pleroma",
+    "friendica",
+    "firefish",
+    "gotosocial",
+    "pixelfed",
+];
+
+/// The checked configuration; every value is valid and every default filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    pub instance: InstanceConfig,
+    pub storage: StorageConfig,
+    pub membership: MembershipConfig,
+    pub proposals: ProposalConfig,
+    pub rules: RuleBook,
+    pub actions: ActionsConfig,
+    pub vocabulary: VocabularyConfig,
+}
+
+/// `[instance]`: the server the bot lives on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceConfig {
+    /// `http://` or `https://`, without a trailing slash.
+    pub url: String,
+    /// One of [`SOFTWARE`]; `mastodon` by default.
+    pub software: String,
+    pub token: TokenSource,
+    /// How often notifications are polled while streaming is down (60s by default).
+    pub poll_interval: Duration,
+}
+
+/// `[storage]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageConfig {
+    /// The sled database folder, resolved against the config file's folder.
+    pub path: PathBuf,
+}
+
+/// `[membership]` (SPEC §5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipConfig {
+    pub voters: Voters,
+    pub min_account_age_days: u32,
+    pub proposers: Proposers,
+    /// Local usernames, as written but without a leading '@'.
+    pub working_group: Vec<String>,
+}
+
+impl MembershipConfig {
+    /// Whether `acct` is a working-group member; remote accts (with '@') never are.
+    pub fn is_working_group(&self, acct: &str) -> bool {
+        !acct.contains('@')
+            && self
+                .working_group
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(acct))
+    }
+}
+
+/// Who may vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Voters {
+    /// Local, non-bot, non-suspended accounts.
+    Local,
+    /// Only the accts listed in `file`, one per line (resolved like `storage.path`).
+    Roster { file: PathBuf },
+}
+
+/// Who may open proposals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proposers {
+    Members,
+    WorkingGroup,
+}
+
+/// `[proposals]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposalConfig {
+    pub default_duration: Duration,
+    pub min_duration: Duration,
+    pub urgent_min_duration: Duration,
+    pub max_duration: Duration,
+    /// `None` when `reminder_before = "0"`.
+    pub reminder_before: Option<Duration>,
+    pub visibility: BallotVisibility,
+    /// `Some(Agree)` for "agree", `None` for "nothing".
+    pub favourites_count_as: Option<Position>,
+    /// Whether a counted vote is favourited ("favourite") or not ("none").
+    pub receipts: bool,
+    pub block_requires_reason: bool,
+}
+
+/// The visibility of ballots and announcements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BallotVisibility {
+    Public,
+    Unlisted,
+}
+
+/// `[rules.*]`, each kind already merged with `[rules.default]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleBook {
+    pub default: Rule,
+    pub suspend: Rule,
+    pub silence: Rule,
+    pub unblock: Rule,
+    pub motion: Rule,
+}
+
+impl RuleBook {
+    /// The rule a proposal of this kind is decided by.
+    pub fn for_kind(&self, kind: ActionKind) -> &Rule {
+        match kind {
+            ActionKind::Suspend => &self.suspend,
+            ActionKind::Silence => &self.silence,
+            ActionKind::Unblock => &self.unblock,
+            ActionKind::Motion => &self.motion,
+        }
+    }
+}
+
+/// `[actions]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionsConfig {
+    pub mode: ActionMode,
+}
+
+/// What happens when a proposal with an action passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionMode {
+    /// Apply it at once.
+    Auto,
+    /// Wait for a working-group member's `apply <n>`.
+    Confirm,
+    /// Announce what would be done, change nothing.
+    DryRun,
+}
+
+/// `[vocabulary]`: words added to (or replacing) the default ones of SPEC §2.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VocabularyConfig {
+    /// true: these words are the whole vocabulary; false: they extend the default.
+    pub replace: bool,
+    /// Lowercased words, one list per position in `Position::ALL` order.
+    lists: [Vec<String>; 4],
+}
+
+impl VocabularyConfig {
+    /// Every position in `Position::ALL` order with its configured words (maybe none).
+    pub fn words(&self) -> Vec<(Position, Vec<String>)> {
+        Position::ALL.into_iter().zip(self.lists.clone()).collect()
+    }
+}
+
+/// Where `[instance]` says the access token is kept, never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    /// The name of an environment variable (`token_env`, `COOPGOV_TOKEN` by default).
+    Env(String),
+    /// A file holding the token (`token_file`, resolved like `storage.path`).
+    File(PathBuf),
+}
+
+impl TokenSource {
+    /// Reads the token, trimmed; a missing or empty token is an error saying what to do.
+    pub fn read(&self) -> Result<Secret, ConfigError> {
+        let (value, place) = match self {
+            TokenSource::Env(name) => {
+                let place = format!("the environment variable {name}");
+                match std::env::var(name) {
+                    Ok(value) => (value, place),
+                    Err(std::env::VarError::NotPresent) => {
+                        return Err(ConfigError::Token(format!(
+                            "{place} is not set; export {name}=<your access token> \
+                             (`coopgov login` makes one) or set token_file in [instance]"
+                        )))
+                    }
+                    Err(std::env::VarError::NotUnicode(_)) => {
+                        return Err(ConfigError::Token(format!(
+                            "{place} is not valid UTF-8; set it to the access token itself"
+                        )))
+                    }
+                }
+            }
+            TokenSource::File(path) => {
+                let place = format!("the token file {}", path.display());
+                match std::fs::read_to_string(path) {
+                    Ok(value) => (value, place),
+                    // io::Error never quotes the file's content, so it is safe to show.
+                    Err(error) => {
+                        return Err(ConfigError::Token(format!(
+                            "cannot read {place}: {error}; write the access token into it \
+                             (`coopgov login` makes one) or fix token_file in [instance]"
+                        )))
+                    }
+                }
+            }
+        };
+        let token = value.trim();
+        if token.is_empty() {
+            return Err(ConfigError::Token(format!(
+                "{place} is empty; put the access token there (`coopgov login` makes one)"
+            )));
+        }
+        Ok(Secret(token.to_owned()))
+    }
+}
+
+/// The access token. Its `Debug` prints `[redacted]`; it has no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The token itself, for the one place that sends it to the instance.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Why `bot.toml` (or the token it points to) was refused; the Display is for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A value, key or table at a known line of the file.
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    /// The file as a whole: unreadable, or missing something it must have.
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+    /// The access token could not be read (the message never contains it).
+    #[error("{0}")]
+    Token(String),
+}
+
+impl Config {
+    /// Reads and checks the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::File {
+            file: path.display().to_string(),
+            message: format!(
+                "cannot read the configuration ({error}); check the path given to --config \
+                 or copy the example bot.toml there"
+            ),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Checks `text` as if read from `path` (used for messages and relative paths).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        check::config(text, path)
+    }
+}

@@ -1,0 +1,6 @@
+//! Tests of the pure core: the rules table, the engine's scenarios, and properties.
+
+mod engine;
+mod properties;
+mod rules;
+mod support;

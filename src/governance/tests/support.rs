@@ -1,0 +1,172 @@
+//! Builders for core tests: settings, members, posts, and an in-memory record.
+
+use crate::commands::Vocabulary;
+use crate::governance::eligibility::Membership;
+use crate::governance::settings::Durations;
+use crate::governance::{
+    engine, ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule,
+    Settings, StatusRef, Step, Visibility,
+};
+use chrono::{DateTime, TimeZone, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub const BOT_ID: &str = "1";
+
+pub fn settings() -> Settings {
+    let rules = [
+        ActionKind::Suspend,
+        ActionKind::Silence,
+        ActionKind::Unblock,
+        ActionKind::Motion,
+    ]
+    .into_iter()
+    .map(|kind| (kind, Rule::social_coop()))
+    .collect();
+    Settings {
+        bot_acct: "coopbot".to_string(),
+        instance_domain: "social.example".to_string(),
+        max_characters: 500,
+        membership: Membership {
+            bot_account_id: BOT_ID.to_string(),
+            min_account_age_days: 0,
+            roster: None,
+        },
+        proposers: None,
+        working_group: vec!["wg".to_string()],
+        durations: Durations {
+            default: Duration::from_secs(6 * 86_400),
+            min: Duration::from_secs(6 * 86_400),
+            urgent_min: Duration::from_secs(2 * 86_400),
+            max: Duration::from_secs(30 * 86_400),
+        },
+        ballot_visibility: Visibility::Public,
+        favourites_count_as: Some(Position::Agree),
+        receipts: true,
+        block_requires_reason: true,
+        mode: Mode::Auto,
+        rules,
+        vocabulary: Vocabulary::standard(),
+    }
+}
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0)
+        .single()
+        .expect("a valid time")
+}
+
+pub fn days(n: i64) -> chrono::Duration {
+    chrono::Duration::days(n)
+}
+
+/// A local member; ids are "100" + the name's length-stable number.
+pub fn member(name: &str, id: u32) -> Author {
+    Author {
+        identity: Identity {
+            account_id: id.to_string(),
+            acct: name.to_string(),
+        },
+        bot: false,
+        suspended: false,
+        created_at: Some(t0() - days(365)),
+    }
+}
+
+pub fn post(author: &Author, status_id: u64, text: &str, in_reply_to: Option<&str>) -> Post {
+    Post {
+        status_id: status_id.to_string(),
+        url: format!(
+            "https://social.example/@{}/{status_id}",
+            author.identity.acct
+        ),
+        author: author.clone(),
+        text: text.to_string(),
+        in_reply_to_id: in_reply_to.map(str::to_string),
+        direct: false,
+    }
+}
+
+/// Proposals kept in memory, written the way the store writes them.
+#[derive(Default, Clone)]
+pub struct Memory {
+    pub proposals: BTreeMap<u64, Proposal>,
+    pub effect_keys: Vec<String>,
+}
+
+impl Memory {
+    /// Applies a step; returns the effects that were new (as the store would enqueue).
+    pub fn apply(&mut self, step: &Step) -> Vec<Effect> {
+        for proposal in &step.proposals {
+            self.proposals.insert(proposal.number, proposal.clone());
+        }
+        let mut fresh = Vec::new();
+        for effect in &step.effects {
+            if !self.effect_keys.iter().any(|key| key == effect.key()) {
+                self.effect_keys.push(effect.key().to_string());
+                fresh.push(effect.clone());
+            }
+        }
+        fresh
+    }
+
+    /// Opens proposal #1 (suspend bad.example) and posts its ballot as status "500".
+    pub fn with_open_ballot(settings: &Settings) -> Memory {
+        let mut memory = Memory::default();
+        let proposer = member("alice", 10);
+        let request = post(
+            &proposer,
+            90,
+            "propose suspend bad.example they host harassment",
+            None,
+        );
+        let step = engine::on_post(settings, &memory, &request, t0());
+        memory.apply(&step);
+        let proposal = memory.proposal(1).expect("proposal #1 opened");
+        let ballot = StatusRef {
+            status_id: "500".to_string(),
+            url: "https://social.example/@coopbot/500".to_string(),
+        };
+        memory.apply(&engine::on_ballot_posted(&proposal, ballot));
+        memory
+    }
+
+    pub fn one(&self) -> Proposal {
+        self.proposal(1).expect("proposal #1")
+    }
+}
+
+impl Records for Memory {
+    fn proposal(&self, number: u64) -> Option<Proposal> {
+        self.proposals.get(&number).cloned()
+    }
+
+    fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
+        self.proposals
+            .values()
+            .find(|p| p.ballot.as_ref().is_some_and(|b| b.status_id == status_id))
+            .cloned()
+    }
+
+    fn proposal_by_request(&self, status_id: &str) -> Option<u64> {
+        self.proposals
+            .values()
+            .find(|p| p.request.status_id == status_id)
+            .map(|p| p.number)
+    }
+
+    fn next_number(&self) -> u64 {
+        self.proposals.keys().max().map_or(1, |n| n + 1)
+    }
+}
+
+/// The text of the first post effect, for assertions.
+pub fn first_post_text(effects: &[Effect]) -> String {
+    effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Post { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
