@@ -37,6 +37,20 @@ pub fn status_text(content_html: &str, mentions: &[MentionRef]) -> String {
     lines.join("\n").trim().to_string()
 }
 
+/// Removes the mentions a reply starts with (clients put every participant there), and
+/// keeps mentions further on: they are part of what the member wrote.
+pub fn strip_leading_mentions(text: &str, mentions: &[MentionRef]) -> String {
+    let forms = mention_forms(mentions);
+    let mut rest = text.trim_start();
+    while let Some(token) = rest.split_whitespace().next() {
+        if !is_mention_of(token, &forms) {
+            break;
+        }
+        rest = rest[token.len()..].trim_start();
+    }
+    rest.to_string()
+}
+
 /// Walks the parsed tree without recursion (deeply nested input cannot overflow the
 /// stack) and writes its text, with `\n` for line breaks.
 fn html_to_lines(content_html: &str) -> String {
@@ -263,6 +277,31 @@ mod tests {
             ],
             &[bot(), remote_bob()],
         );
+    }
+
+    #[test]
+    fn only_leading_mentions_of_others_are_removed() {
+        let erin = MentionRef {
+            username: "erin".into(),
+            acct: "erin".into(),
+            url: "https://social.example/@erin".into(),
+        };
+        let cases = [
+            (
+                "@erin @bob@other.example block @erin runs it",
+                "block @erin runs it",
+            ),
+            ("@erin", ""),
+            ("agree @erin", "agree @erin"),
+            ("@someone agree", "@someone agree"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                strip_leading_mentions(input, &[erin.clone(), remote_bob()]),
+                expected,
+                "{input}"
+            );
+        }
     }
 
     #[test]

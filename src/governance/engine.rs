@@ -370,6 +370,16 @@ fn record_vote(
     reason: String,
     in_thread: bool,
 ) -> Step {
+    if is_late(proposal, post) {
+        let why = format!("voting closed on {}.", messages::time(proposal.closes_at));
+        return refuse(
+            settings,
+            proposal,
+            &post.author,
+            Some(&post.status_id),
+            &why,
+        );
+    }
     if !proposal.is_open() {
         let why = match proposal.closing() {
             Some(closing) => format!("voting closed on {}.", messages::time(closing.closed_at)),
@@ -507,6 +517,9 @@ fn reconcile(
         .iter()
         .filter(|r| r.in_reply_to_id.as_deref() == Some(ballot_id))
     {
+        if is_late(proposal, reply) {
+            continue;
+        }
         let Some((position, reason)) = thread_vote(settings, proposal.number, &reply.text) else {
             continue;
         };
@@ -545,6 +558,11 @@ fn reconcile(
     reconciled.votes = votes;
     reconciled.favourites = favourites;
     reconciled
+}
+
+/// Posted after the closing time (while the bot was down, say): too late to count.
+fn is_late(proposal: &Proposal, post: &Post) -> bool {
+    post.created_at.is_some_and(|at| at > proposal.closes_at)
 }
 
 /// A reply in the ballot's thread read as a vote on proposal `number`, if it is one.

@@ -39,6 +39,8 @@ pub struct Post {
     pub in_reply_to_id: Option<String>,
     /// Sent as a direct message (visibility `direct`).
     pub direct: bool,
+    /// When it was posted, as the server says; a vote posted after the close is late.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// A status the bot posted or answered.

@@ -1,7 +1,7 @@
 //! Wire types to the core's: plain text, identities, eligibility facts.
 
 use super::types::{Account, Status};
-use crate::commands::{status_text, MentionRef};
+use crate::commands::{status_text, strip_leading_mentions, MentionRef};
 use crate::governance::{Author, Identity, Post};
 
 pub fn author(account: &Account) -> Author {
@@ -16,9 +16,10 @@ pub fn author(account: &Account) -> Author {
     }
 }
 
-/// A status as the core reads it: HTML turned to text with every mention removed, so
-/// "@coopbot @alice agree" reads "agree". Mentions come from `mentions[]`, never the text.
-pub fn post(status: &Status) -> Post {
+/// A status as the core reads it: HTML turned to text without the bot's mentions and
+/// without the mentions it starts with, so "@coopbot @alice agree" reads "agree" while
+/// "block @erin runs it" keeps its words. Mentions come from `mentions[]`, never the text.
+pub fn post(status: &Status, bot_account_id: &str) -> Post {
     let mentions: Vec<MentionRef> = status
         .mentions
         .iter()
@@ -28,20 +29,20 @@ pub fn post(status: &Status) -> Post {
             url: mention.url.clone(),
         })
         .collect();
+    let bot_mentions: Vec<MentionRef> = status
+        .mentions
+        .iter()
+        .zip(&mentions)
+        .filter(|(mention, _)| mention.id == bot_account_id)
+        .map(|(_, reference)| reference.clone())
+        .collect();
     Post {
         status_id: status.id.clone(),
         url: status.link(),
         author: author(&status.account),
-        text: status_text(&status.content, &mentions),
+        text: strip_leading_mentions(&status_text(&status.content, &bot_mentions), &mentions),
         in_reply_to_id: status.in_reply_to_id.clone(),
         direct: status.visibility == "direct",
+        created_at: status.created_at,
     }
-}
-
-/// Whether the status mentions the account `account_id`.
-pub fn mentions(status: &Status, account_id: &str) -> bool {
-    status
-        .mentions
-        .iter()
-        .any(|mention| mention.id == account_id)
 }

@@ -153,7 +153,7 @@ impl Bot {
         let now = Utc::now();
         let step = match (notification.kind.as_str(), &notification.status) {
             ("mention" | "update", Some(status)) => {
-                let post = convert::post(status);
+                let post = convert::post(status, &self.settings.membership.bot_account_id);
                 engine::on_post(&self.settings, &self.store, &post, now)
             }
             ("favourite", Some(status)) => match (
@@ -224,7 +224,10 @@ impl Bot {
         let replies = self.client.descendants(ballot_id).await?;
         let favourited_by = self.client.favourited_by(ballot_id).await?;
         Ok(ThreadRecord {
-            replies: replies.iter().map(convert::post).collect(),
+            replies: replies
+                .iter()
+                .map(|reply| convert::post(reply, &self.settings.membership.bot_account_id))
+                .collect(),
             favourited_by: favourited_by.iter().map(convert::author).collect(),
         })
     }

@@ -319,6 +319,32 @@ fn closing_reconciles_with_the_thread_and_the_favourites() {
 }
 
 #[test]
+fn votes_posted_after_the_closing_time_do_not_count() {
+    let settings = settings();
+    let mut memory = Memory::with_open_ballot(&settings);
+    let mut late = post(&member("bob", 11), 600, "agree", Some("500"));
+    late.created_at = Some(t0() + days(7));
+    let effects = memory.apply(&engine::on_post(&settings, &memory, &late, t0() + days(7)));
+    assert!(
+        first_post_text(&effects).contains("voting closed"),
+        "{effects:?}"
+    );
+    let on_time = post(&member("carol", 12), 601, "disagree", Some("500"));
+    let record = ThreadRecord {
+        replies: vec![late, on_time],
+        favourited_by: vec![],
+    };
+    memory.apply(&engine::close(
+        &settings,
+        &memory.one(),
+        &record,
+        t0() + days(7),
+    ));
+    let tally = memory.one().closing().map(|c| c.tally).expect("closed");
+    assert_eq!((tally.agree, tally.disagree), (0, 1));
+}
+
+#[test]
 fn blocks_are_reported_and_dry_run_changes_nothing() {
     let mut settings = settings();
     settings.mode = Mode::DryRun;

@@ -84,6 +84,7 @@ pub fn post(author: &Author, status_id: u64, text: &str, in_reply_to: Option<&st
         text: text.to_string(),
         in_reply_to_id: in_reply_to.map(str::to_string),
         direct: false,
+        created_at: Some(t0()),
     }
 }
 

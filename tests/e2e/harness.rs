@@ -1,10 +1,8 @@
 //! Smoke tests of the test harness itself: the mock starts, is seeded, and behaves as documented.
 
-mod support;
-
+use crate::support::{id_of, secs, wait_for, Mock, Seed};
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{id_of, secs, wait_for, Mock, Seed};
 
 fn seeds() -> Vec<Seed> {
     vec![

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real `coopgov` binary against a real mastodon_mock server,
+//! driven by members over HTTP. One test binary, shared helpers.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod governance_loop;
+mod harness;
+mod scenario;

@@ -1,0 +1,189 @@
+//! A bot on a mock instance with seeded members, and the steps members take.
+
+use crate::support::{id_of, secs, wait_for, BotProcess, Member, Mock, Seed, TempDir};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The members every scenario has: six locals, a remote namesake of alice, a bot.
+pub fn seeds() -> Vec<Seed> {
+    let mut seeds: Vec<Seed> = ["alice", "bob", "carol", "dave", "erin", "frank"]
+        .into_iter()
+        .map(Seed::local)
+        .collect();
+    seeds.push(Seed::remote("alice", "evil.example"));
+    seeds.push(Seed::local("robot").bot());
+    seeds
+}
+
+pub struct Scenario {
+    pub mock: Mock,
+    pub dir: TempDir,
+    pub config: PathBuf,
+    pub bot: Option<BotProcess>,
+}
+
+impl Scenario {
+    /// A mock, a `bot.toml` for it with votes of seconds (`extra` is appended), and the bot.
+    pub async fn start(mode: &str, extra: &str) -> Scenario {
+        let mock = Mock::start(&seeds()).await;
+        let dir = TempDir::new("bot");
+        let config = dir.path().join("bot.toml");
+        let text = format!(
+            r#"[instance]
+url = "{url}"
+poll_interval = "2s"
+
+[storage]
+path = "coopgov.db"
+
+[membership]
+working_group = ["alice"]
+
+[proposals]
+default_duration = "10s"
+min_duration = "3s"
+urgent_min_duration = "2s"
+max_duration = "1h"
+reminder_before = "0"
+
+[actions]
+mode = "{mode}"
+{extra}
+"#,
+            url = mock.url
+        );
+        std::fs::write(&config, text).expect("write bot.toml");
+        let bot = BotProcess::start(&config, mock.bot_token());
+        let scenario = Scenario {
+            mock,
+            dir,
+            config,
+            bot: Some(bot),
+        };
+        scenario.wait_for_log("stream connected").await;
+        scenario
+    }
+
+    pub fn restart(&mut self) {
+        assert!(self.bot.is_none(), "the bot is already running");
+        self.bot = Some(BotProcess::start(&self.config, self.mock.bot_token()));
+    }
+
+    /// SIGTERM; the bot must exit 0.
+    pub fn stop(&mut self) {
+        let bot = self.bot.take().expect("the bot is running");
+        let status = bot.terminate();
+        assert!(
+            status.success(),
+            "the bot exited with {status}: {}",
+            self.log()
+        );
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("coopgov.log")).unwrap_or_default()
+    }
+
+    pub async fn wait_for_log(&self, needle: &str) {
+        let occurrences = self.log().matches(needle).count();
+        wait_for(
+            &format!("{needle:?} in the bot's log"),
+            secs(30),
+            || async { (self.log().matches(needle).count() > occurrences).then_some(()) },
+        )
+        .await;
+    }
+
+    pub fn member(&self, name: &str) -> Member {
+        self.mock.member(name)
+    }
+
+    /// Every status the bot has posted, oldest first (DMs included).
+    pub async fn bot_statuses(&self) -> Vec<Value> {
+        let mut statuses = self.mock.statuses_by("coopbot").await;
+        statuses.reverse();
+        statuses
+    }
+
+    /// The bot's statuses whose text contains `needle`.
+    pub async fn bot_posts_containing(&self, needle: &str) -> Vec<Value> {
+        self.bot_statuses()
+            .await
+            .into_iter()
+            .filter(|status| text_of(status).contains(needle))
+            .collect()
+    }
+
+    /// Waits for the ballot of proposal `number` and returns it.
+    pub async fn ballot(&self, number: u64) -> Value {
+        let title = format!("Proposal #{number}:");
+        wait_for(&format!("ballot #{number}"), secs(30), || async {
+            self.bot_posts_containing(&title)
+                .await
+                .into_iter()
+                .find(|status| status["in_reply_to_id"].is_null())
+        })
+        .await
+    }
+
+    /// Waits for the result announcement of proposal `number` and returns its text.
+    pub async fn result(&self, number: u64) -> String {
+        let title = format!("Result of proposal #{number}:");
+        wait_for(&format!("the result of #{number}"), secs(60), || async {
+            self.bot_posts_containing(&title).await.first().map(text_of)
+        })
+        .await
+    }
+
+    /// Waits for a reply by the bot to `status` and returns its text.
+    pub async fn answer_to(&self, status: &Value) -> String {
+        let id = id_of(status);
+        wait_for("the bot's answer", secs(30), || async {
+            self.bot_statuses()
+                .await
+                .iter()
+                .find(|reply| reply["in_reply_to_id"] == id.as_str())
+                .map(text_of)
+        })
+        .await
+    }
+
+    /// Accounts that favourited `status` (the bot's receipts show here).
+    pub async fn favourited_by(&self, status: &Value) -> Vec<String> {
+        let path = format!("/api/v1/statuses/{}/favourited_by", id_of(status));
+        self.mock
+            .bot()
+            .get(&path)
+            .await
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| a["acct"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+/// A status's text without tags, entities decoded enough for assertions.
+pub fn text_of(status: &Value) -> String {
+    let html = status["content"].as_str().unwrap_or_default();
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html
+        .replace("<br />", "\n")
+        .replace("</p><p>", "\n\n")
+        .chars()
+    {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
