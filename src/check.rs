@@ -72,7 +72,7 @@ pub async fn check(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    match setup::whoami(&config, &token).await {
+    match setup::whoami(&config, &client).await {
         Ok(me) if me.bot => line(Mark::Ok, format!("the token is valid and belongs to @{}", me.acct)),
         Ok(me) => line(
             Mark::Warn,

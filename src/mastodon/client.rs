@@ -170,6 +170,12 @@ impl Client {
         Ok(parse_instance(&value))
     }
 
+    /// The account the token belongs to.
+    pub async fn verify_credentials(&self) -> Result<super::types::Account, ApiError> {
+        let request = self.request(Method::GET, "/api/v1/accounts/verify_credentials");
+        self.typed("checking the access token", request).await
+    }
+
     /// Notifications newer than `after_id`, oldest first, every page of them.
     /// Items of types or shapes coopgov cannot read are skipped with a warning.
     pub async fn notifications_after(&self, after_id: &str) -> Result<Vec<Notification>, ApiError> {

@@ -9,3 +9,6 @@ pub mod types;
 pub use crate::governance::id_order;
 pub use client::{BlockRequest, BlockResult, Client, NewStatus};
 pub use error::ApiError;
+
+#[cfg(test)]
+mod fixtures;

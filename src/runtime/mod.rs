@@ -26,7 +26,7 @@ const MAX_SLEEP: Duration = Duration::from_secs(300);
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     let token = config.instance.token.read()?;
     let client = Client::new(&config.instance.url, token.clone())?;
-    let me = setup::whoami(&config, &token).await?;
+    let me = setup::whoami(&config, &client).await?;
     let instance = client
         .instance()
         .await

@@ -1,14 +1,16 @@
 //! Start-up: who the bot is, what the instance allows, and the core's settings.
 
 use crate::commands::Vocabulary;
-use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Voters};
+use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Secret, TokenSource, Voters};
 use crate::governance::eligibility::Membership;
 use crate::governance::settings::Durations;
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
 use crate::mastodon::types::InstanceInfo;
+use crate::mastodon::{ApiError, Client};
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use tracing::debug;
 
 /// The bot's own account.
 #[derive(Debug, Clone)]
@@ -18,8 +20,32 @@ pub struct BotAccount {
     pub bot: bool,
 }
 
-/// Asks the instance who the token belongs to (through megalodon: a sound path).
-pub async fn whoami(config: &Config, token: &crate::config::Secret) -> anyhow::Result<BotAccount> {
+/// Asks the instance who the token belongs to: through megalodon first, and through
+/// the lenient client when megalodon fails (its strict types reject some servers'
+/// accounts; the lenient client also says exactly what went wrong).
+pub async fn whoami(config: &Config, client: &Client) -> anyhow::Result<BotAccount> {
+    match whoami_megalodon(config, client.token()).await {
+        Ok(account) => return Ok(account),
+        Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
+    }
+    let account = client
+        .verify_credentials()
+        .await
+        .map_err(|error| match &error {
+            ApiError::Http { status: 401, .. } => anyhow::anyhow!(
+                "the instance refused the access token (401): check {}, or create a new token",
+                token_place(config)
+            ),
+            _ => anyhow::anyhow!("could not verify the access token: {error}"),
+        })?;
+    Ok(BotAccount {
+        id: account.id,
+        acct: account.acct,
+        bot: account.bot,
+    })
+}
+
+async fn whoami_megalodon(config: &Config, token: &Secret) -> anyhow::Result<BotAccount> {
     let software = config
         .instance
         .software
@@ -30,13 +56,8 @@ pub async fn whoami(config: &Config, token: &crate::config::Secret) -> anyhow::R
         config.instance.url.clone(),
         Some(token.expose().to_string()),
         Some(concat!("coopgov/", env!("CARGO_PKG_VERSION")).to_string()),
-    )
-    .context("could not prepare a client for the instance")?;
-    let account = client
-        .verify_account_credentials()
-        .await
-        .map_err(|error| anyhow::anyhow!(describe_megalodon(&error)))?
-        .json;
+    )?;
+    let account = client.verify_account_credentials().await?.json;
     Ok(BotAccount {
         id: account.id,
         acct: account.acct,
@@ -44,12 +65,10 @@ pub async fn whoami(config: &Config, token: &crate::config::Secret) -> anyhow::R
     })
 }
 
-fn describe_megalodon(error: &megalodon::error::Error) -> String {
-    let text = error.to_string();
-    if text.contains("401") {
-        "the instance refused the access token (401): check COOPGOV_TOKEN or the token file, or create a new token".to_string()
-    } else {
-        format!("could not verify the access token: {text}")
+fn token_place(config: &Config) -> String {
+    match &config.instance.token {
+        TokenSource::Env(name) => format!("the token in {name}"),
+        TokenSource::File(path) => format!("the token in {}", path.display()),
     }
 }
 
