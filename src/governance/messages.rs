@@ -3,7 +3,7 @@
 use super::proposal::{Application, Closing, Proposal};
 use super::settings::{Mode, Settings};
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 /// Stops quoted text from mentioning anyone: `@bob` would notify bob when posted.
 pub fn defang(text: &str) -> String {
@@ -41,8 +41,13 @@ pub fn action_phrase(action: &Action) -> String {
     }
 }
 
+/// A time as members read it: to the minute, with seconds only when it has them.
 pub fn time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    if at.second() == 0 {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
 }
 
 /// The rule in one line, in a form `coopgov verify` can read back.

@@ -31,8 +31,8 @@ pub struct NewStatus<'a> {
     pub idempotency_key: &'a str,
 }
 
-/// A domain block to create or update.
-#[derive(Debug, Clone)]
+/// A domain block to create or update (Mastodon ignores `domain` on update).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BlockRequest<'a> {
     pub domain: &'a str,
     pub severity: &'a str,
@@ -304,15 +304,9 @@ impl Client {
         &self,
         block: &BlockRequest<'_>,
     ) -> Result<BlockResult, ApiError> {
-        let body = json!({
-            "domain": block.domain,
-            "severity": block.severity,
-            "public_comment": block.public_comment,
-            "private_comment": block.private_comment,
-        });
         let request = self
             .request(Method::POST, "/api/v1/admin/domain_blocks")
-            .json(&body);
+            .json(block);
         match self.typed("creating a domain block", request).await {
             Ok(created) => Ok(BlockResult::Created(created)),
             Err(error) => match error.existing_domain_block() {
@@ -327,13 +321,8 @@ impl Client {
         id: &str,
         block: &BlockRequest<'_>,
     ) -> Result<DomainBlock, ApiError> {
-        let body = json!({
-            "severity": block.severity,
-            "public_comment": block.public_comment,
-            "private_comment": block.private_comment,
-        });
         let path = format!("/api/v1/admin/domain_blocks/{}", path_segment(id));
-        let request = self.request(Method::PUT, &path).json(&body);
+        let request = self.request(Method::PUT, &path).json(block);
         self.typed("updating a domain block", request).await
     }
 

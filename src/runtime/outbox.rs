@@ -209,3 +209,38 @@ async fn verify(client: &Client, domain: &str, severity: Option<&str>) -> Result
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+    use crate::mastodon::streaming::reconnect_delay;
+    use std::time::Duration;
+
+    #[test]
+    fn delays_double_and_stop_at_their_cap() {
+        let retries = [
+            (0, 2),
+            (1, 2),
+            (2, 4),
+            (3, 8),
+            (9, 512),
+            (10, 600),
+            (50, 600),
+        ];
+        for (attempt, seconds) in retries {
+            assert_eq!(
+                retry_delay(attempt),
+                Duration::from_secs(seconds),
+                "retry {attempt}"
+            );
+        }
+        let reconnects = [(0, 1), (1, 2), (5, 32), (6, 60), (7, 60), (40, 60)];
+        for (attempt, seconds) in reconnects {
+            assert_eq!(
+                reconnect_delay(attempt),
+                Duration::from_secs(seconds),
+                "reconnect {attempt}"
+            );
+        }
+    }
+}

@@ -253,3 +253,46 @@ async fn a_restart_loses_nothing_and_repeats_nothing() {
     assert_eq!(blocks.len(), 1, "{blocks:?}");
     assert_eq!(blocks[0]["severity"], "silence");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_suspension_is_reported_to_the_working_group_and_never_announced() {
+    let scenario = Scenario::start("auto", "").await;
+    scenario
+        .mock
+        .add_fault(serde_json::json!({
+            "match": {"methods": ["POST"], "path": "/api/v1/admin/domain_blocks"},
+            "effect": {"type": "status", "status": 403, "body": {"error": "This action is not allowed"}}
+        }))
+        .await;
+    scenario
+        .member("bob")
+        .post("@coopbot propose suspend bad.example 6s they host spam")
+        .await;
+    let ballot = scenario.ballot(1).await;
+    scenario
+        .member("carol")
+        .reply(&id_of(&ballot), "@coopbot agree")
+        .await;
+    let result = scenario.result(1).await;
+    assert!(result.contains("PASSED"), "{result}");
+    let report = wait_for("the working group's report", secs(30), || async {
+        scenario
+            .bot_posts_containing("could not suspend bad.example")
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert_eq!(report["visibility"], "direct");
+    let text = text_of(&report);
+    assert!(text.starts_with("@alice "), "{text}");
+    assert!(
+        text.contains("Manage Federation"),
+        "the report says what to fix: {text}"
+    );
+    assert!(scenario
+        .bot_posts_containing("is now suspended")
+        .await
+        .is_empty());
+    assert!(scenario.mock.domain_blocks().await.is_empty());
+}

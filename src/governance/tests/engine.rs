@@ -62,6 +62,26 @@ fn a_proposal_opens_a_ballot_then_answers_with_its_link() {
 }
 
 #[test]
+fn closing_times_are_whole_minutes_for_long_votes() {
+    let odd = t0() + chrono::Duration::seconds(17);
+    let six_days = std::time::Duration::from_secs(6 * 86_400);
+    assert_eq!(
+        engine::closing_time(odd, six_days),
+        t0() + days(6) + chrono::Duration::minutes(1)
+    );
+    assert_eq!(engine::closing_time(t0(), six_days), t0() + days(6));
+    let short = std::time::Duration::from_secs(30);
+    assert_eq!(
+        engine::closing_time(odd, short),
+        odd + chrono::Duration::seconds(30)
+    );
+    assert_eq!(
+        crate::governance::messages::time(odd),
+        "2026-11-01 12:00:17 UTC"
+    );
+}
+
+#[test]
 fn bad_requests_are_answered_and_open_nothing() {
     let settings = settings();
     let memory = Memory::default();
