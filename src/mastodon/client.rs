@@ -353,7 +353,14 @@ impl Client {
                 break;
             }
             items.extend(page);
-            next = link.filter(|link| link.starts_with(&self.base_url));
+            // The token goes only to the configured instance, never to another host.
+            next = link.filter(|link| {
+                let same_instance = link.starts_with(&self.base_url);
+                if !same_instance {
+                    warn!(what, "stopped paging: the next page is on another address");
+                }
+                same_instance
+            });
         }
         Ok(items)
     }

@@ -1,6 +1,8 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
-use crate::governance::{engine, Action, Effect, FollowUp, Records, Settings, StatusRef, Step};
+use crate::governance::{
+    engine, messages, Action, Effect, FollowUp, Records, Settings, StatusRef, Step,
+};
 use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
 use crate::store::{OutboxEntry, Store};
 use chrono::{DateTime, Utc};
@@ -70,10 +72,13 @@ impl Outbox<'_> {
                 then,
             } => {
                 let idempotency_key = format!("coopgov-{}-{key}", self.store_id);
+                // The core writes to fit; this guards against a server with a smaller limit
+                // than it said, since an over-long post is refused whole.
+                let text = messages::shorten(text, self.settings.max_characters);
                 let status = self
                     .client
                     .post_status(&NewStatus {
-                        text,
+                        text: &text,
                         visibility: *visibility,
                         in_reply_to_id: in_reply_to.as_deref(),
                         idempotency_key: &idempotency_key,
