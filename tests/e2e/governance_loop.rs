@@ -46,14 +46,7 @@ async fn a_proposal_passes_and_the_server_is_suspended() {
         .reply(&ballot_id, "@coopbot disagree")
         .await;
 
-    wait_for("a receipt on bob's vote", secs(20), || async {
-        scenario
-            .favourited_by(&bob_vote)
-            .await
-            .contains(&"coopbot".to_string())
-            .then_some(())
-    })
-    .await;
+    scenario.receipt_on(&bob_vote).await;
     frank.delete(&id_of(&frank_vote)).await;
 
     let result = scenario.result(1).await;
@@ -80,14 +73,7 @@ async fn a_proposal_passes_and_the_server_is_suspended() {
         comment.contains(ballot["url"].as_str().unwrap_or("?")),
         "{comment}"
     );
-    wait_for("the 'applied' announcement", secs(20), || async {
-        (!scenario
-            .bot_posts_containing("is now suspended")
-            .await
-            .is_empty())
-        .then_some(())
-    })
-    .await;
+    scenario.post_containing("is now suspended").await;
 
     // The remote account was told privately why it did not count; the bot account was not.
     let explanations = scenario.bot_posts_containing("was not counted").await;
@@ -185,14 +171,7 @@ async fn a_restart_loses_nothing_and_repeats_nothing() {
         .member("bob")
         .reply(&ballot_id, "@coopbot agree")
         .await;
-    wait_for("a receipt on bob's vote", secs(20), || async {
-        scenario
-            .favourited_by(&bob_vote)
-            .await
-            .contains(&"coopbot".to_string())
-            .then_some(())
-    })
-    .await;
+    scenario.receipt_on(&bob_vote).await;
     scenario.stop();
 
     // While the bot is down: a vote by reply, one by favourite, a request; then the
@@ -213,14 +192,7 @@ async fn a_restart_loses_nothing_and_repeats_nothing() {
     );
     let answer = scenario.answer_to(&status).await;
     assert!(answer.contains("Proposal #1"), "{answer}");
-    wait_for("the 'applied' announcement", secs(20), || async {
-        (!scenario
-            .bot_posts_containing("is now limited")
-            .await
-            .is_empty())
-        .then_some(())
-    })
-    .await;
+    scenario.post_containing("is now limited").await;
 
     // A second restart after everything is done posts nothing new.
     scenario.stop();
@@ -275,14 +247,9 @@ async fn a_refused_suspension_is_reported_to_the_working_group_and_never_announc
         .await;
     let result = scenario.result(1).await;
     assert!(result.contains("PASSED"), "{result}");
-    let report = wait_for("the working group's report", secs(30), || async {
-        scenario
-            .bot_posts_containing("could not suspend bad.example")
-            .await
-            .into_iter()
-            .next()
-    })
-    .await;
+    let report = scenario
+        .post_containing("could not suspend bad.example")
+        .await;
     assert_eq!(report["visibility"], "direct");
     let text = text_of(&report);
     assert!(text.starts_with("@alice "), "{text}");

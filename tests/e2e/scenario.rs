@@ -148,6 +148,28 @@ mode = "{mode}"
         .await
     }
 
+    /// Waits for the bot's first post containing `needle` and returns it.
+    pub async fn post_containing(&self, needle: &str) -> Value {
+        wait_for(
+            &format!("a post containing {needle:?}"),
+            secs(30),
+            || async { self.bot_posts_containing(needle).await.into_iter().next() },
+        )
+        .await
+    }
+
+    /// Waits until the bot has favourited `vote` (its receipt).
+    pub async fn receipt_on(&self, vote: &Value) {
+        wait_for("the bot's receipt", secs(20), || async {
+            self.favourited_by(vote)
+                .await
+                .iter()
+                .any(|acct| acct == "coopbot")
+                .then_some(())
+        })
+        .await
+    }
+
     /// Accounts that favourited `status` (the bot's receipts show here).
     pub async fn favourited_by(&self, status: &Value) -> Vec<String> {
         let path = format!("/api/v1/statuses/{}/favourited_by", id_of(status));
