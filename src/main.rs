@@ -25,6 +25,13 @@ enum Command {
     Run,
     /// Check the configuration, the instance, the token and the admin rights.
     Check,
+    /// List the proposals (while the bot is stopped).
+    List,
+    /// Show one proposal and its history (while the bot is stopped).
+    Show {
+        /// The proposal's number.
+        number: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +54,8 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Run => run(&cli.config).await,
             Command::Check => coopgov::check::check(&cli.config).await,
+            Command::List => print_report(coopgov::report::list(&cli.config)),
+            Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
         }
     })
 }
@@ -63,6 +72,19 @@ async fn run(path: &std::path::Path) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_report(report: Result<String, String>) -> ExitCode {
+    match report {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

@@ -3,7 +3,7 @@
 //! Everything one event changes (proposals, indexes, new effects, the cursor) is
 //! written in one transaction, so after a crash the store holds either all of it or none.
 
-use crate::governance::{Effect, Proposal, Records, Step};
+use crate::governance::{AuditEntry, Effect, Proposal, Records, Step};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -34,6 +34,14 @@ pub struct OutboxEntry {
     pub not_before: Option<DateTime<Utc>>,
 }
 
+/// A line of history as stored: when, and what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+}
+
 /// The bot's durable state.
 #[derive(Clone)]
 pub struct Store {
@@ -44,6 +52,8 @@ pub struct Store {
     requests: sled::Tree,
     outbox: sled::Tree,
     effect_keys: sled::Tree,
+    /// Append-only history, keyed by proposal number (0 for none) then sequence.
+    audit: sled::Tree,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -79,6 +89,7 @@ impl Store {
             requests: db.open_tree("requests")?,
             outbox: db.open_tree("outbox")?,
             effect_keys: db.open_tree("effect_keys")?,
+            audit: db.open_tree("audit")?,
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {
@@ -117,13 +128,23 @@ impl Store {
 
     /// Writes a step, and the cursor when given, in one transaction. Effects whose key
     /// was enqueued before are dropped: handling an event twice does nothing twice.
-    pub fn commit(&self, step: &Step, cursor: Option<&str>) -> Result<(), StoreError> {
-        self.commit_with(step, cursor, None)
+    pub fn commit(
+        &self,
+        step: &Step,
+        cursor: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.commit_with(step, cursor, None, at)
     }
 
     /// Marks the outbox entry `seq` done and writes its follow-up step, atomically.
-    pub fn complete_effect(&self, seq: u64, follow_up: &Step) -> Result<(), StoreError> {
-        self.commit_with(follow_up, None, Some(seq))
+    pub fn complete_effect(
+        &self,
+        seq: u64,
+        follow_up: &Step,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.commit_with(follow_up, None, Some(seq), at)
     }
 
     fn commit_with(
@@ -131,7 +152,21 @@ impl Store {
         step: &Step,
         cursor: Option<&str>,
         completed: Option<u64>,
+        at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let history: Vec<(Vec<u8>, Vec<u8>)> = step
+            .audit
+            .iter()
+            .map(|entry| {
+                let mut key = entry.proposal.unwrap_or(0).to_be_bytes().to_vec();
+                key.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
+                let record = AuditRecord {
+                    at,
+                    entry: entry.clone(),
+                };
+                Ok((key, encode(&record)))
+            })
+            .collect::<Result<_, sled::Error>>()?;
         let new_effects: Vec<(u64, &Effect)> = step
             .effects
             .iter()
@@ -144,46 +179,52 @@ impl Store {
             &self.requests,
             &self.outbox,
             &self.effect_keys,
+            &self.audit,
         );
-        let result = trees.transaction(|(meta, proposals, ballots, requests, outbox, keys)| {
-            let mut next = match meta.get(NEXT_NUMBER)? {
-                Some(bytes) => decode::<u64>(&bytes).map_err(abort)?,
-                None => 1,
-            };
-            for proposal in &step.proposals {
-                let number = proposal.number.to_be_bytes();
-                proposals.insert(&number, encode(proposal))?;
-                requests.insert(proposal.request.status_id.as_bytes(), &number)?;
-                if let Some(ballot) = &proposal.ballot {
-                    ballots.insert(ballot.status_id.as_bytes(), &number)?;
+        let result = trees.transaction(
+            |(meta, proposals, ballots, requests, outbox, keys, audit)| {
+                for (key, record) in &history {
+                    audit.insert(key.as_slice(), record.as_slice())?;
                 }
-                next = next.max(proposal.number + 1);
-            }
-            meta.insert(NEXT_NUMBER, encode(&next))?;
-            for (seq, effect) in &new_effects {
-                let key = effect.key().as_bytes();
-                if keys.get(key)?.is_some() {
-                    continue;
-                }
-                keys.insert(key, &seq.to_be_bytes())?;
-                let entry = OutboxEntry {
-                    effect: (*effect).clone(),
-                    attempts: 0,
-                    not_before: None,
+                let mut next = match meta.get(NEXT_NUMBER)? {
+                    Some(bytes) => decode::<u64>(&bytes).map_err(abort)?,
+                    None => 1,
                 };
-                outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
-            }
-            if let Some(cursor) = cursor {
-                meta.insert(CURSOR, cursor.as_bytes())?;
-            }
-            if let Some(seq) = completed {
-                if let Some(bytes) = outbox.remove(&seq.to_be_bytes())? {
-                    let entry: OutboxEntry = decode(&bytes).map_err(abort)?;
-                    keys.insert(entry.effect.key().as_bytes(), DONE)?;
+                for proposal in &step.proposals {
+                    let number = proposal.number.to_be_bytes();
+                    proposals.insert(&number, encode(proposal))?;
+                    requests.insert(proposal.request.status_id.as_bytes(), &number)?;
+                    if let Some(ballot) = &proposal.ballot {
+                        ballots.insert(ballot.status_id.as_bytes(), &number)?;
+                    }
+                    next = next.max(proposal.number + 1);
                 }
-            }
-            Ok(())
-        });
+                meta.insert(NEXT_NUMBER, encode(&next))?;
+                for (seq, effect) in &new_effects {
+                    let key = effect.key().as_bytes();
+                    if keys.get(key)?.is_some() {
+                        continue;
+                    }
+                    keys.insert(key, &seq.to_be_bytes())?;
+                    let entry = OutboxEntry {
+                        effect: (*effect).clone(),
+                        attempts: 0,
+                        not_before: None,
+                    };
+                    outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
+                }
+                if let Some(cursor) = cursor {
+                    meta.insert(CURSOR, cursor.as_bytes())?;
+                }
+                if let Some(seq) = completed {
+                    if let Some(bytes) = outbox.remove(&seq.to_be_bytes())? {
+                        let entry: OutboxEntry = decode(&bytes).map_err(abort)?;
+                        keys.insert(entry.effect.key().as_bytes(), DONE)?;
+                    }
+                }
+                Ok(())
+            },
+        );
         unwrap_transaction(result)
     }
 
@@ -204,6 +245,15 @@ impl Store {
                 })?);
                 Ok((seq, decode(&value)?))
             })
+            .collect()
+    }
+
+    /// A proposal's history, oldest first.
+    pub fn history(&self, number: u64) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit
+            .scan_prefix(number.to_be_bytes())
+            .values()
+            .map(|value| decode(&value?))
             .collect()
     }
 
@@ -228,6 +278,10 @@ impl Store {
 }
 
 impl Records for Store {
+    fn all_proposals(&self) -> Vec<Proposal> {
+        self.proposals().unwrap_or_default()
+    }
+
     fn proposal(&self, number: u64) -> Option<Proposal> {
         let bytes = self.proposals.get(number.to_be_bytes()).ok()??;
         decode(&bytes).ok()

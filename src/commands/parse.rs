@@ -216,12 +216,12 @@ fn parse_status(tokens: &[&str]) -> Result<Request, ParseError> {
 }
 
 /// A request keyword: lowercase, surrounding punctuation removed (`Propose:` → `propose`).
-fn keyword(token: &str) -> String {
+pub(super) fn keyword(token: &str) -> String {
     trim_punctuation(token).to_lowercase()
 }
 
 /// A positive proposal number, written `3`, `#3` or with punctuation after it (`#3:`).
-fn parse_number(token: &str) -> Option<u64> {
+pub(super) fn parse_number(token: &str) -> Option<u64> {
     let trimmed = token.trim_end_matches(is_punctuation);
     let digits = trimmed.strip_prefix('#').unwrap_or(trimmed);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -249,7 +249,7 @@ fn trim_around_domain(token: &str) -> &str {
 }
 
 /// Tokens from the first one that is not only punctuation (`—`, `:`).
-fn skip_punctuation<'a>(tokens: &[&'a str]) -> Vec<&'a str> {
+pub(super) fn skip_punctuation<'a>(tokens: &[&'a str]) -> Vec<&'a str> {
     tokens
         .iter()
         .skip_while(|token| token.chars().all(is_punctuation))
@@ -258,7 +258,7 @@ fn skip_punctuation<'a>(tokens: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// The reason: the tokens joined by single spaces, leading separators removed.
-fn join_reason(tokens: &[&str]) -> String {
+pub(super) fn join_reason(tokens: &[&str]) -> String {
     let joined = skip_punctuation(tokens).join(" ");
     joined
         .trim_start_matches([',', ':', ';', '—', '–'])

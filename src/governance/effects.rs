@@ -54,6 +54,28 @@ impl Effect {
         }
     }
 
+    /// The proposal an effect belongs to, read from its key (`result-3`, `apply-failed-3-bob`);
+    /// answers and receipts (keyed by a status id) belong to none.
+    pub fn proposal(&self) -> Option<u64> {
+        const ABOUT_A_PROPOSAL: [&str; 10] = [
+            "ballot-",
+            "opened-",
+            "result-",
+            "applied-",
+            "apply-failed-",
+            "apply-",
+            "explain-",
+            "extend-",
+            "cancel-",
+            "reminder-",
+        ];
+        let key = self.key();
+        let rest = ABOUT_A_PROPOSAL
+            .iter()
+            .find_map(|prefix| key.strip_prefix(prefix))?;
+        rest.split('-').next()?.parse().ok()
+    }
+
     pub fn key(&self) -> &str {
         match self {
             Effect::Post { key, .. }
@@ -63,22 +85,57 @@ impl Effect {
     }
 }
 
-/// The result of handling one event: proposals to store and effects to enqueue,
-/// written together in one transaction.
+/// One line of a proposal's history, kept forever (SPEC §6: every request, vote,
+/// command, state change and effect). The store stamps it with the time of the commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub proposal: Option<u64>,
+    /// The acct of whoever caused it; `None` for the bot's own doings.
+    pub account: Option<String>,
+    pub event: String,
+}
+
+/// The result of handling one event: proposals to store, effects to enqueue and the
+/// history to append, written together in one transaction.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Step {
     pub proposals: Vec<Proposal>,
     pub effects: Vec<Effect>,
+    pub audit: Vec<AuditEntry>,
 }
 
 impl Step {
-    pub fn changed(proposal: Proposal) -> Step {
+    pub fn of(proposals: Vec<Proposal>, effects: Vec<Effect>) -> Step {
         Step {
-            proposals: vec![proposal],
-            effects: Vec::new(),
+            proposals,
+            effects,
+            audit: Vec::new(),
         }
     }
 
+    pub fn changed(proposal: Proposal) -> Step {
+        Step {
+            proposals: vec![proposal],
+            ..Step::default()
+        }
+    }
+
+    /// Adds a line to the history.
+    pub fn logged(
+        mut self,
+        proposal: Option<u64>,
+        account: Option<&str>,
+        event: impl Into<String>,
+    ) -> Step {
+        self.audit.push(AuditEntry {
+            proposal,
+            account: account.map(str::to_string),
+            event: event.into(),
+        });
+        self
+    }
+
+    /// Changes nothing and does nothing (history aside).
     pub fn is_empty(&self) -> bool {
         self.proposals.is_empty() && self.effects.is_empty()
     }

@@ -10,6 +10,7 @@ use super::proposal::{
 };
 use super::rules::decide;
 use super::settings::{Mode, Settings, Visibility};
+use super::working_group;
 use super::{id_order, Action, Outcome, Position, Tally};
 use crate::commands::{self, ParseError, ProposeRequest, Request};
 use chrono::{DateTime, Timelike, Utc};
@@ -17,6 +18,8 @@ use std::collections::BTreeMap;
 
 /// Read access to the stored proposals. The core never writes; it returns a `Step`.
 pub trait Records {
+    /// Every proposal, in number order.
+    fn all_proposals(&self) -> Vec<Proposal>;
     fn proposal(&self, number: u64) -> Option<Proposal>;
     fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal>;
     fn proposal_by_request(&self, status_id: &str) -> Option<u64>;
@@ -52,6 +55,9 @@ pub fn on_post(
             return record_vote(settings, proposal, post, position, reason, true);
         }
     }
+    if let Some(command) = commands::parse_command(&post.text) {
+        return working_group::on_command(settings, records, post, command, now);
+    }
     match commands::parse_request(&post.text, &settings.vocabulary) {
         Ok(Request::Propose(request)) => open(settings, records, post, &request, now),
         Ok(Request::Vote {
@@ -69,6 +75,9 @@ pub fn on_post(
             Some(proposal) => answer(post, messages::status_report(settings, &proposal)),
             None => answer(post, format!("There is no proposal #{number}.")),
         },
+        Ok(Request::Help) if post.direct && working_group::is_member(settings, post) => {
+            answer(post, commands::working_group_help())
+        }
         Ok(Request::Help) => answer(post, commands::help_text_with(&settings.vocabulary)),
         Err(ParseError::UnknownPosition { number, .. }) => match records.proposal(number) {
             Some(proposal) => {
@@ -102,7 +111,12 @@ pub fn on_favourite(settings: &Settings, proposal: &Proposal, author: &Author) -
     proposal
         .favourites
         .insert(identity.account_id.clone(), identity.clone());
-    Step::changed(proposal)
+    let number = proposal.number;
+    Step::changed(proposal).logged(
+        Some(number),
+        Some(&identity.acct),
+        "favourite counted as a vote",
+    )
 }
 
 /// The ballot is posted: voting is open, and the requester gets the link.
@@ -120,10 +134,16 @@ pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
         Visibility::Direct,
         Some(proposal.request.status_id.clone()),
     );
-    Step {
-        effects: vec![reply],
-        proposals: vec![proposal],
-    }
+    let event = format!(
+        "ballot posted: {}",
+        proposal
+            .ballot
+            .as_ref()
+            .map(|b| b.url.as_str())
+            .unwrap_or_default()
+    );
+    let number = proposal.number;
+    Step::of(vec![proposal], vec![reply]).logged(Some(number), None, event)
 }
 
 /// Open proposals whose time is up, in number order.
@@ -177,13 +197,19 @@ pub fn close(
         Some(ballot.status_id.clone()),
     )];
     if application == Application::Pending {
-        effects.push(apply_effect(&proposal));
+        effects.push(apply_effect(
+            &proposal,
+            format!("apply-{}", proposal.number),
+        ));
     }
+    let event = format!(
+        "closed: {outcome}, {} ({} voters)",
+        messages::counts(&tally),
+        tally.voters()
+    );
+    let number = proposal.number;
     proposal.stage = Stage::Closed(closing);
-    Step {
-        proposals: vec![proposal],
-        effects,
-    }
+    Step::of(vec![proposal], effects).logged(Some(number), None, event)
 }
 
 /// The admin call finished: announce it, or tell the working group why it failed.
@@ -214,7 +240,7 @@ pub fn on_applied(
             closing.application = Application::Failed { reason };
             settings
                 .working_group
-                .iter()
+                .values()
                 .map(|acct| {
                     Effect::post(
                         format!("apply-failed-{}-{acct}", proposal.number),
@@ -226,16 +252,17 @@ pub fn on_applied(
                 .collect()
         }
     };
+    let event = match &closing.application {
+        Application::Failed { reason } => format!("could not be applied: {reason}"),
+        _ => "applied on the instance".to_string(),
+    };
     updated.stage = Stage::Closed(closing);
-    Step {
-        proposals: vec![updated],
-        effects,
-    }
+    Step::of(vec![updated], effects).logged(Some(proposal.number), None, event)
 }
 
-fn apply_effect(proposal: &Proposal) -> Effect {
+pub(super) fn apply_effect(proposal: &Proposal, key: String) -> Effect {
     Effect::Apply {
-        key: format!("apply-{}", proposal.number),
+        key,
         number: proposal.number,
         action: proposal.action.clone(),
         public_comment: messages::block_comment(proposal),
@@ -254,10 +281,12 @@ fn open(
         return Step::default();
     }
     let author = &post.author;
-    if let Some(proposers) = &settings.proposers {
-        if !author.is_local() || !proposers.contains(&author.identity.acct.to_lowercase()) {
-            return answer(post, "Only the working group can open proposals here; ask one of its members to propose it.".to_string());
-        }
+    if settings.proposers_working_group_only && !working_group::is_member(settings, post) {
+        return answer(
+            post,
+            "Only the working group can open proposals here; ask one of its members to propose it."
+                .to_string(),
+        );
     }
     if let Err(why) = settings.membership.check(author, now) {
         return answer(
@@ -328,6 +357,7 @@ fn open(
         favourites: BTreeMap::new(),
         explained: Default::default(),
         stage: Stage::Opening,
+        reminded: false,
     };
     let ballot = Effect::Post {
         key: format!("ballot-{number}"),
@@ -336,10 +366,14 @@ fn open(
         in_reply_to: None,
         then: Some(FollowUp::BallotPosted { number }),
     };
-    Step {
-        proposals: vec![proposal],
-        effects: vec![ballot],
-    }
+    let event = format!(
+        "proposed: {} ({}), closes {}",
+        messages::action_phrase(&proposal.action),
+        proposal.reason,
+        messages::time(proposal.closes_at)
+    );
+    let acct = proposal.proposer.acct.clone();
+    Step::of(vec![proposal], vec![ballot]).logged(Some(number), Some(&acct), event)
 }
 
 /// Why a vote cannot be counted, when it cannot; `None` when it counts.
@@ -403,17 +437,13 @@ fn record_vote(
         });
     }
     if proposal.votes.get(&voter.account_id) == Some(&vote) {
-        return Step {
-            proposals: Vec::new(),
-            effects,
-        };
+        return Step::of(Vec::new(), effects);
     }
+    let event = format!("vote counted: {} {}", vote.position, vote.reason);
     let mut proposal = proposal.clone();
     proposal.votes.insert(voter.account_id, vote);
-    Step {
-        proposals: vec![proposal],
-        effects,
-    }
+    let number = proposal.number;
+    Step::of(vec![proposal], effects).logged(Some(number), Some(&voter.acct), event.trim_end())
 }
 
 /// One direct message per member and proposal saying why their vote did not count.
@@ -437,8 +467,13 @@ fn refuse(
 }
 
 fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> Step {
+    let refused = Step::default().logged(
+        Some(proposal.number),
+        Some(&who.acct),
+        format!("vote not counted: {why}"),
+    );
     if proposal.explained.contains(&who.account_id) {
-        return Step::default();
+        return refused;
     }
     let mut updated = proposal.clone();
     updated.explained.insert(who.account_id.clone());
@@ -456,6 +491,7 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
     Step {
         proposals: vec![updated],
         effects: vec![message],
+        ..refused
     }
 }
 
@@ -466,15 +502,21 @@ fn answer(post: &Post, text: String) -> Step {
     } else {
         Visibility::Unlisted
     };
-    Step {
-        proposals: Vec::new(),
-        effects: vec![Effect::post(
+    let acct = &post.author.identity.acct;
+    Step::of(
+        Vec::new(),
+        vec![Effect::post(
             format!("answer-{}", post.status_id),
-            format!("@{} {text}", post.author.identity.acct),
+            format!("@{acct} {text}"),
             visibility,
             Some(post.status_id.clone()),
         )],
-    }
+    )
+    .logged(
+        None,
+        Some(acct),
+        format!("asked {:?}; answered {:?}", post.text, text),
+    )
 }
 
 /// The final votes: the thread's replies as they are now, `vote <n>` requests recorded

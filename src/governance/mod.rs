@@ -8,10 +8,12 @@ pub mod eligibility;
 pub mod engine;
 pub mod messages;
 pub mod proposal;
+pub mod reminders;
 pub mod rules;
 pub mod settings;
+pub mod working_group;
 
-pub use effects::{Effect, FollowUp, Step};
+pub use effects::{AuditEntry, Effect, FollowUp, Step};
 pub use engine::{Records, ThreadRecord};
 pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
 pub use rules::{Method, Outcome, Quorum, Rule, Tally};

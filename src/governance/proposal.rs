@@ -127,6 +127,9 @@ pub struct Proposal {
     /// Accounts already sent an explanation of why their vote did not count.
     pub explained: BTreeSet<String>,
     pub stage: Stage,
+    /// The one reminder was posted (or its time had passed unseen).
+    #[serde(default)]
+    pub reminded: bool,
 }
 
 impl Proposal {

@@ -3,7 +3,7 @@
 use super::eligibility::Membership;
 use super::{ActionKind, Position, Rule};
 use crate::commands::Vocabulary;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Visibility of what the bot posts.
@@ -51,15 +51,18 @@ pub struct Settings {
     /// The instance's status length limit.
     pub max_characters: usize,
     pub membership: Membership,
-    /// When set, only these local accts may open proposals.
-    pub proposers: Option<BTreeSet<String>>,
-    /// Local accts told by direct message when a decision cannot be applied.
-    pub working_group: Vec<String>,
+    /// `proposers = "working_group"`: only the working group opens proposals.
+    pub proposers_working_group_only: bool,
+    /// The working group: account id → acct, resolved from `bot.toml` at start-up.
+    /// They give commands and are told by direct message when a decision cannot be applied.
+    pub working_group: BTreeMap<String, String>,
     pub durations: Durations,
     pub ballot_visibility: Visibility,
     pub favourites_count_as: Option<Position>,
     pub receipts: bool,
     pub block_requires_reason: bool,
+    /// One reminder in the ballot's thread this long before the close.
+    pub reminder_before: Option<Duration>,
     pub mode: Mode,
     /// One rule for every kind (per-kind sections already merged over the default).
     pub rules: BTreeMap<ActionKind, Rule>,

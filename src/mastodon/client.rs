@@ -176,6 +176,21 @@ impl Client {
         self.typed("checking the access token", request).await
     }
 
+    /// A local account by its acct; `None` when the instance has no such account.
+    pub async fn lookup_account(
+        &self,
+        acct: &str,
+    ) -> Result<Option<super::types::Account>, ApiError> {
+        let request = self
+            .request(Method::GET, "/api/v1/accounts/lookup")
+            .query(&[("acct", acct)]);
+        match self.typed("looking up an account", request).await {
+            Ok(account) => Ok(Some(account)),
+            Err(ApiError::Http { status: 404, .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Notifications newer than `after_id`, oldest first, every page of them.
     /// Items of types or shapes coopgov cannot read are skipped with a warning.
     pub async fn notifications_after(&self, after_id: &str) -> Result<Vec<Notification>, ApiError> {

@@ -3,8 +3,8 @@
 pub mod outbox;
 pub mod setup;
 
-use crate::config::Config;
-use crate::governance::{engine, Records, Settings, Step, ThreadRecord};
+use crate::config::{Config, Voters};
+use crate::governance::{engine, reminders, Records, Settings, Step, ThreadRecord};
 use crate::mastodon::streaming::{self, StreamEvent};
 use crate::mastodon::types::Notification;
 use crate::mastodon::{convert, id_order, Client};
@@ -31,7 +31,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         .instance()
         .await
         .context("could not read the instance's settings")?;
-    let settings = setup::settings(&config, &me, &instance)?;
+    let working_group = setup::resolve_working_group(&config, &client).await?;
+    let settings = setup::settings(&config, &me, &instance, working_group)?;
     let store = Store::open(&config.storage.path)?;
     info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
 
@@ -56,6 +57,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     bot.start_cursor().await?;
     bot.catch_up().await;
     tokio::pin!(shutdown);
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .context("could not listen for SIGHUP")?;
     loop {
         bot.work().await?;
         let wake_at = bot.next_wake_up(Utc::now());
@@ -80,6 +83,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
                 }
                 None => bot.stream_up = false,
             },
+            _ = hangup.recv() => bot.reload_roster(&config),
             _ = tokio::time::sleep(sleep) => {}
         }
     }
@@ -115,9 +119,10 @@ impl Bot {
             .await
             .context("could not read the bot's notifications")?;
         if let Some(newest) = newest {
-            self.store.commit(&Step::default(), Some(&newest))?;
+            self.store
+                .commit(&Step::default(), Some(&newest), Utc::now())?;
         } else {
-            self.store.commit(&Step::default(), Some("0"))?;
+            self.store.commit(&Step::default(), Some("0"), Utc::now())?;
         }
         Ok(())
     }
@@ -168,7 +173,7 @@ impl Bot {
             _ => Step::default(),
         };
         debug!(notification = %notification.id, kind = %notification.kind, effects = step.effects.len(), "handled");
-        self.store.commit(&step, Some(&notification.id))?;
+        self.store.commit(&step, Some(&notification.id), now)?;
         Ok(())
     }
 
@@ -181,6 +186,13 @@ impl Bot {
         if self.close_retry_at.is_none_or(|at| at <= now) {
             self.close_due(now).await?;
         }
+        let proposals = self.store.proposals()?;
+        for number in reminders::due(&self.settings, &proposals, now) {
+            if let Some(proposal) = self.store.proposal(number) {
+                let step = reminders::remind(&self.settings, &proposal, now);
+                self.store.commit(&step, None, now)?;
+            }
+        }
         let outbox = Outbox {
             store: &self.store,
             client: &self.client,
@@ -189,6 +201,23 @@ impl Bot {
         };
         outbox.run(now).await?;
         Ok(())
+    }
+
+    /// SIGHUP: reads the roster file again, so members join or leave without a restart.
+    fn reload_roster(&mut self, config: &Config) {
+        let Voters::Roster { file } = &config.membership.voters else {
+            info!("SIGHUP: no roster is configured; nothing to reload");
+            return;
+        };
+        match setup::read_roster(file) {
+            Ok(roster) => {
+                info!(members = roster.len(), "roster reloaded");
+                self.settings.membership.roster = Some(roster);
+            }
+            Err(error) => {
+                warn!(error = %format!("{error:#}"), "could not reload the roster; keeping the previous one")
+            }
+        }
     }
 
     async fn close_due(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
@@ -204,7 +233,7 @@ impl Bot {
             match self.read_thread(&ballot.status_id).await {
                 Ok(record) => {
                     let step = engine::close(&self.settings, &proposal, &record, now);
-                    self.store.commit(&step, None)?;
+                    self.store.commit(&step, None, now)?;
                     info!(proposal = number, outcome = ?step.proposals.first().and_then(|p| p.closing()).map(|c| c.outcome), "proposal closed");
                 }
                 Err(error) => {
@@ -244,6 +273,10 @@ impl Bot {
                     proposal.closes_at
                 };
                 wake = wake.min(at);
+                let reminder = reminders::reminder_time(&self.settings, proposal);
+                if let Some(reminder) = reminder.filter(|_| proposal.closes_at > now) {
+                    wake = wake.min(reminder.max(now));
+                }
             }
         }
         if let Ok(pending) = self.store.pending_effects() {

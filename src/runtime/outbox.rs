@@ -33,7 +33,14 @@ impl Outbox<'_> {
                 return Ok(());
             }
             match self.execute(&entry.effect, now).await {
-                Ok(follow_up) => self.store.complete_effect(seq, &follow_up)?,
+                Ok(follow_up) => {
+                    let done = follow_up.logged(
+                        entry.effect.proposal(),
+                        None,
+                        format!("done: {}", entry.effect.key()),
+                    );
+                    self.store.complete_effect(seq, &done, now)?
+                }
                 Err(failure) if failure.is_transient() => {
                     let attempts = entry.attempts + 1;
                     let wait = match &failure {
@@ -54,8 +61,14 @@ impl Outbox<'_> {
                 }
                 Err(failure) => {
                     error!(effect = entry.effect.key(), error = %failure, advice = failure.advice(), "effect failed permanently");
-                    let follow_up = self.on_permanent_failure(&entry.effect, &failure, now);
-                    self.store.complete_effect(seq, &follow_up)?;
+                    let follow_up = self
+                        .on_permanent_failure(&entry.effect, &failure, now)
+                        .logged(
+                            entry.effect.proposal(),
+                            None,
+                            format!("failed: {}: {failure}", entry.effect.key()),
+                        );
+                    self.store.complete_effect(seq, &follow_up, now)?;
                 }
             }
         }

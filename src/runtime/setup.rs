@@ -10,7 +10,7 @@ use crate::mastodon::{ApiError, Client};
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tracing::debug;
+use tracing::{debug, warn};
 
 /// The bot's own account.
 #[derive(Debug, Clone)]
@@ -100,25 +100,42 @@ fn vocabulary(config: &Config) -> Vocabulary {
         })
 }
 
-/// The core's settings from the configuration, the bot's account and the instance.
+/// The working group's account ids, looked up once: a command is trusted by the id it
+/// comes from, never by a name that could be renamed or imitated.
+pub async fn resolve_working_group(
+    config: &Config,
+    client: &Client,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut members = BTreeMap::new();
+    for acct in &config.membership.working_group {
+        match client.lookup_account(acct).await {
+            Ok(Some(account)) if !account.acct.contains('@') => {
+                members.insert(account.id, account.acct.to_lowercase());
+            }
+            Ok(_) => {
+                warn!(acct = %acct, "no local account of that name: it is left out of the working group")
+            }
+            Err(error) => {
+                return Err(anyhow::anyhow!(
+                    "could not look up the working group's account {acct}: {error}"
+                ))
+            }
+        }
+    }
+    Ok(members)
+}
+
+/// The core's settings from the configuration, the bot's account, the instance and
+/// the working group's resolved ids.
 pub fn settings(
     config: &Config,
     me: &BotAccount,
     instance: &InstanceInfo,
+    working_group: BTreeMap<String, String>,
 ) -> anyhow::Result<Settings> {
     let roster = match &config.membership.voters {
         Voters::Local => None,
         Voters::Roster { file } => Some(read_roster(file)?),
-    };
-    let working_group: Vec<String> = config
-        .membership
-        .working_group
-        .iter()
-        .map(|acct| acct.to_lowercase())
-        .collect();
-    let proposers = match config.membership.proposers {
-        Proposers::Members => None,
-        Proposers::WorkingGroup => Some(working_group.iter().cloned().collect()),
     };
     let proposals = &config.proposals;
     let rules: BTreeMap<ActionKind, _> = [
@@ -139,7 +156,7 @@ pub fn settings(
             min_account_age_days: config.membership.min_account_age_days,
             roster,
         },
-        proposers,
+        proposers_working_group_only: config.membership.proposers == Proposers::WorkingGroup,
         working_group,
         durations: Durations {
             default: proposals.default_duration,
@@ -154,6 +171,7 @@ pub fn settings(
         favourites_count_as: proposals.favourites_count_as,
         receipts: proposals.receipts,
         block_requires_reason: proposals.block_requires_reason,
+        reminder_before: proposals.reminder_before,
         mode: match config.actions.mode {
             ActionMode::Auto => Mode::Auto,
             ActionMode::Confirm => Mode::Confirm,

@@ -4,3 +4,4 @@ mod engine;
 mod properties;
 mod rules;
 mod support;
+mod working_group;

@@ -32,8 +32,8 @@ pub fn settings() -> Settings {
             min_account_age_days: 0,
             roster: None,
         },
-        proposers: None,
-        working_group: vec!["wg".to_string()],
+        proposers_working_group_only: false,
+        working_group: [("50".to_string(), "wg".to_string())].into_iter().collect(),
         durations: Durations {
             default: Duration::from_secs(6 * 86_400),
             min: Duration::from_secs(6 * 86_400),
@@ -44,6 +44,7 @@ pub fn settings() -> Settings {
         favourites_count_as: Some(Position::Agree),
         receipts: true,
         block_requires_reason: true,
+        reminder_before: None,
         mode: Mode::Auto,
         rules,
         vocabulary: Vocabulary::standard(),
@@ -138,6 +139,10 @@ impl Memory {
 }
 
 impl Records for Memory {
+    fn all_proposals(&self) -> Vec<Proposal> {
+        self.proposals.values().cloned().collect()
+    }
+
     fn proposal(&self, number: u64) -> Option<Proposal> {
         self.proposals.get(&number).cloned()
     }

@@ -1,0 +1,63 @@
+//! The one reminder a ballot gets, `reminder_before` its close (SPEC §3.2).
+
+use super::effects::{Effect, Step};
+use super::messages;
+use super::proposal::Proposal;
+use super::settings::Settings;
+use chrono::{DateTime, Utc};
+
+/// When `proposal`'s reminder is due, if it gets one: only open votes longer than
+/// `reminder_before`, and only once.
+pub fn reminder_time(settings: &Settings, proposal: &Proposal) -> Option<DateTime<Utc>> {
+    let before = chrono::Duration::from_std(settings.reminder_before?).ok()?;
+    let at = proposal.closes_at - before;
+    (proposal.is_open() && !proposal.reminded && at > proposal.opened_at).then_some(at)
+}
+
+/// Proposals whose reminder is due now.
+pub fn due(settings: &Settings, proposals: &[Proposal], now: DateTime<Utc>) -> Vec<u64> {
+    proposals
+        .iter()
+        .filter(|proposal| proposal.closes_at > now)
+        .filter(|proposal| reminder_time(settings, proposal).is_some_and(|at| at <= now))
+        .map(|proposal| proposal.number)
+        .collect()
+}
+
+/// Posts the reminder in the ballot's thread, with the time left and the votes so far.
+pub fn remind(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> Step {
+    let (Some(ballot), Some(_)) = (&proposal.ballot, reminder_time(settings, proposal)) else {
+        return Step::default();
+    };
+    let tally = proposal.tally(settings.favourites_count_as);
+    let text = format!(
+        "Reminder: voting on proposal #{} ({}) closes in {}, at {}. Votes so far: {} ({}).",
+        proposal.number,
+        messages::action_phrase(&proposal.action),
+        time_left(proposal.closes_at - now),
+        messages::time(proposal.closes_at),
+        tally.voters(),
+        messages::counts(&tally)
+    );
+    let mut reminded = proposal.clone();
+    reminded.reminded = true;
+    let effect = Effect::post(
+        format!("reminder-{}", proposal.number),
+        text,
+        settings.ballot_visibility,
+        Some(ballot.status_id.clone()),
+    );
+    Step::of(vec![reminded], vec![effect]).logged(Some(proposal.number), None, "reminder posted")
+}
+
+/// "2 days", "5 hours", "12 minutes", "40 seconds": the largest whole unit.
+pub fn time_left(left: chrono::Duration) -> String {
+    let seconds = left.num_seconds().max(0);
+    let (count, unit) = match seconds {
+        s if s >= 2 * 86_400 => (s / 86_400, "days"),
+        s if s >= 2 * 3_600 => (s / 3_600, "hours"),
+        s if s >= 2 * 60 => (s / 60, "minutes"),
+        s => (s, "seconds"),
+    };
+    format!("{count} {unit}")
+}
