@@ -5,7 +5,7 @@ use crate::support::{id_of, secs, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proposal_passes_and_the_server_is_suspended() {
-    let scenario = Scenario::start("auto", "").await;
+    let scenario = Scenario::start("auto").await;
     let alice = scenario.member("alice");
     let request = alice
         .post("@coopbot propose suspend Harassment.Example 12s they host a harassment campaign")
@@ -85,7 +85,7 @@ async fn a_proposal_passes_and_the_server_is_suspended() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_block_stops_a_proposal_and_bad_requests_open_nothing() {
-    let scenario = Scenario::start("auto", "").await;
+    let scenario = Scenario::start("auto").await;
     let alice = scenario.member("alice");
     let bad = alice.post("@coopbot propose suspend not a domain!").await;
     let answer = scenario.answer_to(&bad).await;
@@ -137,7 +137,7 @@ async fn a_block_stops_a_proposal_and_bad_requests_open_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_announces_but_changes_nothing() {
-    let scenario = Scenario::start("dry_run", "").await;
+    let scenario = Scenario::start("dry_run").await;
     scenario
         .member("alice")
         .post("@coopbot propose suspend bad.example 6s they host spam")
@@ -160,7 +160,7 @@ async fn dry_run_announces_but_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_loses_nothing_and_repeats_nothing() {
-    let mut scenario = Scenario::start("auto", "").await;
+    let mut scenario = Scenario::start("auto").await;
     let alice = scenario.member("alice");
     alice
         .post("@coopbot propose silence loud.example 10s they flood our timelines")
@@ -228,7 +228,7 @@ async fn a_restart_loses_nothing_and_repeats_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_suspension_is_reported_to_the_working_group_and_never_announced() {
-    let scenario = Scenario::start("auto", "").await;
+    let scenario = Scenario::start("auto").await;
     scenario
         .mock
         .add_fault(serde_json::json!({

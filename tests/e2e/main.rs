@@ -7,3 +7,4 @@ mod support;
 mod governance_loop;
 mod harness;
 mod scenario;
+mod working_group;

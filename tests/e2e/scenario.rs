@@ -15,6 +15,35 @@ pub fn seeds() -> Vec<Seed> {
     seeds
 }
 
+/// What a scenario's `bot.toml` says beyond the defaults.
+pub struct Setup<'a> {
+    pub mode: &'a str,
+    /// Lines added to `[membership]`.
+    pub membership: &'a str,
+    pub min_duration: &'a str,
+    pub reminder_before: &'a str,
+    /// Lines added to `[proposals]`.
+    pub proposals: &'a str,
+    /// Tables added at the end.
+    pub extra: &'a str,
+    /// Files written beside `bot.toml` before the bot starts.
+    pub files: &'a [(&'a str, &'a str)],
+}
+
+impl Default for Setup<'_> {
+    fn default() -> Self {
+        Setup {
+            mode: "auto",
+            membership: "",
+            min_duration: "3s",
+            reminder_before: "0",
+            proposals: "",
+            extra: "",
+            files: &[],
+        }
+    }
+}
+
 pub struct Scenario {
     pub mock: Mock,
     pub dir: TempDir,
@@ -23,10 +52,21 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// A mock, a `bot.toml` for it with votes of seconds (`extra` is appended), and the bot.
-    pub async fn start(mode: &str, extra: &str) -> Scenario {
+    /// A mock, a `bot.toml` for it with votes of seconds, and the bot.
+    pub async fn start(mode: &str) -> Scenario {
+        Scenario::start_with(Setup {
+            mode,
+            ..Setup::default()
+        })
+        .await
+    }
+
+    pub async fn start_with(setup: Setup<'_>) -> Scenario {
         let mock = Mock::start(&seeds()).await;
         let dir = TempDir::new("bot");
+        for (name, text) in setup.files {
+            std::fs::write(dir.path().join(name), text).expect("write a scenario file");
+        }
         let config = dir.path().join("bot.toml");
         let text = format!(
             r#"[instance]
@@ -38,19 +78,28 @@ path = "coopgov.db"
 
 [membership]
 working_group = ["alice"]
+{membership}
 
 [proposals]
 default_duration = "10s"
-min_duration = "3s"
+min_duration = "{min}"
 urgent_min_duration = "2s"
-max_duration = "1h"
-reminder_before = "0"
+max_duration = "2h"
+reminder_before = "{reminder}"
+{proposals}
 
 [actions]
 mode = "{mode}"
+
 {extra}
 "#,
-            url = mock.url
+            url = mock.url,
+            membership = setup.membership,
+            min = setup.min_duration,
+            reminder = setup.reminder_before,
+            proposals = setup.proposals,
+            mode = setup.mode,
+            extra = setup.extra,
         );
         std::fs::write(&config, text).expect("write bot.toml");
         let bot = BotProcess::start(&config, mock.bot_token());
@@ -133,6 +182,23 @@ mode = "{mode}"
             self.bot_posts_containing(&title).await.first().map(text_of)
         })
         .await
+    }
+
+    /// `coopgov <args…>` with this scenario's config (the bot must be stopped).
+    pub fn cli(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .output()
+            .expect("run coopgov");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "coopgov {args:?} failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        text
     }
 
     /// Waits for a reply by the bot to `status` and returns its text.
