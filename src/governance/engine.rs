@@ -216,7 +216,7 @@ pub fn close(
 pub fn on_applied(
     settings: &Settings,
     proposal: &Proposal,
-    result: Result<(), String>,
+    result: Result<Option<String>, String>,
     now: DateTime<Utc>,
 ) -> Step {
     let Some(closing) = proposal.closing() else {
@@ -225,12 +225,12 @@ pub fn on_applied(
     let mut closing = closing.clone();
     let mut updated = proposal.clone();
     let effects = match result {
-        Ok(()) => {
+        Ok(stricter) => {
             closing.application = Application::Applied { at: now };
             let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
             vec![Effect::post(
                 format!("applied-{}", proposal.number),
-                messages::applied(proposal),
+                messages::applied(proposal, stricter.as_deref()),
                 settings.ballot_visibility,
                 ballot,
             )]

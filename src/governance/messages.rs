@@ -172,7 +172,15 @@ pub fn announcement(settings: &Settings, proposal: &Proposal, closing: &Closing)
     })
 }
 
-pub fn applied(proposal: &Proposal) -> String {
+/// The decision is in force; `stricter` names the severity of a stricter block that
+/// was already in place.
+pub fn applied(proposal: &Proposal, stricter: Option<&str>) -> String {
+    if let (Some(severity), Some(domain)) = (stricter, proposal.action.domain()) {
+        return format!(
+            "Done: {domain} was already under a {severity} block, as strict or stricter than proposal #{} asked; it stays.",
+            proposal.number
+        );
+    }
     let done = match &proposal.action {
         Action::Suspend { domain } => format!("{domain} is now suspended on this instance"),
         Action::Silence { domain } => format!("{domain} is now limited on this instance"),

@@ -124,12 +124,14 @@ impl Outbox<'_> {
                 private_comment,
                 ..
             } => {
-                apply(self.client, action, public_comment, private_comment).await?;
+                let stricter = apply(self.client, action, public_comment, private_comment).await?;
                 info!(proposal = number, action = ?action, "decision applied");
                 Ok(self
                     .store
                     .proposal(*number)
-                    .map(|proposal| engine::on_applied(self.settings, &proposal, Ok(()), now))
+                    .map(|proposal| {
+                        engine::on_applied(self.settings, &proposal, Ok(stricter.clone()), now)
+                    })
                     .unwrap_or_default())
             }
         }
@@ -161,9 +163,9 @@ async fn apply(
     action: &Action,
     public_comment: &str,
     private_comment: &str,
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     let Some(domain) = action.domain() else {
-        return Ok(());
+        return Ok(None);
     };
     let existing = client
         .domain_blocks()
@@ -177,9 +179,9 @@ async fn apply(
             if let Some(block) = existing {
                 client.delete_domain_block(&block.id).await?;
             }
-            return verify(client, domain, None).await;
+            return verify(client, domain, None).await.map(|()| None);
         }
-        Action::Motion => return Ok(()),
+        Action::Motion => return Ok(None),
     };
     let request = BlockRequest {
         domain,
@@ -188,7 +190,7 @@ async fn apply(
         private_comment,
     };
     match existing {
-        Some(block) if block.severity == severity => return Ok(()),
+        Some(block) if block.severity == severity => return Ok(None),
         Some(block) => {
             client.update_domain_block(&block.id, &request).await?;
         }
@@ -200,11 +202,11 @@ async fn apply(
                     existing = block.severity,
                     "a block as strict or stricter already exists"
                 );
-                return Ok(());
+                return Ok((block.severity != severity).then_some(block.severity));
             }
         },
     }
-    verify(client, domain, Some(severity)).await
+    verify(client, domain, Some(severity)).await.map(|()| None)
 }
 
 /// Reads the blocks back: the decision only counts as applied once the server shows it.

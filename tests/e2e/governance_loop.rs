@@ -263,3 +263,33 @@ async fn a_refused_suspension_is_reported_to_the_working_group_and_never_announc
         .is_empty());
     assert!(scenario.mock.domain_blocks().await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_stricter_block_counts_as_applied() {
+    let scenario = Scenario::start("auto").await;
+    // What Mastodon answers when a block as strict or stricter is already in place.
+    scenario
+        .mock
+        .add_fault(serde_json::json!({
+            "match": {"methods": ["POST"], "path": "/api/v1/admin/domain_blocks"},
+            "effect": {"type": "status", "status": 422, "body": {
+                "error": "Validation failed: Domain is already blocked",
+                "existing_domain_block": {"id": "7", "domain": "bad.example", "severity": "suspend"}
+            }}
+        }))
+        .await;
+    scenario
+        .member("bob")
+        .post("@coopbot propose silence bad.example 6s spam")
+        .await;
+    let ballot = scenario.ballot(1).await;
+    scenario
+        .member("carol")
+        .reply(&id_of(&ballot), "@coopbot agree")
+        .await;
+    scenario.result(1).await;
+    scenario
+        .post_containing("bad.example was already under a suspend block")
+        .await;
+    assert!(scenario.bot_posts_containing("could not").await.is_empty());
+}

@@ -432,7 +432,7 @@ fn applying_announces_success_and_tells_the_working_group_of_failure() {
     assert!(
         matches!(&failed.effects[..], [Effect::Post { visibility: Visibility::Direct, text, .. }] if text.starts_with("@wg "))
     );
-    let done = engine::on_applied(&settings, &memory.one(), Ok(()), t0() + days(6));
+    let done = engine::on_applied(&settings, &memory.one(), Ok(None), t0() + days(6));
     assert!(first_post_text(&done.effects).contains("bad.example is now suspended"));
     assert!(matches!(
         done.proposals[0].closing().map(|c| &c.application),

@@ -197,3 +197,51 @@ fn the_reminder_comes_once_before_the_close() {
     assert!(reminders::due(&settings, &proposals, now).is_empty());
     assert!(reminders::remind(&settings, &memory.one(), now).is_empty());
 }
+
+#[test]
+fn per_kind_rules_and_working_group_proposers() {
+    let mut settings = settings();
+    let majority = crate::governance::Rule {
+        method: crate::governance::Method::Majority,
+        ..crate::governance::Rule::social_coop()
+    };
+    settings
+        .rules
+        .insert(crate::governance::ActionKind::Motion, majority);
+    let memory = Memory::default();
+    let bob = member("bob", 11);
+    let motion = engine::on_post(
+        &settings,
+        &memory,
+        &post(&bob, 90, "propose motion we adopt a code", None),
+        t0(),
+    );
+    assert_eq!(motion.proposals[0].rule, majority);
+    let suspend = engine::on_post(
+        &settings,
+        &memory,
+        &post(&bob, 91, "propose suspend x.example spam", None),
+        t0(),
+    );
+    assert_eq!(
+        suspend.proposals[0].rule,
+        crate::governance::Rule::social_coop()
+    );
+
+    settings.proposers_working_group_only = true;
+    let refused = engine::on_post(
+        &settings,
+        &memory,
+        &post(&bob, 92, "propose suspend x.example spam", None),
+        t0(),
+    );
+    assert!(refused.proposals.is_empty());
+    assert!(first_post_text(&refused.effects).contains("Only the working group can open proposals"));
+    let allowed = engine::on_post(
+        &settings,
+        &memory,
+        &post(&wg(), 93, "propose suspend x.example spam", None),
+        t0(),
+    );
+    assert_eq!(allowed.proposals.len(), 1);
+}
