@@ -229,23 +229,11 @@ async fn a_restart_loses_nothing_and_repeats_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_suspension_is_reported_to_the_working_group_and_never_announced() {
     let scenario = Scenario::start("auto").await;
-    scenario
-        .mock
-        .add_fault(serde_json::json!({
-            "match": {"methods": ["POST"], "path": "/api/v1/admin/domain_blocks"},
-            "effect": {"type": "status", "status": 403, "body": {"error": "This action is not allowed"}}
-        }))
+    let refusal = serde_json::json!({"error": "This action is not allowed"});
+    scenario.refuse_domain_blocks(403, refusal).await;
+    let result = scenario
+        .pass_first_proposal("propose suspend bad.example 6s they host spam")
         .await;
-    scenario
-        .member("bob")
-        .post("@coopbot propose suspend bad.example 6s they host spam")
-        .await;
-    let ballot = scenario.ballot(1).await;
-    scenario
-        .member("carol")
-        .reply(&id_of(&ballot), "@coopbot agree")
-        .await;
-    let result = scenario.result(1).await;
     assert!(result.contains("PASSED"), "{result}");
     let report = scenario
         .post_containing("could not suspend bad.example")
@@ -268,26 +256,14 @@ async fn a_refused_suspension_is_reported_to_the_working_group_and_never_announc
 async fn an_existing_stricter_block_counts_as_applied() {
     let scenario = Scenario::start("auto").await;
     // What Mastodon answers when a block as strict or stricter is already in place.
+    let existing = serde_json::json!({
+        "error": "Validation failed: Domain is already blocked",
+        "existing_domain_block": {"id": "7", "domain": "bad.example", "severity": "suspend"}
+    });
+    scenario.refuse_domain_blocks(422, existing).await;
     scenario
-        .mock
-        .add_fault(serde_json::json!({
-            "match": {"methods": ["POST"], "path": "/api/v1/admin/domain_blocks"},
-            "effect": {"type": "status", "status": 422, "body": {
-                "error": "Validation failed: Domain is already blocked",
-                "existing_domain_block": {"id": "7", "domain": "bad.example", "severity": "suspend"}
-            }}
-        }))
+        .pass_first_proposal("propose silence bad.example 6s spam")
         .await;
-    scenario
-        .member("bob")
-        .post("@coopbot propose silence bad.example 6s spam")
-        .await;
-    let ballot = scenario.ballot(1).await;
-    scenario
-        .member("carol")
-        .reply(&id_of(&ballot), "@coopbot agree")
-        .await;
-    scenario.result(1).await;
     scenario
         .post_containing("bad.example was already under a suspend block")
         .await;

@@ -214,6 +214,27 @@ mode = "{mode}"
         .await
     }
 
+    /// Makes the instance answer `status` with `body` to every domain-block creation.
+    pub async fn refuse_domain_blocks(&self, status: u16, body: Value) {
+        let rule = serde_json::json!({
+            "match": {"methods": ["POST"], "path": "/api/v1/admin/domain_blocks"},
+            "effect": {"type": "status", "status": status, "body": body}
+        });
+        self.mock.add_fault(rule).await;
+    }
+
+    /// bob proposes `request` (the first proposal), carol agrees; returns the result.
+    pub async fn pass_first_proposal(&self, request: &str) -> String {
+        self.member("bob")
+            .post(&format!("@coopbot {request}"))
+            .await;
+        let ballot = self.ballot(1).await;
+        self.member("carol")
+            .reply(&id_of(&ballot), "@coopbot agree")
+            .await;
+        self.result(1).await
+    }
+
     /// Waits for the bot's first post containing `needle` and returns it.
     pub async fn post_containing(&self, needle: &str) -> Value {
         wait_for(

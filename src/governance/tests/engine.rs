@@ -396,16 +396,7 @@ fn blocks_are_reported_and_dry_run_changes_nothing() {
     assert_eq!(effects.len(), 1);
 
     let mut memory = Memory::with_open_ballot(&settings);
-    let record = ThreadRecord {
-        replies: vec![post(&member("bob", 11), 600, "agree", Some("500"))],
-        favourited_by: vec![],
-    };
-    let effects = memory.apply(&engine::close(
-        &settings,
-        &memory.one(),
-        &record,
-        t0() + days(6),
-    ));
+    let effects = memory.close_with_bob(&settings, "agree");
     assert_eq!(effects.len(), 1, "dry run applies nothing: {effects:?}");
     assert!(first_post_text(&effects).contains("Dry run"));
     assert_eq!(
@@ -418,16 +409,7 @@ fn blocks_are_reported_and_dry_run_changes_nothing() {
 fn applying_announces_success_and_tells_the_working_group_of_failure() {
     let settings = settings();
     let mut memory = Memory::with_open_ballot(&settings);
-    let record = ThreadRecord {
-        replies: vec![post(&member("bob", 11), 600, "agree", Some("500"))],
-        favourited_by: vec![],
-    };
-    memory.apply(&engine::close(
-        &settings,
-        &memory.one(),
-        &record,
-        t0() + days(6),
-    ));
+    memory.close_with_bob(&settings, "agree");
     let failed = engine::on_applied(&settings, &memory.one(), Err("403".into()), t0() + days(6));
     assert!(
         matches!(&failed.effects[..], [Effect::Post { visibility: Visibility::Direct, text, .. }] if text.starts_with("@wg "))

@@ -133,6 +133,16 @@ impl Memory {
         memory
     }
 
+    /// Closes proposal #1 six days in, with `bob` having replied `vote` to its ballot.
+    pub fn close_with_bob(&mut self, settings: &Settings, vote: &str) -> Vec<Effect> {
+        let record = engine::ThreadRecord {
+            replies: vec![post(&member("bob", 11), 600, vote, Some("500"))],
+            favourited_by: vec![],
+        };
+        let step = engine::close(settings, &self.one(), &record, t0() + days(6));
+        self.apply(&step)
+    }
+
     pub fn one(&self) -> Proposal {
         self.proposal(1).expect("proposal #1")
     }

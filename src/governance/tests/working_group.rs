@@ -1,7 +1,7 @@
 //! The working group's commands and the reminder, as the core decides them.
 
 use super::support::*;
-use crate::governance::engine::{self, ThreadRecord};
+use crate::governance::engine;
 use crate::governance::proposal::Application;
 use crate::governance::{reminders, Effect, Mode, Outcome, Post, Visibility};
 
@@ -115,16 +115,7 @@ fn apply_in_confirm_mode_waits_for_the_working_group() {
     let mut memory = Memory::with_open_ballot(&settings);
     let early = engine::on_post(&settings, &memory, &dm("apply 1", 93), t0());
     assert!(only_dm(&early.effects).contains("still open"));
-    let record = ThreadRecord {
-        replies: vec![post(&member("bob", 11), 600, "agree", Some("500"))],
-        favourited_by: vec![],
-    };
-    let closing = memory.apply(&engine::close(
-        &settings,
-        &memory.one(),
-        &record,
-        t0() + days(6),
-    ));
+    let closing = memory.close_with_bob(&settings, "agree");
     assert!(super::support::first_post_text(&closing).contains("Waiting for the working group"));
     assert!(!closing.iter().any(|e| matches!(e, Effect::Apply { .. })));
     let step = engine::on_post(&settings, &memory, &dm("apply 1", 94), t0() + days(6));
@@ -148,16 +139,7 @@ fn apply_refuses_what_did_not_pass() {
     let mut settings = settings();
     settings.mode = Mode::Confirm;
     let mut memory = Memory::with_open_ballot(&settings);
-    let record = ThreadRecord {
-        replies: vec![post(&member("bob", 11), 600, "disagree", Some("500"))],
-        favourited_by: vec![],
-    };
-    memory.apply(&engine::close(
-        &settings,
-        &memory.one(),
-        &record,
-        t0() + days(6),
-    ));
+    memory.close_with_bob(&settings, "disagree");
     let refused = engine::on_post(&settings, &memory, &dm("apply 1", 94), t0() + days(6));
     assert!(only_dm(&refused.effects).contains("did not pass (rejected)"));
 }
