@@ -43,7 +43,11 @@ pub async fn check(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let client = match Client::new(&config.instance.url, token.clone()) {
+    let client = match Client::new(
+        &config.instance.url,
+        token.clone(),
+        config.instance.request_timeout,
+    ) {
         Ok(client) => client,
         Err(error) => {
             line(Mark::Fail, error.to_string());

@@ -49,6 +49,10 @@ pub struct InstanceConfig {
     pub token: TokenSource,
     /// How often notifications are polled while streaming is down (60s by default).
     pub poll_interval: Duration,
+    /// How long one request to the instance may take (30s by default).
+    pub request_timeout: Duration,
+    /// With no frame at all on the stream for this long, it is taken for dead (2m).
+    pub stream_silence: Duration,
 }
 
 /// `[storage]`.

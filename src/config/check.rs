@@ -68,6 +68,17 @@ impl Checker<'_> {
             poll_interval: self
                 .duration(&raw.poll_interval, "instance.poll_interval", "60s", false)?
                 .value,
+            request_timeout: self
+                .duration(
+                    &raw.request_timeout,
+                    "instance.request_timeout",
+                    "30s",
+                    false,
+                )?
+                .value,
+            stream_silence: self
+                .duration(&raw.stream_silence, "instance.stream_silence", "2m", false)?
+                .value,
         })
     }
 

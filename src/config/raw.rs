@@ -36,6 +36,8 @@ pub(super) struct RawInstance {
     pub token_env: Field<String>,
     pub token_file: Field<String>,
     pub poll_interval: Field<DurationText>,
+    pub request_timeout: Field<DurationText>,
+    pub stream_silence: Field<DurationText>,
 }
 
 #[derive(Debug, Default, Deserialize)]

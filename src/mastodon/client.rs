@@ -1,6 +1,7 @@
 //! A thin HTTP client for the paths megalodon gets wrong or lacks (see ARCHITECTURE.md).
 
 use super::error::ApiError;
+use super::rate_limit::{parse_reset, Budget};
 use super::types::{
     decode_items, parse_instance, Context, DomainBlock, ErrorBody, InstanceInfo, Notification,
     Status,
@@ -9,11 +10,10 @@ use crate::config::Secret;
 use crate::governance::Visibility;
 use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tracing::warn;
 
-/// How long one request may take before it counts as a transient failure.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Mastodon's largest page for notifications and favourites.
 const PAGE_LIMIT: u32 = 80;
 /// Mastodon's largest page of admin domain blocks.
@@ -54,6 +54,8 @@ pub struct Client {
     base_url: String,
     token: Secret,
     http: reqwest::Client,
+    /// Shared by the clones of this client, updated by every response.
+    budget: Arc<Mutex<Budget>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -65,9 +67,10 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    pub fn new(base_url: &str, token: Secret) -> Result<Client, ApiError> {
+    /// A client whose every request gives up after `timeout` (a transient failure).
+    pub fn new(base_url: &str, token: Secret, timeout: Duration) -> Result<Client, ApiError> {
         let http = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("coopgov/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -76,6 +79,7 @@ impl Client {
             base_url: base_url.trim_end_matches('/').to_string(),
             token,
             http,
+            budget: Arc::new(Mutex::new(Budget::default())),
         })
     }
 
@@ -85,6 +89,11 @@ impl Client {
 
     pub fn token(&self) -> &Secret {
         &self.token
+    }
+
+    /// The request budget the instance announced last.
+    pub fn budget(&self) -> Budget {
+        self.budget.lock().map(|budget| *budget).unwrap_or_default()
     }
 
     fn request(&self, method: Method, path_or_url: &str) -> RequestBuilder {
@@ -104,10 +113,18 @@ impl Client {
             .await
             .map_err(|error| ApiError::Transport(describe_transport(&error)))?;
         let status = response.status();
+        if let Ok(mut budget) = self.budget.lock() {
+            budget.update(response.headers());
+        }
         if status.is_success() {
             return Ok(response);
         }
-        let reset = rate_limit_reset(response.headers());
+        let reset = response
+            .headers()
+            .get("x-ratelimit-reset")
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_reset)
+            .or_else(|| retry_after(response.headers()));
         let text = response.text().await.unwrap_or_default();
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Err(ApiError::RateLimited { reset });
@@ -427,14 +444,16 @@ pub fn next_link(headers: &header::HeaderMap) -> Option<String> {
     })
 }
 
-/// `X-RateLimit-Reset`: Mastodon sends an ISO time; some servers send epoch seconds.
-pub fn rate_limit_reset(headers: &header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
-    let value = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim();
-    if let Some(time) = super::types::parse_time(value) {
-        return Some(time);
-    }
-    let seconds = value.parse::<f64>().ok()?;
-    chrono::DateTime::from_timestamp(seconds as i64, 0)
+/// `Retry-After` in seconds, as a time.
+fn retry_after(headers: &header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
+    let seconds = headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<i64>()
+        .ok()?;
+    Some(chrono::Utc::now() + chrono::Duration::seconds(seconds))
 }
 
 fn describe_transport(error: &reqwest::Error) -> String {

@@ -64,3 +64,46 @@ impl ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(status: u16) -> ApiError {
+        ApiError::Http {
+            status,
+            what: "posting a status".into(),
+            message: String::new(),
+            body: Box::default(),
+        }
+    }
+
+    #[test]
+    fn errors_are_classified_by_status_never_by_message() {
+        let cases = [
+            (ApiError::Transport("the request timed out".into()), true),
+            (ApiError::RateLimited { reset: None }, true),
+            (
+                ApiError::Malformed {
+                    what: "x".into(),
+                    detail: "eof".into(),
+                },
+                true,
+            ),
+            (http(500), true),
+            (http(502), true),
+            (http(503), true),
+            (http(408), true),
+            (http(400), false),
+            (http(401), false),
+            (http(403), false),
+            (http(404), false),
+            (http(422), false),
+        ];
+        for (error, transient) in cases {
+            assert_eq!(error.is_transient(), transient, "{error}");
+        }
+        assert!(http(403).advice().contains("Manage Federation"));
+        assert!(http(401).advice().contains("token"));
+    }
+}

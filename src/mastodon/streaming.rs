@@ -13,9 +13,6 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use tracing::{debug, info, warn};
 
-/// With no frame at all (event or ping) for this long, the stream is taken for dead.
-const SILENCE_LIMIT: Duration = Duration::from_secs(300);
-
 /// What the stream task tells the runtime.
 #[derive(Debug)]
 pub enum StreamEvent {
@@ -29,6 +26,18 @@ pub enum StreamEvent {
 /// The delay before reconnect attempt `attempt` (0-based): doubling from 1 s, capped at 60 s.
 pub fn reconnect_delay(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.min(6)).min(Duration::from_secs(60))
+}
+
+/// Up to a quarter more than `delay`, so many bots cut off at once do not all come back
+/// in the same second. `salt` is any changing number (the clock's nanoseconds will do).
+pub fn with_jitter(delay: Duration, salt: u32) -> Duration {
+    let quarter = delay.as_millis() as u64 / 4;
+    let extra = if quarter == 0 {
+        0
+    } else {
+        u64::from(salt) % (quarter + 1)
+    };
+    delay + Duration::from_millis(extra)
 }
 
 /// The WebSocket address of the user stream, from the instance's streaming base.
@@ -48,6 +57,7 @@ pub fn stream_url(streaming_base: &str) -> String {
 pub async fn listen(
     streaming_base: String,
     token: Secret,
+    silence_limit: Duration,
     events: mpsc::Sender<StreamEvent>,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -58,7 +68,7 @@ pub async fn listen(
             return;
         }
         let ended = tokio::select! {
-            ended = connect_and_read(&url, &token, &events) => ended,
+            ended = connect_and_read(&url, &token, silence_limit, &events) => ended,
             _ = shutdown.changed() => return,
         };
         let (was_connected, reason) = ended;
@@ -72,7 +82,11 @@ pub async fn listen(
         {
             return;
         }
-        let delay = reconnect_delay(attempt);
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|since| since.subsec_nanos())
+            .unwrap_or_default();
+        let delay = with_jitter(reconnect_delay(attempt), salt);
         attempt = attempt.saturating_add(1);
         info!(reason, retry_in = ?delay, "stream closed; reconnecting");
         tokio::select! {
@@ -86,6 +100,7 @@ pub async fn listen(
 async fn connect_and_read(
     url: &str,
     token: &Secret,
+    silence_limit: Duration,
     events: &mpsc::Sender<StreamEvent>,
 ) -> (bool, String) {
     // Mastodon takes the token in the Authorization header; some servers only read
@@ -107,8 +122,13 @@ async fn connect_and_read(
         return (true, "the bot is stopping".to_string());
     }
     loop {
-        let frame = match tokio::time::timeout(SILENCE_LIMIT, socket.next()).await {
-            Err(_) => return (true, "no frame for five minutes".to_string()),
+        let frame = match tokio::time::timeout(silence_limit, socket.next()).await {
+            Err(_) => {
+                return (
+                    true,
+                    format!("no frame for {silence_limit:?}: the stream is dead"),
+                )
+            }
             Ok(None) => return (true, "the server closed the stream".to_string()),
             Ok(Some(Err(error))) => return (true, describe(&error)),
             Ok(Some(Ok(frame))) => frame,

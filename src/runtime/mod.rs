@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use outbox::Outbox;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, info, warn};
@@ -21,11 +22,20 @@ use tracing::{debug, info, warn};
 const CLOSE_RETRY: Duration = Duration::from_secs(30);
 /// The longest the loop sleeps without looking at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
+/// Even with a healthy stream, notifications are polled this often: a stream can stall
+/// silently while its pings go on (mastodon/mastodon#25157).
+const SAFETY_POLL: Duration = Duration::from_secs(300);
+/// After SIGTERM, how long the effect in flight may take to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs the bot until `shutdown` completes; then finishes the effect in flight and flushes.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     let token = config.instance.token.read()?;
-    let client = Client::new(&config.instance.url, token.clone())?;
+    let client = Client::new(
+        &config.instance.url,
+        token.clone(),
+        config.instance.request_timeout,
+    )?;
     let me = setup::whoami(&config, &client).await?;
     let instance = client
         .instance()
@@ -42,7 +52,13 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         .streaming_url
         .clone()
         .unwrap_or_else(|| config.instance.url.clone());
-    let listener = tokio::spawn(streaming::listen(streaming_base, token, events_tx, stop_rx));
+    let listener = tokio::spawn(streaming::listen(
+        streaming_base,
+        token,
+        config.instance.stream_silence,
+        events_tx,
+        stop_rx,
+    ));
 
     let mut bot = Bot {
         store_id: store.store_id(),
@@ -51,16 +67,32 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         settings,
         poll_interval: config.instance.poll_interval,
         stream_up: false,
-        next_poll: None,
+        last_poll: None,
         close_retry_at: None,
+        outbox_retry_at: None,
     };
+    let stopping = AtomicBool::new(false);
     bot.start_cursor().await?;
     bot.catch_up().await;
     tokio::pin!(shutdown);
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("could not listen for SIGHUP")?;
     loop {
-        bot.work().await?;
+        {
+            let work = bot.work(&stopping);
+            tokio::pin!(work);
+            tokio::select! {
+                result = &mut work => result?,
+                _ = &mut shutdown => {
+                    stopping.store(true, Ordering::SeqCst);
+                    match tokio::time::timeout(SHUTDOWN_GRACE, &mut work).await {
+                        Ok(result) => result?,
+                        Err(_) => warn!("stopped with an effect unfinished; it will be done at the next start"),
+                    }
+                    break;
+                }
+            }
+        }
         let wake_at = bot.next_wake_up(Utc::now());
         let sleep = (wake_at - Utc::now())
             .to_std()
@@ -102,8 +134,10 @@ struct Bot {
     settings: Settings,
     poll_interval: Duration,
     stream_up: bool,
-    next_poll: Option<DateTime<Utc>>,
+    last_poll: Option<DateTime<Utc>>,
     close_retry_at: Option<DateTime<Utc>>,
+    /// When the outbox has something to retry, or budget to wait for.
+    outbox_retry_at: Option<DateTime<Utc>>,
 }
 
 impl Bot {
@@ -144,8 +178,7 @@ impl Bot {
             }
             Err(error) => warn!(%error, "could not read notifications; will try again"),
         }
-        self.next_poll =
-            Some(Utc::now() + chrono::Duration::from_std(self.poll_interval).unwrap_or_default());
+        self.last_poll = Some(Utc::now());
     }
 
     /// Feeds one notification to the core and stores the step with the new cursor.
@@ -178,9 +211,9 @@ impl Bot {
     }
 
     /// Closes due ballots, runs the outbox, and polls when the stream is down.
-    async fn work(&mut self) -> anyhow::Result<()> {
+    async fn work(&mut self, stopping: &AtomicBool) -> anyhow::Result<()> {
         let now = Utc::now();
-        if !self.stream_up && self.next_poll.is_none_or(|at| at <= now) {
+        if self.next_poll().is_none_or(|at| at <= now) {
             self.catch_up().await;
         }
         if self.close_retry_at.is_none_or(|at| at <= now) {
@@ -199,8 +232,19 @@ impl Bot {
             settings: &self.settings,
             store_id: &self.store_id,
         };
-        outbox.run(now).await?;
+        self.outbox_retry_at = outbox.run(now, stopping).await?;
         Ok(())
+    }
+
+    /// When notifications are next polled: often while the stream is down, now and then
+    /// while it is up.
+    fn next_poll(&self) -> Option<DateTime<Utc>> {
+        let every = if self.stream_up {
+            SAFETY_POLL
+        } else {
+            self.poll_interval
+        };
+        Some(self.last_poll? + chrono::Duration::from_std(every).unwrap_or_default())
     }
 
     /// SIGHUP: reads the roster file again, so members join or leave without a restart.
@@ -279,15 +323,11 @@ impl Bot {
                 }
             }
         }
-        if let Ok(pending) = self.store.pending_effects() {
-            if let Some((_, entry)) = pending.first() {
-                wake = wake.min(entry.not_before.unwrap_or(now));
-            }
+        if let Some(at) = self.outbox_retry_at {
+            wake = wake.min(at);
         }
-        if !self.stream_up {
-            if let Some(at) = self.next_poll {
-                wake = wake.min(at);
-            }
+        if let Some(at) = self.next_poll() {
+            wake = wake.min(at);
         }
         wake
     }

@@ -3,9 +3,11 @@
 use crate::governance::{
     engine, messages, Action, Effect, FollowUp, Records, Settings, StatusRef, Step,
 };
+use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
 use crate::store::{OutboxEntry, Store};
 use chrono::{DateTime, Utc};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tracing::{error, info, warn};
 
@@ -13,6 +15,28 @@ use tracing::{error, info, warn};
 /// 2 s, capped at 10 minutes.
 pub fn retry_delay(attempt: u32) -> Duration {
     Duration::from_secs(2u64.saturating_pow(attempt.clamp(1, 10))).min(Duration::from_secs(600))
+}
+
+/// How much an effect matters when the request budget runs short: the decisions
+/// (ballots, results, admin calls and their announcements) first, receipts last.
+pub fn priority(effect: &Effect) -> Priority {
+    const DECISIONS: [&str; 4] = ["ballot-", "result-", "applied-", "cancel-"];
+    match effect {
+        Effect::Apply { .. } => Priority::Critical,
+        Effect::Favourite { .. } => Priority::Receipt,
+        Effect::Post { key, .. } if DECISIONS.iter().any(|prefix| key.starts_with(prefix)) => {
+            Priority::Critical
+        }
+        Effect::Post { .. } => Priority::Answer,
+    }
+}
+
+/// How a pass over the outbox ended.
+enum Pass {
+    /// Every effect of the pass was done (or dropped for good).
+    Done,
+    /// Stopped early: for shutdown (`None`) or until a retry or budget time.
+    Halted(Option<DateTime<Utc>>),
 }
 
 pub struct Outbox<'a> {
@@ -23,14 +47,49 @@ pub struct Outbox<'a> {
 }
 
 impl Outbox<'_> {
-    /// Runs every due effect in order; stops at the first that must wait, so a thread's
-    /// posts never overtake each other.
-    pub async fn run(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
-        // Whatever is about to happen on the instance is on disk first.
-        self.store.flush()?;
-        for (seq, entry) in self.store.pending_effects()? {
-            if entry.not_before.is_some_and(|at| at > now) {
-                return Ok(());
+    /// Runs the due effects, most important first and in the order they were decided
+    /// within each priority; stops at the first that must wait, so a thread's posts never
+    /// overtake each other, and when `stop` is set. Returns when to try again, if anything
+    /// had to wait.
+    pub async fn run(
+        &self,
+        now: DateTime<Utc>,
+        stop: &AtomicBool,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        // Effects done here may decide new ones (a ballot's link, an application's
+        // announcement): go round until the outbox is empty or something must wait.
+        loop {
+            // Whatever is about to happen on the instance is on disk first.
+            self.store.flush()?;
+            let mut pending = self.store.pending_effects()?;
+            if pending.is_empty() {
+                return Ok(None);
+            }
+            pending.sort_by_key(|(seq, entry)| (priority(&entry.effect), *seq));
+            if let Pass::Halted(retry_at) = self.run_pass(pending, now, stop).await? {
+                return Ok(retry_at);
+            }
+        }
+    }
+
+    /// One pass over `pending`, in its order.
+    async fn run_pass(
+        &self,
+        pending: Vec<(u64, OutboxEntry)>,
+        now: DateTime<Utc>,
+        stop: &AtomicBool,
+    ) -> anyhow::Result<Pass> {
+        for (seq, entry) in pending {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(Pass::Halted(None));
+            }
+            if let Some(at) = entry.not_before.filter(|at| *at > now) {
+                return Ok(Pass::Halted(Some(at)));
+            }
+            let priority = priority(&entry.effect);
+            if let Some(reset) = self.client.budget().wait_for(priority, now) {
+                info!(effect = entry.effect.key(), ?priority, until = %reset, "saving the request budget for more important work");
+                return Ok(Pass::Halted(Some(reset)));
             }
             match self.execute(&entry.effect, now).await {
                 Ok(follow_up) => {
@@ -57,7 +116,7 @@ impl Outbox<'_> {
                         ..entry
                     };
                     self.store.reschedule_effect(seq, &retry)?;
-                    return Ok(());
+                    return Ok(Pass::Halted(Some(wait)));
                 }
                 Err(failure) => {
                     error!(effect = entry.effect.key(), error = %failure, advice = failure.advice(), "effect failed permanently");
@@ -72,7 +131,7 @@ impl Outbox<'_> {
                 }
             }
         }
-        Ok(())
+        Ok(Pass::Done)
     }
 
     async fn execute(&self, effect: &Effect, now: DateTime<Utc>) -> Result<Step, ApiError> {
@@ -262,5 +321,23 @@ mod tests {
                 "reconnect {attempt}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod jitter_tests {
+    use crate::mastodon::streaming::with_jitter;
+    use std::time::Duration;
+
+    #[test]
+    fn jitter_adds_at_most_a_quarter() {
+        for salt in [0, 1, 999, 250_000, u32::MAX] {
+            let delay = with_jitter(Duration::from_secs(8), salt);
+            assert!(
+                delay >= Duration::from_secs(8) && delay <= Duration::from_secs(10),
+                "{delay:?}"
+            );
+        }
+        assert_eq!(with_jitter(Duration::ZERO, 7), Duration::ZERO);
     }
 }
