@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 use tracing::{debug, info, warn};
 
 /// How long to wait before trying again to close a ballot whose thread could not be read.
-const CLOSE_RETRY: Duration = Duration::from_secs(30);
+const CLOSE_RETRY: Duration = Duration::from_secs(5);
 /// The longest the loop sleeps without looking at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
 /// Even with a healthy stream, notifications are polled this often: a stream can stall
@@ -36,12 +36,18 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         token.clone(),
         config.instance.request_timeout,
     )?;
-    let me = setup::whoami(&config, &client).await?;
-    let instance = client
-        .instance()
-        .await
-        .context("could not read the instance's settings")?;
-    let working_group = setup::resolve_working_group(&config, &client).await?;
+    let me = setup::patiently("checking the token", || setup::whoami(&config, &client)).await?;
+    let instance = setup::patiently("reading the instance", || async {
+        client
+            .instance()
+            .await
+            .context("could not read the instance's settings")
+    })
+    .await?;
+    let working_group = setup::patiently("looking up the working group", || {
+        setup::resolve_working_group(&config, &client)
+    })
+    .await?;
     let settings = setup::settings(&config, &me, &instance, working_group)?;
     let store = Store::open(&config.storage.path)?;
     info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
@@ -72,7 +78,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         outbox_retry_at: None,
     };
     let stopping = AtomicBool::new(false);
-    bot.start_cursor().await?;
+    setup::patiently("reading the notifications", || bot.start_cursor()).await?;
     bot.catch_up().await;
     tokio::pin!(shutdown);
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -143,7 +149,7 @@ struct Bot {
 impl Bot {
     /// On the very first start, begins after the newest notification: older mentions
     /// were not meant for a bot that did not exist yet.
-    async fn start_cursor(&mut self) -> anyhow::Result<()> {
+    async fn start_cursor(&self) -> anyhow::Result<()> {
         if self.store.cursor()?.is_some() {
             return Ok(());
         }

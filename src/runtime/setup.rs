@@ -28,16 +28,16 @@ pub async fn whoami(config: &Config, client: &Client) -> anyhow::Result<BotAccou
         Ok(account) => return Ok(account),
         Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
     }
-    let account = client
-        .verify_credentials()
-        .await
-        .map_err(|error| match &error {
-            ApiError::Http { status: 401, .. } => anyhow::anyhow!(
+    let account = client.verify_credentials().await.map_err(|error| {
+        let advice = match &error {
+            ApiError::Http { status: 401, .. } => format!(
                 "the instance refused the access token (401): check {}, or create a new token",
                 token_place(config)
             ),
-            _ => anyhow::anyhow!("could not verify the access token: {error}"),
-        })?;
+            _ => "could not verify the access token".to_string(),
+        };
+        anyhow::Error::new(error).context(advice)
+    })?;
     Ok(BotAccount {
         id: account.id,
         acct: account.acct,
@@ -70,6 +70,36 @@ fn token_place(config: &Config) -> String {
         TokenSource::Env(name) => format!("the token in {name}"),
         TokenSource::File(path) => format!("the token in {}", path.display()),
     }
+}
+
+/// Runs a start-up step again while it fails for a passing reason (the instance
+/// restarting, a 503, a timeout): up to six tries over about half a minute.
+pub async fn patiently<T, F, Fut>(what: &str, mut step: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match step().await {
+            Ok(value) => return Ok(value),
+            Err(error) if attempt < 5 && is_transient(&error) => {
+                let delay = std::time::Duration::from_secs(1 << attempt);
+                warn!(what, error = %format!("{error:#}"), retry_in = ?delay, "start-up step failed; trying again");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+fn is_transient(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<ApiError>()
+            .is_some_and(ApiError::is_transient)
+    })
 }
 
 /// Reads a roster file: one acct per line; blank lines and `#` comments are ignored.
@@ -116,9 +146,8 @@ pub async fn resolve_working_group(
                 warn!(acct = %acct, "no local account of that name: it is left out of the working group")
             }
             Err(error) => {
-                return Err(anyhow::anyhow!(
-                    "could not look up the working group's account {acct}: {error}"
-                ))
+                let context = format!("could not look up the working group's account {acct}");
+                return Err(anyhow::Error::new(error).context(context));
             }
         }
     }

@@ -6,5 +6,6 @@ mod support;
 
 mod governance_loop;
 mod harness;
+mod reliability;
 mod scenario;
 mod working_group;

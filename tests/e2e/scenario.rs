@@ -1,5 +1,6 @@
 //! A bot on a mock instance with seeded members, and the steps members take.
 
+use crate::support::proxy::Proxy;
 use crate::support::{id_of, secs, wait_for, BotProcess, Member, Mock, Seed, TempDir};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -28,6 +29,13 @@ pub struct Setup<'a> {
     pub extra: &'a str,
     /// Files written beside `bot.toml` before the bot starts.
     pub files: &'a [(&'a str, &'a str)],
+    /// Lines added to `[instance]`.
+    pub instance: &'a str,
+    pub poll_interval: &'a str,
+    /// Put a fault-injecting proxy between the bot and the mock.
+    pub behind_proxy: bool,
+    /// More local members, named m0, m1, …
+    pub extra_members: usize,
 }
 
 impl Default for Setup<'_> {
@@ -40,6 +48,10 @@ impl Default for Setup<'_> {
             proposals: "",
             extra: "",
             files: &[],
+            instance: "",
+            poll_interval: "2s",
+            behind_proxy: false,
+            extra_members: 0,
         }
     }
 }
@@ -49,6 +61,7 @@ pub struct Scenario {
     pub dir: TempDir,
     pub config: PathBuf,
     pub bot: Option<BotProcess>,
+    pub proxy: Option<Proxy>,
 }
 
 impl Scenario {
@@ -62,7 +75,18 @@ impl Scenario {
     }
 
     pub async fn start_with(setup: Setup<'_>) -> Scenario {
-        let mock = Mock::start(&seeds()).await;
+        let mut seeds = seeds();
+        seeds.extend((0..setup.extra_members).map(|i| Seed::local(&format!("m{i}"))));
+        let proxy = if setup.behind_proxy {
+            Some(Proxy::bind().await)
+        } else {
+            None
+        };
+        let mock = Mock::start_behind(&seeds, proxy.as_ref().map(|p| p.port)).await;
+        if let Some(proxy) = &proxy {
+            proxy.forward_to(mock.port);
+        }
+        let bot_url = proxy.as_ref().map_or_else(|| mock.url.clone(), Proxy::url);
         let dir = TempDir::new("bot");
         for (name, text) in setup.files {
             std::fs::write(dir.path().join(name), text).expect("write a scenario file");
@@ -71,7 +95,8 @@ impl Scenario {
         let text = format!(
             r#"[instance]
 url = "{url}"
-poll_interval = "2s"
+poll_interval = "{poll}"
+{instance}
 
 [storage]
 path = "coopgov.db"
@@ -93,7 +118,9 @@ mode = "{mode}"
 
 {extra}
 "#,
-            url = mock.url,
+            url = bot_url,
+            instance = setup.instance,
+            poll = setup.poll_interval,
             membership = setup.membership,
             min = setup.min_duration,
             reminder = setup.reminder_before,
@@ -108,9 +135,20 @@ mode = "{mode}"
             dir,
             config,
             bot: Some(bot),
+            proxy,
         };
         scenario.wait_for_log("stream connected").await;
         scenario
+    }
+
+    /// SIGKILL, as in a crash.
+    pub fn kill(&mut self) {
+        self.bot.take().expect("the bot is running").kill();
+    }
+
+    /// Whether the bot is still running (it has not exited on its own).
+    pub fn bot_is_running(&mut self) -> bool {
+        self.bot.as_mut().is_some_and(|bot| !bot.has_exited())
     }
 
     pub fn restart(&mut self) {

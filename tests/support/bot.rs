@@ -74,6 +74,14 @@ impl BotProcess {
         );
     }
 
+    /// SIGKILL: the bot gets no chance to tidy up, as in a crash.
+    pub fn kill(mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Everything the bot has written so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()

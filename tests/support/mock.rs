@@ -108,6 +108,12 @@ pub struct Mock {
 impl Mock {
     /// Starts a mock seeded with `accounts` plus the bot; waits until it answers.
     pub async fn start(accounts: &[Seed]) -> Mock {
+        Mock::start_behind(accounts, None).await
+    }
+
+    /// Like [`Mock::start`], but the server names `127.0.0.1:<public_port>` as its own
+    /// address (in statuses and its streaming URL): for a proxy in front of it.
+    pub async fn start_behind(accounts: &[Seed], public_port: Option<u16>) -> Mock {
         let executable = tokio::task::spawn_blocking(mock_executable)
             .await
             .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
@@ -123,8 +129,11 @@ impl Mock {
         let started = Instant::now();
         for attempt in 1..=PORT_ATTEMPTS {
             let port = free_port();
-            std::fs::write(&config_path, config_toml(port, accounts))
-                .unwrap_or_else(|e| panic!("cannot write {}: {e}", config_path.display()));
+            std::fs::write(
+                &config_path,
+                config_toml(public_port.unwrap_or(port), accounts),
+            )
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", config_path.display()));
             let log = File::create(&log_path)
                 .unwrap_or_else(|e| panic!("cannot create {}: {e}", log_path.display()));
             let child = Command::new(&executable)

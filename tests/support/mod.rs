@@ -13,6 +13,7 @@ pub mod install;
 pub mod member;
 pub mod mock;
 pub mod process;
+pub mod proxy;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -1,0 +1,255 @@
+//! A loopback HTTP proxy between the bot and the mock that can fail a share of the bot's
+//! requests (seeded, so a failing run can be replayed) and cut its streams.
+//!
+//! Members talk to the mock directly, so only the bot meets the faults. The mock is
+//! started with the proxy's port as its own address, so the streaming URL the instance
+//! gives the bot leads through the proxy too.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::AbortHandle;
+
+/// The kinds of failure the proxy injects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    RateLimited,
+    ServerError,
+    Unavailable,
+    /// The request reaches the mock (and takes effect) but the answer never comes back.
+    Timeout,
+    Malformed,
+}
+
+const FAULTS: [Fault; 5] = [
+    Fault::RateLimited,
+    Fault::ServerError,
+    Fault::Unavailable,
+    Fault::Timeout,
+    Fault::Malformed,
+];
+
+#[derive(Default)]
+struct State {
+    upstream_port: AtomicU64,
+    /// Fail one request in this many (0: none).
+    fault_every: AtomicU64,
+    seed: AtomicU64,
+    requests: AtomicU64,
+    injected: Mutex<Vec<Fault>>,
+    hold: Mutex<Duration>,
+    streams: Mutex<Vec<AbortHandle>>,
+    streams_cut: AtomicU64,
+}
+
+pub struct Proxy {
+    pub port: u16,
+    state: Arc<State>,
+    server: AbortHandle,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.server.abort();
+        self.cut_streams();
+    }
+}
+
+impl Proxy {
+    /// Listens on a free loopback port; forward nothing until [`Proxy::forward_to`].
+    pub async fn bind() -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let port = listener.local_addr().expect("proxy address").port();
+        let state = Arc::new(State::default());
+        let shared = state.clone();
+        let server = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let _ = serve(client, state).await;
+                });
+            }
+        })
+        .abort_handle();
+        Proxy {
+            port,
+            state,
+            server,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn forward_to(&self, upstream_port: u16) {
+        self.state
+            .upstream_port
+            .store(u64::from(upstream_port), Ordering::SeqCst);
+    }
+
+    /// Fails one request in `every` (0 turns faults off), the kind drawn from `seed`;
+    /// a timeout holds the answer back for `hold` (longer than the bot waits).
+    pub fn inject_faults(&self, every: u64, seed: u64, hold: Duration) {
+        self.state.seed.store(seed, Ordering::SeqCst);
+        *self.state.hold.lock().expect("hold") = hold;
+        self.state.fault_every.store(every, Ordering::SeqCst);
+    }
+
+    /// Closes every open stream at once, as a network cut would.
+    pub fn cut_streams(&self) {
+        let cut: Vec<AbortHandle> =
+            std::mem::take(&mut *self.state.streams.lock().expect("streams"));
+        self.state
+            .streams_cut
+            .fetch_add(cut.len() as u64, Ordering::SeqCst);
+        for stream in cut {
+            stream.abort();
+        }
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.state.requests.load(Ordering::SeqCst)
+    }
+
+    pub fn faults(&self) -> Vec<Fault> {
+        self.state.injected.lock().expect("faults").clone()
+    }
+
+    pub fn streams_cut(&self) -> u64 {
+        self.state.streams_cut.load(Ordering::SeqCst)
+    }
+}
+
+/// The fault for request number `n` (0-based), if it gets one: every kind in turn,
+/// starting where the seed says, so any five faults in a row cover them all.
+fn fault_for(state: &State, n: u64) -> Option<Fault> {
+    let every = state.fault_every.load(Ordering::SeqCst);
+    if every == 0 || n % every != every - 1 {
+        return None;
+    }
+    let turn = state.seed.load(Ordering::SeqCst).wrapping_add(n / every);
+    Some(FAULTS[(turn % FAULTS.len() as u64) as usize])
+}
+
+/// Reads one request head (and its body, by Content-Length) from the client.
+async fn read_request(client: &mut TcpStream) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let read = client.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let length = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = buffer[head_end..].to_vec();
+    while body.len() < length {
+        let read = client.read(&mut chunk).await?;
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..read]);
+    }
+    Ok(Some((head, body)))
+}
+
+/// The head with `Connection: close`, so each connection carries one exchange.
+fn closing(head: &str) -> String {
+    let mut lines: Vec<&str> = head
+        .trim_end()
+        .lines()
+        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    lines.push("connection: close");
+    format!("{}\r\n\r\n", lines.join("\r\n"))
+}
+
+async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> {
+    let Some((head, body)) = read_request(&mut client).await? else {
+        return Ok(());
+    };
+    let port = state.upstream_port.load(Ordering::SeqCst);
+    let mut upstream = TcpStream::connect(("127.0.0.1", port as u16)).await?;
+    if head.to_ascii_lowercase().contains("upgrade: websocket") {
+        upstream.write_all(head.as_bytes()).await?;
+        upstream.write_all(&body).await?;
+        let tunnel = tokio::spawn(async move {
+            let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+        });
+        state
+            .streams
+            .lock()
+            .expect("streams")
+            .push(tunnel.abort_handle());
+        return Ok(());
+    }
+    let n = state.requests.fetch_add(1, Ordering::SeqCst);
+    let fault = fault_for(&state, n);
+    if let Some(fault) = fault {
+        state.injected.lock().expect("faults").push(fault);
+    }
+    let canned = |status: &str, body: &str, extra: &str| {
+        format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{body}", body.len())
+    };
+    let answer = match fault {
+        Some(Fault::RateLimited) => {
+            let reset = (chrono::Utc::now() + chrono::Duration::seconds(2))
+                .format("%Y-%m-%dT%H:%M:%S%.3fZ");
+            let extra = format!("x-ratelimit-limit: 300\r\nx-ratelimit-remaining: 0\r\nx-ratelimit-reset: {reset}\r\n");
+            Some(canned(
+                "429 Too Many Requests",
+                r#"{"error":"Too many requests"}"#,
+                &extra,
+            ))
+        }
+        Some(Fault::ServerError) => Some(canned(
+            "500 Internal Server Error",
+            r#"{"error":"An unexpected error occurred"}"#,
+            "",
+        )),
+        Some(Fault::Unavailable) => {
+            Some(canned("503 Service Unavailable", r#"{"error":"busy"}"#, ""))
+        }
+        Some(Fault::Malformed) => Some(canned("200 OK", "{not json", "")),
+        Some(Fault::Timeout) | None => None,
+    };
+    if let Some(answer) = answer {
+        client.write_all(answer.as_bytes()).await?;
+        return client.shutdown().await;
+    }
+    upstream.write_all(closing(&head).as_bytes()).await?;
+    upstream.write_all(&body).await?;
+    let mut response = Vec::new();
+    upstream.read_to_end(&mut response).await?;
+    if fault == Some(Fault::Timeout) {
+        // It happened on the server; the bot never hears so.
+        let hold = *state.hold.lock().expect("hold");
+        tokio::time::sleep(hold).await;
+        return Ok(());
+    }
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(response.len(), |at| at + 4);
+    let response_head = String::from_utf8_lossy(&response[..split]).into_owned();
+    client.write_all(closing(&response_head).as_bytes()).await?;
+    client.write_all(&response[split..]).await?;
+    client.shutdown().await
+}
