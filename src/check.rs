@@ -36,6 +36,9 @@ pub async fn check(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(warning) = config.instance.token.permission_warning() {
+        line(Mark::Warn, warning);
+    }
     let token = match config.instance.token.read() {
         Ok(token) => token,
         Err(error) => {

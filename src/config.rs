@@ -37,6 +37,16 @@ pub struct Config {
     pub rules: RuleBook,
     pub actions: ActionsConfig,
     pub vocabulary: VocabularyConfig,
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: bounds that keep the bot from being turned into a spam cannon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitsConfig {
+    /// Answers, explanations and refusals one account gets a day (the working group: no limit).
+    pub answers_per_account_per_day: u32,
+    /// Proposals one member may open a day (the working group: no limit; 0: no limit).
+    pub proposals_per_member_per_day: u32,
 }
 
 /// `[instance]`: the server the bot lives on.
@@ -188,6 +198,22 @@ pub enum TokenSource {
 }
 
 impl TokenSource {
+    /// A warning when the token file can be read by other users of the machine.
+    pub fn permission_warning(&self) -> Option<String> {
+        use std::os::unix::fs::PermissionsExt;
+        let TokenSource::File(path) = self else {
+            return None;
+        };
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the token file {} can be read by other users of this machine; make it private with: chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+
     /// Reads the token, trimmed; a missing or empty token is an error saying what to do.
     pub fn read(&self) -> Result<Secret, ConfigError> {
         let (value, place) = match self {

@@ -54,6 +54,8 @@ pub struct Store {
     effect_keys: sled::Tree,
     /// Append-only history, keyed by proposal number (0 for none) then sequence.
     audit: sled::Tree,
+    /// Answers given per account and UTC day: `YYYY-MM-DD/<account id>` → count.
+    allowances: sled::Tree,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -90,6 +92,7 @@ impl Store {
             outbox: db.open_tree("outbox")?,
             effect_keys: db.open_tree("effect_keys")?,
             audit: db.open_tree("audit")?,
+            allowances: db.open_tree("allowances")?,
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {
@@ -180,9 +183,19 @@ impl Store {
             &self.outbox,
             &self.effect_keys,
             &self.audit,
+            &self.allowances,
         );
+        let day = at.format("%Y-%m-%d").to_string();
         let result = trees.transaction(
-            |(meta, proposals, ballots, requests, outbox, keys, audit)| {
+            |(meta, proposals, ballots, requests, outbox, keys, audit, allowances)| {
+                for account_id in &step.charged {
+                    let key = format!("{day}/{account_id}");
+                    let given = match allowances.get(key.as_bytes())? {
+                        Some(bytes) => decode::<u32>(&bytes).map_err(abort)?,
+                        None => 0,
+                    };
+                    allowances.insert(key.as_bytes(), encode(&(given + 1)))?;
+                }
                 for (key, record) in &history {
                     audit.insert(key.as_slice(), record.as_slice())?;
                 }
@@ -278,6 +291,16 @@ impl Store {
 }
 
 impl Records for Store {
+    fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> u32 {
+        let key = format!("{}/{account_id}", day.format("%Y-%m-%d"));
+        self.allowances
+            .get(key.as_bytes())
+            .ok()
+            .flatten()
+            .and_then(|bytes| decode(&bytes).ok())
+            .unwrap_or(0)
+    }
+
     fn all_proposals(&self) -> Vec<Proposal> {
         self.proposals().unwrap_or_default()
     }

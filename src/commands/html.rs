@@ -21,7 +21,7 @@ pub struct MentionRef {
 /// paragraphs are dropped, and the tokens mentioning `mentions` are removed. Spaces are
 /// collapsed within each line and the result is trimmed. Never panics.
 pub fn status_text(content_html: &str, mentions: &[MentionRef]) -> String {
-    let raw = html_to_lines(content_html);
+    let raw = normalize_text(&html_to_lines(content_html));
     let forms = mention_forms(mentions);
     let mut lines: Vec<String> = raw
         .lines()
@@ -35,6 +35,35 @@ pub fn status_text(content_html: &str, mentions: &[MentionRef]) -> String {
     // Paragraph breaks survive as one blank line; more than that is noise.
     lines.dedup_by(|next, previous| next.is_empty() && previous.is_empty());
     lines.join("\n").trim().to_string()
+}
+
+/// What a member typed, in one canonical form: NFKC (full-width `ａｇｒｅｅ` is `agree`,
+/// ligatures are letters) without invisible format characters (zero-width spaces,
+/// bidirectional controls, the byte-order mark), so a word cannot hide behind them.
+/// Look-alikes from other scripts (a Cyrillic `а` in `аgree`) are not mapped: such a
+/// word matches nothing and is read as conversation, never half-matched.
+/// The zero-width joiner stays: emoji sequences need it.
+pub fn normalize_text(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().filter(|c| !is_invisible_format(*c)).collect()
+}
+
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// Removes the mentions a reply starts with (clients put every participant there), and

@@ -27,6 +27,18 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
         rules: checker.rules(raw.rules, roster)?,
         actions: checker.actions(&raw.actions, &membership)?,
         vocabulary: checker.vocabulary(raw.vocabulary)?,
+        limits: LimitsConfig {
+            answers_per_account_per_day: checker.count(
+                &raw.limits.answers_per_account_per_day,
+                "limits.answers_per_account_per_day",
+                20,
+            )?,
+            proposals_per_member_per_day: checker.count(
+                &raw.limits.proposals_per_member_per_day,
+                "limits.proposals_per_member_per_day",
+                3,
+            )?,
+        },
         membership,
     })
 }

@@ -26,6 +26,8 @@ pub(super) struct RawConfig {
     pub actions: RawActions,
     #[serde(default)]
     pub vocabulary: RawVocabulary,
+    #[serde(default)]
+    pub limits: RawLimits,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +91,13 @@ pub(super) struct RawRule {
     pub threshold: Field<f64>,
     pub max_blocks: Field<i64>,
     pub block_override_ratio: Field<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimits {
+    pub answers_per_account_per_day: Field<i64>,
+    pub proposals_per_member_per_day: Field<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -102,6 +102,8 @@ pub struct Step {
     pub proposals: Vec<Proposal>,
     pub effects: Vec<Effect>,
     pub audit: Vec<AuditEntry>,
+    /// Accounts charged one answer each against their daily allowance.
+    pub charged: Vec<String>,
 }
 
 impl Step {
@@ -109,7 +111,7 @@ impl Step {
         Step {
             proposals,
             effects,
-            audit: Vec::new(),
+            ..Step::default()
         }
     }
 

@@ -24,6 +24,8 @@ pub trait Records {
     fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal>;
     fn proposal_by_request(&self, status_id: &str) -> Option<u64>;
     fn next_number(&self) -> u64;
+    /// Answers the account was given on `day` (UTC).
+    fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> u32;
 }
 
 /// What the bot read of a ballot at closing time.
@@ -36,6 +38,54 @@ pub struct ThreadRecord {
 
 /// A post that mentions the bot or replies to one of its ballots.
 pub fn on_post(
+    settings: &Settings,
+    records: &impl Records,
+    post: &Post,
+    now: DateTime<Utc>,
+) -> Step {
+    let step = decide_post(settings, records, post, now);
+    ration_answers(settings, records, post, step, now)
+}
+
+/// Keeps an account's answers within its daily allowance: past it, the bot stays silent
+/// (answering a flood would amplify it), and says so only in its history.
+fn ration_answers(
+    settings: &Settings,
+    records: &impl Records,
+    post: &Post,
+    mut step: Step,
+    now: DateTime<Utc>,
+) -> Step {
+    let author = &post.author.identity;
+    let is_answer = |effect: &Effect| {
+        let key = effect.key();
+        key.starts_with("answer-") || key.starts_with("explain-")
+    };
+    let answers = step
+        .effects
+        .iter()
+        .filter(|effect| is_answer(effect))
+        .count() as u32;
+    if answers == 0
+        || settings.answers_per_day == 0
+        || settings.working_group.contains_key(&author.account_id)
+    {
+        return step;
+    }
+    let given = records.answers_given(&author.account_id, now.date_naive());
+    if given + answers > settings.answers_per_day {
+        step.effects.retain(|effect| !is_answer(effect));
+        let event = format!("not answered: {} answers today already", given);
+        return step.logged(None, Some(&author.acct), event);
+    }
+    step.charged.extend(std::iter::repeat_n(
+        author.account_id.clone(),
+        answers as usize,
+    ));
+    step
+}
+
+fn decide_post(
     settings: &Settings,
     records: &impl Records,
     post: &Post,
@@ -130,7 +180,7 @@ pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
     proposal.stage = Stage::Open;
     let reply = Effect::post(
         format!("opened-{}", proposal.number),
-        format!("@{} {text}", proposal.proposer.acct),
+        messages::to(&proposal.proposer.acct, &text),
         Visibility::Direct,
         Some(proposal.request.status_id.clone()),
     );
@@ -244,7 +294,7 @@ pub fn on_applied(
                 .map(|acct| {
                     Effect::post(
                         format!("apply-failed-{}-{acct}", proposal.number),
-                        format!("@{acct} {text}"),
+                        messages::to(acct, &text),
                         Visibility::Direct,
                         None,
                     )
@@ -281,7 +331,8 @@ fn open(
         return Step::default();
     }
     let author = &post.author;
-    if settings.proposers_working_group_only && !working_group::is_member(settings, post) {
+    let is_working_group = working_group::is_member(settings, post);
+    if settings.proposers_working_group_only && !is_working_group {
         return answer(
             post,
             "Only the working group can open proposals here; ask one of its members to propose it."
@@ -293,6 +344,16 @@ fn open(
             post,
             format!("You cannot open a proposal: {}", why.explanation()),
         );
+    }
+    let day_ago = now - chrono::Duration::days(1);
+    let opened_today = records
+        .all_proposals()
+        .iter()
+        .filter(|p| p.proposer.account_id == author.identity.account_id && p.opened_at > day_ago)
+        .count();
+    let limit = settings.proposals_per_day as usize;
+    if !is_working_group && limit > 0 && opened_today >= limit {
+        return answer(post, format!("You have opened {opened_today} proposals in the last day, the most a member may; please wait, or ask the working group."));
     }
     if let Some(domain) = request.action.domain() {
         let own = settings.instance_domain.to_lowercase();
@@ -480,11 +541,7 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
     let in_reply_to = (!status_id.is_empty()).then(|| status_id.to_string());
     let message = Effect::post(
         format!("explain-{}-{}", proposal.number, who.account_id),
-        format!(
-            "@{} {}",
-            who.acct,
-            messages::not_counted(proposal.number, why)
-        ),
+        messages::to(&who.acct, &messages::not_counted(proposal.number, why)),
         Visibility::Direct,
         in_reply_to,
     );
@@ -507,7 +564,7 @@ fn answer(post: &Post, text: String) -> Step {
         Vec::new(),
         vec![Effect::post(
             format!("answer-{}", post.status_id),
-            format!("@{acct} {text}"),
+            messages::to(acct, &text),
             visibility,
             Some(post.status_id.clone()),
         )],

@@ -5,9 +5,25 @@ use super::settings::{Mode, Settings};
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
 
-/// Stops quoted text from mentioning anyone: `@bob` would notify bob when posted.
+/// Stops text from mentioning anyone: `@bob` would notify bob when posted, so a
+/// zero-width space goes after every `@` that could start a mention (not the `@` in a
+/// URL path like `https://host/@bob/1`, nor in an address like `a@b`).
 pub fn defang(text: &str) -> String {
-    text.replace('@', "@\u{200B}")
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        out.push(c);
+        if c == '@' && !previous.is_some_and(|p| p.is_alphanumeric() || p == '/') {
+            out.push('\u{200B}');
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// A message to `acct` alone: their mention, then `text` unable to mention anyone else.
+pub fn to(acct: &str, text: &str) -> String {
+    format!("@{acct} {}", defang(text))
 }
 
 /// Cuts `text` to at most `max` characters, ending with `…` when cut.

@@ -67,6 +67,10 @@ pub struct Settings {
     /// One rule for every kind (per-kind sections already merged over the default).
     pub rules: BTreeMap<ActionKind, Rule>,
     pub vocabulary: Vocabulary,
+    /// Answers one account gets a day (0: no limit); the working group is not limited.
+    pub answers_per_day: u32,
+    /// Proposals one member opens a day (0: no limit); the working group is not limited.
+    pub proposals_per_day: u32,
 }
 
 impl Settings {

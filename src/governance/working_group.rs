@@ -96,7 +96,7 @@ fn dm(post: &Post, text: String) -> Step {
         Vec::new(),
         vec![Effect::post(
             format!("answer-{}", post.status_id),
-            format!("@{} {text}", post.author.identity.acct),
+            messages::to(&post.author.identity.acct, &text),
             Visibility::Direct,
             Some(post.status_id.clone()),
         )],

@@ -125,7 +125,7 @@ impl Client {
             .and_then(|value| value.to_str().ok())
             .and_then(parse_reset)
             .or_else(|| retry_after(response.headers()));
-        let text = response.text().await.unwrap_or_default();
+        let text = read_body(response, what).await.unwrap_or_default();
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Err(ApiError::RateLimited { reset });
         }
@@ -145,10 +145,7 @@ impl Client {
     ) -> Result<(Value, Option<String>), ApiError> {
         let response = self.send(what, request).await?;
         let next = next_link(response.headers());
-        let text = response
-            .text()
-            .await
-            .map_err(|error| ApiError::Transport(describe_transport(&error)))?;
+        let text = read_body(response, what).await?;
         let value = serde_json::from_str(&text).map_err(|error| ApiError::Malformed {
             what: what.to_string(),
             detail: error.to_string(),
@@ -398,6 +395,29 @@ impl Client {
     }
 }
 
+/// The largest answer the bot reads: a context of 4,096 statuses fits well within it.
+const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Reads a body, refusing one larger than `MAX_BODY` (a server must not be able to make
+/// the bot hold unbounded memory).
+async fn read_body(mut response: Response, what: &str) -> Result<String, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| ApiError::Transport(describe_transport(&error)))?
+    {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::Malformed {
+                what: what.to_string(),
+                detail: format!("the answer is larger than {} MiB", MAX_BODY / 1024 / 1024),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
 fn into_array(value: Value, what: &str) -> Result<Vec<Value>, ApiError> {
     match value {
         Value::Array(items) => Ok(items),
@@ -420,7 +440,7 @@ fn kind_of(value: &Value) -> &'static str {
 }
 
 /// Ids come from the server; keep them from changing the path they are put in.
-fn path_segment(id: &str) -> String {
+pub(crate) fn path_segment(id: &str) -> String {
     id.chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()

@@ -40,9 +40,23 @@ pub fn post(status: &Status, bot_account_id: &str) -> Post {
         status_id: status.id.clone(),
         url: status.link(),
         author: author(&status.account),
-        text: strip_leading_mentions(&status_text(&status.content, &bot_mentions), &mentions),
+        text: cap(strip_leading_mentions(
+            &status_text(&status.content, &bot_mentions),
+            &mentions,
+        )),
         in_reply_to_id: status.in_reply_to_id.clone(),
         direct: status.visibility == "direct",
         created_at: status.created_at,
+    }
+}
+
+/// The most of a status's text the bot keeps: far above any instance's limit, so only a
+/// hostile server's status is cut (at a character boundary).
+const MAX_TEXT_CHARS: usize = 20_000;
+
+fn cap(text: String) -> String {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((cut, _)) => text[..cut].to_string(),
+        None => text,
     }
 }

@@ -31,6 +31,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Runs the bot until `shutdown` completes; then finishes the effect in flight and flushes.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     let token = config.instance.token.read()?;
+    if let Some(warning) = config.instance.token.permission_warning() {
+        warn!("{warning}");
+    }
     let client = Client::new(
         &config.instance.url,
         token.clone(),

@@ -208,6 +208,8 @@ pub fn settings(
         },
         rules,
         vocabulary: vocabulary(config),
+        answers_per_day: config.limits.answers_per_account_per_day,
+        proposals_per_day: config.limits.proposals_per_member_per_day,
     })
 }
 

@@ -6,6 +6,7 @@ mod support;
 
 mod governance_loop;
 mod harness;
+mod hostile;
 mod reliability;
 mod scenario;
 mod working_group;

@@ -36,6 +36,8 @@ pub struct Setup<'a> {
     pub behind_proxy: bool,
     /// More local members, named m0, m1, …
     pub extra_members: usize,
+    /// The bot's `RUST_LOG`.
+    pub rust_log: &'a str,
 }
 
 impl Default for Setup<'_> {
@@ -52,6 +54,7 @@ impl Default for Setup<'_> {
             poll_interval: "2s",
             behind_proxy: false,
             extra_members: 0,
+            rust_log: "info",
         }
     }
 }
@@ -129,7 +132,7 @@ mode = "{mode}"
             extra = setup.extra,
         );
         std::fs::write(&config, text).expect("write bot.toml");
-        let bot = BotProcess::start(&config, mock.bot_token());
+        let bot = BotProcess::start_logging(&config, mock.bot_token(), setup.rust_log);
         let scenario = Scenario {
             mock,
             dir,
@@ -226,6 +229,7 @@ mode = "{mode}"
     pub fn cli(&self, args: &[&str]) -> String {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
             .args(args)
+            .env("COOPGOV_TOKEN", self.mock.bot_token())
             .arg("--config")
             .arg(&self.config)
             .output()

@@ -20,6 +20,11 @@ impl BotProcess {
     /// Runs `coopgov run --config <config_path>` with `COOPGOV_TOKEN=token`, `RUST_LOG=info`;
     /// stdout and stderr are appended to `coopgov.log` beside the config.
     pub fn start(config_path: &Path, token: &str) -> BotProcess {
+        BotProcess::start_logging(config_path, token, "info")
+    }
+
+    /// Like [`BotProcess::start`] with `RUST_LOG=rust_log`.
+    pub fn start_logging(config_path: &Path, token: &str, rust_log: &str) -> BotProcess {
         let log_path = config_path
             .parent()
             .unwrap_or_else(|| Path::new("."))
@@ -34,7 +39,7 @@ impl BotProcess {
             .arg("--config")
             .arg(config_path)
             .env("COOPGOV_TOKEN", token)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", rust_log)
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
             .stderr(log)

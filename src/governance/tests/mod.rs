@@ -1,6 +1,7 @@
 //! Tests of the pure core: the rules table, the engine's scenarios, and properties.
 
 mod engine;
+mod hostile;
 mod properties;
 mod rules;
 mod support;

@@ -48,6 +48,8 @@ pub fn settings() -> Settings {
         mode: Mode::Auto,
         rules,
         vocabulary: Vocabulary::standard(),
+        answers_per_day: 20,
+        proposals_per_day: 3,
     }
 }
 
@@ -94,6 +96,7 @@ pub fn post(author: &Author, status_id: u64, text: &str, in_reply_to: Option<&st
 pub struct Memory {
     pub proposals: BTreeMap<u64, Proposal>,
     pub effect_keys: Vec<String>,
+    pub charged: Vec<String>,
 }
 
 impl Memory {
@@ -102,6 +105,7 @@ impl Memory {
         for proposal in &step.proposals {
             self.proposals.insert(proposal.number, proposal.clone());
         }
+        self.charged.extend(step.charged.iter().cloned());
         let mut fresh = Vec::new();
         for effect in &step.effects {
             if !self.effect_keys.iter().any(|key| key == effect.key()) {
@@ -169,6 +173,10 @@ impl Records for Memory {
             .values()
             .find(|p| p.request.status_id == status_id)
             .map(|p| p.number)
+    }
+
+    fn answers_given(&self, account_id: &str, _day: chrono::NaiveDate) -> u32 {
+        self.charged.iter().filter(|id| *id == account_id).count() as u32
     }
 
     fn next_number(&self) -> u64 {
