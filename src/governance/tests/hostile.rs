@@ -485,3 +485,127 @@ fn a_token_file_others_can_read_is_warned_about() {
     assert_eq!(source.permission_warning(), None);
     let _ = std::fs::remove_file(path);
 }
+
+// Bad configuration
+
+fn config_error(text: &str) -> String {
+    let full = format!("[instance]\nurl = \"https://social.example\"\n{text}");
+    match crate::config::Config::parse(&full, std::path::Path::new("bot.toml")) {
+        Ok(_) => panic!("accepted: {text}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn an_unknown_config_key_is_refused_with_its_file_and_line() {
+    let error = config_error("[proposals]\nduraton = \"6d\"\n");
+    assert!(
+        error.starts_with("bot.toml:4:") && error.contains("duraton"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_bad_duration_is_refused_with_what_is_allowed() {
+    let error = config_error("[proposals]\nmin_duration = \"6 days\"\n");
+    assert!(
+        error.contains("proposals.min_duration") && error.contains("48h"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_threshold_outside_zero_to_one_is_refused() {
+    assert!(config_error("[rules.default]\nthreshold = 1.5\n").contains("rules.default.threshold"));
+}
+
+#[test]
+fn a_percentage_quorum_without_a_roster_is_refused() {
+    assert!(config_error("[rules.default]\nquorum = \"20%\"\n").contains("roster"));
+}
+
+#[test]
+fn confirm_mode_without_a_working_group_is_refused() {
+    let error = config_error("[membership]\nworking_group = []\n[actions]\nmode = \"confirm\"\n");
+    assert!(error.contains("working_group"), "{error}");
+}
+
+#[test]
+fn a_missing_token_is_refused_and_says_where_to_put_it() {
+    let source = crate::config::TokenSource::Env("COOPGOV_TEST_UNSET_TOKEN_VARIABLE".into());
+    let error = source.read().expect_err("no token").to_string();
+    assert!(
+        error.contains("COOPGOV_TEST_UNSET_TOKEN_VARIABLE"),
+        "{error}"
+    );
+}
+
+// Votes that must not count
+
+#[test]
+fn a_block_without_a_reason_is_not_counted() {
+    let ((agree, disagree), effects) = vote_all(&[reply(&member("bob", 11), 600, "block")]);
+    assert_eq!((agree, disagree), (0, 0));
+    assert!(first_post_text(&effects).contains("a block needs a reason"));
+}
+
+#[test]
+fn a_vote_on_a_proposal_that_does_not_exist_counts_nowhere() {
+    let (_, effects) = vote_all(&[post(&member("bob", 11), 600, "vote 42 agree", None)]);
+    assert!(first_post_text(&effects).contains("no proposal #42"));
+}
+
+#[test]
+fn a_reply_to_a_reply_is_discussion_not_a_vote() {
+    let settings = settings();
+    let mut memory = Memory::with_open_ballot(&settings);
+    let nested = engine::ThreadRecord {
+        replies: vec![post(&member("bob", 11), 601, "agree", Some("600"))],
+        favourited_by: vec![],
+    };
+    memory.apply(&engine::close(
+        &settings,
+        &memory.one(),
+        &nested,
+        t0() + days(6),
+    ));
+    assert_eq!(memory.one().closing().map(|c| c.tally.voters()), Some(0));
+}
+
+#[test]
+fn a_working_group_command_sent_publicly_is_not_obeyed() {
+    let settings = settings();
+    let memory = Memory::with_open_ballot(&settings);
+    let public = post(&member("wg", 50), 90, "cancel 1 spam", None);
+    let step = engine::on_post(&settings, &memory, &public, t0());
+    assert!(step.proposals.is_empty());
+    assert!(matches!(
+        &step.effects[..],
+        [Effect::Post {
+            visibility: Visibility::Direct,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn emoji_votes_count_with_or_without_variation_selectors() {
+    for (html, position) in [
+        ("<p>👍</p>", Position::Agree),
+        ("<p>👍\u{FE0F}</p>", Position::Agree),
+        ("<p>✅</p>", Position::Agree),
+        ("<p>👎🏽</p>", Position::Disagree),
+        ("<p>🛑 they harass us</p>", Position::Block),
+    ] {
+        assert_eq!(vote_word(html), Some(position), "{html}");
+    }
+}
+
+#[test]
+fn a_vote_posted_after_the_close_is_refused() {
+    let mut late = reply(&member("bob", 11), 600, "agree");
+    late.created_at = Some(t0() + days(30));
+    let ((agree, _), effects) = vote_all(&[late]);
+    assert_eq!(agree, 0);
+    assert!(first_post_text(&effects).contains("voting closed"));
+}
