@@ -10,6 +10,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use std::path::Path;
 
 const CURSOR: &[u8] = b"notification_cursor";
+/// sled's page cache: enough for the open proposals, small enough for a shared host.
+const CACHE_BYTES: u64 = 8 * 1024 * 1024;
 const NEXT_NUMBER: &[u8] = b"next_number";
 const STORE_ID: &[u8] = b"store_id";
 /// Marks an effect key whose effect was carried out (or given up on).
@@ -80,10 +82,15 @@ fn unwrap_transaction(result: Result<(), TransactionError<StoreError>>) -> Resul
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::open(path).map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
+        // sled's page cache defaults to 1 GiB; the bot's working set is far smaller.
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })?;
         let store = Store {
             meta: db.open_tree("meta")?,
             proposals: db.open_tree("proposals")?,
