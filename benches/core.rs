@@ -126,10 +126,19 @@ fn pipeline_per_vote(settings: &coopgov::governance::Settings) -> (f64, f64) {
     let per_insert = started.elapsed().as_secs_f64() * 1e6 / BURST as f64;
     let started = Instant::now();
     for n in 0..BURST {
-        store.commit(&Step::default(), Some(&format!("{}", 90_000_000 + n)), chrono::Utc::now()).expect("commit");
+        store
+            .commit(
+                &Step::default(),
+                Some(&format!("{}", 90_000_000 + n)),
+                chrono::Utc::now(),
+            )
+            .expect("commit");
     }
     let per_empty = started.elapsed().as_secs_f64() * 1e6 / BURST as f64;
-    println!("{:<55} {per_empty:>10.3} us   (the store's transaction alone, cursor only)", "commit of an event that changes nothing");
+    println!(
+        "{:<55} {per_empty:>10.3} us   (the store's transaction alone, cursor only)",
+        "commit of an event that changes nothing"
+    );
     drop(store);
     let _ = std::fs::remove_dir_all(dir);
     (per_vote, per_insert)
@@ -149,25 +158,34 @@ fn big_store(settings: &coopgov::governance::Settings) -> PathBuf {
     let dir = scratch("big");
     let store = Store::open(&dir).expect("a store");
     for number in 1..=1_000u64 {
-        let mut proposal = open_proposal(settings, &store, number);
-        for n in 0..100usize {
-            let voter = coopgov::governance::Identity {
-                account_id: format!("{}", 100_000 + n),
-                acct: format!("m{n}"),
-            };
-            proposal.votes.insert(
-                voter.account_id.clone(),
-                coopgov::governance::proposal::Vote {
-                    voter,
+        open_proposal(settings, &store, number);
+        let votes = (0..100usize)
+            .map(|n| {
+                let voter = coopgov::governance::Identity {
+                    account_id: format!("{}", 100_000 + n),
+                    acct: format!("m{n}"),
+                };
+                let vote = coopgov::governance::proposal::Vote {
+                    voter: voter.clone(),
                     position: Position::Agree,
                     reason: "they host harassment".into(),
                     status_id: format!("{number}{n}"),
                     in_thread: true,
-                },
-            );
-        }
+                };
+                (voter.account_id, vote)
+            })
+            .collect();
+        let change = coopgov::governance::VoteChange::Replace {
+            number,
+            votes,
+            favourites: Default::default(),
+        };
+        let step = Step {
+            votes: vec![change],
+            ..Step::default()
+        };
         store
-            .commit(&Step::changed(proposal), None, chrono::Utc::now())
+            .commit(&step, None, chrono::Utc::now())
             .expect("commit");
     }
     store.flush().expect("flush");

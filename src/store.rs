@@ -3,7 +3,8 @@
 //! Everything one event changes (proposals, indexes, new effects, the cursor) is
 //! written in one transaction, so after a crash the store holds either all of it or none.
 
-use crate::governance::{AuditEntry, Effect, Proposal, Records, Step};
+use crate::governance::proposal::Vote;
+use crate::governance::{AuditEntry, Effect, Identity, Proposal, Records, Step, VoteChange};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -58,6 +59,10 @@ pub struct Store {
     audit: sled::Tree,
     /// Answers given per account and UTC day: `YYYY-MM-DD/<account id>` → count.
     allowances: sled::Tree,
+    /// Votes and favourites, keyed by proposal number then account id, apart from the
+    /// proposal's record so that one vote writes one small key.
+    votes: sled::Tree,
+    favourites: sled::Tree,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -100,6 +105,8 @@ impl Store {
             effect_keys: db.open_tree("effect_keys")?,
             audit: db.open_tree("audit")?,
             allowances: db.open_tree("allowances")?,
+            votes: db.open_tree("votes")?,
+            favourites: db.open_tree("favourites")?,
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {
@@ -191,10 +198,36 @@ impl Store {
             &self.effect_keys,
             &self.audit,
             &self.allowances,
+            &self.votes,
+            &self.favourites,
         );
+        let (vote_writes, favourite_writes) = self.vote_writes(&step.votes)?;
         let day = at.format("%Y-%m-%d").to_string();
         let result = trees.transaction(
-            |(meta, proposals, ballots, requests, outbox, keys, audit, allowances)| {
+            |(
+                meta,
+                proposals,
+                ballots,
+                requests,
+                outbox,
+                keys,
+                audit,
+                allowances,
+                votes,
+                favourites,
+            )| {
+                for (key, value) in &vote_writes {
+                    match value {
+                        Some(value) => votes.insert(key.as_slice(), value.as_slice())?,
+                        None => votes.remove(key.as_slice())?,
+                    };
+                }
+                for (key, value) in &favourite_writes {
+                    match value {
+                        Some(value) => favourites.insert(key.as_slice(), value.as_slice())?,
+                        None => favourites.remove(key.as_slice())?,
+                    };
+                }
                 for account_id in &step.charged {
                     let key = format!("{day}/{account_id}");
                     let given = match allowances.get(key.as_bytes())? {
@@ -248,6 +281,45 @@ impl Store {
         unwrap_transaction(result)
     }
 
+    /// The keys a step's vote changes set (`Some`) or remove (`None`). A replacement
+    /// removes the proposal's earlier keys first; they are listed before the transaction,
+    /// which is safe because the bot is the store's only writer.
+    fn vote_writes(&self, changes: &[VoteChange]) -> Result<(Writes, Writes), StoreError> {
+        let (mut votes, mut favourites) = (Vec::new(), Vec::new());
+        for change in changes {
+            match change {
+                VoteChange::Cast { number, vote } => {
+                    votes.push((
+                        member_key(*number, &vote.voter.account_id),
+                        Some(encode(vote)),
+                    ));
+                }
+                VoteChange::Favourite { number, voter } => {
+                    favourites.push((member_key(*number, &voter.account_id), Some(encode(voter))));
+                }
+                VoteChange::Replace {
+                    number,
+                    votes: cast,
+                    favourites: favoured,
+                } => {
+                    for key in self.votes.scan_prefix(number.to_be_bytes()).keys() {
+                        votes.push((key?.to_vec(), None));
+                    }
+                    for key in self.favourites.scan_prefix(number.to_be_bytes()).keys() {
+                        favourites.push((key?.to_vec(), None));
+                    }
+                    for (account_id, vote) in cast {
+                        votes.push((member_key(*number, account_id), Some(encode(vote))));
+                    }
+                    for (account_id, voter) in favoured {
+                        favourites.push((member_key(*number, account_id), Some(encode(voter))));
+                    }
+                }
+            }
+        }
+        Ok((votes, favourites))
+    }
+
     /// Puts an entry back with its attempt count and the earliest time to try again.
     pub fn reschedule_effect(&self, seq: u64, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.outbox.insert(seq.to_be_bytes(), encode(entry))?;
@@ -297,7 +369,46 @@ impl Store {
     }
 }
 
+/// Keys to set (`Some(value)`) or remove (`None`) in one tree.
+type Writes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// `<number BE><account id>`: a member's key under a proposal.
+fn member_key(number: u64, account_id: &str) -> Vec<u8> {
+    let mut key = number.to_be_bytes().to_vec();
+    key.extend_from_slice(account_id.as_bytes());
+    key
+}
+
+fn read_all<T: serde::de::DeserializeOwned>(tree: &sled::Tree, number: u64) -> Vec<T> {
+    tree.scan_prefix(number.to_be_bytes())
+        .values()
+        .filter_map(|value| decode(&value.ok()?).ok())
+        .collect()
+}
+
 impl Records for Store {
+    fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
+        let mut proposal = self.proposal(number)?;
+        for vote in read_all::<Vote>(&self.votes, number) {
+            proposal.votes.insert(vote.voter.account_id.clone(), vote);
+        }
+        for voter in read_all::<Identity>(&self.favourites, number) {
+            proposal.favourites.insert(voter.account_id.clone(), voter);
+        }
+        Some(proposal)
+    }
+
+    fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
+        let bytes = self.votes.get(member_key(number, account_id)).ok()??;
+        decode(&bytes).ok()
+    }
+
+    fn has_favourite(&self, number: u64, account_id: &str) -> bool {
+        self.favourites
+            .contains_key(member_key(number, account_id))
+            .unwrap_or(false)
+    }
+
     fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> u32 {
         let key = format!("{}/{account_id}", day.format("%Y-%m-%d"));
         self.allowances

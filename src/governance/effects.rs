@@ -1,9 +1,10 @@
 //! What the core asks the runtime to do, and the state it changed.
 
-use super::proposal::Proposal;
+use super::proposal::{Identity, Proposal, Vote};
 use super::settings::Visibility;
 use super::Action;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Something the bot must do on the instance. Each effect has a key unique to what
 /// it is for (`ballot-3`, `receipt-<status id>`…): the store enqueues a key once, and
@@ -85,6 +86,21 @@ impl Effect {
     }
 }
 
+/// A change to a proposal's votes, stored apart from its record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VoteChange {
+    /// A member's vote, replacing their earlier one.
+    Cast { number: u64, vote: Vote },
+    /// A member's favourite of the ballot.
+    Favourite { number: u64, voter: Identity },
+    /// The reconciled record at the close: every vote and favourite, replacing all before.
+    Replace {
+        number: u64,
+        votes: BTreeMap<String, Vote>,
+        favourites: BTreeMap<String, Identity>,
+    },
+}
+
 /// One line of a proposal's history, kept forever (SPEC §6: every request, vote,
 /// command, state change and effect). The store stamps it with the time of the commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +120,7 @@ pub struct Step {
     pub audit: Vec<AuditEntry>,
     /// Accounts charged one answer each against their daily allowance.
     pub charged: Vec<String>,
+    pub votes: Vec<VoteChange>,
 }
 
 impl Step {
@@ -139,6 +156,6 @@ impl Step {
 
     /// Changes nothing and does nothing (history aside).
     pub fn is_empty(&self) -> bool {
-        self.proposals.is_empty() && self.effects.is_empty()
+        self.proposals.is_empty() && self.effects.is_empty() && self.votes.is_empty()
     }
 }

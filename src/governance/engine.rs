@@ -3,7 +3,7 @@
 //! Every function here is deterministic. Handling the same event twice yields the same
 //! proposals and effects with the same keys, which the store enqueues only once.
 
-use super::effects::{Effect, FollowUp, Step};
+use super::effects::{Effect, FollowUp, Step, VoteChange};
 use super::messages;
 use super::proposal::{
     Application, Author, Closing, Identity, Post, Proposal, Stage, StatusRef, Vote,
@@ -20,7 +20,14 @@ use std::collections::BTreeMap;
 pub trait Records {
     /// Every proposal, in number order.
     fn all_proposals(&self) -> Vec<Proposal>;
+    /// A proposal's record, without its votes (see `proposal_with_votes`).
     fn proposal(&self, number: u64) -> Option<Proposal>;
+    /// A proposal with its votes and favourites loaded, for a tally.
+    fn proposal_with_votes(&self, number: u64) -> Option<Proposal>;
+    /// A member's current vote on a proposal.
+    fn vote(&self, number: u64, account_id: &str) -> Option<Vote>;
+    /// Whether a member's favourite of the ballot is recorded.
+    fn has_favourite(&self, number: u64, account_id: &str) -> bool;
     fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal>;
     fn proposal_by_request(&self, status_id: &str) -> Option<u64>;
     fn next_number(&self) -> u64;
@@ -102,7 +109,7 @@ fn decide_post(
         if let Some((position, reason)) =
             commands::parse_vote_reply(&post.text, &settings.vocabulary)
         {
-            return record_vote(settings, proposal, post, position, reason, true);
+            return record_vote(settings, records, proposal, post, position, reason, true);
         }
     }
     if let Some(command) = commands::parse_command(&post.text) {
@@ -117,11 +124,13 @@ fn decide_post(
         }) => match records.proposal(number) {
             Some(proposal) => {
                 let in_thread = ballot.as_ref().is_some_and(|b| b.number == number);
-                record_vote(settings, &proposal, post, position, reason, in_thread)
+                record_vote(
+                    settings, records, &proposal, post, position, reason, in_thread,
+                )
             }
             None => answer(post, format!("There is no proposal #{number}.")),
         },
-        Ok(Request::Status { number }) => match records.proposal(number) {
+        Ok(Request::Status { number }) => match records.proposal_with_votes(number) {
             Some(proposal) => answer(post, messages::status_report(settings, &proposal)),
             None => answer(post, format!("There is no proposal #{number}.")),
         },
@@ -146,7 +155,12 @@ fn decide_post(
 }
 
 /// A favourite of one of the bot's ballots.
-pub fn on_favourite(settings: &Settings, proposal: &Proposal, author: &Author) -> Step {
+pub fn on_favourite(
+    settings: &Settings,
+    records: &impl Records,
+    proposal: &Proposal,
+    author: &Author,
+) -> Step {
     if !proposal.is_open() || settings.favourites_count_as.is_none() {
         return Step::default();
     }
@@ -154,16 +168,19 @@ pub fn on_favourite(settings: &Settings, proposal: &Proposal, author: &Author) -
     if let Err(why) = settings.membership.check(author, proposal.opened_at) {
         return refuse(settings, proposal, author, None, &why.explanation());
     }
-    if proposal.favourites.contains_key(&identity.account_id) {
+    if records.has_favourite(proposal.number, &identity.account_id) {
         return Step::default();
     }
-    let mut proposal = proposal.clone();
-    proposal
-        .favourites
-        .insert(identity.account_id.clone(), identity.clone());
-    let number = proposal.number;
-    Step::changed(proposal).logged(
-        Some(number),
+    let change = VoteChange::Favourite {
+        number: proposal.number,
+        voter: identity.clone(),
+    };
+    Step {
+        votes: vec![change],
+        ..Step::default()
+    }
+    .logged(
+        Some(proposal.number),
         Some(&identity.acct),
         "favourite counted as a vote",
     )
@@ -206,6 +223,7 @@ pub fn due(proposals: &[Proposal], now: DateTime<Utc>) -> Vec<u64> {
 }
 
 /// Closes a proposal: reconciles the live record with the thread, tallies, announces.
+/// `proposal` must come with its votes (`Records::proposal_with_votes`).
 pub fn close(
     settings: &Settings,
     proposal: &Proposal,
@@ -259,7 +277,16 @@ pub fn close(
     );
     let number = proposal.number;
     proposal.stage = Stage::Closed(closing);
-    Step::of(vec![proposal], effects).logged(Some(number), None, event)
+    let reconciled = VoteChange::Replace {
+        number,
+        votes: proposal.votes.clone(),
+        favourites: proposal.favourites.clone(),
+    };
+    Step {
+        votes: vec![reconciled],
+        ..Step::of(vec![proposal], effects)
+    }
+    .logged(Some(number), None, event)
 }
 
 /// The admin call finished: announce it, or tell the working group why it failed.
@@ -459,6 +486,7 @@ fn vote_problem(
 
 fn record_vote(
     settings: &Settings,
+    records: &impl Records,
     proposal: &Proposal,
     post: &Post,
     position: Position,
@@ -477,7 +505,8 @@ fn record_vote(
         );
     }
     let voter = post.author.identity.clone();
-    if let Some(previous) = proposal.votes.get(&voter.account_id) {
+    let previous = records.vote(proposal.number, &voter.account_id);
+    if let Some(previous) = &previous {
         // An edit of an older reply does not override a newer vote.
         if id_order(&post.status_id, &previous.status_id) == std::cmp::Ordering::Less {
             return Step::default();
@@ -497,14 +526,16 @@ fn record_vote(
             status_id: post.status_id.clone(),
         });
     }
-    if proposal.votes.get(&voter.account_id) == Some(&vote) {
+    if previous.as_ref() == Some(&vote) {
         return Step::of(Vec::new(), effects);
     }
     let event = format!("vote counted: {} {}", vote.position, vote.reason);
-    let mut proposal = proposal.clone();
-    proposal.votes.insert(voter.account_id, vote);
     let number = proposal.number;
-    Step::of(vec![proposal], effects).logged(Some(number), Some(&voter.acct), event.trim_end())
+    Step {
+        votes: vec![VoteChange::Cast { number, vote }],
+        ..Step::of(Vec::new(), effects)
+    }
+    .logged(Some(number), Some(&voter.acct), event.trim_end())
 }
 
 /// One direct message per member and proposal saying why their vote did not count.

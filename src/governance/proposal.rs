@@ -120,9 +120,13 @@ pub struct Proposal {
     pub opened_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub ballot: Option<StatusRef>,
-    /// Each member's latest counted vote by reply or request, by account id.
+    /// Each member's latest counted vote by reply or request, by account id. Stored
+    /// apart from the record and loaded only where a tally is needed
+    /// (`Records::proposal_with_votes`), so one vote costs the same with 10 or 10,000.
+    #[serde(skip)]
     pub votes: BTreeMap<String, Vote>,
-    /// Members whose favourite of the ballot counts, by account id.
+    /// Members whose favourite of the ballot counts, by account id (stored like `votes`).
+    #[serde(skip)]
     pub favourites: BTreeMap<String, Identity>,
     /// Accounts already sent an explanation of why their vote did not count.
     pub explained: BTreeSet<String>,

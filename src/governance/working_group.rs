@@ -84,7 +84,7 @@ fn with_proposal(
     number: u64,
     act: impl FnOnce(&Proposal) -> Result<Step, String>,
 ) -> Step {
-    match records.proposal(number) {
+    match records.proposal_with_votes(number) {
         None => dm(post, format!("There is no proposal #{number}.")),
         Some(proposal) => act(&proposal).unwrap_or_else(|refusal| dm(post, refusal)),
     }
@@ -131,7 +131,12 @@ fn list(settings: &Settings, records: &impl Records, now: DateTime<Utc>) -> Stri
     let lines: Vec<String> = records
         .all_proposals()
         .iter()
-        .filter_map(|proposal| {
+        .filter_map(|record| {
+            // Only open proposals show counts, so only theirs are loaded.
+            let proposal = match record.is_open() {
+                true => records.proposal_with_votes(record.number)?,
+                false => record.clone(),
+            };
             let head = format!(
                 "#{} {}",
                 proposal.number,

@@ -207,9 +207,12 @@ impl Bot {
                 self.store.proposal_by_ballot(&status.id),
                 &notification.account,
             ) {
-                (Some(proposal), Some(account)) => {
-                    engine::on_favourite(&self.settings, &proposal, &convert::author(account))
-                }
+                (Some(proposal), Some(account)) => engine::on_favourite(
+                    &self.settings,
+                    &self.store,
+                    &proposal,
+                    &convert::author(account),
+                ),
                 _ => Step::default(),
             },
             _ => Step::default(),
@@ -230,7 +233,7 @@ impl Bot {
         }
         let proposals = self.store.proposals()?;
         for number in reminders::due(&self.settings, &proposals, now) {
-            if let Some(proposal) = self.store.proposal(number) {
+            if let Some(proposal) = self.store.proposal_with_votes(number) {
                 let step = reminders::remind(&self.settings, &proposal, now);
                 self.store.commit(&step, None, now)?;
             }
@@ -277,7 +280,7 @@ impl Bot {
         self.close_retry_at = None;
         let proposals = self.store.proposals()?;
         for number in engine::due(&proposals, now) {
-            let Some(proposal) = self.store.proposal(number) else {
+            let Some(proposal) = self.store.proposal_with_votes(number) else {
                 continue;
             };
             let Some(ballot) = &proposal.ballot else {

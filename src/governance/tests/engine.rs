@@ -296,7 +296,12 @@ fn closing_reconciles_with_the_thread_and_the_favourites() {
         &post(&carol, 601, "disagree", Some("500")),
         t0(),
     ));
-    memory.apply(&engine::on_favourite(&settings, &memory.one(), &dave));
+    memory.apply(&engine::on_favourite(
+        &settings,
+        &memory,
+        &memory.one(),
+        &dave,
+    ));
     // At close: bob's reply was deleted, carol edited hers to agree, erin replied without
     // mentioning the bot, dave favourited and also voted abstain, frank un-favourited.
     let record = ThreadRecord {

@@ -84,7 +84,7 @@ fn the_bot_never_counts_or_answers_itself() {
     assert!(effects.is_empty(), "{effects:?}");
     let settings = settings();
     let memory = Memory::with_open_ballot(&settings);
-    assert!(engine::on_favourite(&settings, &memory.one(), &itself).is_empty());
+    assert!(engine::on_favourite(&settings, &memory, &memory.one(), &itself).is_empty());
 }
 
 // Text

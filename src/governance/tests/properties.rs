@@ -49,7 +49,7 @@ proptest! {
         for (index, (who, position, by_favourite)) in votes.iter().enumerate() {
             let author = member(&format!("m{who}"), 100 + who);
             if *by_favourite {
-                memory.apply(&engine::on_favourite(&settings, &memory.one(), &author));
+                memory.apply(&engine::on_favourite(&settings, &memory, &memory.one(), &author));
                 favourited.push(*who);
             } else {
                 let reply = post(&author, 1000 + index as u64, word(*position), Some("500"));

@@ -2,10 +2,11 @@
 
 use crate::commands::Vocabulary;
 use crate::governance::eligibility::Membership;
+use crate::governance::proposal::Vote;
 use crate::governance::settings::Durations;
 use crate::governance::{
     engine, ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule,
-    Settings, StatusRef, Step, Visibility,
+    Settings, StatusRef, Step, Visibility, VoteChange,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -91,19 +92,47 @@ pub fn post(author: &Author, status_id: u64, text: &str, in_reply_to: Option<&st
     }
 }
 
+/// One proposal's votes and favourites, by account id.
+type Ballots = (BTreeMap<String, Vote>, BTreeMap<String, Identity>);
+
 /// Proposals kept in memory, written the way the store writes them.
 #[derive(Default, Clone)]
 pub struct Memory {
     pub proposals: BTreeMap<u64, Proposal>,
     pub effect_keys: Vec<String>,
     pub charged: Vec<String>,
+    pub votes: BTreeMap<u64, Ballots>,
 }
 
 impl Memory {
     /// Applies a step; returns the effects that were new (as the store would enqueue).
     pub fn apply(&mut self, step: &Step) -> Vec<Effect> {
+        // As the store does: records without their votes, votes from the changes.
         for proposal in &step.proposals {
-            self.proposals.insert(proposal.number, proposal.clone());
+            let mut record = proposal.clone();
+            record.votes.clear();
+            record.favourites.clear();
+            self.proposals.insert(proposal.number, record);
+        }
+        for change in &step.votes {
+            match change {
+                VoteChange::Cast { number, vote } => {
+                    let entry = self.votes.entry(*number).or_default();
+                    entry.0.insert(vote.voter.account_id.clone(), vote.clone());
+                }
+                VoteChange::Favourite { number, voter } => {
+                    let entry = self.votes.entry(*number).or_default();
+                    entry.1.insert(voter.account_id.clone(), voter.clone());
+                }
+                VoteChange::Replace {
+                    number,
+                    votes,
+                    favourites,
+                } => {
+                    self.votes
+                        .insert(*number, (votes.clone(), favourites.clone()));
+                }
+            }
         }
         self.charged.extend(step.charged.iter().cloned());
         let mut fresh = Vec::new();
@@ -147,8 +176,9 @@ impl Memory {
         self.apply(&step)
     }
 
+    /// Proposal #1 with its votes.
     pub fn one(&self) -> Proposal {
-        self.proposal(1).expect("proposal #1")
+        self.proposal_with_votes(1).expect("proposal #1")
     }
 }
 
@@ -159,6 +189,25 @@ impl Records for Memory {
 
     fn proposal(&self, number: u64) -> Option<Proposal> {
         self.proposals.get(&number).cloned()
+    }
+
+    fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
+        let mut proposal = self.proposal(number)?;
+        if let Some((votes, favourites)) = self.votes.get(&number) {
+            proposal.votes = votes.clone();
+            proposal.favourites = favourites.clone();
+        }
+        Some(proposal)
+    }
+
+    fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
+        self.votes.get(&number)?.0.get(account_id).cloned()
+    }
+
+    fn has_favourite(&self, number: u64, account_id: &str) -> bool {
+        self.votes
+            .get(&number)
+            .is_some_and(|(_, favourites)| favourites.contains_key(account_id))
     }
 
     fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
