@@ -42,6 +42,8 @@ struct State {
     hold: Mutex<Duration>,
     streams: Mutex<Vec<AbortHandle>>,
     streams_cut: AtomicU64,
+    /// Every request forwarded or failed, as `METHOD /path` (no query).
+    log: Mutex<Vec<String>>,
 }
 
 pub struct Proxy {
@@ -118,6 +120,11 @@ impl Proxy {
 
     pub fn faults(&self) -> Vec<Fault> {
         self.state.injected.lock().expect("faults").clone()
+    }
+
+    /// The requests seen so far, as `METHOD /path`.
+    pub fn request_log(&self) -> Vec<String> {
+        self.state.log.lock().expect("log").clone()
     }
 
     pub fn streams_cut(&self) -> u64 {
@@ -201,6 +208,18 @@ async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> 
         return Ok(());
     }
     let n = state.requests.fetch_add(1, Ordering::SeqCst);
+    let request_line = head.lines().next().unwrap_or_default();
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let path = target.split('?').next().unwrap_or_default();
+    state
+        .log
+        .lock()
+        .expect("log")
+        .push(format!("{method} {path}"));
     let fault = fault_for(&state, n);
     if let Some(fault) = fault {
         state.injected.lock().expect("faults").push(fault);
