@@ -7,7 +7,7 @@
 //! - `store`: the only module that knows sled (proposals, cursor, outbox).
 //! - `runtime`: the event loop that feeds the core and carries out its effects.
 //! - `check`: `coopgov check`, the pre-flight checks.
-//! - `report`: `coopgov list` and `show`, read from the store.
+//! - `report`: `coopgov list`, `show` and `export`, read from the store.
 
 pub mod check;
 pub mod commands;

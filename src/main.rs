@@ -15,8 +15,17 @@ struct Cli {
     /// The configuration file.
     #[arg(long, global = true, default_value = "bot.toml")]
     config: PathBuf,
+    /// `human` (the default) or `json`, one object a line, for log shippers.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -32,14 +41,23 @@ enum Command {
         /// The proposal's number.
         number: u64,
     },
+    /// Print the decision record (while the bot is stopped).
+    Export {
+        /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(log_filter())
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Human => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -53,6 +71,9 @@ fn main() -> ExitCode {
             Command::Check => coopgov::check::check(&cli.config).await,
             Command::List => print_report(coopgov::report::list(&cli.config)),
             Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
+            Command::Export { format } => {
+                print_report(coopgov::report::export(&cli.config, &format))
+            }
         }
     })
 }

@@ -65,3 +65,24 @@ async fn the_token_appears_in_no_log_and_no_check_output() {
     assert!(!log.contains(&token), "the token is in the log");
     assert!(!check.contains(&token), "the token is in check's output");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_can_be_json_for_log_shippers() {
+    let mut scenario = Scenario::start_with(Setup {
+        args: &["--log-format", "json"],
+        ..Setup::default()
+    })
+    .await;
+    scenario.stop();
+    let log = scenario.log();
+    let lines: Vec<&str> = log.lines().filter(|line| !line.trim().is_empty()).collect();
+    assert!(lines.len() >= 3, "{log}");
+    for line in lines {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            entry["level"].is_string() && entry["fields"]["message"].is_string(),
+            "{line}"
+        );
+    }
+}

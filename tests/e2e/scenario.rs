@@ -38,6 +38,8 @@ pub struct Setup<'a> {
     pub extra_members: usize,
     /// The bot's `RUST_LOG`.
     pub rust_log: &'a str,
+    /// Arguments before `run`, like `--log-format json`.
+    pub args: &'a [&'a str],
 }
 
 impl Default for Setup<'_> {
@@ -55,6 +57,7 @@ impl Default for Setup<'_> {
             behind_proxy: false,
             extra_members: 0,
             rust_log: "info",
+            args: &[],
         }
     }
 }
@@ -132,7 +135,8 @@ mode = "{mode}"
             extra = setup.extra,
         );
         std::fs::write(&config, text).expect("write bot.toml");
-        let bot = BotProcess::start_logging(&config, mock.bot_token(), setup.rust_log);
+        let bot =
+            BotProcess::start_with_args(&config, mock.bot_token(), setup.rust_log, setup.args);
         let scenario = Scenario {
             mock,
             dir,

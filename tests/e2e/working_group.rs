@@ -114,6 +114,28 @@ async fn the_working_group_steers_proposals_by_direct_message() {
             "{line:?} missing from the history:\n{history}"
         );
     }
+    let blocklist = scenario.cli(&["export", "--format", "mastodon-csv"]);
+    let rows: Vec<&str> = blocklist.lines().collect();
+    assert_eq!(
+        rows[0],
+        "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate"
+    );
+    assert_eq!(rows.len(), 2, "one row per applied block: {blocklist}");
+    assert!(
+        rows[1].starts_with("a.example,suspend,false,false,Decided by the members in proposal #1"),
+        "{blocklist}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&scenario.cli(&["export", "--format", "json"])).expect("JSON");
+    let decisions = json.as_array().expect("a list");
+    assert_eq!(decisions.len(), 3);
+    assert_eq!(decisions[0]["outcome"], "passed");
+    assert_eq!(decisions[0]["agree"], 1);
+    assert_eq!(decisions[1]["outcome"], "cancelled");
+    let csv = scenario.cli(&["export", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 4, "a header and three rows: {csv}");
+    let markdown = scenario.cli(&["export", "--format", "md"]);
+    assert!(markdown.contains("| 1 | suspend a.example |"), "{markdown}");
     let listing = scenario.cli(&["list"]);
     assert!(
         listing.contains("#2 limit (silence) b.example by @carol: cancelled"),

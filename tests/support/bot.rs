@@ -25,6 +25,16 @@ impl BotProcess {
 
     /// Like [`BotProcess::start`] with `RUST_LOG=rust_log`.
     pub fn start_logging(config_path: &Path, token: &str, rust_log: &str) -> BotProcess {
+        BotProcess::start_with_args(config_path, token, rust_log, &[])
+    }
+
+    /// Like [`BotProcess::start_logging`], with more arguments before `run`.
+    pub fn start_with_args(
+        config_path: &Path,
+        token: &str,
+        rust_log: &str,
+        args: &[&str],
+    ) -> BotProcess {
         let log_path = config_path
             .parent()
             .unwrap_or_else(|| Path::new("."))
@@ -35,6 +45,7 @@ impl BotProcess {
             .open(&log_path)
             .unwrap_or_else(|e| panic!("cannot open {}: {e}", log_path.display()));
         let child = Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(args)
             .arg("run")
             .arg("--config")
             .arg(config_path)
