@@ -22,7 +22,7 @@ fn line(mark: Mark, text: impl AsRef<str>) {
 }
 
 /// Runs the checks in order, stopping where a later one could not mean anything.
-pub async fn check(path: &Path) -> ExitCode {
+pub async fn check(path: &Path, fix: bool) -> ExitCode {
     let config = match Config::load(path) {
         Ok(config) => {
             line(
@@ -57,17 +57,8 @@ pub async fn check(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match client.instance().await {
-        Ok(instance) => line(
-            Mark::Ok,
-            format!(
-                "instance {} is reachable ({} {}, {} characters per post)",
-                config.instance.url,
-                config.instance.software,
-                instance.version,
-                instance.max_characters
-            ),
-        ),
+    let instance = match client.instance().await {
+        Ok(instance) => instance,
         Err(error) => {
             line(
                 Mark::Fail,
@@ -78,7 +69,17 @@ pub async fn check(path: &Path) -> ExitCode {
             );
             return ExitCode::FAILURE;
         }
-    }
+    };
+    line(
+        Mark::Ok,
+        format!(
+            "instance {} is reachable ({} {}, {} characters per post)",
+            config.instance.url,
+            config.instance.software,
+            instance.version,
+            instance.max_characters
+        ),
+    );
     match setup::whoami(&config, &client).await {
         Ok(me) if me.bot => line(Mark::Ok, format!("the token is valid and belongs to @{}", me.acct)),
         Ok(me) => line(
@@ -111,5 +112,195 @@ pub async fn check(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    ExitCode::SUCCESS
+    let mut healthy = scopes(&client).await;
+    healthy &= notification_policy(&client, fix).await;
+    let streaming_base = instance
+        .streaming_url
+        .clone()
+        .unwrap_or_else(|| config.instance.url.clone());
+    streaming(&streaming_base, &token, config.instance.stream_silence).await;
+    if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The scopes the bot uses; a token without them fails at the first vote or block.
+const SCOPES: [&str; 7] = [
+    "read:statuses",
+    "read:notifications",
+    "read:accounts",
+    "write:statuses",
+    "write:favourites",
+    "admin:read:domain_blocks",
+    "admin:write:domain_blocks",
+];
+
+/// Whether `granted` covers `needed` (`read` covers `read:statuses`, and so on).
+fn covers(granted: &[String], needed: &str) -> bool {
+    let (family, _) = needed.split_once(':').unwrap_or((needed, ""));
+    granted.iter().any(|scope| {
+        scope == needed
+            || (scope == family && !needed.starts_with("admin:"))
+            || needed.strip_prefix(&format!("{scope}:")).is_some()
+    })
+}
+
+async fn scopes(client: &Client) -> bool {
+    match client.token_scopes().await {
+        Ok(Some(granted)) => {
+            let missing: Vec<&str> = SCOPES
+                .iter()
+                .copied()
+                .filter(|s| !covers(&granted, s))
+                .collect();
+            if missing.is_empty() {
+                line(
+                    Mark::Ok,
+                    format!("the token has the scopes it needs ({})", granted.join(" ")),
+                );
+                true
+            } else {
+                line(
+                    Mark::Fail,
+                    format!(
+                        "the token lacks the scopes {}; create a new token with them",
+                        missing.join(", ")
+                    ),
+                );
+                false
+            }
+        }
+        Ok(None) | Err(_) => {
+            line(
+                Mark::Warn,
+                format!(
+                    "the instance does not say the token's scopes; make sure it has {}",
+                    SCOPES.join(", ")
+                ),
+            );
+            true
+        }
+    }
+}
+
+/// Fields of Mastodon's notification policy that, when not `accept`, can hide members'
+/// votes and direct messages from the bot.
+const POLICY_FIELDS: [&str; 4] = [
+    "for_not_following",
+    "for_not_followers",
+    "for_new_accounts",
+    "for_private_mentions",
+];
+
+async fn notification_policy(client: &Client, fix: bool) -> bool {
+    let policy = match client.notification_policy().await {
+        Ok(Some(policy)) => policy,
+        Ok(None) => {
+            line(
+                Mark::Ok,
+                "the instance has no notification policy to filter mentions (before Mastodon 4.3)",
+            );
+            return true;
+        }
+        Err(error) => {
+            line(
+                Mark::Warn,
+                format!("could not read the notification policy: {error}"),
+            );
+            return true;
+        }
+    };
+    let filtering: Vec<&str> = POLICY_FIELDS
+        .iter()
+        .copied()
+        .filter(|field| {
+            policy
+                .get(*field)
+                .and_then(|v| v.as_str())
+                .is_some_and(|v| v != "accept")
+        })
+        .collect();
+    if filtering.is_empty() {
+        line(
+            Mark::Ok,
+            "the notification policy lets members' mentions and private mentions through",
+        );
+        return true;
+    }
+    if !fix {
+        line(Mark::Fail, format!("the notification policy filters {}: members' votes and messages may never reach the bot; run coopgov check --fix to accept them", filtering.join(", ")));
+        return false;
+    }
+    match client.accept_notifications(&filtering).await {
+        Ok(()) => {
+            line(
+                Mark::Ok,
+                format!(
+                    "fixed: the notification policy now accepts {}",
+                    filtering.join(", ")
+                ),
+            );
+            true
+        }
+        Err(error) => {
+            line(Mark::Fail, format!("could not change the notification policy ({error}); the token needs write:notifications, or change it in the bot's notification settings"));
+            false
+        }
+    }
+}
+
+/// The stream is a fast path: without it the bot polls, so a failure is a warning.
+async fn streaming(base: &str, token: &crate::config::Secret, limit: std::time::Duration) {
+    let (events, mut heard) = tokio::sync::mpsc::channel(8);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let listener = tokio::spawn(crate::mastodon::streaming::listen(
+        base.to_string(),
+        token.clone(),
+        limit,
+        events,
+        stopped,
+    ));
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), heard.recv()).await;
+    let _ = stop.send(true);
+    let _ = listener.await;
+    match first {
+        Ok(Some(crate::mastodon::streaming::StreamEvent::Connected)) => line(Mark::Ok, "the streaming API answers"),
+        Ok(Some(crate::mastodon::streaming::StreamEvent::Disconnected(reason))) => line(
+            Mark::Warn,
+            format!("the streaming API refused ({reason}); the bot will poll every poll_interval instead"),
+        ),
+        _ => line(Mark::Warn, "the streaming API did not answer in 10 s; the bot will poll every poll_interval instead"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn broad_scopes_cover_narrow_ones_but_not_admin() {
+        let granted = |scopes: &[&str]| scopes.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cases = [
+            (&["read", "write"][..], "read:statuses", true),
+            (&["read", "write"][..], "write:favourites", true),
+            (&["read", "write"][..], "admin:read:domain_blocks", false),
+            (&["admin:read"][..], "admin:read:domain_blocks", true),
+            (
+                &["admin:read:domain_blocks"][..],
+                "admin:read:domain_blocks",
+                true,
+            ),
+            (&["read:accounts"][..], "read:statuses", false),
+            (&[][..], "read:statuses", false),
+        ];
+        for (scopes, needed, expected) in cases {
+            assert_eq!(
+                covers(&granted(scopes), needed),
+                expected,
+                "{scopes:?} {needed}"
+            );
+        }
+    }
 }

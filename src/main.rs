@@ -32,8 +32,13 @@ enum LogFormat {
 enum Command {
     /// Run the bot until SIGINT or SIGTERM.
     Run,
-    /// Check the configuration, the instance, the token and the admin rights.
-    Check,
+    /// Check the configuration, the instance, the token, its scopes and admin rights, the
+    /// notification policy and the stream.
+    Check {
+        /// Change the notification policy so members' mentions reach the bot.
+        #[arg(long)]
+        fix: bool,
+    },
     /// List the proposals (while the bot is stopped).
     List,
     /// Show one proposal and its history (while the bot is stopped).
@@ -68,7 +73,7 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Run => run(&cli.config).await,
-            Command::Check => coopgov::check::check(&cli.config).await,
+            Command::Check { fix } => coopgov::check::check(&cli.config, fix).await,
             Command::List => print_report(coopgov::report::list(&cli.config)),
             Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
             Command::Export { format } => {

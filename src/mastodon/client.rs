@@ -190,6 +190,47 @@ impl Client {
         self.typed("checking the access token", request).await
     }
 
+    /// The account's notification policy (Mastodon 4.3+); `None` where there is none.
+    pub async fn notification_policy(&self) -> Result<Option<Value>, ApiError> {
+        let request = self.request(Method::GET, "/api/v2/notifications/policy");
+        match self.json("reading the notification policy", request).await {
+            Ok((policy, _)) => Ok(Some(policy)),
+            Err(ApiError::Http { status: 404, .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Sets the given notification-policy fields to `accept`.
+    pub async fn accept_notifications(&self, fields: &[&str]) -> Result<(), ApiError> {
+        let body: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|field| (field.to_string(), json!("accept")))
+            .collect();
+        let request = self
+            .request(Method::PATCH, "/api/v2/notifications/policy")
+            .json(&body);
+        self.json("changing the notification policy", request)
+            .await
+            .map(|_| ())
+    }
+
+    /// The scopes of the token's application, where the server says (Mastodon 4.3+).
+    pub async fn token_scopes(&self) -> Result<Option<Vec<String>>, ApiError> {
+        let request = self.request(Method::GET, "/api/v1/apps/verify_credentials");
+        let (app, _) = self
+            .json("reading the token's application", request)
+            .await?;
+        Ok(app
+            .get("scopes")
+            .and_then(|scopes| scopes.as_array())
+            .map(|scopes| {
+                scopes
+                    .iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            }))
+    }
+
     /// A local account by its acct; `None` when the instance has no such account.
     pub async fn lookup_account(
         &self,

@@ -7,6 +7,7 @@ mod support;
 mod governance_loop;
 mod harness;
 mod hostile;
+mod operators;
 mod reliability;
 mod scenario;
 mod working_group;

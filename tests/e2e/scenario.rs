@@ -229,6 +229,21 @@ mode = "{mode}"
         .await
     }
 
+    /// `coopgov <args…>` with this scenario's config and `token`: success and stdout.
+    pub fn cli_status(&self, args: &[&str], token: &str) -> (bool, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(args)
+            .env("COOPGOV_TOKEN", token)
+            .arg("--config")
+            .arg(&self.config)
+            .output()
+            .expect("run coopgov");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    }
+
     /// `coopgov <args…>` with this scenario's config (the bot must be stopped).
     pub fn cli(&self, args: &[&str]) -> String {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
