@@ -263,6 +263,11 @@ impl TokenSource {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a token obtained at run time (by `coopgov login`).
+    pub fn new(token: String) -> Secret {
+        Secret(token)
+    }
+
     /// The token itself, for the one place that sends it to the instance.
     pub fn expose(&self) -> &str {
         &self.0

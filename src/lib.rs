@@ -7,12 +7,14 @@
 //! - `store`: the only module that knows sled (proposals, cursor, outbox).
 //! - `runtime`: the event loop that feeds the core and carries out its effects.
 //! - `check`: `coopgov check`, the pre-flight checks.
+//! - `login`: `coopgov login`, a least-privilege token in a private file.
 //! - `report`: `coopgov list`, `show` and `export`, read from the store.
 
 pub mod check;
 pub mod commands;
 pub mod config;
 pub mod governance;
+pub mod login;
 pub mod mastodon;
 pub mod report;
 pub mod runtime;

@@ -39,6 +39,15 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Register coopgov on the instance and obtain the bot's token.
+    Login {
+        /// The instance, like https://social.example.
+        #[arg(long)]
+        instance: String,
+        /// Where to keep the token (readable only by you).
+        #[arg(long, default_value = "coopgov.token")]
+        token_file: PathBuf,
+    },
     /// List the proposals (while the bot is stopped).
     List,
     /// Show one proposal and its history (while the bot is stopped).
@@ -74,6 +83,16 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Run => run(&cli.config).await,
             Command::Check { fix } => coopgov::check::check(&cli.config, fix).await,
+            Command::Login {
+                instance,
+                token_file,
+            } => match coopgov::login::login(&instance, &token_file).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            },
             Command::List => print_report(coopgov::report::list(&cli.config)),
             Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
             Command::Export { format } => {

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod convert;
 pub mod error;
+pub mod oauth;
 pub mod rate_limit;
 pub mod streaming;
 pub mod types;

@@ -55,3 +55,83 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
         "the token is never printed"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+    let mock = crate::support::Mock::start(&[]).await;
+    let dir = crate::support::TempDir::new("login");
+    let token_file = dir.path().join("coopgov.token");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        .args(["login", "--instance", &mock.url, "--token-file"])
+        .arg(&token_file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start coopgov login");
+    let stdout = child.stdout.take().expect("stdout");
+    // Read the output on a thread of its own, to the end, so login never writes to a closed pipe.
+    let (found, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("/oauth/authorize?") {
+                let _ = found.send(line.trim().to_string());
+            }
+        }
+    });
+    let url = tokio::task::spawn_blocking(move || {
+        address.recv_timeout(std::time::Duration::from_secs(20))
+    })
+    .await
+    .expect("wait for the output")
+    .expect("an authorisation address");
+    let query = url.split_once('?').expect("a query").1;
+    let client_id = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("client_id="))
+        .expect("a client id")
+        .to_string();
+    assert!(
+        query.contains("admin%3Awrite%3Adomain_blocks"),
+        "least privilege, named: {url}"
+    );
+    // What the bot's admin does in the browser: authorise as the bot's account.
+    let page = reqwest::Client::new()
+        .post(format!("{}/oauth/authorize", mock.url))
+        .form(&[
+            ("username", "coopbot"),
+            ("client_id", client_id.as_str()),
+            ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
+        ])
+        .send()
+        .await
+        .expect("authorise")
+        .text()
+        .await
+        .expect("the page");
+    let code = page
+        .split("Authorization code: ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a code");
+    writeln!(child.stdin.take().expect("stdin"), "{code}").expect("type the code");
+    assert!(child.wait().expect("login ends").success());
+    let mode = std::fs::metadata(&token_file)
+        .expect("the token file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "only the owner reads the token");
+    let token = std::fs::read_to_string(&token_file).expect("the token");
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/accounts/verify_credentials", mock.url))
+        .bearer_auth(token.trim())
+        .send()
+        .await
+        .expect("verify")
+        .json()
+        .await
+        .expect("an account");
+    assert_eq!(me["acct"], "coopbot");
+}
