@@ -8,6 +8,7 @@
 //! - `runtime`: the event loop that feeds the core and carries out its effects.
 //! - `check`: `coopgov check`, the pre-flight checks.
 //! - `login`: `coopgov login`, a least-privilege token in a private file.
+//! - `verify`: `coopgov verify`, a decision recomputed from the public thread alone.
 //! - `report`: `coopgov list`, `show` and `export`, read from the store.
 
 pub mod check;
@@ -19,3 +20,4 @@ pub mod mastodon;
 pub mod report;
 pub mod runtime;
 pub mod store;
+pub mod verify;

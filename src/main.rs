@@ -55,6 +55,14 @@ enum Command {
         /// The proposal's number.
         number: u64,
     },
+    /// Recompute a decision from its public thread and compare it with the announcement.
+    Verify {
+        /// The ballot's address, or its id with --instance.
+        ballot: String,
+        /// The instance, when the ballot is given by id (default: bot.toml's).
+        #[arg(long)]
+        instance: Option<String>,
+    },
     /// Print the decision record (while the bot is stopped).
     Export {
         /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
@@ -93,6 +101,7 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             },
+            Command::Verify { ballot, instance } => verify(&cli.config, &ballot, instance).await,
             Command::List => print_report(coopgov::report::list(&cli.config)),
             Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
             Command::Export { format } => {
@@ -146,6 +155,45 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
         }
     }
     filter
+}
+
+/// `coopgov verify`: needs no store; uses the configured token when there is one.
+async fn verify(config_path: &std::path::Path, ballot: &str, instance: Option<String>) -> ExitCode {
+    let config = Config::load(config_path).ok();
+    let (instance, id) = match ballot.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or_default();
+            let id = rest.rsplit('/').next().unwrap_or_default();
+            (format!("{scheme}://{host}"), id.to_string())
+        }
+        None => match instance.or_else(|| config.as_ref().map(|c| c.instance.url.clone())) {
+            Some(instance) => (instance, ballot.trim_start_matches('#').to_string()),
+            None => {
+                eprintln!("error: give the ballot's address, or its id with --instance https://your.instance");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let token = std::env::var("COOPGOV_TOKEN")
+        .ok()
+        .or_else(|| {
+            config
+                .and_then(|c| c.instance.token.read().ok())
+                .map(|t| t.expose().to_string())
+        })
+        .unwrap_or_default();
+    let client = match coopgov::mastodon::Client::new(
+        &instance,
+        coopgov::config::Secret::new(token),
+        std::time::Duration::from_secs(30),
+    ) {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_report(coopgov::verify::verify(&client, &id).await)
 }
 
 fn print_report(report: Result<String, String>) -> ExitCode {

@@ -102,9 +102,13 @@ impl Client {
         } else {
             format!("{}{}", self.base_url, path_or_url)
         };
-        self.http
-            .request(method, url)
-            .bearer_auth(self.token.expose())
+        let request = self.http.request(method, url);
+        // An empty token reads as anyone would (for `coopgov verify`).
+        if self.token.expose().is_empty() {
+            request
+        } else {
+            request.bearer_auth(self.token.expose())
+        }
     }
 
     async fn send(&self, what: &str, request: RequestBuilder) -> Result<Response, ApiError> {
@@ -307,6 +311,13 @@ impl Client {
         self.send("favouriting a vote", self.request(Method::POST, &path))
             .await
             .map(|_| ())
+    }
+
+    /// One status.
+    pub async fn status(&self, status_id: &str) -> Result<Status, ApiError> {
+        let path = format!("/api/v1/statuses/{}", path_segment(status_id));
+        self.typed("reading a status", self.request(Method::GET, &path))
+            .await
     }
 
     /// The statuses below `status_id` in its thread (readable items only).

@@ -135,3 +135,65 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
         .expect("an account");
     assert_eq!(me["acct"], "coopbot");
 }
+
+/// A proposer, the votes cast (member, reply) and the outcome they must give.
+type Plan<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampering() {
+    use crate::scenario::Setup;
+    use crate::support::id_of;
+    let scenario = Scenario::start_with(Setup {
+        extra: "[rules.default]\nquorum = 2",
+        ..Setup::default()
+    })
+    .await;
+    let plans: [Plan; 4] = [
+        ("alice", &[("bob", "agree"), ("carol", "agree")], "PASSED"),
+        (
+            "bob",
+            &[("bob", "disagree"), ("carol", "disagree")],
+            "REJECTED",
+        ),
+        (
+            "carol",
+            &[("bob", "agree"), ("carol", "block we would lose friends")],
+            "BLOCKED",
+        ),
+        ("dave", &[("bob", "agree")], "NO QUORUM"),
+    ];
+    let mut ballots = Vec::new();
+    for (number, (proposer, _, _)) in plans.iter().enumerate() {
+        scenario
+            .member(proposer)
+            .post(&format!("@coopbot propose motion 8s plan number {number}"))
+            .await;
+        ballots.push(scenario.ballot(number as u64 + 1).await);
+    }
+    for (ballot, (_, votes, _)) in ballots.iter().zip(&plans) {
+        for (member, vote) in votes.iter() {
+            scenario.member(member).reply(&id_of(ballot), vote).await;
+        }
+    }
+    for (index, (ballot, (_, _, outcome))) in ballots.iter().zip(&plans).enumerate() {
+        let result = scenario.result(index as u64 + 1).await;
+        assert!(result.contains(outcome), "{result}");
+        let url = ballot["url"].as_str().expect("a ballot address");
+        let (ok, report) = scenario.cli_status(&["verify", url], "");
+        assert!(
+            ok && report.contains("they agree") && report.contains(outcome),
+            "{report}"
+        );
+    }
+    // Someone edits the first announcement to claim more support.
+    let first_result = scenario.post_containing("Result of proposal #1").await;
+    let forged = crate::scenario::text_of(&first_result).replace("agree 2", "agree 9");
+    scenario
+        .mock
+        .bot()
+        .edit(&id_of(&first_result), &forged)
+        .await;
+    let url = ballots[0]["url"].as_str().expect("a ballot address");
+    let (ok, report) = scenario.cli_status(&["verify", url], "");
+    assert!(!ok, "a tampered announcement is caught: {report}");
+}

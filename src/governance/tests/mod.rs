@@ -5,4 +5,5 @@ mod hostile;
 mod properties;
 mod rules;
 mod support;
+mod verify;
 mod working_group;

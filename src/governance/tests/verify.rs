@@ -1,0 +1,73 @@
+//! The ballot states what `coopgov verify` needs, in a form it reads back.
+
+use super::support::*;
+use crate::governance::{engine, messages, Action, Method, Quorum, Rule};
+use crate::verify::{parse_announcement, parse_ballot};
+
+#[test]
+fn a_ballot_reads_back_as_it_was_written() {
+    let mut settings = settings();
+    let rules = [
+        Rule::social_coop(),
+        Rule {
+            method: Method::Majority,
+            quorum: Quorum::Voters(7),
+            threshold: 0.66,
+            max_blocks: 2,
+            block_override_ratio: None,
+        },
+        Rule {
+            method: Method::Consent,
+            quorum: Quorum::PercentOfRoster(20.0),
+            threshold: 0.5,
+            max_blocks: 1,
+            block_override_ratio: Some(4.0),
+        },
+    ];
+    for (n, rule) in rules.into_iter().enumerate() {
+        for kind in [
+            crate::governance::ActionKind::Suspend,
+            crate::governance::ActionKind::Silence,
+            crate::governance::ActionKind::Unblock,
+            crate::governance::ActionKind::Motion,
+        ] {
+            settings.rules.insert(kind, rule);
+        }
+        for request in [
+            "propose suspend bad.example spam",
+            "propose silence b.example 7d noise",
+            "propose unblock c.example 8d sorry",
+            "propose motion we agree on a code",
+        ] {
+            let memory = Memory::default();
+            let author = member(&format!("m{n}"), 300 + n as u32);
+            let step = engine::on_post(&settings, &memory, &post(&author, 90, request, None), t0());
+            let proposal = &step.proposals[0];
+            let parsed = parse_ballot(&messages::ballot(&settings, proposal)).expect("a ballot");
+            assert_eq!(parsed.number, proposal.number);
+            assert_eq!(parsed.action, proposal.action, "{request}");
+            let mut expected = proposal.rule;
+            if expected.method == Method::Consent {
+                expected.threshold = 0.5; // consent states no threshold
+            }
+            if expected.method == Method::Majority {
+                (expected.max_blocks, expected.block_override_ratio) = (0, None);
+                // nor blocks
+            }
+            assert_eq!(parsed.rule, expected);
+            assert_eq!(parsed.closes_at, proposal.closes_at);
+            assert!(parsed.favourites_agree && parsed.block_needs_reason);
+        }
+    }
+    assert!(matches!(parse_ballot("Proposal #2: motion\nRule: consensus, threshold 0.5, quorum 0\nCloses: 2026-11-01 12:00:30 UTC").map(|b| b.action), Some(Action::Motion)));
+    assert!(parse_ballot("hello").is_none());
+}
+
+#[test]
+fn an_announcement_reads_back() {
+    let text = "Result of proposal #4: NO QUORUM\nmotion\nagree 1 · abstain 0 · disagree 0 · block 0\nVoters: 1 (quorum 2)";
+    let (outcome, tally) = parse_announcement(text, 4).expect("an announcement");
+    assert_eq!(outcome, "NO QUORUM");
+    assert_eq!((tally.agree, tally.voters()), (1, 1));
+    assert!(parse_announcement(text, 5).is_none());
+}

@@ -1,0 +1,232 @@
+//! `coopgov verify`: recompute a decision from the public record alone — the ballot's
+//! text, its thread and its favourites — and compare it with the announcement.
+
+use crate::commands::{status_text, Vocabulary};
+use crate::governance::eligibility::Membership;
+use crate::governance::settings::Durations;
+use crate::governance::{
+    engine, Action, Method, Mode, Position, Proposal, Quorum, Rule, Settings, Stage, StatusRef,
+    Tally, ThreadRecord, Visibility,
+};
+use crate::mastodon::{convert, Client};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use regex::Regex;
+
+/// What a ballot states, read back from its text.
+#[derive(Debug, PartialEq)]
+pub struct BallotText {
+    pub number: u64,
+    pub action: Action,
+    pub rule: Rule,
+    pub closes_at: DateTime<Utc>,
+    pub favourites_agree: bool,
+    pub block_needs_reason: bool,
+}
+
+fn capture<'t>(pattern: &str, text: &'t str) -> Option<regex::Captures<'t>> {
+    Regex::new(pattern).ok()?.captures(text)
+}
+
+/// Reads a ballot's text as `messages::ballot` writes it.
+pub fn parse_ballot(text: &str) -> Option<BallotText> {
+    let head = capture(r"Proposal #(\d+): (.+)", text)?;
+    let number = head[1].parse().ok()?;
+    let phrase = head[2].trim();
+    let action = if let Some(domain) = phrase.strip_prefix("suspend ") {
+        Action::Suspend {
+            domain: domain.to_string(),
+        }
+    } else if let Some(domain) = phrase.strip_prefix("limit (silence) ") {
+        Action::Silence {
+            domain: domain.to_string(),
+        }
+    } else if let Some(domain) = phrase.strip_prefix("lift the block on ") {
+        Action::Unblock {
+            domain: domain.to_string(),
+        }
+    } else {
+        Action::Motion
+    };
+    let rule_line = capture(r"Rule: ([a-z]+)(.*)", text)?;
+    let method = match &rule_line[1] {
+        "consensus" => Method::Consensus,
+        "consent" => Method::Consent,
+        "majority" => Method::Majority,
+        _ => return None,
+    };
+    let details = rule_line[2].to_string();
+    let number_after = |label: &str| -> Option<f64> {
+        capture(&format!(r"{label} ([0-9.]+)"), &details)?[1]
+            .parse()
+            .ok()
+    };
+    let quorum_text = capture(r"quorum ([0-9.]+%?)", &details)?[1].to_string();
+    let quorum = match quorum_text.strip_suffix('%') {
+        Some(percent) => Quorum::PercentOfRoster(percent.parse().ok()?),
+        None => Quorum::Voters(quorum_text.parse().ok()?),
+    };
+    let rule = Rule {
+        method,
+        quorum,
+        threshold: number_after("threshold").unwrap_or(0.5),
+        max_blocks: number_after("max blocks").unwrap_or(0.0) as u32,
+        block_override_ratio: number_after("override"),
+    };
+    let closes = capture(r"Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC", text)?;
+    let format = if closes[1].len() > 16 {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    let closes_at = NaiveDateTime::parse_from_str(&closes[1], format)
+        .ok()?
+        .and_utc();
+    Some(BallotText {
+        number,
+        action,
+        rule,
+        closes_at,
+        favourites_agree: text.contains("a favourite counts as agree"),
+        block_needs_reason: text.contains("a block needs a reason"),
+    })
+}
+
+/// The outcome word and counts of an announcement.
+pub fn parse_announcement(text: &str, number: u64) -> Option<(String, Tally)> {
+    let outcome = capture(&format!(r"Result of proposal #{number}: ([A-Z ]+)"), text)?[1]
+        .trim()
+        .to_string();
+    let counts = capture(
+        r"agree (\d+) · abstain (\d+) · disagree (\d+) · block (\d+)",
+        text,
+    )?;
+    let count = |i: usize| counts[i].parse().unwrap_or(0);
+    Some((
+        outcome,
+        Tally {
+            agree: count(1),
+            abstain: count(2),
+            disagree: count(3),
+            block: count(4),
+        },
+    ))
+}
+
+fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
+    let day = std::time::Duration::from_secs(86_400);
+    Settings {
+        bot_acct: String::new(),
+        instance_domain: String::new(),
+        max_characters: 500,
+        membership: Membership {
+            bot_account_id: bot_id.to_string(),
+            min_account_age_days: 0,
+            roster: None,
+        },
+        proposers_working_group_only: false,
+        working_group: Default::default(),
+        durations: Durations {
+            default: day,
+            min: day,
+            urgent_min: day,
+            max: day,
+        },
+        ballot_visibility: Visibility::Public,
+        favourites_count_as: ballot.favourites_agree.then_some(Position::Agree),
+        receipts: false,
+        block_requires_reason: ballot.block_needs_reason,
+        mode: Mode::DryRun,
+        rules: Default::default(),
+        vocabulary: Vocabulary::standard(),
+        reminder_before: None,
+        answers_per_day: 0,
+        proposals_per_day: 0,
+    }
+}
+
+/// Recomputes the decision of the ballot `status_id` and compares it with the bot's
+/// announcement. `Ok` holds the report; `Err` a mismatch or what could not be read.
+pub async fn verify(client: &Client, status_id: &str) -> Result<String, String> {
+    let ballot = client
+        .status(status_id)
+        .await
+        .map_err(|e| format!("could not read the ballot: {e}"))?;
+    let text = status_text(&ballot.content, &[]);
+    let stated = parse_ballot(&text).ok_or(
+        "that status is not a coopgov ballot (its number, rule or closing time is missing)",
+    )?;
+    let replies = client
+        .descendants(&ballot.id)
+        .await
+        .map_err(|e| format!("could not read the thread: {e}"))?;
+    let favourited_by = client
+        .favourited_by(&ballot.id)
+        .await
+        .map_err(|e| format!("could not read the favourites: {e}"))?;
+    let bot_id = ballot.account.id.clone();
+    let announcement = replies
+        .iter()
+        .filter(|reply| {
+            reply.account.id == bot_id && reply.in_reply_to_id.as_deref() == Some(&ballot.id)
+        })
+        .find_map(|reply| parse_announcement(&status_text(&reply.content, &[]), stated.number))
+        .ok_or(format!(
+            "no result of proposal #{} in the thread yet",
+            stated.number
+        ))?;
+    let settings = settings(&stated, &bot_id);
+    let opened_at = ballot.created_at.unwrap_or(stated.closes_at);
+    let proposal = Proposal {
+        number: stated.number,
+        action: stated.action.clone(),
+        urgent: false,
+        reason: String::new(),
+        proposer: crate::governance::Identity {
+            account_id: String::new(),
+            acct: String::new(),
+        },
+        request: StatusRef {
+            status_id: String::new(),
+            url: String::new(),
+        },
+        rule: stated.rule,
+        opened_at,
+        closes_at: stated.closes_at,
+        ballot: Some(StatusRef {
+            status_id: ballot.id.clone(),
+            url: ballot.link(),
+        }),
+        votes: Default::default(),
+        favourites: Default::default(),
+        explained: Default::default(),
+        stage: Stage::Open,
+        reminded: true,
+    };
+    let record = ThreadRecord {
+        replies: replies
+            .iter()
+            .map(|reply| convert::post(reply, &bot_id))
+            .collect(),
+        favourited_by: favourited_by.iter().map(convert::author).collect(),
+    };
+    let step = engine::close(&settings, &proposal, &record, stated.closes_at);
+    let closing = step
+        .proposals
+        .first()
+        .and_then(|p| p.closing())
+        .ok_or("the ballot could not be tallied")?;
+    let recomputed = closing.outcome.name().replace('_', " ").to_uppercase();
+    let (announced, announced_tally) = announcement;
+    let line = |tally: &Tally| crate::governance::messages::counts(tally);
+    let report = format!(
+        "proposal #{}: recomputed {recomputed} ({}); announced {announced} ({})",
+        stated.number,
+        line(&closing.tally),
+        line(&announced_tally)
+    );
+    if recomputed == announced && closing.tally == announced_tally {
+        Ok(format!("{report}: they agree"))
+    } else {
+        Err(format!("{report}: THEY DIFFER"))
+    }
+}
