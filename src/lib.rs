@@ -6,6 +6,7 @@
 //! - `mastodon`: the only module that knows the wire (JSON types, HTTP, streaming).
 //! - `store`: the only module that knows sled (proposals, cursor, outbox).
 //! - `runtime`: the event loop that feeds the core and carries out its effects.
+//! - `demo`: `coopgov demo`, a one-minute vote on a throwaway local instance.
 //! - `check`: `coopgov check`, the pre-flight checks.
 //! - `login`: `coopgov login`, a least-privilege token in a private file.
 //! - `verify`: `coopgov verify`, a decision recomputed from the public thread alone.
@@ -14,6 +15,7 @@
 pub mod check;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod governance;
 pub mod login;
 pub mod mastodon;

@@ -63,6 +63,8 @@ enum Command {
         #[arg(long)]
         instance: Option<String>,
     },
+    /// See coopgov work in a minute, on a throwaway local instance.
+    Demo,
     /// Print the decision record (while the bot is stopped).
     Export {
         /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
@@ -73,8 +75,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The demo tells its own story; the bot's logs would drown it.
+    let quiet = matches!(cli.command, Command::Demo) && std::env::var_os("RUST_LOG").is_none();
     let logs = tracing_subscriber::fmt()
-        .with_env_filter(log_filter())
+        .with_env_filter(if quiet {
+            tracing_subscriber::EnvFilter::new("warn")
+        } else {
+            log_filter()
+        })
         .with_writer(std::io::stderr);
     match cli.log_format {
         LogFormat::Human => logs.init(),
@@ -102,6 +110,7 @@ fn main() -> ExitCode {
                 }
             },
             Command::Verify { ballot, instance } => verify(&cli.config, &ballot, instance).await,
+            Command::Demo => print_report(coopgov::demo::demo().await.map(|()| String::new())),
             Command::List => print_report(coopgov::report::list(&cli.config)),
             Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
             Command::Export { format } => {

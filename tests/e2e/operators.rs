@@ -197,3 +197,35 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
     let (ok, report) = scenario.cli_status(&["verify", url], "");
     assert!(!ok, "a tampered announcement is caught: {report}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_runs_to_the_end() {
+    // The demo installs the same mock the tests use; make sure it is there first.
+    drop(crate::support::Mock::start(&[]).await);
+    let output = tokio::task::spawn_blocking(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .arg("demo")
+            .output()
+            .expect("run coopgov demo")
+    })
+    .await
+    .expect("the demo");
+    let story = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{story}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for step in [
+        "Proposal #1: suspend spam.example",
+        "was not counted",
+        "Result of proposal #1: PASSED",
+        "agree 2 · abstain 0 · disagree 1 · block 0",
+        "spam.example — suspend",
+    ] {
+        assert!(
+            story.contains(step),
+            "{step:?} missing from the demo:\n{story}"
+        );
+    }
+}
