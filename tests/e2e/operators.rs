@@ -44,6 +44,53 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
         "accept"
     );
 
+    // The role without Manage Federation: Mastodon answers 403 to the admin API.
+    scenario
+        .mock
+        .add_fault(json!({
+            "match": {"methods": ["GET"], "path": "/api/v1/admin/domain_blocks"},
+            "effect": {"type": "status", "status": 403, "body": {"error": "This action is not allowed"}},
+            "count": 1
+        }))
+        .await;
+    let (ok, report) = scenario.cli_status(&["check"], &token);
+    assert!(
+        !ok && report.contains("FAIL") && report.contains("Manage Federation"),
+        "{report}"
+    );
+
+    // A broken bot.toml and an unreachable instance each fail with their own line.
+    let broken = scenario.dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        "[instance]\nurl = \"https://x.example\"\ncolour = 1\n",
+    )
+    .expect("write");
+    let (ok, report) = scenario.cli_status(
+        &["check", "--config", broken.to_str().expect("a path")],
+        &token,
+    );
+    assert!(
+        !ok && report.contains("FAIL") && report.contains("broken.toml:3"),
+        "{report}"
+    );
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let unreachable = scenario.dir.path().join("unreachable.toml");
+    std::fs::write(
+        &unreachable,
+        format!("[instance]\nurl = \"http://127.0.0.1:{closed_port}\"\n"),
+    )
+    .expect("write");
+    let (ok, report) = scenario.cli_status(
+        &["check", "--config", unreachable.to_str().expect("a path")],
+        &token,
+    );
+    assert!(!ok && report.contains("not reachable"), "{report}");
+
     let (ok, report) = scenario.cli_status(&["check"], "not-a-token");
     assert!(!ok, "{report}");
     assert!(

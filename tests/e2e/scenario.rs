@@ -231,13 +231,12 @@ mode = "{mode}"
 
     /// `coopgov <args…>` with this scenario's config and `token`: success and stdout.
     pub fn cli_status(&self, args: &[&str], token: &str) -> (bool, String) {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
-            .args(args)
-            .env("COOPGOV_TOKEN", token)
-            .arg("--config")
-            .arg(&self.config)
-            .output()
-            .expect("run coopgov");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"));
+        command.args(args).env("COOPGOV_TOKEN", token);
+        if !args.contains(&"--config") {
+            command.arg("--config").arg(&self.config);
+        }
+        let output = command.output().expect("run coopgov");
         (
             output.status.success(),
             String::from_utf8_lossy(&output.stdout).into_owned(),
