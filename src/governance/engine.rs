@@ -11,7 +11,7 @@ use super::proposal::{
 use super::rules::decide;
 use super::settings::{Mode, Settings, Visibility};
 use super::working_group;
-use super::{id_order, Action, Outcome, Position, Tally};
+use super::{id_order, Action, Outcome, Position};
 use crate::commands::{self, ParseError, ProposeRequest, Request};
 use chrono::{DateTime, Timelike, Utc};
 use std::collections::BTreeMap;
@@ -721,9 +721,4 @@ fn thread_vote(settings: &Settings, number: u64, text: &str) -> Option<(Position
         }) if n == number => Some((position, reason)),
         _ => None,
     }
-}
-
-/// The tally a proposal would have if it closed now (for status answers and reminders).
-pub fn current_tally(settings: &Settings, proposal: &Proposal) -> Tally {
-    proposal.tally(settings.favourites_count_as)
 }

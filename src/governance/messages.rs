@@ -1,7 +1,7 @@
 //! The words the bot posts: ballots, results, answers. Pure functions of the record.
 
 use super::proposal::{Application, Closing, Proposal};
-use super::settings::{Mode, Settings};
+use super::settings::Settings;
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
 
@@ -264,12 +264,4 @@ pub fn apply_failed(proposal: &Proposal, error: &str) -> String {
         action_phrase(&proposal.action),
         error
     )
-}
-
-pub fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Auto => "auto",
-        Mode::Confirm => "confirm",
-        Mode::DryRun => "dry_run",
-    }
 }
