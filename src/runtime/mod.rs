@@ -4,7 +4,7 @@ pub mod outbox;
 pub mod setup;
 
 use crate::config::{Config, Voters};
-use crate::governance::{engine, reminders, Records, Settings, Step, ThreadRecord};
+use crate::governance::{engine, reminders, Proposal, Records, Settings, Step, ThreadRecord};
 use crate::mastodon::streaming::{self, StreamEvent};
 use crate::mastodon::types::Notification;
 use crate::mastodon::{convert, id_order, Client};
@@ -82,7 +82,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     };
     let stopping = AtomicBool::new(false);
     setup::patiently("reading the notifications", || bot.start_cursor()).await?;
-    bot.catch_up().await;
+    // No catch-up here: the loop's first turn polls (nothing has been polled yet).
     tokio::pin!(shutdown);
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("could not listen for SIGHUP")?;
@@ -228,10 +228,11 @@ impl Bot {
         if self.next_poll().is_none_or(|at| at <= now) {
             self.catch_up().await;
         }
-        if self.close_retry_at.is_none_or(|at| at <= now) {
-            self.close_due(now).await?;
-        }
+        // One read of the records serves both the closings and the reminders.
         let proposals = self.store.proposals()?;
+        if self.close_retry_at.is_none_or(|at| at <= now) {
+            self.close_due(&proposals, now).await?;
+        }
         for number in reminders::due(&self.settings, &proposals, now) {
             if let Some(proposal) = self.store.proposal_with_votes(number) {
                 let step = reminders::remind(&self.settings, &proposal, now);
@@ -276,10 +277,13 @@ impl Bot {
         }
     }
 
-    async fn close_due(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn close_due(
+        &mut self,
+        proposals: &[Proposal],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         self.close_retry_at = None;
-        let proposals = self.store.proposals()?;
-        for number in engine::due(&proposals, now) {
+        for number in engine::due(proposals, now) {
             let Some(proposal) = self.store.proposal_with_votes(number) else {
                 continue;
             };

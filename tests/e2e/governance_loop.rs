@@ -27,11 +27,10 @@ async fn a_proposal_passes_and_the_server_is_suspended() {
     // bob replies, carol favourites, dave replies without mentioning the bot,
     // erin changes her mind, frank votes then deletes his reply.
     let bob_vote = scenario
-        .member("bob")
-        .reply(&ballot_id, "@coopbot agree, this is overdue")
+        .reply_as("bob", &ballot_id, "@coopbot agree, this is overdue")
         .await;
     scenario.member("carol").favourite(&ballot_id).await;
-    scenario.member("dave").reply(&ballot_id, "Agree.").await;
+    scenario.reply_as("dave", &ballot_id, "Agree.").await;
     let erin = scenario.member("erin");
     erin.reply(&ballot_id, "@coopbot disagree").await;
     erin.reply(&ballot_id, "@coopbot agree, I read the reports")
@@ -39,12 +38,7 @@ async fn a_proposal_passes_and_the_server_is_suspended() {
     let frank = scenario.member("frank");
     let frank_vote = frank.reply(&ballot_id, "@coopbot disagree").await;
     // Votes that must not count: a remote namesake and a bot account.
-    let evil = scenario.mock.remote_member("alice", "evil.example");
-    evil.reply(&ballot_id, "@coopbot disagree").await;
-    scenario
-        .member("robot")
-        .reply(&ballot_id, "@coopbot disagree")
-        .await;
+    scenario.outsiders_vote(&ballot_id).await;
 
     scenario.receipt_on(&bob_vote).await;
     frank.delete(&id_of(&frank_vote)).await;
@@ -106,13 +100,9 @@ async fn a_block_stops_a_proposal_and_bad_requests_open_nothing() {
         .await;
     let ballot = scenario.ballot(1).await;
     let ballot_id = id_of(&ballot);
+    scenario.reply_as("bob", &ballot_id, "@coopbot agree").await;
     scenario
-        .member("bob")
-        .reply(&ballot_id, "@coopbot agree")
-        .await;
-    scenario
-        .member("carol")
-        .reply(&ballot_id, "@coopbot agree")
+        .reply_as("carol", &ballot_id, "@coopbot agree")
         .await;
     scenario
         .member("dave")
@@ -167,18 +157,14 @@ async fn a_restart_loses_nothing_and_repeats_nothing() {
         .await;
     let ballot = scenario.ballot(1).await;
     let ballot_id = id_of(&ballot);
-    let bob_vote = scenario
-        .member("bob")
-        .reply(&ballot_id, "@coopbot agree")
-        .await;
+    let bob_vote = scenario.reply_as("bob", &ballot_id, "@coopbot agree").await;
     scenario.receipt_on(&bob_vote).await;
     scenario.stop();
 
     // While the bot is down: a vote by reply, one by favourite, a request; then the
     // closing time passes.
     scenario
-        .member("carol")
-        .reply(&ballot_id, "@coopbot agree")
+        .reply_as("carol", &ballot_id, "@coopbot agree")
         .await;
     scenario.member("dave").favourite(&ballot_id).await;
     let status = scenario.member("erin").post("@coopbot status 1").await;

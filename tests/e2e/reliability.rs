@@ -166,12 +166,7 @@ async fn killed_at_random_moments_the_bot_loses_and_repeats_nothing() {
         if index == 10 {
             // Two that never count: each gets one private explanation, however often the
             // bot restarts.
-            let evil = scenario.mock.remote_member("alice", "evil.example");
-            evil.reply(&ballot_id, "@coopbot disagree").await;
-            scenario
-                .member("robot")
-                .reply(&ballot_id, "@coopbot disagree")
-                .await;
+            scenario.outsiders_vote(&ballot_id).await;
         }
         if down {
             if random.chance(60) {

@@ -295,6 +295,18 @@ mode = "{mode}"
         self.result(1).await
     }
 
+    /// `member` replies `text` to the ballot `ballot_id`.
+    pub async fn reply_as(&self, member: &str, ballot_id: &str, text: &str) -> Value {
+        self.member(member).reply(ballot_id, text).await
+    }
+
+    /// Two votes that must never count: alice's remote namesake and a bot account.
+    pub async fn outsiders_vote(&self, ballot_id: &str) {
+        let namesake = self.mock.remote_member("alice", "evil.example");
+        namesake.reply(ballot_id, "@coopbot disagree").await;
+        self.reply_as("robot", ballot_id, "@coopbot disagree").await;
+    }
+
     /// Waits for the bot's first post containing `needle` and returns it.
     pub async fn post_containing(&self, needle: &str) -> Value {
         wait_for(

@@ -177,13 +177,9 @@ async fn a_roster_a_percentage_quorum_urgency_and_one_reminder() {
     assert!(text_of(&ballot).contains("quorum 50%"));
 
     let ballot_id = id_of(&ballot);
+    scenario.reply_as("bob", &ballot_id, "@coopbot agree").await;
     scenario
-        .member("bob")
-        .reply(&ballot_id, "@coopbot agree")
-        .await;
-    scenario
-        .member("dave")
-        .reply(&ballot_id, "@coopbot agree")
+        .reply_as("dave", &ballot_id, "@coopbot agree")
         .await;
     let refusal = scenario.post_containing("was not counted").await;
     assert!(text_of(&refusal).contains("@dave"));
