@@ -11,6 +11,7 @@
 //! - `login`: `coopgov login`, a least-privilege token in a private file.
 //! - `verify`: `coopgov verify`, a decision recomputed from the public thread alone.
 //! - `report`: `coopgov list`, `show` and `export`, read from the store.
+//! - `query`: those questions asked of the running bot over a local socket, or of the store.
 
 pub mod check;
 pub mod commands;
@@ -19,6 +20,7 @@ pub mod demo;
 pub mod governance;
 pub mod login;
 pub mod mastodon;
+pub mod query;
 pub mod report;
 pub mod runtime;
 pub mod store;

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use coopgov::config::Config;
+use coopgov::query::Query;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,9 +49,9 @@ enum Command {
         #[arg(long, default_value = "coopgov.token")]
         token_file: PathBuf,
     },
-    /// List the proposals (while the bot is stopped).
+    /// List the proposals.
     List,
-    /// Show one proposal and its history (while the bot is stopped).
+    /// Show one proposal and its history.
     Show {
         /// The proposal's number.
         number: u64,
@@ -65,7 +66,7 @@ enum Command {
     },
     /// See coopgov work in a minute, on a throwaway local instance.
     Demo,
-    /// Print the decision record (while the bot is stopped).
+    /// Print the decision record.
     Export {
         /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
         #[arg(long, default_value = "json")]
@@ -111,11 +112,9 @@ fn main() -> ExitCode {
             },
             Command::Verify { ballot, instance } => verify(&cli.config, &ballot, instance).await,
             Command::Demo => print_report(coopgov::demo::demo().await.map(|()| String::new())),
-            Command::List => print_report(coopgov::report::list(&cli.config)),
-            Command::Show { number } => print_report(coopgov::report::show(&cli.config, number)),
-            Command::Export { format } => {
-                print_report(coopgov::report::export(&cli.config, &format))
-            }
+            Command::List => ask(&cli.config, Query::List).await,
+            Command::Show { number } => ask(&cli.config, Query::Show { number }).await,
+            Command::Export { format } => ask(&cli.config, Query::Export { format }).await,
         }
     })
 }
@@ -164,6 +163,14 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
         }
     }
     filter
+}
+
+/// `list`, `show` and `export`: asked of the running bot, or read from its stopped store.
+async fn ask(config_path: &std::path::Path, query: Query) -> ExitCode {
+    match Config::load(config_path) {
+        Ok(config) => print_report(coopgov::query::ask(&config.storage.path, &query).await),
+        Err(error) => print_report(Err(error.to_string())),
+    }
 }
 
 /// `coopgov verify`: needs no store; uses the configured token when there is one.

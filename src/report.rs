@@ -1,18 +1,9 @@
-//! `coopgov list`, `show <n>` and `export`: the record, read from the store.
+//! `coopgov list`, `show <n>` and `export`: the record, read from the store and written
+//! for people (or, for `export`, for other tools).
 
-use crate::config::Config;
 use crate::governance::messages;
 use crate::governance::Proposal;
 use crate::store::Store;
-use std::path::Path;
-
-/// Opens the store of the configured bot, or says why it cannot.
-fn open_store(config_path: &Path) -> Result<Store, String> {
-    let config = Config::load(config_path).map_err(|error| error.to_string())?;
-    Store::open(&config.storage.path).map_err(|error| {
-        format!("{error}. While the bot runs it holds the database: stop it to read the record.")
-    })
-}
 
 fn summary(proposal: &Proposal) -> String {
     let state = match proposal.closing() {
@@ -29,8 +20,7 @@ fn summary(proposal: &Proposal) -> String {
 }
 
 /// One line per proposal.
-pub fn list(config_path: &Path) -> Result<String, String> {
-    let store = open_store(config_path)?;
+pub fn list(store: &Store) -> Result<String, String> {
     let proposals = store.proposals().map_err(|error| error.to_string())?;
     if proposals.is_empty() {
         return Ok("No proposals yet.".to_string());
@@ -39,9 +29,8 @@ pub fn list(config_path: &Path) -> Result<String, String> {
 }
 
 /// A proposal and its history, oldest first.
-pub fn show(config_path: &Path, number: u64) -> Result<String, String> {
-    let store = open_store(config_path)?;
-    let proposal = crate::governance::Records::proposal(&store, number)
+pub fn show(store: &Store, number: u64) -> Result<String, String> {
+    let proposal = crate::governance::Records::proposal(store, number)
         .ok_or_else(|| format!("There is no proposal #{number}."))?;
     let mut lines = vec![summary(&proposal), format!("Reason: {}", proposal.reason)];
     if let Some(ballot) = &proposal.ballot {
@@ -132,8 +121,7 @@ fn or_empty<T: ToString>(value: &Option<T>) -> String {
 
 /// The decision record in `json`, `csv`, `md`, or `mastodon-csv` (Mastodon's blocklist
 /// import format: the applied domain decisions, one row per domain).
-pub fn export(config_path: &Path, format: &str) -> Result<String, String> {
-    let store = open_store(config_path)?;
+pub fn export(store: &Store, format: &str) -> Result<String, String> {
     let proposals = store.proposals().map_err(|error| error.to_string())?;
     let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
     match format {

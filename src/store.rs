@@ -21,8 +21,12 @@ const DONE: &[u8] = b"done";
 /// A storage failure; the bot cannot go on safely without its store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database at {path} could not be opened ({source}); check that no other coopgov uses it and that the folder is writable")]
+    #[error(
+        "the database at {path} could not be opened ({source}); check that the folder is writable"
+    )]
     Open { path: String, source: sled::Error },
+    #[error("the database at {path} is in use by another process (a coopgov running with it, or a command reading it); stop that process and try again")]
+    InUse { path: String },
     #[error("the database failed: {0}")]
     Sled(#[from] sled::Error),
     #[error("the database holds a record that cannot be read ({0}); restore it from a backup or report this")]
@@ -92,9 +96,14 @@ impl Store {
             .path(path)
             .cache_capacity(CACHE_BYTES)
             .open()
-            .map_err(|source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
+            .map_err(|source| {
+                let path = path.display().to_string();
+                // sled 0.34.7's words when its exclusive file lock is taken (pinned in Cargo.toml).
+                if source.to_string().contains("could not acquire lock") {
+                    StoreError::InUse { path }
+                } else {
+                    StoreError::Open { path, source }
+                }
             })?;
         let store = Store {
             meta: db.open_tree("meta")?,
@@ -443,5 +452,20 @@ impl Records for Store {
             .flatten()
             .and_then(|bytes| decode(&bytes).ok())
             .unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_open_elsewhere_is_reported_in_use() {
+        let folder = std::env::temp_dir().join(format!("coopgov-in-use-{}", std::process::id()));
+        let _first = Store::open(&folder).expect("first open");
+        let second = Store::open(&folder).err().expect("second open refused");
+        assert!(matches!(second, StoreError::InUse { .. }), "{second}");
+        drop(_first);
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }

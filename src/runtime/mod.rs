@@ -52,7 +52,19 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     })
     .await?;
     let settings = setup::settings(&config, &me, &instance, working_group)?;
-    let store = Store::open(&config.storage.path)?;
+    let store = setup::open_store(&config.storage.path).await?;
+    // Without the socket the bot still governs; only `list`, `show` and `export` then
+    // wait for it to stop.
+    let _questions = match crate::query::Server::start(store.clone(), &config.storage.path) {
+        Ok(server) => {
+            info!(socket = %server.path().display(), "answering list, show and export");
+            Some(server)
+        }
+        Err(error) => {
+            warn!("{error}; `coopgov list`, `show` and `export` will only work while the bot is stopped");
+            None
+        }
+    };
     info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
 
     let (events_tx, mut events) = mpsc::channel(256);

@@ -7,6 +7,7 @@ use crate::governance::settings::Durations;
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
 use crate::mastodon::types::InstanceInfo;
 use crate::mastodon::{ApiError, Client};
+use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -69,6 +70,21 @@ fn token_place(config: &Config) -> String {
     match &config.instance.token {
         TokenSource::Env(name) => format!("the token in {name}"),
         TokenSource::File(path) => format!("the token in {}", path.display()),
+    }
+}
+
+/// Opens the store, waiting a few seconds if a command is reading it (a `coopgov list`
+/// run while the bot was stopped holds it for a moment).
+pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
+    let mut attempt = 0;
+    loop {
+        match Store::open(path) {
+            Err(StoreError::InUse { .. }) if attempt < 20 => {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                attempt += 1;
+            }
+            result => return Ok(result?),
+        }
     }
 }
 

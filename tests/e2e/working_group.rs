@@ -91,13 +91,9 @@ async fn the_working_group_steers_proposals_by_direct_message() {
     assert!(listed.contains("#3 motion: open"), "{listed}");
     assert!(!listed.contains("#2"), "{listed}");
 
-    scenario.stop();
-    assert!(scenario
-        .mock
-        .domain_blocks()
-        .await
-        .iter()
-        .all(|b| b["domain"] != "b.example"));
+    // While the bot runs it holds the database, and answers these over its socket.
+    let socket = scenario.dir.path().join("coopgov.db.sock");
+    assert!(socket.exists(), "the running bot's socket");
     let history = scenario.cli(&["show", "1"]);
     for line in [
         "proposed: suspend a.example",
@@ -125,6 +121,15 @@ async fn the_working_group_steers_proposals_by_direct_message() {
         rows[1].starts_with("a.example,suspend,false,false,Decided by the members in proposal #1"),
         "{blocklist}"
     );
+    scenario.stop();
+    assert!(scenario
+        .mock
+        .domain_blocks()
+        .await
+        .iter()
+        .all(|b| b["domain"] != "b.example"));
+    // Stopped, the record is read from the database itself.
+    assert!(!socket.exists(), "the socket is removed at a clean stop");
     let json: serde_json::Value =
         serde_json::from_str(&scenario.cli(&["export", "--format", "json"])).expect("JSON");
     let decisions = json.as_array().expect("a list");

@@ -1,0 +1,331 @@
+//! `list`, `show` and `export` while the bot runs. sled admits one process per database,
+//! so the running bot answers these questions on a Unix socket beside its database
+//! (`<storage.path>.sock`, usable only by the user the bot runs as); when no bot answers
+//! there, the command opens the database itself.
+//!
+//! The exchange is one JSON line each way: a `Query`, then `{"Ok": text}` or
+//! `{"Err": sentence}`. Only reads are offered: the record cannot be changed this way.
+
+use crate::report;
+use crate::store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::io::ErrorKind;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tracing::{debug, warn};
+
+/// A question is a few dozen bytes; anything longer is not one of ours.
+const MAX_QUERY_BYTES: u64 = 4096;
+/// How long a client may take to ask, and the bot to answer.
+const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Questions answered at once; more wait their turn rather than load the bot.
+const CONCURRENT_ANSWERS: usize = 2;
+/// While a bot starts (database open, socket not yet bound), how often and how long a
+/// command waits before saying the database is busy.
+const BUSY_RETRY: Duration = Duration::from_millis(500);
+const BUSY_TRIES: u32 = 10;
+
+/// A question about the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "query", rename_all = "snake_case")]
+pub enum Query {
+    List,
+    Show { number: u64 },
+    Export { format: String },
+}
+
+impl Query {
+    /// The answer, read from `store`: the text to print, or a sentence saying why not.
+    pub fn answer(&self, store: &Store) -> Result<String, String> {
+        match self {
+            Query::List => report::list(store),
+            Query::Show { number } => report::show(store, *number),
+            Query::Export { format } => report::export(store, format),
+        }
+    }
+}
+
+/// Where the bot whose database is at `store_path` answers: beside the database, not in
+/// its folder, so that copying the folder for a backup never meets a socket.
+pub fn socket_path(store_path: &Path) -> PathBuf {
+    let name = store_path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "coopgov".to_string());
+    store_path.with_file_name(format!("{name}.sock"))
+}
+
+/// Asks the running bot, or reads the database at `store_path` when no bot runs.
+pub async fn ask(store_path: &Path, query: &Query) -> Result<String, String> {
+    ask_within(store_path, query, BUSY_TRIES).await
+}
+
+async fn ask_within(store_path: &Path, query: &Query, tries: u32) -> Result<String, String> {
+    let socket = socket_path(store_path);
+    for _ in 0..tries {
+        match UnixStream::connect(&socket).await {
+            Ok(stream) => return ask_running_bot(stream, query).await,
+            Err(error) if error.kind() == ErrorKind::PermissionDenied => {
+                return Err(format!(
+                    "the running bot answers on {}, which only the account it runs as may use; run this command as that account (for example: sudo -u coopgov coopgov …)",
+                    socket.display()
+                ))
+            }
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    ErrorKind::NotFound | ErrorKind::ConnectionRefused
+                ) => {}
+            Err(error) => {
+                return Err(format!(
+                    "could not reach the running bot on {}: {error}",
+                    socket.display()
+                ))
+            }
+        }
+        match read_store(store_path, query) {
+            Err(Busy) => tokio::time::sleep(BUSY_RETRY).await,
+            Ok(answer) => return answer,
+        }
+    }
+    Err(format!(
+        "the database at {} is held by another process that does not answer on {}. If the bot is running, its log says why it could not open that socket; otherwise stop whatever holds the database and try again",
+        store_path.display(),
+        socket.display()
+    ))
+}
+
+/// The database was locked by another process.
+struct Busy;
+
+fn read_store(store_path: &Path, query: &Query) -> Result<Result<String, String>, Busy> {
+    if !store_path.exists() {
+        return Ok(Err(format!(
+            "there is no database at {}: the bot has not run with this bot.toml yet (or storage.path points elsewhere)",
+            store_path.display()
+        )));
+    }
+    match Store::open(store_path) {
+        Ok(store) => Ok(query.answer(&store)),
+        Err(StoreError::InUse { .. }) => Err(Busy),
+        Err(error) => Ok(Err(error.to_string())),
+    }
+}
+
+async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, String> {
+    let exchange = async {
+        let (reader, mut writer) = stream.into_split();
+        let mut line = serde_json::to_vec(query)?;
+        line.push(b'\n');
+        writer.write_all(&line).await?;
+        writer.shutdown().await?;
+        let mut answer = Vec::new();
+        BufReader::new(reader).read_to_end(&mut answer).await?;
+        serde_json::from_slice::<Result<String, String>>(&answer).map_err(|error| {
+            std::io::Error::new(
+                ErrorKind::InvalidData,
+                format!("its answer could not be read ({error})"),
+            )
+        })
+    };
+    match tokio::time::timeout(EXCHANGE_TIMEOUT, exchange).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(error)) => Err(format!(
+            "the running bot did not answer properly: {error}; its log may say more"
+        )),
+        Err(_) => Err(format!(
+            "the running bot did not answer within {} s; it may be overloaded, try again",
+            EXCHANGE_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// The running bot's end: answers questions until dropped, then removes the socket.
+pub struct Server {
+    path: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Server {
+    /// Starts answering beside the database at `store_path`. The caller holds the
+    /// database, so a socket left there is a dead bot's and is replaced.
+    pub fn start(store: Store, store_path: &Path) -> Result<Server, String> {
+        let path = socket_path(store_path);
+        let shown = path.display();
+        match std::fs::symlink_metadata(&path) {
+            Ok(found) if found.file_type().is_socket() => std::fs::remove_file(&path)
+                .map_err(|error| format!("could not remove the old socket {shown}: {error}"))?,
+            Ok(_) => {
+                return Err(format!(
+                    "{shown} exists and is not coopgov's socket; move it away"
+                ))
+            }
+            Err(_) => {}
+        }
+        let listener = UnixListener::bind(&path)
+            .map_err(|error| format!("could not create the socket {shown}: {error}"))?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|error| format!("could not make {shown} private: {error}"))?;
+        // Between bind and chmod another account could connect; its uid tells it apart.
+        let owner = std::fs::metadata(&path)
+            .map_err(|error| format!("could not read {shown}: {error}"))?
+            .uid();
+        let task = tokio::spawn(accept(listener, store, owner));
+        Ok(Server { path, task })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+async fn accept(listener: UnixListener, store: Store, owner: u32) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_ANSWERS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                warn!(%error, "could not accept a question on the socket");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+        };
+        if stream.peer_cred().map(|peer| peer.uid()).ok() != Some(owner) {
+            warn!("refused a question from another account on the socket");
+            continue;
+        }
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let store = store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = answer_one(stream, store).await {
+                debug!(%error, "a question on the socket went unanswered");
+            }
+            drop(permit);
+        });
+    }
+}
+
+async fn answer_one(stream: UnixStream, store: Store) -> std::io::Result<()> {
+    let (reader, mut writer) = stream.into_split();
+    let mut line = Vec::new();
+    let mut limited = BufReader::new(reader).take(MAX_QUERY_BYTES);
+    let read = limited.read_until(b'\n', &mut line);
+    let answer = match tokio::time::timeout(EXCHANGE_TIMEOUT, read).await {
+        Err(_) => return Ok(()),
+        Ok(read) => match serde_json::from_slice::<Query>(&line[..read?]) {
+            Ok(query) => {
+                debug!(?query, "answering a question on the socket");
+                tokio::task::spawn_blocking(move || query.answer(&store))
+                    .await
+                    .unwrap_or_else(|_| Err("the bot failed while answering; its log says why".to_string()))
+            }
+            Err(_) => Err("that question was not understood; use the same version of coopgov as the running bot".to_string()),
+        },
+    };
+    let mut bytes = serde_json::to_vec(&answer).map_err(std::io::Error::other)?;
+    bytes.push(b'\n');
+    tokio::time::timeout(EXCHANGE_TIMEOUT, writer.write_all(&bytes))
+        .await
+        .map_err(|_| std::io::Error::new(ErrorKind::TimedOut, "the client stopped reading"))??;
+    writer.shutdown().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_socket_sits_beside_the_database() {
+        for (store, socket) in [
+            ("coopgov.db", "coopgov.db.sock"),
+            (
+                "/var/lib/coopgov/coopgov.db",
+                "/var/lib/coopgov/coopgov.db.sock",
+            ),
+            ("/var/lib/coopgov/db/", "/var/lib/coopgov/db.sock"),
+        ] {
+            assert_eq!(
+                socket_path(Path::new(store)),
+                PathBuf::from(socket),
+                "{store}"
+            );
+        }
+    }
+
+    #[test]
+    fn questions_travel_as_one_json_line() {
+        for (query, json) in [
+            (Query::List, r#"{"query":"list"}"#),
+            (Query::Show { number: 3 }, r#"{"query":"show","number":3}"#),
+            (
+                Query::Export {
+                    format: "md".to_string(),
+                },
+                r#"{"query":"export","format":"md"}"#,
+            ),
+        ] {
+            assert_eq!(serde_json::to_string(&query).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Query>(json).unwrap(), query);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_running_bot_answers_and_a_stopped_one_is_read_directly() {
+        let folder = std::env::temp_dir().join(format!("coopgov-query-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        let store_path = folder.join("coopgov.db");
+        let missing = ask(&store_path, &Query::List).await.unwrap_err();
+        assert!(missing.contains("no database"), "{missing}");
+
+        let store = Store::open(&store_path).unwrap();
+        let left_by_a_killed_bot = std::os::unix::net::UnixListener::bind(socket_path(&store_path));
+        drop(left_by_a_killed_bot);
+        let busy = ask_within(&store_path, &Query::List, 1).await.unwrap_err();
+        assert!(busy.contains("held by another process"), "{busy}");
+        let server = Server::start(store.clone(), &store_path).unwrap();
+        let mode = std::fs::metadata(server.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(
+            ask(&store_path, &Query::List).await.unwrap(),
+            "No proposals yet."
+        );
+        let refused = ask(&store_path, &Query::Show { number: 9 })
+            .await
+            .unwrap_err();
+        assert_eq!(refused, "There is no proposal #9.");
+        let mut stranger = UnixStream::connect(server.path()).await.unwrap();
+        stranger.write_all(b"DROP TABLE proposals\n").await.unwrap();
+        let mut answer = String::new();
+        stranger.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.contains("not understood"), "{answer}");
+
+        drop(server);
+        drop(store);
+        assert!(!socket_path(&store_path).exists());
+        assert_eq!(
+            ask(&store_path, &Query::List).await.unwrap(),
+            "No proposals yet."
+        );
+        std::fs::write(socket_path(&store_path), "not a socket").unwrap();
+        let refused = Server::start(Store::open(&store_path).unwrap(), &store_path).err();
+        assert!(refused.unwrap().contains("is not coopgov's socket"));
+        let _ = std::fs::remove_dir_all(&folder);
+    }
+}
