@@ -80,6 +80,9 @@ pub struct MembershipConfig {
     pub proposers: Proposers,
     /// Local usernames, as written but without a leading '@'.
     pub working_group: Vec<String>,
+    /// Where members can read how coopgov works (docs/MEMBERS.md, published where they
+    /// can reach it); `help` links it.
+    pub guide_url: Option<String>,
 }
 
 impl MembershipConfig {

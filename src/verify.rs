@@ -141,6 +141,7 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
         reminder_before: None,
         answers_per_day: 0,
         proposals_per_day: 0,
+        guide_url: None,
     }
 }
 

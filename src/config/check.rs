@@ -74,7 +74,7 @@ impl Checker<'_> {
             (None, None) => TokenSource::Env("COOPGOV_TOKEN".to_owned()),
         };
         Ok(InstanceConfig {
-            url: self.url(url)?,
+            url: self.url(url, "instance.url", "https://social.example")?,
             software: software.to_owned(),
             token,
             poll_interval: self
@@ -94,8 +94,9 @@ impl Checker<'_> {
         })
     }
 
-    /// `http(s)://host[/path]`, returned without a trailing slash.
-    fn url(&self, url: &Spanned<String>) -> Checked<String> {
+    /// `http(s)://host[/path]`, returned without a trailing slash; `example` shows the
+    /// kind of address `key` wants.
+    fn url(&self, url: &Spanned<String>, key: &str, example: &str) -> Checked<String> {
         let text = url.get_ref().trim();
         let rest = text
             .strip_prefix("https://")
@@ -111,8 +112,7 @@ impl Checker<'_> {
             _ => Err(self.at(
                 url.span(),
                 format!(
-                    "instance.url {text:?} is not a web address; write the instance's address \
-                     with https://, like \"https://social.example\""
+                    "{key} {text:?} is not a web address; write it with https://, like {example:?}"
                 ),
             )),
         }
@@ -196,6 +196,14 @@ impl Checker<'_> {
             )?,
             proposers,
             working_group,
+            guide_url: match &raw.guide_url {
+                Some(url) => Some(self.url(
+                    url,
+                    "membership.guide_url",
+                    "https://wiki.social.example/coopgov",
+                )?),
+                None => None,
+            },
         })
     }
 

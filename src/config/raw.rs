@@ -56,6 +56,7 @@ pub(super) struct RawMembership {
     pub min_account_age_days: Field<i64>,
     pub proposers: Field<String>,
     pub working_group: Option<Spanned<Vec<Spanned<String>>>>,
+    pub guide_url: Field<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

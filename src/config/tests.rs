@@ -43,6 +43,7 @@ fn files_are_accepted_or_refused_at_the_right_line() {
         ("[vocabulary]\nyes = [\"ok\"]\n", Err("bot.toml:4: vocabulary.yes is not a known key")),
         // wrong types and TOML syntax
         ("[membership]\nmin_account_age_days = \"3\"\n", Err("bot.toml:4: membership.min_account_age_days is the string \"3\", but must be a whole number")),
+        ("[membership]\nguide_url = \"wiki/coopgov\"\n", Err(r#"bot.toml:4: membership.guide_url "wiki/coopgov" is not a web address; write it with https://"#)),
         ("[membership]\nworking_group = \"bob\"\n", Err("bot.toml:4: membership.working_group is the string \"bob\", but must be a list")),
         ("[rules.default]\nthreshold = \"half\"\n", Err("bot.toml:4: rules.default.threshold is the string \"half\", but must be a number")),
         ("[proposals]\nreceipts = true\n", Err("bot.toml:4: proposals.receipts is the boolean `true`, but must be a string")),
@@ -177,6 +178,7 @@ roster_file = "members.txt"
 min_account_age_days = 30
 proposers = "working_group"
 working_group = ["@Alice", "bob", "alice"]
+guide_url = "https://wiki.social.example/coopgov/"
 
 [proposals]
 default_duration = "7d"
@@ -221,6 +223,10 @@ fn a_full_file_sets_every_value() {
     assert_eq!(config.membership.min_account_age_days, 30);
     assert_eq!(config.membership.proposers, Proposers::WorkingGroup);
     assert_eq!(config.membership.working_group, ["Alice", "bob"]);
+    assert_eq!(
+        config.membership.guide_url.as_deref(),
+        Some("https://wiki.social.example/coopgov")
+    );
     assert!(config.membership.is_working_group("alice"));
     assert!(!config.membership.is_working_group("alice@evil.example"));
     let proposals = &config.proposals;

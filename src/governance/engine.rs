@@ -137,7 +137,7 @@ fn decide_post(
         Ok(Request::Help) if post.direct && working_group::is_member(settings, post) => {
             answer(post, commands::working_group_help())
         }
-        Ok(Request::Help) => answer(post, commands::help_text_with(&settings.vocabulary)),
+        Ok(Request::Help) => answer(post, help(settings)),
         Err(ParseError::UnknownPosition { number, .. }) => match records.proposal(number) {
             Some(proposal) => {
                 let error = commands::parse_request(&post.text, &settings.vocabulary)
@@ -584,6 +584,15 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
 }
 
 /// A reply to the requester, as visible as the request was (public ones as unlisted).
+/// The members' help; the guide's link goes first, where cutting a long post never reaches.
+fn help(settings: &Settings) -> String {
+    let help = commands::help_text_with(&settings.vocabulary);
+    match &settings.guide_url {
+        Some(url) => format!("How it all works: {url}\n{help}"),
+        None => help,
+    }
+}
+
 fn answer(post: &Post, text: String) -> Step {
     let visibility = if post.direct {
         Visibility::Direct

@@ -71,6 +71,8 @@ pub struct Settings {
     pub answers_per_day: u32,
     /// Proposals one member opens a day (0: no limit); the working group is not limited.
     pub proposals_per_day: u32,
+    /// The members' guide, linked from `help`.
+    pub guide_url: Option<String>,
 }
 
 impl Settings {

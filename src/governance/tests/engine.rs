@@ -448,5 +448,24 @@ fn status_and_help_are_answered() {
     assert!(first_post_text(&missing.effects).contains("no proposal #9"));
     let help = engine::on_post(&settings, &memory, &post(&alice, 97, "help", None), t0());
     assert!(first_post_text(&help.effects).contains("propose"));
+    assert!(!first_post_text(&help.effects).contains("How it all works"));
     assert_eq!(memory.next_number(), 2);
+}
+
+#[test]
+fn help_links_the_members_guide_first_so_cutting_never_loses_it() {
+    let mut settings = settings();
+    settings.guide_url = Some("https://wiki.social.example/coopgov".to_string());
+    let memory = Memory::with_open_ballot(&settings);
+    let help = engine::on_post(
+        &settings,
+        &memory,
+        &post(&member("alice", 10), 97, "help", None),
+        t0(),
+    );
+    let text = first_post_text(&help.effects);
+    let guide = text
+        .find("https://wiki.social.example/coopgov")
+        .expect("the link");
+    assert!(guide < text.find("propose").expect("the grammar"), "{text}");
 }

@@ -51,6 +51,7 @@ pub fn settings() -> Settings {
         vocabulary: Vocabulary::standard(),
         answers_per_day: 20,
         proposals_per_day: 3,
+        guide_url: None,
     }
 }
 
