@@ -81,7 +81,7 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
         ),
     );
     match setup::whoami(&config, &client).await {
-        Ok(me) if me.bot => line(Mark::Ok, format!("the token is valid and belongs to @{}", me.acct)),
+        Ok(me) if me.bot => line(Mark::Ok, format!("the token is valid and belongs to @{}, an automated (bot) account", me.acct)),
         Ok(me) => line(
             Mark::Warn,
             format!("the token belongs to @{}, which is not marked as a bot; tick \"This is an automated account\" in its profile", me.acct),

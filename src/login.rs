@@ -38,10 +38,10 @@ pub async fn login(instance: &str, token_file: &Path) -> Result<(), String> {
         token_file.display()
     );
     println!(
-        "In bot.toml, under [instance], set:  token_file = \"{}\"",
+        "In bot.toml, under [instance], set  token_file = \"{}\"  (relative to bot.toml's folder) and remove token_env if it is set.",
         token_file.display()
     );
-    println!("Then run: coopgov check");
+    println!("Then check the setup: coopgov check --config bot.toml  (from the source folder: cargo run --release -- check --config bot.toml)");
     Ok(())
 }
 

@@ -328,6 +328,18 @@ fn the_shipped_bot_toml_loads() {
     assert_eq!(config.actions.mode, ActionMode::Auto);
 }
 
+/// `coopgov login` says to set token_file; doing that to the example must just work.
+#[test]
+fn uncommenting_token_file_in_the_shipped_bot_toml_follows_login_advice() {
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"));
+    let text = std::fs::read_to_string(path).expect("the example");
+    let edited = text.replace("# token_file = ", "token_file = ");
+    assert_ne!(edited, text, "the example shows token_file");
+    let config = Config::parse(&edited, path).unwrap_or_else(|error| panic!("{error}"));
+    let expected = path.with_file_name("coopgov.token");
+    assert_eq!(config.instance.token, TokenSource::File(expected));
+}
+
 #[test]
 fn an_unreadable_file_names_the_file_and_what_to_do() {
     let error = Config::load(Path::new("/nonexistent/coopgov/bot.toml")).unwrap_err();

@@ -140,9 +140,13 @@ impl Outcome {
     }
 }
 
+/// For people: `no quorum`, where `name` gives exports the token `no_quorum`.
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        match self {
+            Outcome::NoQuorum => f.write_str("no quorum"),
+            other => f.write_str(other.name()),
+        }
     }
 }
 
