@@ -232,6 +232,13 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
             "{report}"
         );
     }
+    // By id, naming the instance, as someone without the address at hand would.
+    let no_quorum_id = id_of(&ballots[3]);
+    let (ok, report) = scenario.cli_status(
+        &["verify", &no_quorum_id, "--instance", &scenario.mock.url],
+        "",
+    );
+    assert!(ok && report.contains("NO QUORUM"), "{report}");
     // Someone edits the first announcement to claim more support.
     let first_result = scenario.post_containing("Result of proposal #1").await;
     let forged = crate::scenario::text_of(&first_result).replace("agree 2", "agree 9");
