@@ -175,43 +175,23 @@ async fn ask(config_path: &std::path::Path, query: Query) -> ExitCode {
     }
 }
 
-/// `coopgov verify`: needs no store; uses the configured token when there is one.
+/// `coopgov verify`: exit 0 when the record and the announcement agree, 1 when they
+/// differ, 2 when the record could not be read whole enough to tell.
 async fn verify(config_path: &std::path::Path, ballot: &str, instance: Option<String>) -> ExitCode {
+    use coopgov::verify::VerifyError;
     let config = Config::load(config_path).ok();
-    let (instance, id) = match ballot.split_once("://") {
-        Some((scheme, rest)) => {
-            let host = rest.split('/').next().unwrap_or_default();
-            let id = rest.rsplit('/').next().unwrap_or_default();
-            (format!("{scheme}://{host}"), id.to_string())
+    let verify_token = std::env::var(coopgov::verify::TOKEN_VARIABLE).ok();
+    match coopgov::verify::verify_ballot(ballot, instance, config.as_ref(), verify_token).await {
+        Ok(report) => print_report(Ok(report)),
+        Err(VerifyError::Differ(report)) => {
+            println!("{report}");
+            ExitCode::from(1)
         }
-        None => match instance.or_else(|| config.as_ref().map(|c| c.instance.url.clone())) {
-            Some(instance) => (instance, ballot.trim_start_matches('#').to_string()),
-            None => {
-                eprintln!("error: give the ballot's address, or its id with --instance https://your.instance");
-                return ExitCode::FAILURE;
-            }
-        },
-    };
-    let token = std::env::var("COOPGOV_TOKEN")
-        .ok()
-        .or_else(|| {
-            config
-                .and_then(|c| c.instance.token.read().ok())
-                .map(|t| t.expose().to_string())
-        })
-        .unwrap_or_default();
-    let client = match coopgov::mastodon::Client::new(
-        &instance,
-        coopgov::config::Secret::new(token),
-        std::time::Duration::from_secs(30),
-    ) {
-        Ok(client) => client,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+        Err(VerifyError::Unverifiable(reason)) => {
+            eprintln!("error: {reason}");
+            ExitCode::from(2)
         }
-    };
-    print_report(coopgov::verify::verify(&client, &id).await)
+    }
 }
 
 fn print_report(report: Result<String, String>) -> ExitCode {

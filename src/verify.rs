@@ -2,13 +2,14 @@
 //! text, its thread and its favourites — and compare it with the announcement.
 
 use crate::commands::{status_text, Vocabulary};
+use crate::config::{Config, Secret};
 use crate::governance::eligibility::Membership;
 use crate::governance::settings::Durations;
 use crate::governance::{
     engine, Action, Method, Mode, Position, Proposal, Quorum, Rule, Settings, Stage, StatusRef,
     Tally, ThreadRecord, Visibility,
 };
-use crate::mastodon::{convert, Client};
+use crate::mastodon::{convert, ApiError, Client};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use regex::Regex;
 
@@ -145,25 +146,125 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
     }
 }
 
+/// A token `verify` may send to whichever instance the ballot is on.
+pub const TOKEN_VARIABLE: &str = "COOPGOV_VERIFY_TOKEN";
+
+/// Mastodon shows a visitor (no token) at most this many statuses below a post.
+const VISITOR_DESCENDANTS_LIMIT: usize = 60;
+
+/// Why a decision was not confirmed.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// The public record and the announcement disagree.
+    #[error("{0}")]
+    Differ(String),
+    /// The record could not be read, or not whole enough to count.
+    #[error("{0}")]
+    Unverifiable(String),
+}
+
+/// What could not be read, with what to do when a token would help.
+fn unreadable(client: &Client, what: &str, error: ApiError) -> VerifyError {
+    let advice = match &error {
+        ApiError::Http {
+            status: 401 | 403 | 404,
+            ..
+        } if client.is_anonymous() => {
+            "; this instance may not show it to visitors: give a token of any account there (COOPGOV_VERIFY_TOKEN=<token> coopgov verify …)"
+        }
+        _ => "",
+    };
+    VerifyError::Unverifiable(format!("could not read {what}: {error}{advice}"))
+}
+
+/// Where the ballot is: its address, or its id on `instance` (by default the configured
+/// one). Returns the instance's base address and the status id.
+pub fn locate(
+    ballot: &str,
+    instance: Option<String>,
+    config: Option<&Config>,
+) -> Result<(String, String), VerifyError> {
+    if let Some((scheme, rest)) = ballot.split_once("://") {
+        let host = rest.split('/').next().unwrap_or_default();
+        let id = rest
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        return Ok((format!("{scheme}://{host}"), id.to_string()));
+    }
+    match instance.or_else(|| config.map(|c| c.instance.url.clone())) {
+        Some(instance) => Ok((
+            instance.trim_end_matches('/').to_string(),
+            ballot.trim_start_matches('#').to_string(),
+        )),
+        None => Err(VerifyError::Unverifiable(
+            "give the ballot's address, or its id with --instance https://your.instance"
+                .to_string(),
+        )),
+    }
+}
+
+/// The token to read `instance` with. The bot's own token goes only to the bot's own
+/// instance: verifying a ballot elsewhere must never hand an admin token to that server.
+/// `verify_token` (from `COOPGOV_VERIFY_TOKEN`) is the reader's choice for any instance.
+pub fn token_for(instance: &str, config: Option<&Config>, verify_token: Option<String>) -> Secret {
+    if let Some(token) = verify_token.filter(|token| !token.trim().is_empty()) {
+        return Secret::new(token.trim().to_string());
+    }
+    let own_instance = config.filter(|config| {
+        config
+            .instance
+            .url
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case(instance.trim_end_matches('/'))
+    });
+    own_instance
+        .and_then(|config| config.instance.token.read().ok())
+        .unwrap_or_else(|| Secret::new(String::new()))
+}
+
+/// `coopgov verify <ballot> [--instance URL]`: locates the ballot, picks the token, and
+/// recomputes the decision.
+pub async fn verify_ballot(
+    ballot: &str,
+    instance: Option<String>,
+    config: Option<&Config>,
+    verify_token: Option<String>,
+) -> Result<String, VerifyError> {
+    let (instance, id) = locate(ballot, instance, config)?;
+    let token = token_for(&instance, config, verify_token);
+    let client = Client::new(&instance, token, std::time::Duration::from_secs(30))
+        .map_err(|error| VerifyError::Unverifiable(error.to_string()))?;
+    verify(&client, &id).await
+}
+
 /// Recomputes the decision of the ballot `status_id` and compares it with the bot's
-/// announcement. `Ok` holds the report; `Err` a mismatch or what could not be read.
-pub async fn verify(client: &Client, status_id: &str) -> Result<String, String> {
+/// announcement. `Ok` holds the report.
+pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyError> {
     let ballot = client
         .status(status_id)
         .await
-        .map_err(|e| format!("could not read the ballot: {e}"))?;
+        .map_err(|e| unreadable(client, "the ballot", e))?;
     let text = status_text(&ballot.content, &[]);
-    let stated = parse_ballot(&text).ok_or(
-        "that status is not a coopgov ballot (its number, rule or closing time is missing)",
-    )?;
+    let stated = parse_ballot(&text).ok_or(VerifyError::Unverifiable(
+        "that status is not a coopgov ballot (its number, rule or closing time is missing)"
+            .to_string(),
+    ))?;
     let replies = client
         .descendants(&ballot.id)
         .await
-        .map_err(|e| format!("could not read the thread: {e}"))?;
+        .map_err(|e| unreadable(client, "the thread", e))?;
+    if client.is_anonymous() && replies.len() >= VISITOR_DESCENDANTS_LIMIT {
+        return Err(VerifyError::Unverifiable(format!(
+            "the thread shows {} replies, the most Mastodon shows a visitor, so some may be missing; run verify with a token of any account on that instance (COOPGOV_VERIFY_TOKEN=<token> coopgov verify …) to read it whole",
+            replies.len()
+        )));
+    }
     let favourited_by = client
         .favourited_by(&ballot.id)
         .await
-        .map_err(|e| format!("could not read the favourites: {e}"))?;
+        .map_err(|e| unreadable(client, "the favourites", e))?;
     let bot_id = ballot.account.id.clone();
     let announcement = replies
         .iter()
@@ -171,10 +272,10 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, String> 
             reply.account.id == bot_id && reply.in_reply_to_id.as_deref() == Some(&ballot.id)
         })
         .find_map(|reply| parse_announcement(&status_text(&reply.content, &[]), stated.number))
-        .ok_or(format!(
+        .ok_or(VerifyError::Unverifiable(format!(
             "no result of proposal #{} in the thread yet",
             stated.number
-        ))?;
+        )))?;
     let settings = settings(&stated, &bot_id);
     let opened_at = ballot.created_at.unwrap_or(stated.closes_at);
     let proposal = Proposal {
@@ -211,11 +312,13 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, String> 
         favourited_by: favourited_by.iter().map(convert::author).collect(),
     };
     let step = engine::close(&settings, &proposal, &record, stated.closes_at);
-    let closing = step
-        .proposals
-        .first()
-        .and_then(|p| p.closing())
-        .ok_or("the ballot could not be tallied")?;
+    let closing =
+        step.proposals
+            .first()
+            .and_then(|p| p.closing())
+            .ok_or(VerifyError::Unverifiable(
+                "the ballot could not be tallied".to_string(),
+            ))?;
     let recomputed = closing.outcome.name().replace('_', " ").to_uppercase();
     let (announced, announced_tally) = announcement;
     let line = |tally: &Tally| crate::governance::messages::counts(tally);
@@ -228,6 +331,6 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, String> 
     if recomputed == announced && closing.tally == announced_tally {
         Ok(format!("{report}: they agree"))
     } else {
-        Err(format!("{report}: THEY DIFFER"))
+        Err(VerifyError::Differ(format!("{report}: THEY DIFFER")))
     }
 }

@@ -104,7 +104,7 @@ impl Client {
         };
         let request = self.http.request(method, url);
         // An empty token reads as anyone would (for `coopgov verify`).
-        if self.token.expose().is_empty() {
+        if self.is_anonymous() {
             request
         } else {
             request.bearer_auth(self.token.expose())
@@ -318,6 +318,11 @@ impl Client {
         let path = format!("/api/v1/statuses/{}", path_segment(status_id));
         self.typed("reading a status", self.request(Method::GET, &path))
             .await
+    }
+
+    /// Whether requests go without a token, as a visitor's would.
+    pub fn is_anonymous(&self) -> bool {
+        self.token.expose().is_empty()
     }
 
     /// The statuses below `status_id` in its thread (readable items only).

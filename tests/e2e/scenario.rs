@@ -231,19 +231,25 @@ mode = "{mode}"
 
     /// `coopgov <args…>` with this scenario's config and `token`: success and stdout.
     pub fn cli_status(&self, args: &[&str], token: &str) -> (bool, String) {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"));
-        command.args(args).env("COOPGOV_TOKEN", token);
-        if !args.contains(&"--config") {
-            command.arg("--config").arg(&self.config);
-        }
-        let output = command.output().expect("run coopgov");
+        let output = self.cli_output(args, &[("COOPGOV_TOKEN", token)]);
         (
             output.status.success(),
             String::from_utf8_lossy(&output.stdout).into_owned(),
         )
     }
 
-    /// `coopgov <args…>` with this scenario's config (the bot must be stopped).
+    /// `coopgov <args…>` with `environment` set (and this scenario's config unless `args`
+    /// names one), whatever its exit code.
+    pub fn cli_output(&self, args: &[&str], environment: &[(&str, &str)]) -> std::process::Output {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"));
+        command.args(args).envs(environment.iter().copied());
+        if !args.contains(&"--config") {
+            command.arg("--config").arg(&self.config);
+        }
+        command.output().expect("run coopgov")
+    }
+
+    /// `coopgov <args…>` with this scenario's config; it must succeed.
     pub fn cli(&self, args: &[&str]) -> String {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
             .args(args)

@@ -71,3 +71,86 @@ fn an_announcement_reads_back() {
     assert_eq!((tally.agree, tally.voters()), (1, 1));
     assert!(parse_announcement(text, 5).is_none());
 }
+
+fn config_with_token_file(folder: &std::path::Path) -> crate::config::Config {
+    std::fs::write(folder.join("coopgov.token"), "the-bots-admin-token\n").expect("token");
+    let text = "[instance]\nurl = \"https://social.example/\"\ntoken_file = \"coopgov.token\"\n";
+    crate::config::Config::parse(text, &folder.join("bot.toml")).expect("config")
+}
+
+#[test]
+fn the_bots_token_goes_only_to_the_bots_own_instance() {
+    use crate::verify::token_for;
+    let folder = std::env::temp_dir().join(format!("coopgov-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("folder");
+    let config = config_with_token_file(&folder);
+    let cases: &[(&str, Option<&crate::config::Config>, Option<&str>, &str)] = &[
+        (
+            "https://social.example",
+            Some(&config),
+            None,
+            "the-bots-admin-token",
+        ),
+        (
+            "https://SOCIAL.example/",
+            Some(&config),
+            None,
+            "the-bots-admin-token",
+        ),
+        ("https://evil.example", Some(&config), None, ""),
+        (
+            "https://social.example.evil.example",
+            Some(&config),
+            None,
+            "",
+        ),
+        ("https://evil.example", Some(&config), Some("mine"), "mine"),
+        ("https://evil.example", None, Some(" mine \n"), "mine"),
+        ("https://social.example", None, None, ""),
+        (
+            "https://social.example",
+            Some(&config),
+            Some("  "),
+            "the-bots-admin-token",
+        ),
+    ];
+    for (instance, config, verify_token, expected) in cases {
+        let token = token_for(instance, *config, verify_token.map(str::to_string));
+        assert_eq!(token.expose(), *expected, "{instance} {verify_token:?}");
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn a_ballot_is_found_by_address_or_by_id() {
+    use crate::verify::locate;
+    let folder = std::env::temp_dir().join(format!("coopgov-locate-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("folder");
+    let config = config_with_token_file(&folder);
+    let found = |ballot: &str, instance: Option<&str>, config| {
+        locate(ballot, instance.map(str::to_string), config).map_err(|e| e.to_string())
+    };
+    let at = |instance: &str, id: &str| Ok((instance.to_string(), id.to_string()));
+    assert_eq!(
+        found("https://a.example/@coopbot/123", None, None),
+        at("https://a.example", "123")
+    );
+    assert_eq!(
+        found(
+            "https://a.example/@coopbot/123/",
+            Some("https://b.example"),
+            None
+        ),
+        at("https://a.example", "123")
+    );
+    assert_eq!(
+        found("#123", Some("https://b.example/"), None),
+        at("https://b.example", "123")
+    );
+    assert_eq!(
+        found("123", None, Some(&config)),
+        at("https://social.example", "123")
+    );
+    assert!(found("123", None, None).unwrap_err().contains("--instance"));
+    let _ = std::fs::remove_dir_all(&folder);
+}
