@@ -106,6 +106,27 @@ fn record(proposal: &Proposal) -> DecisionRecord {
     }
 }
 
+/// Members write the reasons, and a spreadsheet runs a cell that starts with `=`, `+`,
+/// `-`, `@` or a control as a formula: a leading apostrophe makes it plain text (OWASP's
+/// advice for CSV injection). Only for `csv`, the export meant for spreadsheets.
+fn inert_in_spreadsheets(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A Markdown table cell: no column breaks, no line breaks, and no raw HTML, which some
+/// renderers would show as markup.
+fn markdown_cell(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -149,7 +170,7 @@ pub fn export(store: &Store, format: &str) -> Result<String, String> {
                 lines.push(
                     fields
                         .iter()
-                        .map(|f| csv_field(f))
+                        .map(|f| csv_field(&inert_in_spreadsheets(f)))
                         .collect::<Vec<_>>()
                         .join(","),
                 );
@@ -166,7 +187,7 @@ pub fn export(store: &Store, format: &str) -> Result<String, String> {
                     Some(domain) => format!("{} {domain}", r.action),
                     None => r.action.to_string(),
                 };
-                let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+                let cell = markdown_cell;
                 lines.push(format!(
                     "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     r.number,
@@ -227,4 +248,30 @@ fn mastodon_blocklist(proposals: &[Proposal]) -> String {
         ));
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_text_cannot_become_a_formula_or_markup() {
+        for (reason, csv) in [
+            (
+                "=HYPERLINK(\"http://evil.example\")",
+                "\"'=HYPERLINK(\"\"http://evil.example\"\")\"",
+            ),
+            ("+1 from me", "'+1 from me"),
+            ("-1", "'-1"),
+            ("@everyone", "'@everyone"),
+            ("plain, with a comma", "\"plain, with a comma\""),
+            ("they spam", "they spam"),
+        ] {
+            assert_eq!(csv_field(&inert_in_spreadsheets(reason)), csv, "{reason}");
+        }
+        assert_eq!(
+            markdown_cell("a | b <img src=x onerror=alert(1)> & c\nd"),
+            "a \\| b &lt;img src=x onerror=alert(1)&gt; &amp; c d"
+        );
+    }
 }
