@@ -4,10 +4,11 @@
 use crate::commands::{status_text, Vocabulary};
 use crate::config::{Config, Secret};
 use crate::governance::eligibility::Membership;
+use crate::governance::proposal::Unseen;
 use crate::governance::settings::Durations;
 use crate::governance::{
-    engine, Action, Method, Mode, Position, Proposal, Quorum, Rule, Settings, Stage, StatusRef,
-    Tally, ThreadRecord, Visibility,
+    engine, Action, Method, Mode, Outcome, Position, Proposal, Quorum, Rule, Settings, Stage,
+    StatusRef, Tally, ThreadRecord, Visibility,
 };
 use crate::mastodon::{convert, ApiError, Client};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -92,8 +93,19 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
     })
 }
 
-/// The outcome word and counts of an announcement.
-pub fn parse_announcement(text: &str, number: u64) -> Option<(String, Tally)> {
+/// What an announcement states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announced {
+    /// As shown: `PASSED`, `NO QUORUM`…
+    pub outcome: String,
+    pub tally: Tally,
+    /// The number of voters the quorum needed (the only word on a percentage quorum).
+    pub quorum_needed: Option<u32>,
+    pub unseen: Unseen,
+}
+
+/// Reads an announcement as `messages::announcement` writes it.
+pub fn parse_announcement(text: &str, number: u64) -> Option<Announced> {
     let outcome = capture(&format!(r"Result of proposal #{number}: ([A-Z ]+)"), text)?[1]
         .trim()
         .to_string();
@@ -102,15 +114,98 @@ pub fn parse_announcement(text: &str, number: u64) -> Option<(String, Tally)> {
         text,
     )?;
     let count = |i: usize| counts[i].parse().unwrap_or(0);
-    Some((
+    let number_after = |label: &str| {
+        capture(&format!(r"{label}(\d+)"), text).and_then(|found| found[1].parse().ok())
+    };
+    Some(Announced {
         outcome,
-        Tally {
+        tally: Tally {
             agree: count(1),
             abstain: count(2),
             disagree: count(3),
             block: count(4),
         },
-    ))
+        quorum_needed: number_after(r"Voters: \d+ \(quorum "),
+        unseen: Unseen {
+            outside_thread: number_after("Counted from outside this thread: ").unwrap_or(0),
+            not_eligible: number_after("Not counted, may not vote: ").unwrap_or(0),
+        },
+    })
+}
+
+/// An outcome as announcements show it.
+fn shown(outcome: Outcome) -> String {
+    outcome.name().replace('_', " ").to_uppercase()
+}
+
+/// The rule to recount with: a percentage quorum becomes the number of voters the
+/// announcement says it needed (the roster is private); a stated number must match.
+pub fn recount_rule(stated: Rule, announced: &Announced) -> Result<Rule, VerifyError> {
+    match (stated.quorum, announced.quorum_needed) {
+        (Quorum::PercentOfRoster(_), Some(needed)) => Ok(Rule {
+            quorum: Quorum::Voters(needed),
+            ..stated
+        }),
+        (Quorum::PercentOfRoster(percent), None) => Err(VerifyError::Unverifiable(format!(
+            "the ballot's quorum is {percent}% of the roster and the announcement does not say how many voters that was"
+        ))),
+        (Quorum::Voters(quorum), Some(needed)) if quorum != needed => Err(VerifyError::Differ(
+            format!("the ballot states a quorum of {quorum} but the announcement one of {needed}: THEY DIFFER"),
+        )),
+        (Quorum::Voters(_), _) => Ok(stated),
+    }
+}
+
+/// Compares a recount of the thread with the announcement, under `rule` (from
+/// `recount_rule`). Ok when they agree; `Unverifiable` when the difference is within what
+/// the announcement says the thread cannot show; `Differ` otherwise.
+pub fn judge(
+    number: u64,
+    rule: &Rule,
+    recount: (Outcome, Tally),
+    announced: &Announced,
+) -> Result<String, VerifyError> {
+    let (outcome, tally) = recount;
+    let counts = crate::governance::messages::counts;
+    let report = format!(
+        "proposal #{number}: recomputed {} ({}); announced {} ({})",
+        shown(outcome),
+        counts(&tally),
+        announced.outcome,
+        counts(&announced.tally)
+    );
+    let follows = crate::governance::rules::decide(rule, &announced.tally, None);
+    if announced.outcome != "CANCELLED" && shown(follows) != announced.outcome {
+        return Err(VerifyError::Differ(format!(
+            "{report}: THEY DIFFER (the announced counts give {} under the ballot's rule)",
+            shown(follows)
+        )));
+    }
+    if shown(outcome) == announced.outcome && tally == announced.tally {
+        return Ok(format!("{report}: they agree"));
+    }
+    let (mut more, mut fewer) = (0, 0);
+    for position in Position::ALL {
+        let (seen, said) = (tally.count(position), announced.tally.count(position));
+        more += said.saturating_sub(seen);
+        fewer += seen.saturating_sub(said);
+    }
+    let Unseen {
+        outside_thread,
+        not_eligible,
+    } = announced.unseen;
+    // Each vote from outside the thread adds one vote or moves one; each account that
+    // may not vote takes away one the thread shows.
+    if !announced.unseen.is_empty()
+        && more <= outside_thread
+        && fewer <= outside_thread + not_eligible
+    {
+        return Err(VerifyError::Unverifiable(format!(
+            "{report}: neither confirmed nor contradicted. The announcement counts votes the public thread cannot show (counted from outside this thread: {outside_thread}; not counted, may not vote: {not_eligible}); the difference is within them, and the announced counts do give {} under the ballot's rule",
+            announced.outcome
+        )));
+    }
+    Err(VerifyError::Differ(format!("{report}: THEY DIFFER")))
 }
 
 fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
@@ -276,6 +371,7 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
             "no result of proposal #{} in the thread yet",
             stated.number
         )))?;
+    let rule = recount_rule(stated.rule, &announcement)?;
     let settings = settings(&stated, &bot_id);
     let opened_at = ballot.created_at.unwrap_or(stated.closes_at);
     let proposal = Proposal {
@@ -291,7 +387,7 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
             status_id: String::new(),
             url: String::new(),
         },
-        rule: stated.rule,
+        rule,
         opened_at,
         closes_at: stated.closes_at,
         ballot: Some(StatusRef {
@@ -319,18 +415,10 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
             .ok_or(VerifyError::Unverifiable(
                 "the ballot could not be tallied".to_string(),
             ))?;
-    let recomputed = closing.outcome.name().replace('_', " ").to_uppercase();
-    let (announced, announced_tally) = announcement;
-    let line = |tally: &Tally| crate::governance::messages::counts(tally);
-    let report = format!(
-        "proposal #{}: recomputed {recomputed} ({}); announced {announced} ({})",
+    judge(
         stated.number,
-        line(&closing.tally),
-        line(&announced_tally)
-    );
-    if recomputed == announced && closing.tally == announced_tally {
-        Ok(format!("{report}: they agree"))
-    } else {
-        Err(VerifyError::Differ(format!("{report}: THEY DIFFER")))
-    }
+        &rule,
+        (closing.outcome, closing.tally),
+        &announcement,
+    )
 }

@@ -6,7 +6,7 @@
 use super::effects::{Effect, FollowUp, Step, VoteChange};
 use super::messages;
 use super::proposal::{
-    Application, Author, Closing, Identity, Post, Proposal, Stage, StatusRef, Vote,
+    Application, Author, Closing, Identity, Post, Proposal, Stage, StatusRef, Unseen, Vote,
 };
 use super::rules::decide;
 use super::settings::{Mode, Settings, Visibility};
@@ -233,7 +233,7 @@ pub fn close(
     let Some(ballot) = proposal.ballot.clone().filter(|_| proposal.is_open()) else {
         return Step::default();
     };
-    let mut proposal = reconcile(settings, proposal, &ballot.status_id, record);
+    let (mut proposal, not_eligible) = reconcile(settings, proposal, &ballot.status_id, record);
     let tally = proposal.tally(settings.favourites_count_as);
     let outcome = decide(&proposal.rule, &tally, settings.roster_size());
     let application = match (outcome, &proposal.action, settings.mode) {
@@ -257,6 +257,10 @@ pub fn close(
         closed_at: now,
         block_reasons,
         application: application.clone(),
+        unseen: Unseen {
+            outside_thread: count_u32(proposal.votes.values().filter(|v| !v.in_thread).count()),
+            not_eligible,
+        },
     };
     let mut effects = vec![Effect::post(
         format!("result-{}", proposal.number),
@@ -616,14 +620,30 @@ fn answer(post: &Post, text: String) -> Step {
     )
 }
 
+fn count_u32(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
 /// The final votes: the thread's replies as they are now, `vote <n>` requests recorded
-/// live elsewhere, and the favourites the server lists.
+/// live elsewhere, and the favourites the server lists; and how many accounts replied or
+/// favourited but may not vote.
 fn reconcile(
     settings: &Settings,
     proposal: &Proposal,
     ballot_id: &str,
     record: &ThreadRecord,
-) -> Proposal {
+) -> (Proposal, u32) {
+    let mut not_eligible = std::collections::BTreeSet::new();
+    let mut may_vote = |author: &Author| match settings.membership.check(author, proposal.opened_at)
+    {
+        Ok(()) => true,
+        Err(_) => {
+            if author.identity.account_id != settings.membership.bot_account_id {
+                not_eligible.insert(author.identity.account_id.clone());
+            }
+            false
+        }
+    };
     let mut votes: BTreeMap<String, Vote> = proposal
         .votes
         .iter()
@@ -641,7 +661,9 @@ fn reconcile(
         let Some((position, reason)) = thread_vote(settings, proposal.number, &reply.text) else {
             continue;
         };
-        if vote_problem(settings, proposal, &reply.author, position, &reason).is_some() {
+        if !may_vote(&reply.author)
+            || vote_problem(settings, proposal, &reply.author, position, &reason).is_some()
+        {
             continue;
         }
         let voter = reply.author.identity.clone();
@@ -664,18 +686,13 @@ fn reconcile(
     let favourites = record
         .favourited_by
         .iter()
-        .filter(|author| {
-            settings
-                .membership
-                .check(author, proposal.opened_at)
-                .is_ok()
-        })
+        .filter(|author| may_vote(author))
         .map(|author| (author.identity.account_id.clone(), author.identity.clone()))
         .collect();
     let mut reconciled = proposal.clone();
     reconciled.votes = votes;
     reconciled.favourites = favourites;
-    reconciled
+    (reconciled, count_u32(not_eligible.len()))
 }
 
 /// `now + duration`, rounded up to the whole minute for votes of an hour or more, so

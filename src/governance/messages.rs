@@ -1,6 +1,6 @@
 //! The words the bot posts: ballots, results, answers. Pure functions of the record.
 
-use super::proposal::{Application, Closing, Proposal};
+use super::proposal::{Application, Closing, Proposal, Unseen};
 use super::settings::Settings;
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
@@ -180,12 +180,23 @@ pub fn announcement(settings: &Settings, proposal: &Proposal, closing: &Closing)
             counts(&closing.tally),
             closing.tally.voters(),
         );
+        if !closing.unseen.is_empty() {
+            text.push_str(&unseen_line(closing.unseen));
+        }
         if !block_text.is_empty() {
             text.push_str(&format!("Blocks: {block_text}\n"));
         }
         text.push_str(&what_next(proposal, closing));
         text
     })
+}
+
+/// What a reader of the thread cannot see, in words `coopgov verify` reads back.
+pub fn unseen_line(unseen: Unseen) -> String {
+    format!(
+        "Counted from outside this thread: {} · Not counted, may not vote: {}\n",
+        unseen.outside_thread, unseen.not_eligible
+    )
 }
 
 /// The decision is in force; `stricter` names the severity of a stricter block that

@@ -83,6 +83,26 @@ pub struct Closing {
     /// Block reasons, as (acct, reason), for the announcement and the record.
     pub block_reasons: Vec<(String, String)>,
     pub application: Application,
+    /// What the public thread cannot show, stated in the announcement so that
+    /// `coopgov verify` can tell a difference they explain from a false count.
+    #[serde(default)]
+    pub unseen: Unseen,
+}
+
+/// Counted or refused votes that a reader of the ballot's thread cannot see as such.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unseen {
+    /// Votes counted that were sent as `vote <n>` outside the ballot's thread.
+    pub outside_thread: u32,
+    /// Accounts whose replies or favourites were not counted because they may not vote
+    /// (not on the roster, too new, remote, a bot, suspended).
+    pub not_eligible: u32,
+}
+
+impl Unseen {
+    pub fn is_empty(self) -> bool {
+        self == Unseen::default()
+    }
 }
 
 /// The state of carrying out a passed decision.

@@ -270,6 +270,7 @@ fn cancel(
             .map(|c| c.block_reasons.clone())
             .unwrap_or_default(),
         application: Application::NotNeeded,
+        unseen: proposal.closing().map(|c| c.unseen).unwrap_or_default(),
     });
     let announcement = format!(
         "Proposal #{} was cancelled by the working group: {}\nNothing will be changed.",

@@ -239,6 +239,32 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
         "",
     );
     assert!(ok && report.contains("NO QUORUM"), "{report}");
+    // `vote 5 agree` sent outside the thread counts, but the thread cannot show it: the
+    // announcement says so, and verify says it cannot tell (2), never that it differs (1).
+    scenario
+        .member("bob")
+        .post("@coopbot propose motion 8s plan number 4")
+        .await;
+    let fifth = scenario.ballot(5).await;
+    scenario
+        .member("alice")
+        .reply(&id_of(&fifth), "agree")
+        .await;
+    let outside = scenario.member("carol").post("@coopbot vote 5 agree").await;
+    scenario.receipt_on(&outside).await;
+    let result = scenario.result(5).await;
+    assert!(
+        result.contains("PASSED") && result.contains("Counted from outside this thread: 1"),
+        "{result}"
+    );
+    let url = fifth["url"].as_str().expect("a ballot address");
+    let unseen = scenario.cli_output(&["verify", url], &[("COOPGOV_TOKEN", "")]);
+    let said = String::from_utf8_lossy(&unseen.stderr);
+    assert_eq!(unseen.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("counted from outside this thread: 1"),
+        "{said}"
+    );
     // Someone edits the first announcement to claim more support.
     let first_result = scenario.post_containing("Result of proposal #1").await;
     let forged = crate::scenario::text_of(&first_result).replace("agree 2", "agree 9");

@@ -1,8 +1,12 @@
 //! The ballot states what `coopgov verify` needs, in a form it reads back.
 
 use super::support::*;
-use crate::governance::{engine, messages, Action, Method, Quorum, Rule};
-use crate::verify::{parse_announcement, parse_ballot};
+use crate::governance::engine::ThreadRecord;
+use crate::governance::proposal::Unseen;
+use crate::governance::{engine, messages, Action, Method, Outcome, Quorum, Rule, Tally};
+use crate::verify::{
+    judge, parse_announcement, parse_ballot, recount_rule, Announced, VerifyError,
+};
 
 #[test]
 fn a_ballot_reads_back_as_it_was_written() {
@@ -66,10 +70,171 @@ fn a_ballot_reads_back_as_it_was_written() {
 #[test]
 fn an_announcement_reads_back() {
     let text = "Result of proposal #4: NO QUORUM\nmotion\nagree 1 · abstain 0 · disagree 0 · block 0\nVoters: 1 (quorum 2)";
-    let (outcome, tally) = parse_announcement(text, 4).expect("an announcement");
-    assert_eq!(outcome, "NO QUORUM");
-    assert_eq!((tally.agree, tally.voters()), (1, 1));
+    let announced = parse_announcement(text, 4).expect("an announcement");
+    assert_eq!(announced.outcome, "NO QUORUM");
+    assert_eq!((announced.tally.agree, announced.tally.voters()), (1, 1));
+    assert_eq!(announced.quorum_needed, Some(2));
+    assert!(announced.unseen.is_empty());
     assert!(parse_announcement(text, 5).is_none());
+}
+
+/// `vote 1 agree` sent outside the thread, and a favourite from a remote account: the
+/// announcement says what the thread cannot show, and reads back.
+#[test]
+fn the_announcement_states_what_the_thread_cannot_show() {
+    let settings = settings();
+    let mut memory = Memory::with_open_ballot(&settings);
+    let bob = member("bob", 11);
+    memory.apply(&engine::on_post(
+        &settings,
+        &memory,
+        &post(&bob, 601, "vote 1 agree", None),
+        t0(),
+    ));
+    let mut remote = member("eve@elsewhere.example", 12);
+    remote.identity.acct = "eve@elsewhere.example".to_string();
+    let record = ThreadRecord {
+        replies: vec![post(&member("carol", 13), 602, "disagree", Some("500"))],
+        favourited_by: vec![remote],
+    };
+    let effects = memory.apply(&engine::close(
+        &settings,
+        &memory.one(),
+        &record,
+        t0() + days(6),
+    ));
+    let text = first_post_text(&effects);
+    assert!(
+        text.contains("Counted from outside this thread: 1 · Not counted, may not vote: 1"),
+        "{text}"
+    );
+    let announced = parse_announcement(&text, 1).expect("an announcement");
+    assert_eq!(
+        announced.unseen,
+        Unseen {
+            outside_thread: 1,
+            not_eligible: 1
+        }
+    );
+}
+
+fn tally(agree: u32, abstain: u32, disagree: u32, block: u32) -> Tally {
+    Tally {
+        agree,
+        abstain,
+        disagree,
+        block,
+    }
+}
+
+/// Agree, differ, or cannot tell: the verdict on a recount against an announcement.
+#[test]
+fn a_recount_is_judged_against_what_the_announcement_says_it_cannot_see() {
+    let rule = Rule::social_coop();
+    let announced = |outcome: &str, counts: Tally, outside_thread, not_eligible| Announced {
+        outcome: outcome.to_string(),
+        tally: counts,
+        quorum_needed: Some(0),
+        unseen: Unseen {
+            outside_thread,
+            not_eligible,
+        },
+    };
+    // (recount, announcement, verdict: 0 agree, 1 differ, 2 cannot tell)
+    let cases = [
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("PASSED", tally(2, 0, 1, 0), 0, 0),
+            0,
+        ),
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("PASSED", tally(3, 0, 1, 0), 0, 0),
+            1,
+        ),
+        // One vote from outside the thread explains one more agree.
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("PASSED", tally(3, 0, 1, 0), 1, 0),
+            2,
+        ),
+        // ...or one vote moved from agree to disagree.
+        (
+            (Outcome::Passed, tally(3, 0, 1, 0)),
+            announced("REJECTED", tally(2, 0, 2, 0), 1, 0),
+            2,
+        ),
+        // but not two more.
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("PASSED", tally(4, 0, 1, 0), 1, 0),
+            1,
+        ),
+        // An account that may not vote explains one fewer, never one more.
+        (
+            (Outcome::Rejected, tally(2, 0, 2, 0)),
+            announced("PASSED", tally(2, 0, 1, 0), 0, 1),
+            2,
+        ),
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("PASSED", tally(3, 0, 1, 0), 0, 1),
+            1,
+        ),
+        // Counts that do not give the announced outcome are a difference, whatever is unseen.
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("REJECTED", tally(2, 0, 1, 0), 5, 5),
+            1,
+        ),
+        (
+            (Outcome::Passed, tally(2, 0, 1, 0)),
+            announced("PASSED", tally(2, 0, 1, 0), 3, 0),
+            0,
+        ),
+    ];
+    for (recount, announcement, verdict) in cases {
+        let judged = judge(1, &rule, recount, &announcement);
+        let got = match &judged {
+            Ok(_) => 0,
+            Err(VerifyError::Differ(_)) => 1,
+            Err(VerifyError::Unverifiable(_)) => 2,
+        };
+        assert_eq!(
+            got, verdict,
+            "{recount:?} against {announcement:?}: {judged:?}"
+        );
+    }
+}
+
+#[test]
+fn a_percentage_quorum_is_recounted_with_the_number_the_announcement_states() {
+    let percent = Rule {
+        quorum: Quorum::PercentOfRoster(20.0),
+        ..Rule::social_coop()
+    };
+    let mut announced = parse_announcement(
+        "Result of proposal #2: PASSED\nmotion\nagree 3 · abstain 0 · disagree 0 · block 0\nVoters: 3 (quorum 3)",
+        2,
+    )
+    .expect("an announcement");
+    assert_eq!(
+        recount_rule(percent, &announced).map(|r| r.quorum),
+        Ok(Quorum::Voters(3))
+    );
+    let numbered = Rule {
+        quorum: Quorum::Voters(2),
+        ..Rule::social_coop()
+    };
+    assert!(matches!(
+        recount_rule(numbered, &announced),
+        Err(VerifyError::Differ(_))
+    ));
+    announced.quorum_needed = None;
+    assert!(matches!(
+        recount_rule(percent, &announced),
+        Err(VerifyError::Unverifiable(_))
+    ));
 }
 
 fn config_with_token_file(folder: &std::path::Path) -> crate::config::Config {
