@@ -133,11 +133,6 @@ pub fn parse_announcement(text: &str, number: u64) -> Option<Announced> {
     })
 }
 
-/// An outcome as announcements show it.
-fn shown(outcome: Outcome) -> String {
-    outcome.name().replace('_', " ").to_uppercase()
-}
-
 /// The rule to recount with: a percentage quorum becomes the number of voters the
 /// announcement says it needed (the roster is private); a stated number must match.
 pub fn recount_rule(stated: Rule, announced: &Announced) -> Result<Rule, VerifyError> {
@@ -167,6 +162,7 @@ pub fn judge(
 ) -> Result<String, VerifyError> {
     let (outcome, tally) = recount;
     let counts = crate::governance::messages::counts;
+    let shown = crate::governance::messages::outcome_phrase;
     let report = format!(
         "proposal #{number}: recomputed {} ({}); announced {} ({})",
         shown(outcome),

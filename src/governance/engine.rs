@@ -587,7 +587,6 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
     }
 }
 
-/// A reply to the requester, as visible as the request was (public ones as unlisted).
 /// The members' help; the guide's link goes first, where cutting a long post never reaches.
 fn help(settings: &Settings) -> String {
     let help = commands::help_text_with(&settings.vocabulary);
@@ -597,6 +596,7 @@ fn help(settings: &Settings) -> String {
     }
 }
 
+/// A reply to the requester, as visible as the request was (public ones as unlisted).
 fn answer(post: &Post, text: String) -> Step {
     let visibility = if post.direct {
         Visibility::Direct

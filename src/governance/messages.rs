@@ -136,7 +136,8 @@ pub fn counts(tally: &Tally) -> String {
         .join(" · ")
 }
 
-fn outcome_phrase(outcome: Outcome) -> &'static str {
+/// An outcome as results show it: `PASSED`, `NO QUORUM`…
+pub fn outcome_phrase(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Passed => "PASSED",
         Outcome::Rejected => "REJECTED",
