@@ -277,8 +277,14 @@ mod tests {
                 r#"{"query":"export","format":"md"}"#,
             ),
         ] {
-            assert_eq!(serde_json::to_string(&query).unwrap(), json);
-            assert_eq!(serde_json::from_str::<Query>(json).unwrap(), query);
+            assert_eq!(
+                serde_json::to_string(&query).expect("a query serialises"),
+                json
+            );
+            assert_eq!(
+                serde_json::from_str::<Query>(json).expect("a query parses"),
+                query
+            );
         }
     }
 
@@ -286,7 +292,7 @@ mod tests {
     async fn the_running_bot_answers_and_a_stopped_one_is_read_directly() {
         let folder = std::env::temp_dir().join(format!("coopgov-query-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
-        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::create_dir_all(&folder).expect("a temporary folder");
         let store_path = folder.join("coopgov.db");
         let missing = ask(&store_path, &Query::List).await.unwrap_err();
         assert!(missing.contains("no database"), "{missing}");

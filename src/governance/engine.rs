@@ -479,13 +479,21 @@ fn vote_problem(
     if let Err(why) = settings.membership.check(author, proposal.opened_at) {
         return Some(why.explanation());
     }
-    if position == Position::Block && settings.block_requires_reason && reason.trim().is_empty() {
-        return Some(format!(
+    missing_block_reason(settings, proposal, position, reason)
+}
+
+/// A block without the reason the rules require, explained.
+fn missing_block_reason(
+    settings: &Settings,
+    proposal: &Proposal,
+    position: Position,
+    reason: &str,
+) -> Option<String> {
+    (position == Position::Block && settings.block_requires_reason && reason.trim().is_empty())
+        .then(|| format!(
             "a block needs a reason. Reply again with \"block\" and why, for example: block this would cut us off from friends (proposal #{}).",
             proposal.number
-        ));
-    }
-    None
+        ))
 }
 
 fn record_vote(
@@ -662,7 +670,7 @@ fn reconcile(
             continue;
         };
         if !may_vote(&reply.author)
-            || vote_problem(settings, proposal, &reply.author, position, &reason).is_some()
+            || missing_block_reason(settings, proposal, position, &reason).is_some()
         {
             continue;
         }

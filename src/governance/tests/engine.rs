@@ -386,12 +386,7 @@ fn blocks_are_reported_and_dry_run_changes_nothing() {
         ],
         favourited_by: vec![],
     };
-    let effects = memory.apply(&engine::close(
-        &settings,
-        &memory.one(),
-        &record,
-        t0() + days(6),
-    ));
+    let effects = memory.close_at_six_days(&settings, &record);
     let text = first_post_text(&effects);
     assert!(text.contains("BLOCKED"), "{text}");
     assert!(

@@ -1,17 +1,9 @@
 //! Every rule outcome of SPEC §4 as a table: ties, the 9× override boundary, quorum edges.
 
+use super::support::tally;
 use crate::governance::rules::decide;
-use crate::governance::{Method, Outcome, Quorum, Rule, Tally};
+use crate::governance::{Method, Outcome, Quorum, Rule};
 use Outcome::{Blocked, NoQuorum, Passed, Rejected};
-
-fn tally(agree: u32, abstain: u32, disagree: u32, block: u32) -> Tally {
-    Tally {
-        agree,
-        abstain,
-        disagree,
-        block,
-    }
-}
 
 fn rule(
     method: Method,

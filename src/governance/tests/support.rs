@@ -6,7 +6,7 @@ use crate::governance::proposal::Vote;
 use crate::governance::settings::Durations;
 use crate::governance::{
     engine, ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule,
-    Settings, StatusRef, Step, Visibility, VoteChange,
+    Settings, StatusRef, Step, Tally, Visibility, VoteChange,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -173,7 +173,16 @@ impl Memory {
             replies: vec![post(&member("bob", 11), 600, vote, Some("500"))],
             favourited_by: vec![],
         };
-        let step = engine::close(settings, &self.one(), &record, t0() + days(6));
+        self.close_at_six_days(settings, &record)
+    }
+
+    /// Closes proposal #1 six days in, reading `record` as its thread; the new effects.
+    pub fn close_at_six_days(
+        &mut self,
+        settings: &Settings,
+        record: &engine::ThreadRecord,
+    ) -> Vec<Effect> {
+        let step = engine::close(settings, &self.one(), record, t0() + days(6));
         self.apply(&step)
     }
 
@@ -243,4 +252,13 @@ pub fn first_post_text(effects: &[Effect]) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+pub fn tally(agree: u32, abstain: u32, disagree: u32, block: u32) -> Tally {
+    Tally {
+        agree,
+        abstain,
+        disagree,
+        block,
+    }
 }

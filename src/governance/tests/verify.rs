@@ -97,12 +97,7 @@ fn the_announcement_states_what_the_thread_cannot_show() {
         replies: vec![post(&member("carol", 13), 602, "disagree", Some("500"))],
         favourited_by: vec![remote],
     };
-    let effects = memory.apply(&engine::close(
-        &settings,
-        &memory.one(),
-        &record,
-        t0() + days(6),
-    ));
+    let effects = memory.close_at_six_days(&settings, &record);
     let text = first_post_text(&effects);
     assert!(
         text.contains("Counted from outside this thread: 1 · Not counted, may not vote: 1"),
@@ -116,15 +111,6 @@ fn the_announcement_states_what_the_thread_cannot_show() {
             not_eligible: 1
         }
     );
-}
-
-fn tally(agree: u32, abstain: u32, disagree: u32, block: u32) -> Tally {
-    Tally {
-        agree,
-        abstain,
-        disagree,
-        block,
-    }
 }
 
 /// Agree, differ, or cannot tell: the verdict on a recount against an announcement.
