@@ -128,7 +128,11 @@ fn accounts_context_and_favourites_parse() {
 
 #[test]
 fn admin_domain_blocks_parse() {
-    for (name, value) in bodies("admin") {
+    // The folder also holds reports and account actions, which the bot does not read yet.
+    let domain_blocks = bodies("admin")
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("admin/domain_block"));
+    for (name, value) in domain_blocks {
         if value.is_array() {
             parse_all::<DomainBlock>(&name, &value);
         } else if name.contains("delete") {
