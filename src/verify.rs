@@ -6,6 +6,7 @@ use crate::config::{Config, Secret};
 use crate::governance::eligibility::Membership;
 use crate::governance::proposal::Unseen;
 use crate::governance::settings::Durations;
+use crate::governance::terms::{self, VotingTerms};
 use crate::governance::{
     engine, Action, Method, Mode, Outcome, Position, Proposal, Quorum, Rule, Settings, Stage,
     StatusRef, Tally, ThreadRecord, Visibility,
@@ -15,40 +16,70 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use regex::Regex;
 
 /// What a ballot states, read back from its text.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct BallotText {
     pub number: u64,
     pub action: Action,
     pub rule: Rule,
     pub closes_at: DateTime<Utc>,
-    pub favourites_agree: bool,
-    pub block_needs_reason: bool,
+    /// The words that count, whether a block needs a reason, what a favourite means.
+    pub terms: VotingTerms,
 }
 
 fn capture<'t>(pattern: &str, text: &'t str) -> Option<regex::Captures<'t>> {
     Regex::new(pattern).ok()?.captures(text)
 }
 
-/// Reads a ballot's text as `messages::ballot` writes it.
+/// Reads a ballot's text as `messages::ballot` writes it (and as earlier versions did:
+/// a `Rule:` line, and no words beyond the standard ones).
 pub fn parse_ballot(text: &str) -> Option<BallotText> {
     let head = capture(r"Proposal #(\d+): (.+)", text)?;
     let number = head[1].parse().ok()?;
     let phrase = head[2].trim();
-    let action = if let Some(domain) = phrase.strip_prefix("suspend ") {
+    // An internationalised domain is followed by its Unicode form in brackets.
+    let domain = |rest: &str| rest.split(" (").next().unwrap_or(rest).to_string();
+    let action = if let Some(rest) = phrase.strip_prefix("suspend ") {
         Action::Suspend {
-            domain: domain.to_string(),
+            domain: domain(rest),
         }
-    } else if let Some(domain) = phrase.strip_prefix("limit (silence) ") {
+    } else if let Some(rest) = phrase.strip_prefix("limit (silence) ") {
         Action::Silence {
-            domain: domain.to_string(),
+            domain: domain(rest),
         }
-    } else if let Some(domain) = phrase.strip_prefix("lift the block on ") {
+    } else if let Some(rest) = phrase.strip_prefix("lift the block on ") {
         Action::Unblock {
-            domain: domain.to_string(),
+            domain: domain(rest),
         }
     } else {
         Action::Motion
     };
+    let rule = terms::read_rule_sentence(text).or_else(|| legacy_rule_line(text))?;
+    let closes = capture(r"Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC", text)?;
+    let format = if closes[1].len() > 16 {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    let closes_at = NaiveDateTime::parse_from_str(&closes[1], format)
+        .ok()?
+        .and_utc();
+    let terms = terms::read_how_to_vote(text).unwrap_or_else(|| VotingTerms {
+        vocabulary: Vocabulary::standard(),
+        block_needs_reason: text.contains("a block needs a reason"),
+        favourites_agree: text.contains("a favourite counts as agree"),
+    });
+    Some(BallotText {
+        number,
+        action,
+        rule,
+        closes_at,
+        terms,
+    })
+}
+
+/// The rule as ballots before the rule was stated in words wrote it:
+/// `Rule: consensus, threshold 0.5, max blocks 0, override 9×, quorum 0`.
+fn legacy_rule_line(text: &str) -> Option<Rule> {
     let rule_line = capture(r"Rule: ([a-z]+)(.*)", text)?;
     let method = match &rule_line[1] {
         "consensus" => Method::Consensus,
@@ -67,29 +98,12 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
         Some(percent) => Quorum::PercentOfRoster(percent.parse().ok()?),
         None => Quorum::Voters(quorum_text.parse().ok()?),
     };
-    let rule = Rule {
+    Some(Rule {
         method,
         quorum,
         threshold: number_after("threshold").unwrap_or(0.5),
         max_blocks: number_after("max blocks").unwrap_or(0.0) as u32,
         block_override_ratio: number_after("override"),
-    };
-    let closes = capture(r"Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC", text)?;
-    let format = if closes[1].len() > 16 {
-        "%Y-%m-%d %H:%M:%S"
-    } else {
-        "%Y-%m-%d %H:%M"
-    };
-    let closes_at = NaiveDateTime::parse_from_str(&closes[1], format)
-        .ok()?
-        .and_utc();
-    Some(BallotText {
-        number,
-        action,
-        rule,
-        closes_at,
-        favourites_agree: text.contains("a favourite counts as agree"),
-        block_needs_reason: text.contains("a block needs a reason"),
     })
 }
 
@@ -224,12 +238,12 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
             max: day,
         },
         ballot_visibility: Visibility::Public,
-        favourites_count_as: ballot.favourites_agree.then_some(Position::Agree),
+        favourites_count_as: ballot.terms.favourites_agree.then_some(Position::Agree),
         receipts: false,
-        block_requires_reason: ballot.block_needs_reason,
+        block_requires_reason: ballot.terms.block_needs_reason,
         mode: Mode::DryRun,
         rules: Default::default(),
-        vocabulary: Vocabulary::standard(),
+        vocabulary: ballot.terms.vocabulary.clone(),
         reminder_before: None,
         answers_per_day: 0,
         proposals_per_day: 0,

@@ -107,10 +107,11 @@ pub fn help_text() -> String {
     help_text_with(&Vocabulary::standard())
 }
 
-/// The short help reply (under 450 characters), listing the first words of each position.
+/// The short help reply (under 450 characters with the standard words): the requests,
+/// then each position's words, the co-op's own first.
 pub fn help_text_with(vocabulary: &Vocabulary) -> String {
     let mut text = String::from(
-        "I understand:\n\
+        "Mention me with one of these:\n\
          propose [urgent] suspend|silence|unblock <domain> [duration] <reason>\n\
          propose [urgent] motion [duration] <text>\n\
          vote <n> <position> [reason], or reply to a ballot with your position first\n\
@@ -118,19 +119,34 @@ pub fn help_text_with(vocabulary: &Vocabulary) -> String {
          help\n\
          Durations look like 48h or 6d. Positions:",
     );
+    let standard = Vocabulary::standard();
     for position in Position::ALL {
         let words = vocabulary.words(position);
         if words.is_empty() {
             continue;
         }
-        // A few words and a few emoji, so a long vocabulary still fits in one post.
-        let (emoji, plain): (Vec<&str>, Vec<&str>) = words
+        let (standard_words, own): (Vec<&str>, Vec<&str>) = words
             .iter()
-            .partition(|word| !word.starts_with(char::is_alphanumeric));
-        let shown: Vec<&str> = plain
-            .into_iter()
-            .take(3)
-            .chain(emoji.into_iter().take(2))
+            .partition(|word| standard.position_of(word) == Some(position));
+        let is_plain = |word: &&str| word.starts_with(char::is_alphanumeric);
+        // A few words and a few emoji, so a long vocabulary still fits in one post.
+        let own_plain: Vec<&str> = own.iter().copied().filter(is_plain).take(3).collect();
+        let standard_plain = standard_words
+            .iter()
+            .copied()
+            .filter(is_plain)
+            .take(if own_plain.is_empty() { 3 } else { 1 });
+        let emoji = own
+            .iter()
+            .chain(&standard_words)
+            .copied()
+            .filter(|word| !is_plain(word))
+            .take(2);
+        let shown: Vec<&str> = own_plain
+            .iter()
+            .copied()
+            .chain(standard_plain)
+            .chain(emoji)
             .collect();
         let _ = write!(text, "\n{position}: {}", shown.join(", "));
         if position == Position::Block {
@@ -246,6 +262,32 @@ mod tests {
             message.contains("give the bare domain, like example.org"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn help_names_the_coops_own_words_first() {
+        let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let vocabulary = Vocabulary::standard()
+            .with_words(Position::Agree, &words(&["oui", "sí", "ja"]))
+            .with_words(Position::Disagree, &words(&["non"]));
+        let help = help_text_with(&vocabulary);
+        assert!(help.starts_with("Mention me with one of these:"), "{help}");
+        assert!(
+            help.contains("\nagree: oui, sí, ja, agree, +1, 👍\n"),
+            "{help}"
+        );
+        assert!(
+            help.contains("\ndisagree: non, disagree, -1, 👎\n"),
+            "{help}"
+        );
+        assert!(help.contains("\nabstain: abstain, 🤷\n"), "{help}");
+        let french = Vocabulary::replaced(&[
+            (Position::Agree, words(&["pour"])),
+            (Position::Abstain, words(&["neutre"])),
+            (Position::Disagree, words(&["contre"])),
+            (Position::Block, words(&["bloquer", "⛔"])),
+        ]);
+        assert!(help_text_with(&french).ends_with("\nblock: bloquer, ⛔ (say why)"));
     }
 
     #[test]

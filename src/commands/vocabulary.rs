@@ -100,6 +100,60 @@ impl Vocabulary {
             .collect()
     }
 
+    /// How this vocabulary differs from the standard one, in the terms a ballot states
+    /// so that anyone recounting its thread reads replies as the bot does:
+    /// `Additions` (every standard word is still known; these words are new or moved to
+    /// another position) or `Replacement` (some standard word is gone: the whole list).
+    pub fn difference(&self) -> VocabularyDifference {
+        let standard = Vocabulary::standard();
+        let keeps_every_standard_word = standard
+            .entries
+            .iter()
+            .all(|(word, _)| self.lookup(word).is_some());
+        if !keeps_every_standard_word {
+            return VocabularyDifference::Replacement(self.listing());
+        }
+        let additions: Vec<(Position, Vec<String>)> = Position::ALL
+            .into_iter()
+            .map(|position| {
+                let added = self
+                    .entries
+                    .iter()
+                    .filter(|(word, p)| *p == position && standard.lookup(word) != Some(position))
+                    .map(|(word, _)| word.clone())
+                    .collect();
+                (position, added)
+            })
+            .collect();
+        if additions.iter().all(|(_, words)| words.is_empty()) {
+            VocabularyDifference::None
+        } else {
+            VocabularyDifference::Additions(additions)
+        }
+    }
+
+    /// The vocabulary a ballot's statement of `difference` describes.
+    pub fn from_difference(difference: &VocabularyDifference) -> Vocabulary {
+        match difference {
+            VocabularyDifference::None => Vocabulary::standard(),
+            VocabularyDifference::Additions(lists) => lists
+                .iter()
+                .fold(Vocabulary::standard(), |vocabulary, (position, words)| {
+                    vocabulary.with_words(*position, words)
+                }),
+            VocabularyDifference::Replacement(lists) => Vocabulary::replaced(lists),
+        }
+    }
+
+    /// Word → position, whatever the order the words were added in: two vocabularies
+    /// that read every reply alike have the same meanings.
+    pub fn meanings(&self) -> std::collections::BTreeMap<&str, Position> {
+        self.entries
+            .iter()
+            .map(|(word, position)| (word.as_str(), *position))
+            .collect()
+    }
+
     fn insert(&mut self, position: Position, word: &str) {
         let normalized = normalize(word);
         let trimmed = trim_keeping_sign(&normalized);
@@ -123,6 +177,19 @@ impl Vocabulary {
             .map(|(_, position)| *position)
     }
 }
+
+/// A vocabulary as a ballot states it: nothing (the standard words), the words added to
+/// the standard ones, or the only words that count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VocabularyDifference {
+    None,
+    Additions(Vec<(Position, Vec<String>)>),
+    Replacement(Vec<(Position, Vec<String>)>),
+}
+
+/// Characters a configured word may not contain: the ballot separates its list of words
+/// with them, and `coopgov verify` must read that list back unambiguously.
+pub const SEPARATORS: [char; 4] = [',', '/', '(', ')'];
 
 /// Lowercase, without emoji variation selectors (U+FE0E/U+FE0F), skin-tone modifiers
 /// or gender signs (🤷‍♀️ is 🤷).

@@ -3,6 +3,7 @@
 use super::raw::{RawActions, RawConfig, RawInstance, RawMembership, RawProposals, RawVocabulary};
 use super::values::Checker;
 use super::*;
+use crate::commands::WORD_SEPARATORS;
 use toml::Spanned;
 
 type Checked<T> = Result<T, ConfigError>;
@@ -348,6 +349,14 @@ impl Checker<'_> {
                     let message = format!(
                         "vocabulary.{position} {text:?} is not one word; a vote is read from its \
                          first word, so list single words like \"yes\" or \"👍\""
+                    );
+                    return Err(self.at(word.span(), message));
+                }
+                if let Some(separator) = lowered.chars().find(|c| WORD_SEPARATORS.contains(c)) {
+                    let message = format!(
+                        "vocabulary.{position} {text:?} contains {separator:?}; ballots list the \
+                         words separated by commas and slashes, so a word may not contain \
+                         , / ( or )"
                     );
                     return Err(self.at(word.span(), message));
                 }

@@ -99,6 +99,7 @@ fn files_are_accepted_or_refused_at_the_right_line() {
         ("[vocabulary]\nagree = [\"fully agree\"]\n", Err(r#"bot.toml:4: vocabulary.agree "fully agree" is not one word"#)),
         ("[vocabulary]\nagree = [\"ok\"]\nblock = [\"OK\"]\n", Err(r#"bot.toml:5: vocabulary.block "OK" is also listed under agree"#)),
         ("[vocabulary]\nmode = \"replace\"\nagree = [\"ok\"]\n", Err(r#"bot.toml:4: vocabulary.mode = "replace" leaves abstain with no words"#)),
+        ("[vocabulary]\nagree = [\"oui/ja\"]\n", Err(r#"bot.toml:4: vocabulary.agree "oui/ja" contains '/'; ballots list the words"#)),
     ];
     for (rest, expected) in cases {
         check(rest, *expected);

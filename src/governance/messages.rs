@@ -1,7 +1,8 @@
 //! The words the bot posts: ballots, results, answers. Pure functions of the record.
 
 use super::proposal::{Application, Closing, Proposal, Unseen};
-use super::settings::Settings;
+use super::settings::{Mode, Settings};
+use super::terms::{self, VotingTerms};
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
 
@@ -50,10 +51,24 @@ fn fit(max: usize, quoted: &str, build: impl Fn(&str) -> String) -> String {
 
 pub fn action_phrase(action: &Action) -> String {
     match action {
-        Action::Suspend { domain } => format!("suspend {domain}"),
-        Action::Silence { domain } => format!("limit (silence) {domain}"),
-        Action::Unblock { domain } => format!("lift the block on {domain}"),
+        Action::Suspend { domain } => format!("suspend {}", domain_shown(domain)),
+        Action::Silence { domain } => format!("limit (silence) {}", domain_shown(domain)),
+        Action::Unblock { domain } => format!("lift the block on {}", domain_shown(domain)),
         Action::Motion => "motion".to_string(),
+    }
+}
+
+/// A domain as members read it: an internationalised one (stored in punycode, as the
+/// admin API takes it) with its Unicode form beside it, `xn--mnchen-3ya.example
+/// (münchen.example)`. The punycode stays first: it is what is blocked, and a look-alike
+/// letter cannot hide in it.
+pub fn domain_shown(domain: &str) -> String {
+    if !domain.split('.').any(|label| label.starts_with("xn--")) {
+        return domain.to_string();
+    }
+    match idna::domain_to_unicode(domain) {
+        (unicode, Ok(())) if unicode != domain => format!("{domain} ({unicode})"),
+        _ => domain.to_string(),
     }
 }
 
@@ -86,43 +101,40 @@ pub fn rule_line(rule: &Rule) -> String {
     line
 }
 
-fn how_to_vote(settings: &Settings) -> String {
-    let words = |position: Position| {
-        settings
-            .vocabulary
-            .words(position)
-            .first()
-            .map(|word| word.to_string())
-            .unwrap_or_else(|| position.name().to_string())
-    };
-    let mut text = format!(
-        "Reply {}, {}, {} or {} to vote",
-        words(Position::Agree),
-        words(Position::Abstain),
-        words(Position::Disagree),
-        words(Position::Block)
-    );
-    if settings.block_requires_reason {
-        text.push_str(" (a block needs a reason)");
+/// How to vote on a ballot, as `coopgov verify` reads it back.
+pub fn how_to_vote(settings: &Settings) -> String {
+    terms::how_to_vote(&VotingTerms {
+        vocabulary: settings.vocabulary.clone(),
+        block_needs_reason: settings.block_requires_reason,
+        favourites_agree: settings.favourites_count_as == Some(Position::Agree),
+    })
+}
+
+/// What a passed proposal leads to, when that is not simply "it is applied".
+fn consequence_line(settings: &Settings, proposal: &Proposal) -> &'static str {
+    match (settings.mode, &proposal.action) {
+        (_, Action::Motion) | (Mode::Auto, _) => "",
+        (Mode::Confirm, _) => {
+            "\nIf it passes, a member of the working group confirms it before the bot applies it."
+        }
+        (Mode::DryRun, _) => {
+            "\nDry run: the bot will announce the result but change nothing on this instance."
+        }
     }
-    if settings.favourites_count_as == Some(Position::Agree) {
-        text.push_str("; a favourite counts as agree");
-    }
-    text.push('.');
-    text
 }
 
 pub fn ballot(settings: &Settings, proposal: &Proposal) -> String {
     let urgent = if proposal.urgent { "URGENT " } else { "" };
     let reason = defang(&proposal.reason);
+    let how = defang(&how_to_vote(settings));
+    let consequence = consequence_line(settings, proposal);
     fit(settings.max_characters, &reason, |reason| {
         format!(
-            "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}\nCloses: {closes}",
+            "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}{consequence}\nCloses: {closes}",
             number = proposal.number,
             action = action_phrase(&proposal.action),
             proposer = proposal.proposer.acct,
-            how = how_to_vote(settings),
-            rule = rule_line(&proposal.rule),
+            rule = terms::rule_sentence(&proposal.rule),
             closes = time(proposal.closes_at),
         )
     })
@@ -205,14 +217,22 @@ pub fn unseen_line(unseen: Unseen) -> String {
 pub fn applied(proposal: &Proposal, stricter: Option<&str>) -> String {
     if let (Some(severity), Some(domain)) = (stricter, proposal.action.domain()) {
         return format!(
-            "Done: {domain} was already under a {severity} block, as strict or stricter than proposal #{} asked; it stays.",
+            "Done: {} was already under a {severity} block, as strict or stricter than proposal #{} asked; it stays.",
+            domain_shown(domain),
             proposal.number
         );
     }
     let done = match &proposal.action {
-        Action::Suspend { domain } => format!("{domain} is now suspended on this instance"),
-        Action::Silence { domain } => format!("{domain} is now limited on this instance"),
-        Action::Unblock { domain } => format!("{domain} is no longer blocked on this instance"),
+        Action::Suspend { domain } => {
+            format!("{} is now suspended on this instance", domain_shown(domain))
+        }
+        Action::Silence { domain } => {
+            format!("{} is now limited on this instance", domain_shown(domain))
+        }
+        Action::Unblock { domain } => format!(
+            "{} is no longer blocked on this instance",
+            domain_shown(domain)
+        ),
         Action::Motion => "nothing to apply".to_string(),
     };
     format!("Done: {done}, as decided in proposal #{}.", proposal.number)

@@ -11,6 +11,7 @@ pub mod proposal;
 pub mod reminders;
 pub mod rules;
 pub mod settings;
+pub mod terms;
 pub mod working_group;
 
 pub use effects::{AuditEntry, Effect, FollowUp, Step, VoteChange};

@@ -190,12 +190,14 @@ type Plan<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
 async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampering() {
     use crate::scenario::Setup;
     use crate::support::id_of;
+    // The co-op adds its own words: the ballot states them, so verify reads "oui" as
+    // the bot did.
     let scenario = Scenario::start_with(Setup {
-        extra: "[rules.default]\nquorum = 2",
+        extra: "[rules.default]\nquorum = 2\n[vocabulary]\nagree = [\"oui\", \"sí\"]\ndisagree = [\"non\"]",
         ..Setup::default()
     })
     .await;
-    let plans: [Plan; 4] = [
+    let plans: [Plan; 5] = [
         ("alice", &[("bob", "agree"), ("carol", "agree")], "PASSED"),
         (
             "bob",
@@ -208,6 +210,11 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
             "BLOCKED",
         ),
         ("dave", &[("bob", "agree")], "NO QUORUM"),
+        (
+            "erin",
+            &[("bob", "oui"), ("carol", "Sí !"), ("dave", "non")],
+            "PASSED",
+        ),
     ];
     let mut ballots = Vec::new();
     for (number, (proposer, _, _)) in plans.iter().enumerate() {
@@ -217,6 +224,11 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
             .await;
         ballots.push(scenario.ballot(number as u64 + 1).await);
     }
+    let words = crate::scenario::text_of(&ballots[4]);
+    assert!(
+        words.contains("Reply agree/oui/sí, abstain, disagree/non or block to vote"),
+        "{words}"
+    );
     for (ballot, (_, votes, _)) in ballots.iter().zip(&plans) {
         for (member, vote) in votes.iter() {
             scenario.member(member).reply(&id_of(ballot), vote).await;
@@ -239,25 +251,30 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
         "",
     );
     assert!(ok && report.contains("NO QUORUM"), "{report}");
-    // `vote 5 agree` sent outside the thread counts, but the thread cannot show it: the
+    let counted_in_french = scenario.result(5).await;
+    assert!(
+        counted_in_french.contains("agree 2 · abstain 0 · disagree 1 · block 0"),
+        "{counted_in_french}"
+    );
+    // `vote 6 agree` sent outside the thread counts, but the thread cannot show it: the
     // announcement says so, and verify says it cannot tell (2), never that it differs (1).
     scenario
         .member("bob")
-        .post("@coopbot propose motion 8s plan number 4")
+        .post("@coopbot propose motion 8s plan number 5")
         .await;
-    let fifth = scenario.ballot(5).await;
+    let sixth = scenario.ballot(6).await;
     scenario
         .member("alice")
-        .reply(&id_of(&fifth), "agree")
+        .reply(&id_of(&sixth), "agree")
         .await;
-    let outside = scenario.member("carol").post("@coopbot vote 5 agree").await;
+    let outside = scenario.member("carol").post("@coopbot vote 6 agree").await;
     scenario.receipt_on(&outside).await;
-    let result = scenario.result(5).await;
+    let result = scenario.result(6).await;
     assert!(
         result.contains("PASSED") && result.contains("Counted from outside this thread: 1"),
         "{result}"
     );
-    let url = fifth["url"].as_str().expect("a ballot address");
+    let url = sixth["url"].as_str().expect("a ballot address");
     let unseen = scenario.cli_output(&["verify", url], &[("COOPGOV_TOKEN", "")]);
     let said = String::from_utf8_lossy(&unseen.stderr);
     assert_eq!(unseen.status.code(), Some(2), "{said}");
@@ -280,6 +297,19 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
         Some(1),
         "a tampered announcement is caught"
     );
+    // The same with the co-op's words: a count they do not explain is a real difference.
+    let french_result = scenario.post_containing("Result of proposal #5").await;
+    let forged = crate::scenario::text_of(&french_result).replace("agree 2", "agree 3");
+    scenario
+        .mock
+        .bot()
+        .edit(&id_of(&french_result), &forged)
+        .await;
+    let url = ballots[4]["url"].as_str().expect("a ballot address");
+    let tampered = scenario.cli_output(&["verify", url], &[("COOPGOV_TOKEN", "")]);
+    let report = String::from_utf8_lossy(&tampered.stdout);
+    assert_eq!(tampered.status.code(), Some(1), "{report}");
+    assert!(report.contains("THEY DIFFER"), "{report}");
 
     // Mastodon shows a visitor at most 60 replies: such a thread is not counted half-read.
     let long_thread = id_of(&ballots[3]);

@@ -42,7 +42,7 @@ fn a_proposal_opens_a_ballot_then_answers_with_its_link() {
             assert!(text.contains("Closes: 2026-11-08 12:00 UTC"), "{text}");
             assert!(
                 text.contains(
-                    "Rule: consensus, threshold 0.5, max blocks 0, override 9×, quorum 0"
+                    "Passes if more agree than disagree; any block stops it unless agree outnumbers disagree and block at least 9 to 1."
                 ),
                 "{text}"
             );

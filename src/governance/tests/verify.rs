@@ -60,11 +60,75 @@ fn a_ballot_reads_back_as_it_was_written() {
             }
             assert_eq!(parsed.rule, expected);
             assert_eq!(parsed.closes_at, proposal.closes_at);
-            assert!(parsed.favourites_agree && parsed.block_needs_reason);
+            assert!(parsed.terms.favourites_agree && parsed.terms.block_needs_reason);
+            assert_eq!(
+                parsed.terms.vocabulary.meanings(),
+                settings.vocabulary.meanings()
+            );
         }
     }
     assert!(matches!(parse_ballot("Proposal #2: motion\nRule: consensus, threshold 0.5, quorum 0\nCloses: 2026-11-01 12:00:30 UTC").map(|b| b.action), Some(Action::Motion)));
     assert!(parse_ballot("hello").is_none());
+}
+
+/// A co-op's own words, an internationalised domain and a dry run: the ballot states
+/// them, in words a member reads and `verify` reads back.
+#[test]
+fn a_ballot_states_the_coops_words_and_reads_back() {
+    use crate::commands::Vocabulary;
+    use crate::governance::{Mode, Position};
+    let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let mut settings = settings();
+    settings.mode = Mode::DryRun;
+    settings.vocabulary = Vocabulary::standard()
+        .with_words(Position::Agree, &words(&["oui", "sí"]))
+        .with_words(Position::Block, &words(&["bloquer"]));
+    let author = member("alice", 300);
+    let request = "propose suspend münchen.example they host harassment";
+    let step = engine::on_post(
+        &settings,
+        &Memory::default(),
+        &post(&author, 90, request, None),
+        t0(),
+    );
+    let proposal = &step.proposals[0];
+    let text = messages::ballot(&settings, proposal);
+    assert!(
+        text.contains("Proposal #1: suspend xn--mnchen-3ya.example (münchen.example)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Reply agree/oui/sí, abstain, disagree or block/bloquer to vote (a block needs a reason); a favourite counts as agree."),
+        "{text}"
+    );
+    assert!(text.contains("Passes if more agree than disagree; any block stops it unless agree outnumbers disagree and block at least 9 to 1."), "{text}");
+    assert!(
+        text.contains("Dry run: the bot will announce the result but change nothing"),
+        "{text}"
+    );
+    let parsed = parse_ballot(&text).expect("a ballot");
+    assert_eq!(parsed.action, proposal.action);
+    assert_eq!(
+        parsed.terms.vocabulary.meanings(),
+        settings.vocabulary.meanings()
+    );
+
+    settings.vocabulary = Vocabulary::replaced(&[
+        (Position::Agree, words(&["pour"])),
+        (Position::Abstain, words(&["neutre"])),
+        (Position::Disagree, words(&["contre", "non"])),
+        (Position::Block, words(&["bloquer"])),
+    ]);
+    let text = messages::ballot(&settings, proposal);
+    assert!(
+        text.contains("Reply only pour (agree), neutre (abstain), contre/non (disagree) or bloquer (block) to vote (a block needs a reason)"),
+        "{text}"
+    );
+    let parsed = parse_ballot(&text).expect("a ballot");
+    assert_eq!(
+        parsed.terms.vocabulary.meanings(),
+        settings.vocabulary.meanings()
+    );
 }
 
 #[test]
