@@ -303,6 +303,9 @@ impl Store {
                         Some(encode(vote)),
                     ));
                 }
+                VoteChange::Withdraw { number, account_id } => {
+                    votes.push((member_key(*number, account_id), None));
+                }
                 VoteChange::Favourite { number, voter } => {
                     favourites.push((member_key(*number, &voter.account_id), Some(encode(voter))));
                 }

@@ -93,6 +93,8 @@ pub enum VoteChange {
     Cast { number: u64, vote: Vote },
     /// A member's favourite of the ballot.
     Favourite { number: u64, voter: Identity },
+    /// A member's vote withdrawn (its post was deleted).
+    Withdraw { number: u64, account_id: String },
     /// The reconciled record at the close: every vote and favourite, replacing all before.
     Replace {
         number: u64,

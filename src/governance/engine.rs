@@ -186,6 +186,34 @@ pub fn on_favourite(
     )
 }
 
+/// A status was deleted. When it was a vote counted on an open proposal, the vote is
+/// withdrawn now, so `status` and the reminder count what members can see; the close
+/// reads the thread again in any case.
+pub fn on_deleted(records: &impl Records, status_id: &str) -> Step {
+    for proposal in records.all_proposals().iter().filter(|p| p.is_open()) {
+        let Some(counted) = records.proposal_with_votes(proposal.number) else {
+            continue;
+        };
+        let Some(vote) = counted.votes.values().find(|v| v.status_id == status_id) else {
+            continue;
+        };
+        let withdrawn = VoteChange::Withdraw {
+            number: proposal.number,
+            account_id: vote.voter.account_id.clone(),
+        };
+        return Step {
+            votes: vec![withdrawn],
+            ..Step::default()
+        }
+        .logged(
+            Some(proposal.number),
+            Some(&vote.voter.acct),
+            "vote withdrawn: its post was deleted",
+        );
+    }
+    Step::default()
+}
+
 /// The ballot is posted: voting is open, and the requester gets the link.
 pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
     if proposal.stage != Stage::Opening {

@@ -4,7 +4,7 @@
 //! the crate. Without it these tests say so and check nothing.
 
 use super::convert;
-use super::streaming::parse_notification_frame;
+use super::streaming::{parse_frame, StreamEvent};
 use super::types::{
     decode_items, parse_instance, Account, Context, DomainBlock, ErrorBody, Notification, Status,
 };
@@ -174,10 +174,20 @@ fn instance_documents_give_limit_and_streaming() {
 }
 
 #[test]
-fn stream_frames_yield_only_notifications() {
+fn stream_frames_yield_notifications_and_deletions() {
     for (name, value) in bodies("streaming") {
-        let frame = parse_notification_frame(&value.to_string());
-        assert_eq!(frame.is_some(), name.contains("ws_notification"), "{name}");
+        match parse_frame(&value.to_string()) {
+            Some(StreamEvent::Notification(_)) => assert!(name.contains("ws_notification")),
+            Some(StreamEvent::Deleted(id)) => {
+                assert!(name.contains("ws_delete"), "{name}");
+                assert_eq!(id, "106692867363994015");
+            }
+            Some(other) => panic!("{name}: {other:?}"),
+            None => assert!(
+                !name.contains("ws_notification") && !name.contains("ws_delete"),
+                "{name}"
+            ),
+        }
     }
     let Some(folder) = folder() else {
         return;

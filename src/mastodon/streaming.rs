@@ -19,6 +19,9 @@ pub enum StreamEvent {
     /// A (re)connection succeeded: catch up from the cursor.
     Connected,
     Notification(Box<Notification>),
+    /// A status was deleted: a vote by reply is withdrawn. Mastodon sends this to the
+    /// accounts a status mentioned, so the bot hears of deleted votes that named it.
+    Deleted(String),
     /// The connection ended or could not be made; the task will retry by itself.
     Disconnected(String),
 }
@@ -138,20 +141,17 @@ async fn connect_and_read(
             Message::Close(_) => return (true, "the server closed the stream".to_string()),
             _ => continue,
         };
-        if let Some(notification) = parse_notification_frame(text.as_str()) {
-            if events
-                .send(StreamEvent::Notification(Box::new(notification)))
-                .await
-                .is_err()
-            {
+        if let Some(event) = parse_frame(text.as_str()) {
+            if events.send(event).await.is_err() {
                 return (true, "the bot is stopping".to_string());
             }
         }
     }
 }
 
-/// Reads a `notification` frame; other events and unreadable frames give `None`.
-pub fn parse_notification_frame(text: &str) -> Option<Notification> {
+/// Reads a `notification` or `delete` frame; other events and unreadable frames give
+/// `None`.
+pub fn parse_frame(text: &str) -> Option<StreamEvent> {
     let frame: StreamFrame = match serde_json::from_str(text) {
         Ok(frame) => frame,
         Err(error) => {
@@ -159,20 +159,27 @@ pub fn parse_notification_frame(text: &str) -> Option<Notification> {
             return None;
         }
     };
-    if frame.event != "notification" {
-        return None;
-    }
-    // The payload is a JSON document inside a string; some servers send it as an object.
-    let payload = match frame.payload? {
-        serde_json::Value::String(inner) => serde_json::from_str(&inner).ok()?,
-        object => object,
-    };
-    match serde_json::from_value(payload) {
-        Ok(notification) => Some(notification),
-        Err(error) => {
-            warn!(%error, "skipped a streamed notification that could not be read");
-            None
+    match (frame.event.as_str(), frame.payload?) {
+        // The payload is a bare status id, not JSON (some servers send a number).
+        ("delete", serde_json::Value::String(id)) if !id.trim().is_empty() => {
+            Some(StreamEvent::Deleted(id.trim().to_string()))
         }
+        ("delete", serde_json::Value::Number(id)) => Some(StreamEvent::Deleted(id.to_string())),
+        ("notification", payload) => {
+            // A JSON document inside a string; some servers send it as an object.
+            let payload = match payload {
+                serde_json::Value::String(inner) => serde_json::from_str(&inner).ok()?,
+                object => object,
+            };
+            match serde_json::from_value(payload) {
+                Ok(notification) => Some(StreamEvent::Notification(Box::new(notification))),
+                Err(error) => {
+                    warn!(%error, "skipped a streamed notification that could not be read");
+                    None
+                }
+            }
+        }
+        _ => None,
     }
 }
 

@@ -128,6 +128,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
                     bot.catch_up().await;
                 }
                 Some(StreamEvent::Notification(notification)) => bot.handle(&notification)?,
+                Some(StreamEvent::Deleted(status_id)) => bot.on_deleted(&status_id)?,
                 Some(StreamEvent::Disconnected(reason)) => {
                     if bot.stream_up {
                         warn!(reason, "stream lost; polling until it is back");
@@ -231,6 +232,17 @@ impl Bot {
         };
         debug!(notification = %notification.id, kind = %notification.kind, effects = step.effects.len(), "handled");
         self.store.commit(&step, Some(&notification.id), now)?;
+        Ok(())
+    }
+
+    /// A deleted status withdraws the vote it carried. Deletions come only by stream:
+    /// missed ones are caught when the ballot closes and its thread is read again.
+    fn on_deleted(&mut self, status_id: &str) -> anyhow::Result<()> {
+        let step = engine::on_deleted(&self.store, status_id);
+        if !step.is_empty() {
+            info!(status = status_id, "a counted vote was deleted; withdrawn");
+            self.store.commit(&step, None, Utc::now())?;
+        }
         Ok(())
     }
 

@@ -255,3 +255,38 @@ async fn an_existing_stricter_block_counts_as_applied() {
         .await;
     assert!(scenario.bot_posts_containing("could not").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_vote_leaves_the_live_count_at_once() {
+    let scenario = Scenario::start("auto").await;
+    scenario
+        .member("alice")
+        .post("@coopbot propose motion 90s we adopt a code of conduct")
+        .await;
+    let ballot_id = id_of(&scenario.ballot(1).await);
+    let frank = scenario.member("frank");
+    // Mastodon streams a deletion to the accounts the status mentioned; the mock streams
+    // it to the author's followers instead, so here the bot follows frank.
+    let follow = format!("/api/v1/accounts/{}/follow", frank.account_id().await);
+    scenario
+        .mock
+        .bot()
+        .send(reqwest::Method::POST, &follow, None)
+        .await;
+    let vote = frank.reply(&ballot_id, "@coopbot disagree").await;
+    scenario.receipt_on(&vote).await;
+    frank.delete(&id_of(&vote)).await;
+    wait_for("the deletion heard", secs(30), || async {
+        scenario
+            .log()
+            .contains("a counted vote was deleted")
+            .then_some(())
+    })
+    .await;
+    let asked = scenario.member("carol").post("@coopbot status 1").await;
+    let answer = scenario.answer_to(&asked).await;
+    assert!(
+        answer.contains("So far: agree 0 · abstain 0 · disagree 0 · block 0"),
+        "{answer}"
+    );
+}

@@ -464,3 +464,36 @@ fn help_links_the_members_guide_first_so_cutting_never_loses_it() {
         .expect("the link");
     assert!(guide < text.find("propose").expect("the grammar"), "{text}");
 }
+
+/// A deleted reply withdraws its vote at once, so `status` counts what members see;
+/// deleting anything else, or a vote on a closed proposal, changes nothing.
+#[test]
+fn a_deleted_vote_is_withdrawn_from_the_live_count() {
+    let settings = settings();
+    let mut memory = Memory::with_open_ballot(&settings);
+    let bob = member("bob", 11);
+    let carol = member("carol", 12);
+    memory.apply(&engine::on_post(
+        &settings,
+        &memory,
+        &post(&bob, 601, "agree", Some("500")),
+        t0(),
+    ));
+    memory.apply(&engine::on_post(
+        &settings,
+        &memory,
+        &post(&carol, 602, "disagree", Some("500")),
+        t0(),
+    ));
+    assert_eq!(memory.one().tally(settings.favourites_count_as).voters(), 2);
+    assert!(engine::on_deleted(&memory, "999").is_empty());
+    let step = engine::on_deleted(&memory, "601");
+    assert_eq!(step.audit[0].event, "vote withdrawn: its post was deleted");
+    memory.apply(&step);
+    let tally = memory.one().tally(settings.favourites_count_as);
+    assert_eq!((tally.agree, tally.disagree), (0, 1));
+    // Handled twice (stream and a later event), the second time does nothing.
+    assert!(engine::on_deleted(&memory, "601").is_empty());
+    memory.close_at_six_days(&settings, &ThreadRecord::default());
+    assert!(engine::on_deleted(&memory, "602").is_empty());
+}

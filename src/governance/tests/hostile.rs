@@ -433,7 +433,7 @@ fn error_bodies_of_any_shape_are_read_safely() {
 
 #[test]
 fn garbled_stream_frames_are_ignored() {
-    use crate::mastodon::streaming::parse_notification_frame;
+    use crate::mastodon::streaming::parse_frame;
     for frame in [
         "",
         "{",
@@ -441,8 +441,11 @@ fn garbled_stream_frames_are_ignored() {
         r#"{"event":"notification"}"#,
         r#"{"event":"notification","payload":"{not json"}"#,
         r#"{"event":"notification","payload":42}"#,
+        r#"{"event":"delete"}"#,
+        r#"{"event":"delete","payload":""}"#,
+        r#"{"event":"delete","payload":{"id":"1"}}"#,
     ] {
-        assert!(parse_notification_frame(frame).is_none(), "{frame}");
+        assert!(parse_frame(frame).is_none(), "{frame}");
     }
 }
 

@@ -121,6 +121,9 @@ impl Memory {
                     let entry = self.votes.entry(*number).or_default();
                     entry.0.insert(vote.voter.account_id.clone(), vote.clone());
                 }
+                VoteChange::Withdraw { number, account_id } => {
+                    self.votes.entry(*number).or_default().0.remove(account_id);
+                }
                 VoteChange::Favourite { number, voter } => {
                     let entry = self.votes.entry(*number).or_default();
                     entry.1.insert(voter.account_id.clone(), voter.clone());
