@@ -1,6 +1,6 @@
 //! `coopgov demo`: a throwaway local instance, a few members, one short vote, told step
 //! by step. It uses the mock server the tests use (mastodon_mock from PyPI, installed
-//! into `target/mastodon-mock` on first use) and cleans up after itself.
+//! into the user's cache on first use) and cleans up after itself.
 
 use crate::commands::status_text;
 use crate::config::Config;
@@ -15,17 +15,56 @@ fn say(text: &str) {
     println!("\n▶ {text}");
 }
 
-/// The mock's executable, installed on first use (shared with the tests).
-fn mock_executable() -> Result<PathBuf, String> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+/// Where the demo's mock server lives. From a source checkout whose tests installed it,
+/// that copy, when this user owns it (running another account's programs as root would
+/// hand that account root); otherwise the user's cache, `$XDG_CACHE_HOME/coopgov` or
+/// `~/.cache/coopgov`, or the temporary folder. Never the folder coopgov was built in:
+/// an installed coopgov may not write there.
+fn mock_venv() -> PathBuf {
+    let folder = format!("mastodon-mock-{MOCK_VERSION}");
+    let built_beside = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("mastodon-mock");
+    let marker = built_beside.join(format!(".coopgov-mastodon_mock-{MOCK_VERSION}"));
+    if owned_by_me(&marker) && owned_by_me(&built_beside) {
+        return built_beside;
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| Path::new(dir).is_absolute())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")));
+    match cache {
+        Some(cache) => cache.join("coopgov").join(folder),
+        None => std::env::temp_dir().join(format!("coopgov-{folder}")),
+    }
+}
+
+/// Whether `path` exists and belongs to the user running this process.
+fn owned_by_me(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // On Linux, /proc/self belongs to the process's own user.
+    match (std::fs::metadata(path), std::fs::metadata("/proc/self")) {
+        (Ok(file), Ok(me)) => file.uid() == me.uid(),
+        _ => false,
+    }
+}
+
+/// The mock's executable, installed on first use.
+fn mock_executable() -> Result<PathBuf, String> {
+    let venv = mock_venv();
     let executable = venv.join("bin").join("mastodon_mock");
     let marker = venv.join(format!(".coopgov-mastodon_mock-{MOCK_VERSION}"));
     if marker.exists() {
         return Ok(executable);
     }
-    say("Installing the mock Mastodon server (first time only, about a minute)…");
+    if let Some(parent) = venv.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("could not create {}: {e}", parent.display()))?;
+    }
+    say(&format!(
+        "Installing the mock Mastodon server into {} (first time only, about a minute)…",
+        venv.display()
+    ));
     let run = |command: &mut Command| -> Result<(), String> {
         let output = command
             .output()
