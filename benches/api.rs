@@ -61,7 +61,21 @@ fn mark(scenario: &Scenario) -> usize {
         .len()
 }
 
-async fn one_run(receipts: bool) -> Run {
+/// Progress for the person waiting: the whole bench takes several minutes.
+fn progress(started: Instant, what: &str) {
+    eprintln!("[{:>4.0} s] {what}", started.elapsed().as_secs_f64());
+}
+
+async fn one_run(receipts: bool, started: Instant) -> Run {
+    let label = if receipts {
+        "receipts on"
+    } else {
+        "receipts off"
+    };
+    progress(
+        started,
+        &format!("{label}: a ballot, {VOTERS} replies and {FAVOURITES} favourites"),
+    );
     let proposals = if receipts { "" } else { "receipts = \"none\"" };
     let scenario = Scenario::start_with(Setup {
         behind_proxy: true,
@@ -110,11 +124,16 @@ async fn one_run(receipts: bool) -> Run {
     let voting = since(&scenario, start).len();
     let calls_per_vote = voting as f64 / (VOTERS + FAVOURITES) as f64;
 
+    progress(
+        started,
+        &format!("{label}: idle for {} s, counting requests", IDLE.as_secs()),
+    );
     let idle_start = mark(&scenario);
     tokio::time::sleep(IDLE).await;
     let idle = since(&scenario, idle_start).len();
     let idle_per_hour = idle as f64 * 3600.0 / IDLE.as_secs_f64();
 
+    progress(started, &format!("{label}: closing the ballot"));
     let close_start = mark(&scenario);
     scenario.member("alice").direct("@coopbot close 1").await;
     scenario.result(1).await;
@@ -136,18 +155,25 @@ async fn one_run(receipts: bool) -> Run {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     println!("medians of {RUNS} runs on this machine (2 cores), mastodon_mock on loopback");
+    // Each run idles a minute on purpose: about 7 minutes in all.
+    eprintln!(
+        "{} runs of about 70 s each (the idle measure waits {} s); progress follows",
+        RUNS * 2,
+        IDLE.as_secs()
+    );
+    let started = Instant::now();
     let (mut on, mut off, mut p50, mut p99, mut idle) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut close, mut close_budget) = (Vec::new(), 0);
     for _ in 0..RUNS {
-        let run = one_run(true).await;
+        let run = one_run(true, started).await;
         on.push(run.calls_per_vote);
         p50.push(percentile(&run.latencies, 0.5));
         p99.push(percentile(&run.latencies, 0.99));
         idle.push(run.idle_per_hour);
         close.push(run.close_calls as f64);
         close_budget = run.close_budget;
-        off.push(one_run(false).await.calls_per_vote);
+        off.push(one_run(false, started).await.calls_per_vote);
     }
     report(
         "API calls per counted vote, receipts on",

@@ -1,4 +1,4 @@
-//! `bot.toml` (SPEC §7): read in two stages, raw serde structs → a checked `Config`.
+//! `bot.toml`: read in two stages, raw serde structs → a checked `Config`.
 //!
 //! Every refusal names the file, the line and what is allowed, so an operator can fix
 //! the file without reading code. The access token never enters a message: the config
@@ -72,7 +72,7 @@ pub struct StorageConfig {
     pub path: PathBuf,
 }
 
-/// `[membership]` (SPEC §5).
+/// `[membership]`: who may vote and propose, and the working group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MembershipConfig {
     pub voters: Voters,
@@ -175,7 +175,7 @@ pub enum ActionMode {
     DryRun,
 }
 
-/// `[vocabulary]`: words added to (or replacing) the default ones of SPEC §2.
+/// `[vocabulary]`: words added to (or replacing) the default ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VocabularyConfig {
     /// true: these words are the whole vocabulary; false: they extend the default.

@@ -1,4 +1,4 @@
-//! The request grammar of SPEC §2: plain text → `Request`, or a `ParseError` to reply with.
+//! The request grammar: plain text → `Request`, or a `ParseError` to reply with.
 
 use std::fmt;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 
 use crate::governance::Position;
 
-/// The words and emoji that mean each position (SPEC §2), matched case-insensitively.
+/// The words and emoji that mean each position, matched case-insensitively.
 ///
 /// A word is one token: an entry containing whitespace can never match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,7 @@ impl Default for Vocabulary {
 }
 
 impl Vocabulary {
-    /// The default vocabulary of SPEC §2.
+    /// The default vocabulary.
     pub fn standard() -> Self {
         let table: [(Position, &[&str]); 4] = [
             (

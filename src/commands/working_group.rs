@@ -1,4 +1,4 @@
-//! The working group's commands (SPEC §6), read from a direct message.
+//! The working group's commands, read from a direct message.
 //!
 //! `help`, `status <n>` and `propose …` are the members' requests; the verbs here are
 //! the working group's alone.

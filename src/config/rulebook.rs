@@ -1,4 +1,4 @@
-//! `[rules.*]` (SPEC §4): each kind's rule, merged over `[rules.default]` and checked.
+//! `[rules.*]`: each kind's rule, merged over `[rules.default]` and checked.
 
 use super::raw::{RawRule, RawRules};
 use super::values::Checker;

@@ -103,7 +103,7 @@ pub enum VoteChange {
     },
 }
 
-/// One line of a proposal's history, kept forever (SPEC §6: every request, vote,
+/// One line of a proposal's history, kept forever (every request, vote,
 /// command, state change and effect). The store stamps it with the time of the commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -1,4 +1,4 @@
-//! Who may vote (SPEC §5): decided from the account data that came with the post.
+//! Who may vote: decided from the account data that came with the post.
 
 use super::proposal::Author;
 use chrono::{DateTime, Utc};

@@ -1,4 +1,4 @@
-//! The one reminder a ballot gets, `reminder_before` its close (SPEC §3.2).
+//! The one reminder a ballot gets, `reminder_before` its close.
 
 use super::effects::{Effect, Step};
 use super::messages;

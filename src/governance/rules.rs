@@ -1,4 +1,4 @@
-//! Decision rules (SPEC §4) and the tally: a pure function of the counted positions.
+//! Decision rules and the tally: a pure function of the counted positions.
 
 use super::Position;
 use serde::{Deserialize, Serialize};
@@ -150,7 +150,7 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// Decides a proposal from its tally (SPEC §4).
+/// Decides a proposal from its tally.
 ///
 /// `roster_size` is the number of members on the roster when one is configured,
 /// for a percentage quorum. The order of checks is: quorum, then blocks, then support.

@@ -1,4 +1,4 @@
-//! The working group's commands (SPEC §6): who may give them, how, and what they do.
+//! The working group's commands: who may give them, how, and what they do.
 //!
 //! A command counts only from an account whose id is one the working group's accts
 //! resolved to at start-up, and only by direct message; every answer is a direct message.

@@ -1,4 +1,4 @@
-//! Nothing lost, nothing twice (SPEC §9): crashes, a storm of faults, a stream that keeps
+//! Nothing lost, nothing twice: crashes, a storm of faults, a stream that keeps
 //! dropping. Randomness is seeded; set COOPGOV_SEED to replay a run.
 
 use crate::scenario::{text_of, Scenario, Setup};

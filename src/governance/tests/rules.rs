@@ -1,4 +1,4 @@
-//! Every rule outcome of SPEC §4 as a table: ties, the 9× override boundary, quorum edges.
+//! Every rule outcome as a table: ties, the 9× override boundary, quorum edges.
 
 use super::support::tally;
 use crate::governance::rules::decide;
