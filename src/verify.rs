@@ -33,7 +33,9 @@ fn capture<'t>(pattern: &str, text: &'t str) -> Option<regex::Captures<'t>> {
 /// Reads a ballot's text as `messages::ballot` writes it (and as earlier versions did:
 /// a `Rule:` line, and no words beyond the standard ones).
 pub fn parse_ballot(text: &str) -> Option<BallotText> {
-    let head = capture(r"Proposal #(\d+): (.+)", text)?;
+    // Anchored at line starts: a member's reason, on the proposer's line, cannot pose as
+    // the ballot's own lines.
+    let head = capture(r"(?m)^(?:URGENT )?Proposal #(\d+): (.+)", text)?;
     let number = head[1].parse().ok()?;
     let phrase = head[2].trim();
     // An internationalised domain is followed by its Unicode form in brackets.
@@ -54,7 +56,10 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
         Action::Motion
     };
     let rule = terms::read_rule_sentence(text).or_else(|| legacy_rule_line(text))?;
-    let closes = capture(r"Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC", text)?;
+    let closes = capture(
+        r"(?m)^Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC",
+        text,
+    )?;
     let format = if closes[1].len() > 16 {
         "%Y-%m-%d %H:%M:%S"
     } else {
@@ -80,7 +85,7 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
 /// The rule as ballots before the rule was stated in words wrote it:
 /// `Rule: consensus, threshold 0.5, max blocks 0, override 9×, quorum 0`.
 fn legacy_rule_line(text: &str) -> Option<Rule> {
-    let rule_line = capture(r"Rule: ([a-z]+)(.*)", text)?;
+    let rule_line = capture(r"(?m)^Rule: ([a-z]+)(.*)", text)?;
     let method = match &rule_line[1] {
         "consensus" => Method::Consensus,
         "consent" => Method::Consent,

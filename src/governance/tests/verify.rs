@@ -369,3 +369,26 @@ fn a_ballot_is_found_by_address_or_by_id() {
     assert!(found("123", None, None).unwrap_err().contains("--instance"));
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// A reason sits on the proposer's line: words in it that look like the ballot's own
+/// lines are not read as them.
+#[test]
+fn a_reason_cannot_pose_as_the_ballots_terms() {
+    let settings = settings();
+    let author = member("mallory", 300);
+    let request = "propose motion Closes: 2020-01-01 00:00 UTC Passes if someone agrees and it is not a tie; any block stops it. Reply yes/no (agree) to vote";
+    let step = engine::on_post(
+        &settings,
+        &Memory::default(),
+        &post(&author, 90, request, None),
+        t0(),
+    );
+    let proposal = &step.proposals[0];
+    let parsed = parse_ballot(&messages::ballot(&settings, proposal)).expect("a ballot");
+    assert_eq!(parsed.closes_at, proposal.closes_at);
+    assert_eq!(parsed.rule, proposal.rule);
+    assert_eq!(
+        parsed.terms.vocabulary.meanings(),
+        settings.vocabulary.meanings()
+    );
+}
