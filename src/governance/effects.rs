@@ -1,6 +1,7 @@
 //! What the core asks the runtime to do, and the state it changed.
 
 use super::proposal::{Identity, Proposal, Vote};
+use super::purpose::Purpose;
 use super::settings::Visibility;
 use super::Action;
 use serde::{Deserialize, Serialize};
@@ -58,23 +59,12 @@ impl Effect {
     /// The proposal an effect belongs to, read from its key (`result-3`, `apply-failed-3-bob`);
     /// answers and receipts (keyed by a status id) belong to none.
     pub fn proposal(&self) -> Option<u64> {
-        const ABOUT_A_PROPOSAL: [&str; 10] = [
-            "ballot-",
-            "opened-",
-            "result-",
-            "applied-",
-            "apply-failed-",
-            "apply-",
-            "explain-",
-            "extend-",
-            "cancel-",
-            "reminder-",
-        ];
-        let key = self.key();
-        let rest = ABOUT_A_PROPOSAL
-            .iter()
-            .find_map(|prefix| key.strip_prefix(prefix))?;
-        rest.split('-').next()?.parse().ok()
+        self.purpose()?.proposal()
+    }
+
+    /// What the effect is for, read from its key; `None` for a key of no known shape.
+    pub fn purpose(&self) -> Option<Purpose> {
+        Purpose::parse(self.key())
     }
 
     pub fn key(&self) -> &str {

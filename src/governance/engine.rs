@@ -8,6 +8,7 @@ use super::messages;
 use super::proposal::{
     Application, Author, Closing, Identity, Post, Proposal, Stage, StatusRef, Unseen, Vote,
 };
+use super::purpose::Purpose;
 use super::rules::decide;
 use super::settings::{Mode, Settings, Visibility};
 use super::working_group;
@@ -65,8 +66,10 @@ fn ration_answers(
 ) -> Step {
     let author = &post.author.identity;
     let is_answer = |effect: &Effect| {
-        let key = effect.key();
-        key.starts_with("answer-") || key.starts_with("explain-")
+        matches!(
+            effect.purpose(),
+            Some(Purpose::Answer { .. } | Purpose::Explanation { .. })
+        )
     };
     let answers = step
         .effects

@@ -1,7 +1,7 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
 use crate::governance::{
-    engine, messages, Action, Effect, FollowUp, Records, Settings, StatusRef, Step,
+    engine, messages, Action, Effect, FollowUp, Purpose, Records, Settings, StatusRef, Step,
 };
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
@@ -20,13 +20,19 @@ pub fn retry_delay(attempt: u32) -> Duration {
 /// How much an effect matters when the request budget runs short: the decisions
 /// (ballots, results, admin calls and their announcements) first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
-    const DECISIONS: [&str; 4] = ["ballot-", "result-", "applied-", "cancel-"];
+    let decision = matches!(
+        effect.purpose(),
+        Some(
+            Purpose::Ballot { .. }
+                | Purpose::Result { .. }
+                | Purpose::Applied { .. }
+                | Purpose::Cancellation { .. }
+        )
+    );
     match effect {
         Effect::Apply { .. } => Priority::Critical,
         Effect::Favourite { .. } => Priority::Receipt,
-        Effect::Post { key, .. } if DECISIONS.iter().any(|prefix| key.starts_with(prefix)) => {
-            Priority::Critical
-        }
+        Effect::Post { .. } if decision => Priority::Critical,
         Effect::Post { .. } => Priority::Answer,
     }
 }
