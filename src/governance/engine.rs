@@ -199,7 +199,10 @@ pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
     proposal.ballot = Some(ballot);
     proposal.stage = Stage::Open;
     let reply = Effect::post(
-        format!("opened-{}", proposal.number),
+        Purpose::Opened {
+            number: proposal.number,
+        }
+        .to_string(),
         messages::to(&proposal.proposer.acct, &text),
         Visibility::Direct,
         Some(proposal.request.status_id.clone()),
@@ -266,7 +269,10 @@ pub fn close(
         },
     };
     let mut effects = vec![Effect::post(
-        format!("result-{}", proposal.number),
+        Purpose::Result {
+            number: proposal.number,
+        }
+        .to_string(),
         messages::announcement(settings, &proposal, &closing),
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),
@@ -274,7 +280,10 @@ pub fn close(
     if application == Application::Pending {
         effects.push(apply_effect(
             &proposal,
-            format!("apply-{}", proposal.number),
+            Purpose::Apply {
+                number: proposal.number,
+            }
+            .to_string(),
         ));
     }
     let event = format!(
@@ -313,7 +322,10 @@ pub fn on_applied(
             closing.application = Application::Applied { at: now };
             let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
             vec![Effect::post(
-                format!("applied-{}", proposal.number),
+                Purpose::Applied {
+                    number: proposal.number,
+                }
+                .to_string(),
                 messages::applied(proposal, stricter.as_deref()),
                 settings.ballot_visibility,
                 ballot,
@@ -327,7 +339,11 @@ pub fn on_applied(
                 .values()
                 .map(|acct| {
                     Effect::post(
-                        format!("apply-failed-{}-{acct}", proposal.number),
+                        Purpose::ApplyFailed {
+                            number: proposal.number,
+                            acct: acct.clone(),
+                        }
+                        .to_string(),
                         messages::to(acct, &text),
                         Visibility::Direct,
                         None,
@@ -455,7 +471,7 @@ fn open(
         reminded: false,
     };
     let ballot = Effect::Post {
-        key: format!("ballot-{number}"),
+        key: Purpose::Ballot { number }.to_string(),
         text: messages::ballot(settings, &proposal),
         visibility: settings.ballot_visibility,
         in_reply_to: None,
@@ -537,7 +553,10 @@ fn record_vote(
     let mut effects = Vec::new();
     if settings.receipts {
         effects.push(Effect::Favourite {
-            key: format!("receipt-{}", post.status_id),
+            key: Purpose::Receipt {
+                status_id: post.status_id.clone(),
+            }
+            .to_string(),
             status_id: post.status_id.clone(),
         });
     }
@@ -586,7 +605,11 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
     updated.explained.insert(who.account_id.clone());
     let in_reply_to = (!status_id.is_empty()).then(|| status_id.to_string());
     let message = Effect::post(
-        format!("explain-{}-{}", proposal.number, who.account_id),
+        Purpose::Explanation {
+            number: proposal.number,
+            account_id: who.account_id.clone(),
+        }
+        .to_string(),
         messages::to(&who.acct, &messages::not_counted(proposal.number, why)),
         Visibility::Direct,
         in_reply_to,
@@ -618,7 +641,10 @@ fn answer(post: &Post, text: String) -> Step {
     Step::of(
         Vec::new(),
         vec![Effect::post(
-            format!("answer-{}", post.status_id),
+            Purpose::Answer {
+                status_id: post.status_id.clone(),
+            }
+            .to_string(),
             messages::to(acct, &text),
             visibility,
             Some(post.status_id.clone()),
