@@ -1,6 +1,10 @@
 //! `coopgov list`, `show <n>` and `export`: the record, read from the store and written
 //! for people (or, for `export`, for other tools).
 
+mod history;
+
+pub use history::in_words;
+
 use crate::governance::messages;
 use crate::governance::Proposal;
 use crate::store::Store;
@@ -47,7 +51,7 @@ pub fn show(store: &Store, number: u64) -> Result<String, String> {
         lines.push(format!(
             "{}  {who:<20} {}",
             record.at.format("%Y-%m-%d %H:%M:%S UTC"),
-            record.entry.event
+            in_words(&record.entry.event)
         ));
     }
     Ok(lines.join("\n"))

@@ -14,7 +14,7 @@ pub mod rules;
 pub mod settings;
 pub mod working_group;
 
-pub use effects::{AuditEntry, Effect, FollowUp, Step, VoteChange};
+pub use effects::{AuditEntry, Effect, EffectEvent, FollowUp, Step, VoteChange};
 pub use engine::{Records, ThreadRecord};
 pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
 pub use purpose::Purpose;

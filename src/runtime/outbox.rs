@@ -1,7 +1,8 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
 use crate::governance::{
-    engine, messages, Action, Effect, FollowUp, Purpose, Records, Settings, StatusRef, Step,
+    engine, messages, Action, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef,
+    Step,
 };
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
@@ -102,7 +103,10 @@ impl Outbox<'_> {
                     let done = follow_up.logged(
                         entry.effect.proposal(),
                         None,
-                        format!("done: {}", entry.effect.key()),
+                        EffectEvent::Done {
+                            key: entry.effect.key(),
+                        }
+                        .to_string(),
                     );
                     self.store.complete_effect(seq, &done, now)?
                 }
@@ -131,7 +135,11 @@ impl Outbox<'_> {
                         .logged(
                             entry.effect.proposal(),
                             None,
-                            format!("failed: {}: {failure}", entry.effect.key()),
+                            EffectEvent::Failed {
+                                key: entry.effect.key(),
+                                error: &failure.to_string(),
+                            }
+                            .to_string(),
                         );
                     self.store.complete_effect(seq, &follow_up, now)?;
                 }
