@@ -170,7 +170,10 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
 /// `list`, `show` and `export`: asked of the running bot, or read from its stopped store.
 async fn ask(config_path: &std::path::Path, query: Query) -> ExitCode {
     match Config::load(config_path) {
-        Ok(config) => print_report(coopgov::query::ask(&config.storage.path, &query).await),
+        Ok(config) => {
+            let favourites = config.proposals.favourites_count_as;
+            print_report(coopgov::query::ask(&config.storage.path, &query, favourites).await)
+        }
         Err(error) => print_report(Err(error.to_string())),
     }
 }

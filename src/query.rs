@@ -3,10 +3,13 @@
 //! (`<storage.path>.sock`, usable only by the user the bot runs as); when no bot answers
 //! there, the command opens the database itself.
 //!
-//! The exchange is one JSON line each way: a `Query`, then `{"Ok": text}` or
-//! `{"Err": sentence}`. Only reads are offered: the record cannot be changed this way.
+//! The exchange is one JSON line each way: a `Query`, then `{"Ok": answer}` or
+//! `{"Err": sentence}`. The answer is the text to print, or, when the question says
+//! `"page": true`, a `report::Page` that the asker renders with its own clock and time
+//! zone. Only reads are offered: the record cannot be changed this way.
 
-use crate::report;
+use crate::governance::Position;
+use crate::report::{self, Page, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::io::ErrorKind;
@@ -39,14 +42,37 @@ pub enum Query {
 }
 
 impl Query {
-    /// The answer, read from `store`: the text to print, or a sentence saying why not.
-    pub fn answer(&self, store: &Store) -> Result<String, String> {
+    /// The answer, read from `store`: the page to print, or a sentence saying why not.
+    /// `favourites_count_as` is `[proposals] favourites_count_as`, for running counts.
+    pub fn answer(
+        &self,
+        store: &Store,
+        favourites_count_as: Option<Position>,
+    ) -> Result<Page, String> {
         match self {
-            Query::List => report::list(store),
-            Query::Show { number } => report::show(store, *number),
-            Query::Export { format } => report::export(store, format),
+            Query::List => report::list(store, favourites_count_as),
+            Query::Show { number } => report::show(store, *number, favourites_count_as),
+            Query::Export { format } => report::export(store, format).map(Page::text),
         }
     }
+}
+
+/// A query as it travels. `page` is absent from older clients' questions (they are
+/// answered with text, as before), and bots that predate it ignore it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Question {
+    #[serde(flatten)]
+    query: Query,
+    #[serde(default)]
+    page: bool,
+}
+
+/// An answer as it travels: text from bots that predate pages, or a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Reply {
+    Text(String),
+    Page(Page),
 }
 
 /// Where the bot whose database is at `store_path` answers: beside the database, not in
@@ -59,12 +85,23 @@ pub fn socket_path(store_path: &Path) -> PathBuf {
     store_path.with_file_name(format!("{name}.sock"))
 }
 
-/// Asks the running bot, or reads the database at `store_path` when no bot runs.
-pub async fn ask(store_path: &Path, query: &Query) -> Result<String, String> {
-    ask_within(store_path, query, BUSY_TRIES).await
+/// Asks the running bot, or reads the database at `store_path` when no bot runs (then
+/// counting favourites as `favourites_count_as` says); the text to print, with times for
+/// this process's clock and time zone.
+pub async fn ask(
+    store_path: &Path,
+    query: &Query,
+    favourites_count_as: Option<Position>,
+) -> Result<String, String> {
+    ask_within(store_path, query, favourites_count_as, BUSY_TRIES).await
 }
 
-async fn ask_within(store_path: &Path, query: &Query, tries: u32) -> Result<String, String> {
+async fn ask_within(
+    store_path: &Path,
+    query: &Query,
+    favourites_count_as: Option<Position>,
+    tries: u32,
+) -> Result<String, String> {
     let socket = socket_path(store_path);
     for _ in 0..tries {
         match UnixStream::connect(&socket).await {
@@ -87,7 +124,7 @@ async fn ask_within(store_path: &Path, query: &Query, tries: u32) -> Result<Stri
                 ))
             }
         }
-        match read_store(store_path, query) {
+        match read_store(store_path, query, favourites_count_as) {
             Err(Busy) => tokio::time::sleep(BUSY_RETRY).await,
             Ok(answer) => return answer,
         }
@@ -102,7 +139,11 @@ async fn ask_within(store_path: &Path, query: &Query, tries: u32) -> Result<Stri
 /// The database was locked by another process.
 struct Busy;
 
-fn read_store(store_path: &Path, query: &Query) -> Result<Result<String, String>, Busy> {
+fn read_store(
+    store_path: &Path,
+    query: &Query,
+    favourites_count_as: Option<Position>,
+) -> Result<Result<String, String>, Busy> {
     if !store_path.exists() {
         return Ok(Err(format!(
             "there is no database at {}: the bot has not run with this bot.toml yet (or storage.path points elsewhere)",
@@ -110,7 +151,9 @@ fn read_store(store_path: &Path, query: &Query) -> Result<Result<String, String>
         )));
     }
     match Store::open(store_path) {
-        Ok(store) => Ok(query.answer(&store)),
+        Ok(store) => Ok(query
+            .answer(&store, favourites_count_as)
+            .map(|page| page.render(&View::here()))),
         Err(StoreError::InUse { .. }) => Err(Busy),
         Err(error) => Ok(Err(error.to_string())),
     }
@@ -119,13 +162,17 @@ fn read_store(store_path: &Path, query: &Query) -> Result<Result<String, String>
 async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, String> {
     let exchange = async {
         let (reader, mut writer) = stream.into_split();
-        let mut line = serde_json::to_vec(query)?;
+        let question = Question {
+            query: query.clone(),
+            page: true,
+        };
+        let mut line = serde_json::to_vec(&question)?;
         line.push(b'\n');
         writer.write_all(&line).await?;
         writer.shutdown().await?;
         let mut answer = Vec::new();
         BufReader::new(reader).read_to_end(&mut answer).await?;
-        serde_json::from_slice::<Result<String, String>>(&answer).map_err(|error| {
+        serde_json::from_slice::<Result<Reply, String>>(&answer).map_err(|error| {
             std::io::Error::new(
                 ErrorKind::InvalidData,
                 format!("its answer could not be read ({error})"),
@@ -133,7 +180,10 @@ async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, St
         })
     };
     match tokio::time::timeout(EXCHANGE_TIMEOUT, exchange).await {
-        Ok(Ok(answer)) => answer,
+        Ok(Ok(answer)) => answer.map(|reply| match reply {
+            Reply::Text(text) => text,
+            Reply::Page(page) => page.render(&View::here()),
+        }),
         Ok(Err(error)) => Err(format!(
             "the running bot did not answer properly: {error}; its log may say more"
         )),
@@ -158,9 +208,14 @@ impl Drop for Server {
 }
 
 impl Server {
-    /// Starts answering beside the database at `store_path`. The caller holds the
-    /// database, so a socket left there is a dead bot's and is replaced.
-    pub fn start(store: Store, store_path: &Path) -> Result<Server, String> {
+    /// Starts answering beside the database at `store_path`, counting favourites as
+    /// `favourites_count_as` says. The caller holds the database, so a socket left there
+    /// is a dead bot's and is replaced.
+    pub fn start(
+        store: Store,
+        store_path: &Path,
+        favourites_count_as: Option<Position>,
+    ) -> Result<Server, String> {
         let path = socket_path(store_path);
         let shown = path.display();
         match std::fs::symlink_metadata(&path) {
@@ -181,7 +236,7 @@ impl Server {
         let owner = std::fs::metadata(&path)
             .map_err(|error| format!("could not read {shown}: {error}"))?
             .uid();
-        let task = tokio::spawn(accept(listener, store, owner));
+        let task = tokio::spawn(accept(listener, store, favourites_count_as, owner));
         Ok(Server { path, task })
     }
 
@@ -190,7 +245,12 @@ impl Server {
     }
 }
 
-async fn accept(listener: UnixListener, store: Store, owner: u32) {
+async fn accept(
+    listener: UnixListener,
+    store: Store,
+    favourites_count_as: Option<Position>,
+    owner: u32,
+) {
     let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_ANSWERS));
     loop {
         let stream = match listener.accept().await {
@@ -210,7 +270,7 @@ async fn accept(listener: UnixListener, store: Store, owner: u32) {
         };
         let store = store.clone();
         tokio::spawn(async move {
-            if let Err(error) = answer_one(stream, store).await {
+            if let Err(error) = answer_one(stream, store, favourites_count_as).await {
                 debug!(%error, "a question on the socket went unanswered");
             }
             drop(permit);
@@ -218,19 +278,25 @@ async fn accept(listener: UnixListener, store: Store, owner: u32) {
     }
 }
 
-async fn answer_one(stream: UnixStream, store: Store) -> std::io::Result<()> {
+async fn answer_one(
+    stream: UnixStream,
+    store: Store,
+    favourites_count_as: Option<Position>,
+) -> std::io::Result<()> {
     let (reader, mut writer) = stream.into_split();
     let mut line = Vec::new();
     let mut limited = BufReader::new(reader).take(MAX_QUERY_BYTES);
     let read = limited.read_until(b'\n', &mut line);
     let answer = match tokio::time::timeout(EXCHANGE_TIMEOUT, read).await {
         Err(_) => return Ok(()),
-        Ok(read) => match serde_json::from_slice::<Query>(&line[..read?]) {
-            Ok(query) => {
-                debug!(?query, "answering a question on the socket");
-                tokio::task::spawn_blocking(move || query.answer(&store))
+        Ok(read) => match serde_json::from_slice::<Question>(&line[..read?]) {
+            Ok(Question { query, page }) => {
+                debug!(?query, page, "answering a question on the socket");
+                tokio::task::spawn_blocking(move || query.answer(&store, favourites_count_as))
                     .await
                     .unwrap_or_else(|_| Err("the bot failed while answering; its log says why".to_string()))
+                    // An older client prints what it gets: render for it, with the bot's clock and zone.
+                    .map(|answer| if page { Reply::Page(answer) } else { Reply::Text(answer.render(&View::here())) })
             }
             Err(_) => Err("that question was not understood; use the same version of coopgov as the running bot".to_string()),
         },
@@ -288,31 +354,81 @@ mod tests {
         }
     }
 
+    #[test]
+    fn older_clients_and_older_bots_still_understand_each_other() {
+        for (json, question) in [
+            (
+                r#"{"query":"list"}"#,
+                Question {
+                    query: Query::List,
+                    page: false,
+                },
+            ),
+            (
+                r#"{"query":"show","number":3,"page":true}"#,
+                Question {
+                    query: Query::Show { number: 3 },
+                    page: true,
+                },
+            ),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<Question>(json).expect("a question parses"),
+                question,
+                "{json}"
+            );
+        }
+        let asked = serde_json::to_string(&Question {
+            query: Query::Show { number: 3 },
+            page: true,
+        })
+        .expect("a question serialises");
+        assert_eq!(asked, r#"{"query":"show","number":3,"page":true}"#);
+        // What an older bot reads it as: the query, the rest ignored.
+        for json in [asked.as_str(), r#"{"query":"list","page":true}"#] {
+            assert!(serde_json::from_str::<Query>(json).is_ok(), "{json}");
+        }
+        let from_an_older_bot: Result<Reply, String> =
+            serde_json::from_str(r#"{"Ok":"No proposals yet."}"#).expect("a text answer");
+        assert_eq!(
+            from_an_older_bot,
+            Ok(Reply::Text("No proposals yet.".to_string()))
+        );
+        let page = Reply::Page(Page::text("No proposals yet."));
+        let travelled: Result<Reply, String> = serde_json::from_str(
+            &serde_json::to_string(&Ok::<_, String>(page.clone())).expect("a page serialises"),
+        )
+        .expect("a page answer");
+        assert_eq!(travelled, Ok(page));
+    }
+
     #[tokio::test]
     async fn the_running_bot_answers_and_a_stopped_one_is_read_directly() {
         let folder = std::env::temp_dir().join(format!("coopgov-query-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::create_dir_all(&folder).expect("a temporary folder");
         let store_path = folder.join("coopgov.db");
-        let missing = ask(&store_path, &Query::List).await.unwrap_err();
+        let missing = ask(&store_path, &Query::List, None).await.unwrap_err();
         assert!(missing.contains("no database"), "{missing}");
 
         let store = Store::open(&store_path).unwrap();
         let left_by_a_killed_bot = std::os::unix::net::UnixListener::bind(socket_path(&store_path));
         drop(left_by_a_killed_bot);
-        let busy = ask_within(&store_path, &Query::List, 1).await.unwrap_err();
+        let busy = ask_within(&store_path, &Query::List, None, 1)
+            .await
+            .unwrap_err();
         assert!(busy.contains("held by another process"), "{busy}");
-        let server = Server::start(store.clone(), &store_path).unwrap();
+        let server = Server::start(store.clone(), &store_path, None).unwrap();
         let mode = std::fs::metadata(server.path())
             .unwrap()
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(
-            ask(&store_path, &Query::List).await.unwrap(),
+            ask(&store_path, &Query::List, None).await.unwrap(),
             "No proposals yet."
         );
-        let refused = ask(&store_path, &Query::Show { number: 9 })
+        let refused = ask(&store_path, &Query::Show { number: 9 }, None)
             .await
             .unwrap_err();
         assert_eq!(refused, "There is no proposal #9.");
@@ -326,11 +442,11 @@ mod tests {
         drop(store);
         assert!(!socket_path(&store_path).exists());
         assert_eq!(
-            ask(&store_path, &Query::List).await.unwrap(),
+            ask(&store_path, &Query::List, None).await.unwrap(),
             "No proposals yet."
         );
         std::fs::write(socket_path(&store_path), "not a socket").unwrap();
-        let refused = Server::start(Store::open(&store_path).unwrap(), &store_path).err();
+        let refused = Server::start(Store::open(&store_path).unwrap(), &store_path, None).err();
         assert!(refused.unwrap().contains("is not coopgov's socket"));
         let _ = std::fs::remove_dir_all(&folder);
     }

@@ -1,56 +1,150 @@
 //! `coopgov list`, `show <n>` and `export`: the record, read from the store and written
 //! for people (or, for `export`, for other tools).
 
+mod history;
+mod page;
+
+pub use history::in_words;
+pub use page::{Line, Page, View, Zone};
+
 use crate::governance::messages;
-use crate::governance::Proposal;
+use crate::governance::proposal::{Application, Closing};
+use crate::governance::{Action, Outcome, Position, Proposal, Records, Stage};
 use crate::store::Store;
 
-fn summary(proposal: &Proposal) -> String {
-    let state = match proposal.closing() {
-        Some(closing) => format!("{} ({})", closing.outcome, messages::counts(&closing.tally)),
-        None if proposal.is_open() => format!("open until {}", messages::time(proposal.closes_at)),
-        None => "opening".to_string(),
-    };
-    format!(
-        "#{} {} by @{}: {state}",
+/// Detail lines under a proposal's first line.
+const INDENT: &str = "    ";
+
+/// Where a proposal stands, in a few lines: what, by whom, the counts, the times, and
+/// what became of a passed decision. An open proposal must come with its votes.
+fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Line> {
+    let head = format!(
+        "#{} {} by @{}: ",
         proposal.number,
         messages::action_phrase(&proposal.action),
         proposal.proposer.acct
-    )
+    );
+    let closes = || {
+        Line::default()
+            .text(format!("{INDENT}closes "))
+            .at(proposal.closes_at)
+            .text(", ")
+            .until(proposal.closes_at)
+    };
+    match &proposal.stage {
+        Stage::Opening => vec![
+            Line::default().text(head + "opening, the ballot is being posted"),
+            closes(),
+        ],
+        Stage::Open => {
+            let tally = proposal.tally(favourites_count_as);
+            let voters = match tally.voters() {
+                1 => "1 voter".to_string(),
+                voters => format!("{voters} voters"),
+            };
+            vec![
+                Line::default().text(head + "open"),
+                Line::default().text(format!(
+                    "{INDENT}votes so far: {} ({voters})",
+                    messages::counts(&tally)
+                )),
+                closes(),
+            ]
+        }
+        Stage::Closed(closing) => {
+            let mut lines = vec![
+                Line::default().text(format!(
+                    "{head}{} ({})",
+                    closing.outcome,
+                    messages::counts(&closing.tally)
+                )),
+                Line::default()
+                    .text(format!("{INDENT}closed "))
+                    .at(closing.closed_at),
+            ];
+            lines.extend(application(proposal, closing));
+            lines
+        }
+    }
 }
 
-/// One line per proposal.
-pub fn list(store: &Store) -> Result<String, String> {
+/// What became of a passed decision on the instance; nothing for one that did not pass.
+fn application(proposal: &Proposal, closing: &Closing) -> Option<Line> {
+    let number = proposal.number;
+    let words = match (&closing.application, &proposal.action) {
+        (Application::NotNeeded, Action::Motion) if closing.outcome == Outcome::Passed => {
+            "nothing to apply for a motion".to_string()
+        }
+        (Application::NotNeeded, _) => return None,
+        (Application::Pending, _) => "being applied on the instance".to_string(),
+        (Application::AwaitingConfirmation, _) => {
+            format!("not applied yet: waiting for the working group's `apply {number}`")
+        }
+        (Application::DryRun, _) => "dry run: nothing changed on the instance".to_string(),
+        (Application::Applied { at }, _) => {
+            return Some(Line::default().text(format!("{INDENT}applied on ")).at(*at))
+        }
+        (Application::Failed { reason }, _) => format!(
+            "could not be applied: {reason} (the working group may send `apply {number}` again)"
+        ),
+    };
+    Some(Line::default().text(format!("{INDENT}{words}")))
+}
+
+/// An open proposal with its votes, for the running counts; others as they are.
+fn with_votes(store: &Store, proposal: Proposal) -> Result<Proposal, String> {
+    if proposal.is_open() {
+        Records::proposal_with_votes(store, proposal.number)
+            .ok_or_else(|| format!("could not read the votes on proposal #{}", proposal.number))
+    } else {
+        Ok(proposal)
+    }
+}
+
+/// Every proposal, oldest first, a few lines each.
+pub fn list(store: &Store, favourites_count_as: Option<Position>) -> Result<Page, String> {
     let proposals = store.proposals().map_err(|error| error.to_string())?;
     if proposals.is_empty() {
-        return Ok("No proposals yet.".to_string());
+        return Ok(Page::text("No proposals yet."));
     }
-    Ok(proposals.iter().map(summary).collect::<Vec<_>>().join("\n"))
+    let mut page = Page::default();
+    for proposal in proposals {
+        let proposal = with_votes(store, proposal)?;
+        for line in summary(&proposal, favourites_count_as) {
+            page.push(line);
+        }
+    }
+    Ok(page)
 }
 
 /// A proposal and its history, oldest first.
-pub fn show(store: &Store, number: u64) -> Result<String, String> {
-    let proposal = crate::governance::Records::proposal(store, number)
+pub fn show(
+    store: &Store,
+    number: u64,
+    favourites_count_as: Option<Position>,
+) -> Result<Page, String> {
+    let proposal = Records::proposal_with_votes(store, number)
         .ok_or_else(|| format!("There is no proposal #{number}."))?;
-    let mut lines = vec![summary(&proposal), format!("Reason: {}", proposal.reason)];
+    let mut lines = summary(&proposal, favourites_count_as);
+    lines.push(Line::default().text(format!("Reason: {}", proposal.reason)));
     if let Some(ballot) = &proposal.ballot {
-        lines.push(format!("Ballot: {}", ballot.url));
+        lines.push(Line::default().text(format!("Ballot: {}", ballot.url)));
     }
-    lines.push(messages::rule_line(&proposal.rule));
-    lines.push(String::new());
+    lines.push(Line::default().text(messages::rule_line(&proposal.rule)));
+    lines.push(Line::default());
     for record in store.history(number).map_err(|error| error.to_string())? {
         let who = record
             .entry
             .account
             .map(|acct| format!("@{acct}"))
             .unwrap_or_else(|| "bot".to_string());
-        lines.push(format!(
-            "{}  {who:<20} {}",
-            record.at.format("%Y-%m-%d %H:%M:%S UTC"),
-            record.entry.event
-        ));
+        lines.push(
+            Line::default()
+                .stamp(record.at)
+                .text(format!("  {who:<20} {}", in_words(&record.entry.event))),
+        );
     }
-    Ok(lines.join("\n"))
+    Ok(Page::from(lines))
 }
 
 /// One decision as exported: everything needed to understand it without the bot.
@@ -76,8 +170,6 @@ pub struct DecisionRecord {
 fn record(proposal: &Proposal) -> DecisionRecord {
     let closing = proposal.closing();
     let count = |position| closing.map(|c| c.tally.count(position));
-    use crate::governance::proposal::Application;
-    use crate::governance::Position;
     let application = match closing.map(|c| &c.application) {
         None => "pending vote".to_string(),
         Some(Application::NotNeeded) => "none".to_string(),
@@ -213,8 +305,6 @@ pub fn export(store: &Store, format: &str) -> Result<String, String> {
 
 /// The domain blocks the members decided and the bot applied, latest decision per domain.
 fn mastodon_blocklist(proposals: &[Proposal]) -> String {
-    use crate::governance::proposal::Application;
-    use crate::governance::Action;
     let mut blocks: std::collections::BTreeMap<String, (&'static str, String)> = Default::default();
     for proposal in proposals {
         let applied = proposal
@@ -251,27 +341,4 @@ fn mastodon_blocklist(proposals: &[Proposal]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn member_text_cannot_become_a_formula_or_markup() {
-        for (reason, csv) in [
-            (
-                "=HYPERLINK(\"http://evil.example\")",
-                "\"'=HYPERLINK(\"\"http://evil.example\"\")\"",
-            ),
-            ("+1 from me", "'+1 from me"),
-            ("-1", "'-1"),
-            ("@everyone", "'@everyone"),
-            ("plain, with a comma", "\"plain, with a comma\""),
-            ("they spam", "they spam"),
-        ] {
-            assert_eq!(csv_field(&inert_in_spreadsheets(reason)), csv, "{reason}");
-        }
-        assert_eq!(
-            markdown_cell("a | b <img src=x onerror=alert(1)> & c\nd"),
-            "a \\| b &lt;img src=x onerror=alert(1)&gt; &amp; c d"
-        );
-    }
-}
+mod tests;

@@ -1,6 +1,7 @@
 //! What the core asks the runtime to do, and the state it changed.
 
 use super::proposal::{Identity, Proposal, Vote};
+use super::purpose::Purpose;
 use super::settings::Visibility;
 use super::Action;
 use serde::{Deserialize, Serialize};
@@ -58,23 +59,12 @@ impl Effect {
     /// The proposal an effect belongs to, read from its key (`result-3`, `apply-failed-3-bob`);
     /// answers and receipts (keyed by a status id) belong to none.
     pub fn proposal(&self) -> Option<u64> {
-        const ABOUT_A_PROPOSAL: [&str; 10] = [
-            "ballot-",
-            "opened-",
-            "result-",
-            "applied-",
-            "apply-failed-",
-            "apply-",
-            "explain-",
-            "extend-",
-            "cancel-",
-            "reminder-",
-        ];
-        let key = self.key();
-        let rest = ABOUT_A_PROPOSAL
-            .iter()
-            .find_map(|prefix| key.strip_prefix(prefix))?;
-        rest.split('-').next()?.parse().ok()
+        self.purpose()?.proposal()
+    }
+
+    /// What the effect is for, read from its key; `None` for a key of no known shape.
+    pub fn purpose(&self) -> Option<Purpose> {
+        Purpose::parse(self.key())
     }
 
     pub fn key(&self) -> &str {
@@ -111,6 +101,35 @@ pub struct AuditEntry {
     /// The acct of whoever caused it; `None` for the bot's own doings.
     pub account: Option<String>,
     pub event: String,
+}
+
+/// What became of an effect, as its history line says: `done: <key>` or
+/// `failed: <key>: <error>`. Databases hold these lines, so the format stays as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EffectEvent<'a> {
+    Done { key: &'a str },
+    Failed { key: &'a str, error: &'a str },
+}
+
+impl<'a> EffectEvent<'a> {
+    /// A history line about an effect, or `None` for any other line.
+    pub fn parse(event: &'a str) -> Option<EffectEvent<'a>> {
+        if let Some(key) = event.strip_prefix("done: ") {
+            return Some(EffectEvent::Done { key });
+        }
+        // Keys hold no ": ", errors may.
+        let (key, error) = event.strip_prefix("failed: ")?.split_once(": ")?;
+        Some(EffectEvent::Failed { key, error })
+    }
+}
+
+impl std::fmt::Display for EffectEvent<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EffectEvent::Done { key } => write!(f, "done: {key}"),
+            EffectEvent::Failed { key, error } => write!(f, "failed: {key}: {error}"),
+        }
+    }
 }
 
 /// The result of handling one event: proposals to store, effects to enqueue and the
@@ -159,5 +178,35 @@ impl Step {
     /// Changes nothing and does nothing (history aside).
     pub fn is_empty(&self) -> bool {
         self.proposals.is_empty() && self.effects.is_empty() && self.votes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effect_lines_read_back_as_written() {
+        for (line, event) in [
+            (
+                "done: ballot-3",
+                Some(EffectEvent::Done { key: "ballot-3" }),
+            ),
+            (
+                "failed: apply-3: the instance refused (422): domain: is invalid",
+                Some(EffectEvent::Failed {
+                    key: "apply-3",
+                    error: "the instance refused (422): domain: is invalid",
+                }),
+            ),
+            ("failed: apply-3", None),
+            ("vote counted: agree", None),
+            ("closed: passed, agree 1", None),
+        ] {
+            assert_eq!(EffectEvent::parse(line), event, "{line}");
+            if let Some(event) = event {
+                assert_eq!(event.to_string(), line);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ use super::messages;
 use super::proposal::{
     Application, Author, Closing, Identity, Post, Proposal, Stage, StatusRef, Unseen, Vote,
 };
+use super::purpose::Purpose;
 use super::rules::decide;
 use super::settings::{Mode, Settings, Visibility};
 use super::working_group;
@@ -65,8 +66,10 @@ fn ration_answers(
 ) -> Step {
     let author = &post.author.identity;
     let is_answer = |effect: &Effect| {
-        let key = effect.key();
-        key.starts_with("answer-") || key.starts_with("explain-")
+        matches!(
+            effect.purpose(),
+            Some(Purpose::Answer { .. } | Purpose::Explanation { .. })
+        )
     };
     let answers = step
         .effects
@@ -224,7 +227,10 @@ pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
     proposal.ballot = Some(ballot);
     proposal.stage = Stage::Open;
     let reply = Effect::post(
-        format!("opened-{}", proposal.number),
+        Purpose::Opened {
+            number: proposal.number,
+        }
+        .to_string(),
         messages::to(&proposal.proposer.acct, &text),
         Visibility::Direct,
         Some(proposal.request.status_id.clone()),
@@ -291,7 +297,10 @@ pub fn close(
         },
     };
     let mut effects = vec![Effect::post(
-        format!("result-{}", proposal.number),
+        Purpose::Result {
+            number: proposal.number,
+        }
+        .to_string(),
         messages::announcement(settings, &proposal, &closing),
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),
@@ -299,7 +308,10 @@ pub fn close(
     if application == Application::Pending {
         effects.push(apply_effect(
             &proposal,
-            format!("apply-{}", proposal.number),
+            Purpose::Apply {
+                number: proposal.number,
+            }
+            .to_string(),
         ));
     }
     let event = format!(
@@ -338,7 +350,10 @@ pub fn on_applied(
             closing.application = Application::Applied { at: now };
             let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
             vec![Effect::post(
-                format!("applied-{}", proposal.number),
+                Purpose::Applied {
+                    number: proposal.number,
+                }
+                .to_string(),
                 messages::applied(proposal, stricter.as_deref()),
                 settings.ballot_visibility,
                 ballot,
@@ -352,7 +367,11 @@ pub fn on_applied(
                 .values()
                 .map(|acct| {
                     Effect::post(
-                        format!("apply-failed-{}-{acct}", proposal.number),
+                        Purpose::ApplyFailed {
+                            number: proposal.number,
+                            acct: acct.clone(),
+                        }
+                        .to_string(),
                         messages::to(acct, &text),
                         Visibility::Direct,
                         None,
@@ -480,7 +499,7 @@ fn open(
         reminded: false,
     };
     let ballot = Effect::Post {
-        key: format!("ballot-{number}"),
+        key: Purpose::Ballot { number }.to_string(),
         text: messages::ballot(settings, &proposal),
         visibility: settings.ballot_visibility,
         in_reply_to: None,
@@ -562,7 +581,10 @@ fn record_vote(
     let mut effects = Vec::new();
     if settings.receipts {
         effects.push(Effect::Favourite {
-            key: format!("receipt-{}", post.status_id),
+            key: Purpose::Receipt {
+                status_id: post.status_id.clone(),
+            }
+            .to_string(),
             status_id: post.status_id.clone(),
         });
     }
@@ -611,7 +633,11 @@ fn explain(proposal: &Proposal, who: &Identity, status_id: &str, why: &str) -> S
     updated.explained.insert(who.account_id.clone());
     let in_reply_to = (!status_id.is_empty()).then(|| status_id.to_string());
     let message = Effect::post(
-        format!("explain-{}-{}", proposal.number, who.account_id),
+        Purpose::Explanation {
+            number: proposal.number,
+            account_id: who.account_id.clone(),
+        }
+        .to_string(),
         messages::to(&who.acct, &messages::not_counted(proposal.number, why)),
         Visibility::Direct,
         in_reply_to,
@@ -643,7 +669,10 @@ fn answer(post: &Post, text: String) -> Step {
     Step::of(
         Vec::new(),
         vec![Effect::post(
-            format!("answer-{}", post.status_id),
+            Purpose::Answer {
+                status_id: post.status_id.clone(),
+            }
+            .to_string(),
             messages::to(acct, &text),
             visibility,
             Some(post.status_id.clone()),

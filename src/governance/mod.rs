@@ -8,15 +8,17 @@ pub mod eligibility;
 pub mod engine;
 pub mod messages;
 pub mod proposal;
+pub mod purpose;
 pub mod reminders;
 pub mod rules;
 pub mod settings;
 pub mod terms;
 pub mod working_group;
 
-pub use effects::{AuditEntry, Effect, FollowUp, Step, VoteChange};
+pub use effects::{AuditEntry, Effect, EffectEvent, FollowUp, Step, VoteChange};
 pub use engine::{Records, ThreadRecord};
 pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
+pub use purpose::Purpose;
 pub use rules::{Method, Outcome, Quorum, Rule, Tally};
 pub use settings::{Mode, Settings, Visibility};
 

@@ -3,6 +3,7 @@
 use super::effects::{Effect, Step};
 use super::messages;
 use super::proposal::Proposal;
+use super::purpose::Purpose;
 use super::settings::Settings;
 use chrono::{DateTime, Utc};
 
@@ -42,7 +43,10 @@ pub fn remind(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> S
     let mut reminded = proposal.clone();
     reminded.reminded = true;
     let effect = Effect::post(
-        format!("reminder-{}", proposal.number),
+        Purpose::Reminder {
+            number: proposal.number,
+        }
+        .to_string(),
         text,
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),

@@ -7,6 +7,7 @@ use super::effects::{Effect, Step};
 use super::engine::Records;
 use super::messages;
 use super::proposal::{Application, Closing, Post, Proposal, Stage};
+use super::purpose::Purpose;
 use super::settings::{Mode, Settings, Visibility};
 use super::Outcome;
 use crate::commands::{Command, CommandError};
@@ -95,7 +96,10 @@ fn dm(post: &Post, text: String) -> Step {
     Step::of(
         Vec::new(),
         vec![Effect::post(
-            format!("answer-{}", post.status_id),
+            Purpose::Answer {
+                status_id: post.status_id.clone(),
+            }
+            .to_string(),
             messages::to(&post.author.identity.acct, &text),
             Visibility::Direct,
             Some(post.status_id.clone()),
@@ -231,7 +235,11 @@ fn extend(
     step.effects.extend(in_thread(
         settings,
         proposal,
-        format!("extend-{}-{}", proposal.number, post.status_id),
+        Purpose::Extension {
+            number: proposal.number,
+            command_id: post.status_id.clone(),
+        }
+        .to_string(),
         announcement,
     ));
     step.proposals.push(extended);
@@ -284,7 +292,10 @@ fn cancel(
     step.effects.extend(in_thread(
         settings,
         proposal,
-        format!("cancel-{}", proposal.number),
+        Purpose::Cancellation {
+            number: proposal.number,
+        }
+        .to_string(),
         messages::shorten(&announcement, settings.max_characters),
     ));
     step.proposals.push(cancelled);
@@ -346,7 +357,11 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
     // A new key per command: a failed application can be tried again after a fix.
     step.effects.push(super::engine::apply_effect(
         proposal,
-        format!("apply-{number}-{}", post.status_id),
+        Purpose::ApplyOnCommand {
+            number,
+            command_id: post.status_id.clone(),
+        }
+        .to_string(),
     ));
     step.proposals.push(applying);
     Ok(step)

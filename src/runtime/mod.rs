@@ -55,7 +55,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     let store = setup::open_store(&config.storage.path).await?;
     // Without the socket the bot still governs; only `list`, `show` and `export` then
     // wait for it to stop.
-    let _questions = match crate::query::Server::start(store.clone(), &config.storage.path) {
+    let _questions = match crate::query::Server::start(
+        store.clone(),
+        &config.storage.path,
+        settings.favourites_count_as,
+    ) {
         Ok(server) => {
             info!(socket = %server.path().display(), "answering list, show and export");
             Some(server)

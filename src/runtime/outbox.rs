@@ -1,7 +1,8 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
 use crate::governance::{
-    engine, messages, Action, Effect, FollowUp, Records, Settings, StatusRef, Step,
+    engine, messages, Action, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef,
+    Step,
 };
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
@@ -20,13 +21,19 @@ pub fn retry_delay(attempt: u32) -> Duration {
 /// How much an effect matters when the request budget runs short: the decisions
 /// (ballots, results, admin calls and their announcements) first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
-    const DECISIONS: [&str; 4] = ["ballot-", "result-", "applied-", "cancel-"];
+    let decision = matches!(
+        effect.purpose(),
+        Some(
+            Purpose::Ballot { .. }
+                | Purpose::Result { .. }
+                | Purpose::Applied { .. }
+                | Purpose::Cancellation { .. }
+        )
+    );
     match effect {
         Effect::Apply { .. } => Priority::Critical,
         Effect::Favourite { .. } => Priority::Receipt,
-        Effect::Post { key, .. } if DECISIONS.iter().any(|prefix| key.starts_with(prefix)) => {
-            Priority::Critical
-        }
+        Effect::Post { .. } if decision => Priority::Critical,
         Effect::Post { .. } => Priority::Answer,
     }
 }
@@ -96,7 +103,10 @@ impl Outbox<'_> {
                     let done = follow_up.logged(
                         entry.effect.proposal(),
                         None,
-                        format!("done: {}", entry.effect.key()),
+                        EffectEvent::Done {
+                            key: entry.effect.key(),
+                        }
+                        .to_string(),
                     );
                     self.store.complete_effect(seq, &done, now)?
                 }
@@ -125,7 +135,11 @@ impl Outbox<'_> {
                         .logged(
                             entry.effect.proposal(),
                             None,
-                            format!("failed: {}: {failure}", entry.effect.key()),
+                            EffectEvent::Failed {
+                                key: entry.effect.key(),
+                                error: &failure.to_string(),
+                            }
+                            .to_string(),
                         );
                     self.store.complete_effect(seq, &follow_up, now)?;
                 }

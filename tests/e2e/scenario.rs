@@ -251,13 +251,21 @@ mode = "{mode}"
 
     /// `coopgov <args…>` with this scenario's config; it must succeed.
     pub fn cli(&self, args: &[&str]) -> String {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        self.cli_in_zone(args, None)
+    }
+
+    /// As `cli`, run in the time zone `zone` (`TZ`, e.g. "Europe/Paris") when given.
+    pub fn cli_in_zone(&self, args: &[&str], zone: Option<&str>) -> String {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"));
+        command
             .args(args)
             .env("COOPGOV_TOKEN", self.mock.bot_token())
             .arg("--config")
-            .arg(&self.config)
-            .output()
-            .expect("run coopgov");
+            .arg(&self.config);
+        if let Some(zone) = zone {
+            command.env("TZ", zone);
+        }
+        let output = command.output().expect("run coopgov");
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(
             output.status.success(),

@@ -1,7 +1,19 @@
 //! The working group steering by direct message, rosters, quorums, urgency and reminders.
 
 use crate::scenario::{text_of, Scenario, Setup};
-use crate::support::{id_of, secs};
+use crate::support::{id_of, secs, wait_for};
+
+/// The zone `list` and `show` are read in, whose offset from UTC they must state.
+const PARIS: &str = "Europe/Paris";
+
+fn assert_in_paris(shown: &str) {
+    assert!(
+        ["local time, +01:00)", "local time, +02:00)"]
+            .iter()
+            .any(|offset| shown.contains(offset)),
+        "no Paris time:\n{shown}"
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_working_group_steers_proposals_by_direct_message() {
@@ -24,7 +36,7 @@ async fn the_working_group_steers_proposals_by_direct_message() {
     scenario.ballot(2).await;
     bob.post("@coopbot propose motion 1h we adopt a code of conduct")
         .await;
-    scenario.ballot(3).await;
+    let third = scenario.ballot(3).await;
     bob.reply(&id_of(&first), "@coopbot agree").await;
 
     let extend = alice.direct("@coopbot extend 1 30m").await;
@@ -91,9 +103,39 @@ async fn the_working_group_steers_proposals_by_direct_message() {
     assert!(listed.contains("#3 motion: open"), "{listed}");
     assert!(!listed.contains("#2"), "{listed}");
 
-    // While the bot runs it holds the database, and answers these over its socket.
+    // #3 stays open: one vote counted, the namesake's refused and explained.
+    bob.reply(&id_of(&third), "@coopbot agree").await;
+    namesake.reply(&id_of(&third), "@coopbot agree").await;
+    scenario.post_containing("was not counted").await;
+
+    // While the bot runs it holds the database, and answers these over its socket; the
+    // command renders the times for its own zone.
     let socket = scenario.dir.path().join("coopgov.db.sock");
     assert!(socket.exists(), "the running bot's socket");
+    let explained = "told a member by direct message why their vote was not counted";
+    let open = wait_for("the explanation in #3's history", secs(10), || async {
+        let shown = scenario.cli_in_zone(&["show", "3"], Some(PARIS));
+        shown.contains(explained).then_some(shown)
+    })
+    .await;
+    for line in [
+        "#3 motion by @bob: open",
+        "    votes so far: agree 1",
+        "(1 voter)",
+        "    closes ",
+        "vote not counted",
+        "posted the ballot",
+    ] {
+        assert!(open.contains(line), "{line:?} missing from #3:\n{open}");
+    }
+    assert_in_paris(&open);
+    // A proposal of one hour, seconds in (a slow machine may take a few minutes).
+    assert!(
+        [", in 1 hour\n", ", in 5"]
+            .iter()
+            .any(|left| open.contains(left)),
+        "no time left:\n{open}"
+    );
     let history = scenario.cli(&["show", "1"]);
     for line in [
         "proposed: suspend a.example",
@@ -104,10 +146,19 @@ async fn the_working_group_steers_proposals_by_direct_message() {
         "closed: passed",
         "command: apply 1",
         "applied on the instance",
+        "posted the result",
+        "applied the decision on the instance, as the working group asked",
+        "    applied on 20",
     ] {
         assert!(
             history.contains(line),
             "{line:?} missing from the history:\n{history}"
+        );
+    }
+    for shown in [&open, &history] {
+        assert!(
+            !shown.contains("done: ") && !shown.contains("explain-"),
+            "an effect's key shown:\n{shown}"
         );
     }
     let blocklist = scenario.cli(&["export", "--format", "mastodon-csv"]);
@@ -141,11 +192,17 @@ async fn the_working_group_steers_proposals_by_direct_message() {
     assert_eq!(csv.lines().count(), 4, "a header and three rows: {csv}");
     let markdown = scenario.cli(&["export", "--format", "md"]);
     assert!(markdown.contains("| 1 | suspend a.example |"), "{markdown}");
-    let listing = scenario.cli(&["list"]);
-    assert!(
-        listing.contains("#2 limit (silence) b.example by @carol: cancelled"),
-        "{listing}"
-    );
+    let listing = scenario.cli_in_zone(&["list"], Some(PARIS));
+    for line in [
+        "#1 suspend a.example by @bob: passed",
+        "    applied on 20",
+        "#2 limit (silence) b.example by @carol: cancelled",
+        "#3 motion by @bob: open",
+        "    votes so far: agree 1",
+    ] {
+        assert!(listing.contains(line), "{line:?} missing from:\n{listing}");
+    }
+    assert_in_paris(&listing);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,291 @@
+//! What an effect is for, read from (and written as) its key: `ballot-3`, `receipt-<id>`.
+//!
+//! Keys are stored (the outbox, `done: <key>` history lines) and sent as idempotency
+//! keys, so their shapes never change; this is the one place that reads them.
+
+use std::fmt;
+
+/// The purpose an effect key names. `Display` writes the key back exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// `ballot-3`: the ballot.
+    Ballot { number: u64 },
+    /// `opened-3`: the proposer told by direct message that voting is open.
+    Opened { number: u64 },
+    /// `reminder-3`: the one reminder before the close.
+    Reminder { number: u64 },
+    /// `extend-3-<command status id>`: a working-group extension announced in the thread.
+    Extension { number: u64, command_id: String },
+    /// `cancel-3`: a working-group cancellation announced in the thread.
+    Cancellation { number: u64 },
+    /// `result-3`: the result.
+    Result { number: u64 },
+    /// `apply-3`: the decision carried out on the instance right after the close.
+    Apply { number: u64 },
+    /// `apply-3-<command status id>`: carried out because the working group said `apply 3`;
+    /// a new key per command, so a failed application can be tried again.
+    ApplyOnCommand { number: u64, command_id: String },
+    /// `applied-3`: the application announced in the thread.
+    Applied { number: u64 },
+    /// `apply-failed-3-<acct>`: a working-group member told the application failed.
+    ApplyFailed { number: u64, acct: String },
+    /// `explain-3-<account id>`: a member told why their vote was not counted.
+    Explanation { number: u64, account_id: String },
+    /// `answer-<status id>`: an answer to a request or command.
+    Answer { status_id: String },
+    /// `receipt-<status id>`: a counted vote favourited.
+    Receipt { status_id: String },
+}
+
+impl Purpose {
+    /// The purpose `key` names, or `None` for a key of no known shape.
+    pub fn parse(key: &str) -> Option<Purpose> {
+        // `apply-failed-` first: it also starts with `apply-`.
+        if let Some(rest) = key.strip_prefix("apply-failed-") {
+            let (number, acct) = number_and_id(rest)?;
+            return Some(Purpose::ApplyFailed { number, acct });
+        }
+        if let Some(rest) = key.strip_prefix("apply-") {
+            return Some(match rest.split_once('-') {
+                None => Purpose::Apply {
+                    number: number(rest)?,
+                },
+                Some(_) => {
+                    let (number, command_id) = number_and_id(rest)?;
+                    Purpose::ApplyOnCommand { number, command_id }
+                }
+            });
+        }
+        let (kind, rest) = key.split_once('-')?;
+        let purpose = match kind {
+            "ballot" => Purpose::Ballot {
+                number: number(rest)?,
+            },
+            "opened" => Purpose::Opened {
+                number: number(rest)?,
+            },
+            "reminder" => Purpose::Reminder {
+                number: number(rest)?,
+            },
+            "cancel" => Purpose::Cancellation {
+                number: number(rest)?,
+            },
+            "result" => Purpose::Result {
+                number: number(rest)?,
+            },
+            "applied" => Purpose::Applied {
+                number: number(rest)?,
+            },
+            "extend" => {
+                let (number, command_id) = number_and_id(rest)?;
+                Purpose::Extension { number, command_id }
+            }
+            "explain" => {
+                let (number, account_id) = number_and_id(rest)?;
+                Purpose::Explanation { number, account_id }
+            }
+            "answer" => Purpose::Answer {
+                status_id: id(rest)?,
+            },
+            "receipt" => Purpose::Receipt {
+                status_id: id(rest)?,
+            },
+            _ => return None,
+        };
+        Some(purpose)
+    }
+
+    /// The proposal the effect belongs to; answers and receipts (keyed by a status id)
+    /// belong to none.
+    pub fn proposal(&self) -> Option<u64> {
+        match self {
+            Purpose::Ballot { number }
+            | Purpose::Opened { number }
+            | Purpose::Reminder { number }
+            | Purpose::Extension { number, .. }
+            | Purpose::Cancellation { number }
+            | Purpose::Result { number }
+            | Purpose::Apply { number }
+            | Purpose::ApplyOnCommand { number, .. }
+            | Purpose::Applied { number }
+            | Purpose::ApplyFailed { number, .. }
+            | Purpose::Explanation { number, .. } => Some(*number),
+            Purpose::Answer { .. } | Purpose::Receipt { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Purpose::Ballot { number } => write!(f, "ballot-{number}"),
+            Purpose::Opened { number } => write!(f, "opened-{number}"),
+            Purpose::Reminder { number } => write!(f, "reminder-{number}"),
+            Purpose::Extension { number, command_id } => write!(f, "extend-{number}-{command_id}"),
+            Purpose::Cancellation { number } => write!(f, "cancel-{number}"),
+            Purpose::Result { number } => write!(f, "result-{number}"),
+            Purpose::Apply { number } => write!(f, "apply-{number}"),
+            Purpose::ApplyOnCommand { number, command_id } => {
+                write!(f, "apply-{number}-{command_id}")
+            }
+            Purpose::Applied { number } => write!(f, "applied-{number}"),
+            Purpose::ApplyFailed { number, acct } => write!(f, "apply-failed-{number}-{acct}"),
+            Purpose::Explanation { number, account_id } => {
+                write!(f, "explain-{number}-{account_id}")
+            }
+            Purpose::Answer { status_id } => write!(f, "answer-{status_id}"),
+            Purpose::Receipt { status_id } => write!(f, "receipt-{status_id}"),
+        }
+    }
+}
+
+/// A proposal number as the keys write it: digits, no sign, no leading zero, so that a
+/// key read and written again is the same key.
+fn number(text: &str) -> Option<u64> {
+    let canonical = !text.is_empty()
+        && text.bytes().all(|byte| byte.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    canonical.then(|| text.parse().ok()).flatten()
+}
+
+/// A status id, account id or acct: anything but nothing. An acct may hold `-`.
+fn id(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// `3-<id>`: a number, then the rest after the first `-`.
+fn number_and_id(text: &str) -> Option<(u64, String)> {
+    let (number_text, rest) = text.split_once('-')?;
+    Some((number(number_text)?, id(rest)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every shape of key the core writes, with what it reads as.
+    fn every_shape() -> Vec<(&'static str, Purpose)> {
+        let id = |text: &str| text.to_string();
+        vec![
+            ("ballot-3", Purpose::Ballot { number: 3 }),
+            ("opened-3", Purpose::Opened { number: 3 }),
+            ("reminder-12", Purpose::Reminder { number: 12 }),
+            (
+                "extend-3-113456789012345678",
+                Purpose::Extension {
+                    number: 3,
+                    command_id: id("113456789012345678"),
+                },
+            ),
+            ("cancel-3", Purpose::Cancellation { number: 3 }),
+            ("result-3", Purpose::Result { number: 3 }),
+            ("apply-3", Purpose::Apply { number: 3 }),
+            (
+                "apply-3-113456789012345678",
+                Purpose::ApplyOnCommand {
+                    number: 3,
+                    command_id: id("113456789012345678"),
+                },
+            ),
+            ("applied-3", Purpose::Applied { number: 3 }),
+            (
+                "apply-failed-3-mod-team@social.example",
+                Purpose::ApplyFailed {
+                    number: 3,
+                    acct: id("mod-team@social.example"),
+                },
+            ),
+            (
+                "explain-1-1796150810836",
+                Purpose::Explanation {
+                    number: 1,
+                    account_id: id("1796150810836"),
+                },
+            ),
+            (
+                "answer-AbCd123",
+                Purpose::Answer {
+                    status_id: id("AbCd123"),
+                },
+            ),
+            (
+                "receipt-113456789012345678",
+                Purpose::Receipt {
+                    status_id: id("113456789012345678"),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_key_shape_reads_as_its_purpose_and_writes_back_the_same() {
+        for (key, purpose) in every_shape() {
+            assert_eq!(Purpose::parse(key).as_ref(), Some(&purpose), "{key}");
+            assert_eq!(purpose.to_string(), key);
+        }
+    }
+
+    #[test]
+    fn the_table_has_one_row_per_purpose() {
+        let kinds: std::collections::HashSet<_> = every_shape()
+            .iter()
+            .map(|(_, purpose)| std::mem::discriminant(purpose))
+            .collect();
+        assert_eq!(kinds.len(), 13, "a purpose added needs its row above");
+    }
+
+    #[test]
+    fn keys_of_no_known_shape_are_not_read() {
+        for key in [
+            "",
+            "ballot",
+            "ballot-",
+            "ballot-x",
+            "ballot-+3",
+            "ballot-03",
+            "ballot-3-1",
+            "apply-",
+            "apply-3-",
+            "apply-failed-3",
+            "apply-failed-x-bob",
+            "explain-3",
+            "extend--1",
+            "answer-",
+            "receipt-",
+            "vote-3",
+            "Ballot-3",
+        ] {
+            assert_eq!(Purpose::parse(key), None, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn the_proposal_is_read_from_the_key() {
+        for (key, proposal) in [
+            ("apply-failed-3-bob", Some(3)),
+            ("apply-4-1234", Some(4)),
+            ("explain-5-99", Some(5)),
+            ("answer-1234", None),
+            ("receipt-1234", None),
+        ] {
+            assert_eq!(
+                Purpose::parse(key).and_then(|p| p.proposal()),
+                proposal,
+                "{key}"
+            );
+        }
+    }
+
+    proptest! {
+        /// Whatever is read back writes the very key it was read from.
+        #[test]
+        fn a_key_read_is_written_back_unchanged(
+            key in "(ballot|opened|reminder|extend|cancel|result|apply|apply-failed|applied|explain|answer|receipt)-[0-9a-z@.+-]{0,12}"
+        ) {
+            if let Some(purpose) = Purpose::parse(&key) {
+                prop_assert_eq!(purpose.to_string(), key);
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! `list` and `show` as people read them, from records in each stage; `export`'s guards.
+
+use super::*;
+use crate::governance::proposal::{Identity, StatusRef, Vote};
+use crate::governance::{AuditEntry, Rule, Step, Tally, VoteChange};
+use chrono::{DateTime, FixedOffset, Utc};
+
+fn utc(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("a test time")
+        .with_timezone(&Utc)
+}
+
+/// Read on 2 December at 17:59:30 in Paris (winter, +01:00).
+fn in_paris() -> View {
+    View {
+        now: utc("2026-12-02T16:59:30Z"),
+        zone: Zone::Fixed(FixedOffset::east_opt(3600).expect("an offset")),
+    }
+}
+
+fn member(name: &str, id: &str) -> Identity {
+    Identity {
+        account_id: id.to_string(),
+        acct: name.to_string(),
+    }
+}
+
+fn vote(name: &str, id: &str, position: Position) -> Vote {
+    Vote {
+        voter: member(name, id),
+        position,
+        reason: String::new(),
+        status_id: format!("9{id}"),
+        in_thread: true,
+    }
+}
+
+/// #3, suspend bad.example by alice, closing 7 December 20:00 UTC; bob agrees, carol
+/// blocks, and dave favourited the ballot.
+fn proposal(action: Action, stage: Stage) -> Proposal {
+    let votes = [
+        vote("bob", "11", Position::Agree),
+        vote("carol", "12", Position::Block),
+    ];
+    Proposal {
+        number: 3,
+        action,
+        urgent: false,
+        reason: "they host harassment".to_string(),
+        proposer: member("alice", "10"),
+        request: StatusRef {
+            status_id: "90".to_string(),
+            url: "https://social.example/@alice/90".to_string(),
+        },
+        rule: Rule::social_coop(),
+        opened_at: utc("2026-12-01T20:00:00Z"),
+        closes_at: utc("2026-12-07T20:00:00Z"),
+        ballot: Some(StatusRef {
+            status_id: "500".to_string(),
+            url: "https://social.example/@coopbot/500".to_string(),
+        }),
+        votes: votes
+            .into_iter()
+            .map(|vote| (vote.voter.account_id.clone(), vote))
+            .collect(),
+        favourites: [("13".to_string(), member("dave", "13"))].into(),
+        explained: Default::default(),
+        stage,
+        reminded: false,
+    }
+}
+
+fn closed(outcome: Outcome, application: Application) -> Stage {
+    Stage::Closed(Closing {
+        outcome,
+        tally: Tally {
+            agree: 4,
+            abstain: 1,
+            disagree: 0,
+            block: 0,
+        },
+        closed_at: utc("2026-12-07T20:00:00Z"),
+        block_reasons: Vec::new(),
+        application,
+        unseen: Default::default(),
+    })
+}
+
+fn suspend() -> Action {
+    Action::Suspend {
+        domain: "bad.example".to_string(),
+    }
+}
+
+/// The counts as ballots and results write them.
+fn counts(agree: u32, abstain: u32, disagree: u32, block: u32) -> String {
+    messages::counts(&Tally {
+        agree,
+        abstain,
+        disagree,
+        block,
+    })
+}
+
+const CLOSED: &str = "    closed 2026-12-07 20:00 UTC (21:00 local time, +01:00)";
+
+#[test]
+fn each_stage_says_where_the_proposal_stands() {
+    let passed = |application| closed(Outcome::Passed, application);
+    let head = "#3 suspend bad.example by @alice: ";
+    let passed_head = format!("{head}passed ({})", counts(4, 1, 0, 0));
+    let cases: Vec<(Action, Stage, Option<Position>, Vec<String>)> = vec![
+        (
+            suspend(),
+            Stage::Open,
+            Some(Position::Agree),
+            vec![
+                format!("{head}open"),
+                format!("    votes so far: {} (3 voters)", counts(2, 0, 0, 1)),
+                "    closes 2026-12-07 20:00 UTC (21:00 local time, +01:00), in 5 days 3 hours"
+                    .into(),
+            ],
+        ),
+        (
+            suspend(),
+            Stage::Open,
+            None,
+            vec![
+                format!("{head}open"),
+                format!("    votes so far: {} (2 voters)", counts(1, 0, 0, 1)),
+                "    closes 2026-12-07 20:00 UTC (21:00 local time, +01:00), in 5 days 3 hours"
+                    .into(),
+            ],
+        ),
+        (
+            suspend(),
+            Stage::Opening,
+            None,
+            vec![
+                format!("{head}opening, the ballot is being posted"),
+                "    closes 2026-12-07 20:00 UTC (21:00 local time, +01:00), in 5 days 3 hours"
+                    .into(),
+            ],
+        ),
+        (
+            suspend(),
+            passed(Application::Applied {
+                at: utc("2026-12-07T23:00:05Z"),
+            }),
+            None,
+            vec![
+                passed_head.clone(),
+                CLOSED.into(),
+                "    applied on 2026-12-07 23:00:05 UTC (2026-12-08 00:00:05 local time, +01:00)"
+                    .into(),
+            ],
+        ),
+        (
+            suspend(),
+            passed(Application::Pending),
+            None,
+            vec![
+                passed_head.clone(),
+                CLOSED.into(),
+                "    being applied on the instance".into(),
+            ],
+        ),
+        (
+            suspend(),
+            passed(Application::AwaitingConfirmation),
+            None,
+            vec![
+                passed_head.clone(),
+                CLOSED.into(),
+                "    not applied yet: waiting for the working group's `apply 3`".into(),
+            ],
+        ),
+        (
+            suspend(),
+            passed(Application::DryRun),
+            None,
+            vec![
+                passed_head.clone(),
+                CLOSED.into(),
+                "    dry run: nothing changed on the instance".into(),
+            ],
+        ),
+        (
+            suspend(),
+            passed(Application::Failed {
+                reason: "the instance refused (403)".to_string(),
+            }),
+            None,
+            vec![
+                passed_head.clone(),
+                CLOSED.into(),
+                "    could not be applied: the instance refused (403) (the working group may send `apply 3` again)".into(),
+            ],
+        ),
+        (
+            Action::Motion,
+            passed(Application::NotNeeded),
+            None,
+            vec![
+                format!("#3 motion by @alice: passed ({})", counts(4, 1, 0, 0)),
+                CLOSED.into(),
+                "    nothing to apply for a motion".into(),
+            ],
+        ),
+        (
+            suspend(),
+            closed(Outcome::Rejected, Application::NotNeeded),
+            None,
+            vec![
+                format!("{head}rejected ({})", counts(4, 1, 0, 0)),
+                CLOSED.into(),
+            ],
+        ),
+        (
+            suspend(),
+            closed(Outcome::NoQuorum, Application::NotNeeded),
+            None,
+            vec![
+                format!("{head}no quorum ({})", counts(4, 1, 0, 0)),
+                CLOSED.into(),
+            ],
+        ),
+    ];
+    for (action, stage, favourites_count_as, expected) in cases {
+        let described = format!("{stage:?} {favourites_count_as:?}");
+        let page = Page::from(summary(&proposal(action, stage), favourites_count_as));
+        assert_eq!(page.render(&in_paris()), expected.join("\n"), "{described}");
+    }
+}
+
+#[test]
+fn where_local_time_is_utc_times_are_not_repeated() {
+    let in_london = View {
+        zone: Zone::Fixed(FixedOffset::east_opt(0).expect("an offset")),
+        ..in_paris()
+    };
+    let page = Page::from(summary(&proposal(suspend(), Stage::Open), None));
+    assert!(page
+        .render(&in_london)
+        .ends_with("\n    closes 2026-12-07 20:00 UTC, in 5 days 3 hours"));
+}
+
+#[test]
+fn show_gives_the_running_counts_and_the_history_in_words() {
+    let folder = std::env::temp_dir().join(format!("coopgov-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let store = Store::open(&folder).expect("a temporary store");
+    let mut open = proposal(suspend(), Stage::Open);
+    let votes = std::mem::take(&mut open.votes);
+    open.favourites.clear();
+    let line = |account: Option<&str>, event: &str| AuditEntry {
+        proposal: Some(3),
+        account: account.map(str::to_string),
+        event: event.to_string(),
+    };
+    let step = Step {
+        proposals: vec![open],
+        votes: votes
+            .into_values()
+            .map(|vote| VoteChange::Cast { number: 3, vote })
+            .collect(),
+        audit: vec![
+            line(
+                Some("alice"),
+                "proposed: suspend bad.example (they host harassment)",
+            ),
+            line(None, "done: ballot-3"),
+            line(Some("mallory"), "vote not counted: the account is too new"),
+            line(None, "done: explain-3-1796150810836"),
+            line(None, "failed: receipt-77: the instance refused (404)"),
+        ],
+        ..Step::default()
+    };
+    store
+        .commit(&step, None, utc("2026-12-01T20:00:05Z"))
+        .expect("a commit");
+
+    let shown = show(&store, 3, None)
+        .expect("proposal #3")
+        .render(&in_paris());
+    let so_far = format!("    votes so far: {} (2 voters)", counts(1, 0, 0, 1));
+    for line in [
+        "#3 suspend bad.example by @alice: open",
+        &so_far,
+        "    closes 2026-12-07 20:00 UTC (21:00 local time, +01:00), in 5 days 3 hours",
+        "Reason: they host harassment",
+        "Ballot: https://social.example/@coopbot/500",
+        "2026-12-01 21:00:05 +01:00  @alice               proposed: suspend bad.example (they host harassment)",
+        "2026-12-01 21:00:05 +01:00  bot                  posted the ballot",
+        "2026-12-01 21:00:05 +01:00  bot                  told a member by direct message why their vote was not counted",
+        "2026-12-01 21:00:05 +01:00  bot                  could not favourite a vote as its receipt: the instance refused (404)",
+    ] {
+        assert!(shown.lines().any(|shown| shown == line), "{line:?} missing from:\n{shown}");
+    }
+    assert!(!shown.contains("done:"), "{shown}");
+    let listed = list(&store, None).expect("the list").render(&in_paris());
+    assert_eq!(listed.lines().nth(1), Some(so_far.as_str()));
+    assert_eq!(
+        show(&store, 4, None).err().as_deref(),
+        Some("There is no proposal #4.")
+    );
+    drop(store);
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn member_text_cannot_become_a_formula_or_markup() {
+    for (reason, csv) in [
+        (
+            "=HYPERLINK(\"http://evil.example\")",
+            "\"'=HYPERLINK(\"\"http://evil.example\"\")\"",
+        ),
+        ("+1 from me", "'+1 from me"),
+        ("-1", "'-1"),
+        ("@everyone", "'@everyone"),
+        ("plain, with a comma", "\"plain, with a comma\""),
+        ("they spam", "they spam"),
+    ] {
+        assert_eq!(csv_field(&inert_in_spreadsheets(reason)), csv, "{reason}");
+    }
+    assert_eq!(
+        markdown_cell("a | b <img src=x onerror=alert(1)> & c\nd"),
+        "a \\| b &lt;img src=x onerror=alert(1)&gt; &amp; c d"
+    );
+}
