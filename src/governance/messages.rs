@@ -1,6 +1,6 @@
 //! The words the bot posts: ballots, results, answers. Pure functions of the record.
 
-use super::proposal::{Application, Closing, Proposal, Unseen};
+use super::proposal::{Application, Closing, Identity, Proposal, Stage, StatusRef, Unseen};
 use super::settings::{Mode, Settings};
 use super::terms::{self, VotingTerms};
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
@@ -124,20 +124,79 @@ fn consequence_line(settings: &Settings, proposal: &Proposal) -> &'static str {
 }
 
 pub fn ballot(settings: &Settings, proposal: &Proposal) -> String {
-    let urgent = if proposal.urgent { "URGENT " } else { "" };
     let reason = defang(&proposal.reason);
-    let how = defang(&how_to_vote(settings));
-    let consequence = consequence_line(settings, proposal);
     fit(settings.max_characters, &reason, |reason| {
-        format!(
-            "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}{consequence}\nCloses: {closes}",
-            number = proposal.number,
-            action = action_phrase(&proposal.action),
-            proposer = proposal.proposer.acct,
-            rule = terms::rule_sentence(&proposal.rule),
-            closes = time(proposal.closes_at),
-        )
+        ballot_around(settings, proposal, reason)
     })
+}
+
+/// The ballot's text around its (already defanged) reason.
+fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str) -> String {
+    let urgent = if proposal.urgent { "URGENT " } else { "" };
+    format!(
+        "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}{consequence}\nCloses: {closes}",
+        number = proposal.number,
+        action = action_phrase(&proposal.action),
+        proposer = proposal.proposer.acct,
+        how = defang(&how_to_vote(settings)),
+        rule = terms::rule_sentence(&proposal.rule),
+        consequence = consequence_line(settings, proposal),
+        closes = time(proposal.closes_at),
+    )
+}
+
+/// A long domain, as ballots meet them, for measuring a ballot's room.
+const LONG_DOMAIN: &str = "a-rather-long-server-name.example.social";
+
+/// The fewest characters a ballot leaves for its reason on this instance, over every
+/// kind of proposal (urgent, numbered #9999, by a 30-character acct, about a 40-character
+/// domain, closing at a time with seconds). Below zero, the ballot's last lines would be
+/// cut and it could not be recounted.
+pub fn room_for_reason(settings: &Settings) -> i64 {
+    let domain = LONG_DOMAIN.to_string();
+    let actions = [
+        Action::Suspend {
+            domain: domain.clone(),
+        },
+        Action::Silence {
+            domain: domain.clone(),
+        },
+        Action::Unblock { domain },
+        Action::Motion,
+    ];
+    let at = DateTime::from_timestamp(4_102_444_799, 0).unwrap_or_default();
+    let nobody = StatusRef {
+        status_id: String::new(),
+        url: String::new(),
+    };
+    let longest = actions
+        .into_iter()
+        .map(|action| {
+            let proposal = Proposal {
+                number: 9999,
+                urgent: true,
+                reason: String::new(),
+                rule: settings.rule_for(action.kind()),
+                proposer: Identity {
+                    account_id: String::new(),
+                    acct: "a".repeat(30),
+                },
+                action,
+                request: nobody.clone(),
+                opened_at: at,
+                closes_at: at,
+                ballot: None,
+                votes: Default::default(),
+                favourites: Default::default(),
+                explained: Default::default(),
+                stage: Stage::Opening,
+                reminded: false,
+            };
+            ballot_around(settings, &proposal, "").chars().count()
+        })
+        .max()
+        .unwrap_or(0);
+    settings.max_characters as i64 - longest as i64
 }
 
 pub fn counts(tally: &Tally) -> String {

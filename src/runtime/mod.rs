@@ -52,6 +52,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     })
     .await?;
     let settings = setup::settings(&config, &me, &instance, working_group)?;
+    if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {
+        warn!("{warning}");
+    }
     let store = setup::open_store(&config.storage.path).await?;
     // Without the socket the bot still governs; only `list`, `show` and `export` then
     // wait for it to stop.

@@ -230,6 +230,29 @@ pub fn settings(
     })
 }
 
+/// Below this, the reasons on ballots are cut short often enough to say so.
+const ROOM_WORTH_A_WARNING: i64 = 80;
+
+/// Whether ballots fit the instance's limit with `[vocabulary]`'s words and the rules
+/// stated on each: `Err` when a ballot's last lines (the closing time) would be cut, so
+/// nobody could recount it; `Ok(Some(warning))` when reasons will often be cut short.
+pub fn ballot_room(settings: &Settings) -> Result<Option<String>, String> {
+    let room = crate::governance::messages::room_for_reason(settings);
+    let limit = settings.max_characters;
+    if room < 0 {
+        Err(format!(
+            "a ballot with these rules and [vocabulary] words needs {} more characters than the instance's {limit} a post, so its closing time would be cut off and nobody could recount it; remove some [vocabulary] words",
+            -room
+        ))
+    } else if room < ROOM_WORTH_A_WARNING {
+        Ok(Some(format!(
+            "a ballot with these rules and [vocabulary] words leaves {room} of the instance's {limit} characters for the reason; longer reasons are cut on the ballot (the whole text stays in the record); fewer [vocabulary] words leave more"
+        )))
+    } else {
+        Ok(None)
+    }
+}
+
 /// The instance's own host name (without a port), from the instance document or the URL.
 fn instance_host(instance: &InstanceInfo, url: &str) -> String {
     let domain = if instance.domain.is_empty() {

@@ -392,3 +392,17 @@ fn a_reason_cannot_pose_as_the_ballots_terms() {
         settings.vocabulary.meanings()
     );
 }
+
+/// `check` and the start-up warn when a co-op's words and rules leave a ballot too little
+/// room; a ballot whose last lines were cut could not be recounted.
+#[test]
+fn a_ballot_measures_the_room_left_for_its_reason() {
+    use crate::commands::Vocabulary;
+    use crate::governance::Position;
+    let mut settings = settings();
+    let room = messages::room_for_reason(&settings);
+    assert!((100..300).contains(&room), "{room}");
+    let many: Vec<String> = (0..60).map(|n| format!("word{n}")).collect();
+    settings.vocabulary = Vocabulary::standard().with_words(Position::Agree, &many);
+    assert!(messages::room_for_reason(&settings) < 0);
+}
