@@ -82,6 +82,8 @@ fn files_are_accepted_or_refused_at_the_right_line() {
         ("[rules.default]\nblock_override_ratio = 0\n", Ok(())),
         ("[rules.default]\nquorum = \"20%\"\n", Err(r#"bot.toml:4: rules.default.quorum "20%" is a share of the roster, but membership.voters is not "roster""#)),
         ("[membership]\nvoters = \"roster\"\nroster_file = \"m.txt\"\n[rules.unblock]\nquorum = \"120%\"\n", Err(r#"bot.toml:7: rules.unblock.quorum "120%" is not a percentage"#)),
+        ("[rules.suspend]\nquorum = \"ten\"\n", Err(r#"bot.toml:4: rules.suspend.quorum "ten" is neither a number of voters (like 10) nor a percentage of the roster (like "20%")"#)),
+        ("[rules.suspend]\nquorum = \"10\"\n", Err(r#"bot.toml:4: rules.suspend.quorum "10" is a number in quotes; write a number of voters without them, like 10"#)),
         ("[rules.default]\nquorum = -3\n", Err("bot.toml:4: rules.default.quorum is -3")),
         ("[rules.default]\nquorum = 2.5\n", Err("bot.toml:4: rules.default.quorum must be a number of voters")),
         // membership and actions
