@@ -29,16 +29,10 @@ pub async fn whoami(config: &Config, client: &Client) -> anyhow::Result<BotAccou
         Ok(account) => return Ok(account),
         Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
     }
-    let account = client.verify_credentials().await.map_err(|error| {
-        let advice = match &error {
-            ApiError::Http { status: 401, .. } => format!(
-                "the instance refused the access token (401): check {}, or create a new token",
-                token_place(config)
-            ),
-            _ => "could not verify the access token".to_string(),
-        };
-        anyhow::Error::new(error).context(advice)
-    })?;
+    let account = client
+        .verify_credentials()
+        .await
+        .map_err(|error| refused_token(config, error))?;
     Ok(BotAccount {
         id: account.id,
         acct: account.acct,
@@ -66,10 +60,46 @@ async fn whoami_megalodon(config: &Config, token: &Secret) -> anyhow::Result<Bot
     })
 }
 
+/// One sentence for a token the instance will not take: what happened, and what to do.
+/// The `ApiError` stays the cause only for errors worth retrying, which `patiently` looks
+/// for; a refusal would otherwise read its own status twice.
+fn refused_token(config: &Config, error: ApiError) -> anyhow::Error {
+    let place = token_place(config);
+    let said = |status: u16, message: &str| match message {
+        "" => format!("it answered {status}"),
+        message => format!("it answered {status}: {message:?}"),
+    };
+    match &error {
+        ApiError::Http {
+            status: 401,
+            message,
+            ..
+        } => anyhow::anyhow!(
+            "the instance refused the access token {place} ({}); it is mistyped, revoked \
+             or for another instance: put the right token there, or make a new one with \
+             coopgov login",
+            said(401, message)
+        ),
+        ApiError::Http {
+            status: 403,
+            message,
+            ..
+        } => anyhow::anyhow!(
+            "the access token {place} may not read its own account ({}); make a new token \
+             with coopgov login, which asks for the scopes the bot needs",
+            said(403, message)
+        ),
+        _ if error.is_transient() => {
+            anyhow::Error::new(error).context("could not verify the access token")
+        }
+        _ => anyhow::anyhow!("could not verify the access token {place}: {error}"),
+    }
+}
+
 fn token_place(config: &Config) -> String {
     match &config.instance.token {
-        TokenSource::Env(name) => format!("the token in {name}"),
-        TokenSource::File(path) => format!("the token in {}", path.display()),
+        TokenSource::Env(name) => format!("in the environment variable {name}"),
+        TokenSource::File(path) => format!("in the file {}", path.display()),
     }
 }
 
@@ -248,6 +278,31 @@ fn instance_host(instance: &InstanceInfo, url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_token_is_one_sentence_naming_where_it_was_read() {
+        let text = "[instance]\nurl = \"https://social.example\"\ntoken_env = \"BOT_TOKEN\"\n";
+        let config = Config::parse(text, Path::new("bot.toml")).expect("a valid config");
+        let http = |status| ApiError::Http {
+            status,
+            what: "checking the access token".into(),
+            message: "The access token is invalid".into(),
+            body: Box::default(),
+        };
+        let unreachable = || ApiError::Transport("could not connect".into());
+        let cases = [
+            (http(401), "the instance refused the access token in the environment variable BOT_TOKEN (it answered 401: \"The access token is invalid\"); it is mistyped", false),
+            (http(403), "the access token in the environment variable BOT_TOKEN may not read its own account (it answered 403", false),
+            (unreachable(), "could not verify the access token: could not reach the instance", true),
+        ];
+        for (error, wanted, transient) in cases {
+            let error = refused_token(&config, error);
+            let shown = format!("{error:#}");
+            assert!(shown.starts_with(wanted), "{shown}");
+            assert!(!shown.contains("while checking"), "said twice: {shown}");
+            assert_eq!(is_transient(&error), transient, "{shown}");
+        }
+    }
 
     #[tokio::test]
     async fn a_starting_bot_waits_for_a_command_reading_the_store() {

@@ -94,9 +94,12 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
     let (ok, report) = scenario.cli_status(&["check"], "not-a-token");
     assert!(!ok, "{report}");
     assert!(
-        report.contains("FAIL") && report.contains("401"),
+        report.contains(
+            "FAIL  the instance refused the access token in the environment variable COOPGOV_TOKEN"
+        ) && report.contains("coopgov login"),
         "{report}"
     );
+    assert_eq!(report.matches("401").count(), 1, "said once: {report}");
     assert!(
         !report.contains("not-a-token"),
         "the token is never printed"
