@@ -7,7 +7,9 @@ use std::path::Path;
 /// Registers the app, asks for the code the instance shows after authorisation, and
 /// writes the token to `token_file`, readable only by its owner.
 pub async fn login(instance: &str, token_file: &Path) -> Result<(), String> {
-    let instance = instance.trim_end_matches('/');
+    let instance = crate::config::instance_address(instance)
+        .map_err(|problem| format!("--instance {problem}"))?;
+    let instance = instance.as_str();
     let app = oauth::register(instance)
         .await
         .map_err(|error| format!("could not register coopgov on {instance}: {error}"))?;

@@ -42,7 +42,7 @@ enum Command {
     },
     /// Register coopgov on the instance and obtain the bot's token.
     Login {
-        /// The instance, like https://social.example.
+        /// The instance, like https://social.example or just social.example.
         #[arg(long)]
         instance: String,
         /// Where to keep the token (readable only by you).

@@ -394,3 +394,39 @@ fn the_token_is_read_trimmed_and_never_shown() {
     assert!(!format!("{secret:?}{:?}", TokenSource::Env(name.into())).contains("hunter2"));
     std::env::remove_var(name);
 }
+
+#[test]
+fn an_instance_on_the_command_line_may_be_its_host_alone() {
+    let cases: &[(&str, Result<&str, &str>)] = &[
+        ("social.example", Ok("https://social.example")),
+        ("social.example/", Ok("https://social.example")),
+        (" social.example:8443 ", Ok("https://social.example:8443")),
+        ("https://social.example/", Ok("https://social.example")),
+        ("http://127.0.0.1:3000", Ok("http://127.0.0.1:3000")),
+        (
+            "https://social.example/mastodon",
+            Ok("https://social.example/mastodon"),
+        ),
+        (
+            "",
+            Err(
+                r#""" is not a web address; write it with https://, like "https://social.example", or give the host alone, like "social.example""#,
+            ),
+        ),
+        (
+            "ftp://social.example",
+            Err(r#""ftp://social.example" is not a web address"#),
+        ),
+        ("social.example/mastodon", Err("is not a web address")),
+        ("https://", Err("is not a web address")),
+        ("social example", Err("is not a web address")),
+        ("/social.example", Err("is not a web address")),
+    ];
+    for (typed, expected) in cases {
+        match (instance_address(typed), expected) {
+            (Ok(address), Ok(wanted)) => assert_eq!(&address, wanted, "{typed:?}"),
+            (Err(error), Err(wanted)) => assert!(error.contains(wanted), "{typed:?}: {error}"),
+            (got, wanted) => panic!("{typed:?}: wanted {wanted:?}, got {got:?}"),
+        }
+    }
+}
