@@ -51,6 +51,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         setup::resolve_working_group(&config, &client)
     })
     .await?;
+    let working_group = setup::usable_working_group(&config, working_group)?;
     let settings = setup::settings(&config, &me, &instance, working_group)?;
     let store = setup::open_store(&config.storage.path).await?;
     // Without the socket the bot still governs; only `list`, `show` and `export` then
