@@ -1,6 +1,6 @@
 //! The first steps of a new operator: `login`, `check` and `run` refusing what cannot work.
 
-use crate::support::{Mock, Seed, TempDir};
+use crate::support::{secs, wait_for, BotProcess, Mock, Seed, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -131,4 +131,31 @@ async fn run_refuses_a_working_group_of_which_no_name_is_a_local_account() {
         !dir.path().join("coopgov.db").exists(),
         "refused before it opened the store"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_start_up_waits_for_an_unreachable_instance_is_a_clean_stop() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let dir = TempDir::new("unreachable");
+    let config = dir.path().join("bot.toml");
+    let text = format!("[instance]\nurl = \"http://127.0.0.1:{closed_port}\"\n");
+    std::fs::write(&config, text).expect("write bot.toml");
+    let bot = BotProcess::start(&config, "a-token");
+    wait_for("a retried start-up step", secs(10), || async {
+        bot.log().contains("trying again").then_some(())
+    })
+    .await;
+    tokio::time::sleep(secs(1)).await;
+    let asked = std::time::Instant::now();
+    let log_path = bot.log_path.clone();
+    let status = bot.terminate();
+    let log = std::fs::read_to_string(log_path).unwrap_or_default();
+    assert!(status.success(), "{status}: {log}");
+    assert!(asked.elapsed() < secs(4), "took {:?}", asked.elapsed());
+    assert!(log.contains("stopped before start-up finished"), "{log}");
+    assert!(!log.lines().any(|line| line.starts_with("error:")), "{log}");
 }
