@@ -1,8 +1,11 @@
 //! `coopgov login`: obtain a least-privilege token and keep it in a private file.
 
+use crate::config::Secret;
+use crate::mastodon::client::{Client, Credentials};
 use crate::mastodon::oauth;
 use std::io::{BufRead, Write};
 use std::path::Path;
+use std::time::Duration;
 
 /// Registers the app, asks for the code the instance shows after authorisation, and
 /// writes the token to `token_file`, readable only by its owner.
@@ -34,6 +37,8 @@ pub async fn login(instance: &str, token_file: &Path) -> Result<(), String> {
         .map_err(|error| {
             format!("the instance did not accept the code: {error}; run coopgov login again")
         })?;
+    // Said before the token is kept: a token for the wrong account is worth knowing at once.
+    who_authorised(instance, &token).await;
     write_private(token_file, token.expose())?;
     println!(
         "The token is in {} (readable only by you).",
@@ -45,6 +50,59 @@ pub async fn login(instance: &str, token_file: &Path) -> Result<(), String> {
     );
     println!("Then check the setup: coopgov check --config bot.toml  (from the source folder: cargo run --release -- check --config bot.toml)");
     Ok(())
+}
+
+/// Prints the account the token acts as, and warns of what would stop it governing.
+async fn who_authorised(instance: &str, token: &Secret) {
+    let credentials = match Client::new(instance, token.clone(), Duration::from_secs(30)) {
+        Ok(client) => client.credentials().await,
+        Err(error) => Err(error),
+    };
+    match credentials {
+        Ok(credentials) => {
+            for line in about(&credentials) {
+                println!("{line}");
+            }
+        }
+        Err(error) => println!(
+            "warning: could not ask {instance} which account authorised coopgov ({error}); \
+             coopgov check will tell"
+        ),
+    }
+}
+
+/// "Authorised as @acct", then a warning for each thing that would stop it governing.
+fn about(credentials: &Credentials) -> Vec<String> {
+    let acct = &credentials.account.acct;
+    let mut lines = vec![format!("Authorised as @{acct}.")];
+    if !credentials.account.bot {
+        lines.push(format!(
+            "warning: @{acct} is not marked as a bot. If it is not the bot's account, log in \
+             as the bot in the browser and run coopgov login again; if it is, tick \
+             \"This is an automated account\" in its profile."
+        ));
+    }
+    let role = credentials.role.as_ref();
+    match role.map(|role| (role.name.as_str(), role.manages_federation())) {
+        Some((_, Some(true))) => {}
+        Some((name, Some(false))) => {
+            let whose = match name {
+                "" => format!("@{acct} has no role with"),
+                name => format!("@{acct}'s role {name:?} lacks"),
+            };
+            lines.push(format!(
+                "warning: {whose} the Manage Federation permission, so the bot could not \
+                 block domains; give the account a role that has it (Administration › \
+                 Roles), or authorise as an account that has one."
+            ));
+        }
+        Some((_, None)) | None => lines.push(format!(
+            "note: the instance did not say what @{acct}'s role may do, so coopgov cannot \
+             tell whether it may block domains; coopgov check will tell, once bot.toml \
+             points to the token."
+        )),
+    }
+    lines
 }
 
 fn write_private(path: &Path, token: &str) -> Result<(), String> {
@@ -60,4 +118,53 @@ fn write_private(path: &Path, token: &str) -> Result<(), String> {
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
         .and_then(|()| writeln!(file, "{token}"))
         .map_err(|error| format!("could not write {}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mastodon::client::Role;
+
+    fn credentials(bot: bool, role: Option<(&str, Option<u64>)>) -> Credentials {
+        let account =
+            serde_json::json!({"id": "1", "username": "coopbot", "acct": "coopbot", "bot": bot});
+        Credentials {
+            account: serde_json::from_value(account).expect("an account"),
+            role: role.map(|(name, permissions)| Role {
+                name: name.to_string(),
+                permissions,
+            }),
+        }
+    }
+
+    #[test]
+    fn login_names_the_account_and_warns_of_what_would_stop_it_governing() {
+        let cases: [(Credentials, &[&str]); 5] = [
+            (credentials(true, Some(("Admin", Some(0xFFFFF)))), &[]),
+            (
+                credentials(false, Some(("", Some(0x10000)))),
+                &[
+                    "is not marked as a bot",
+                    "@coopbot has no role with the Manage Federation permission",
+                ],
+            ),
+            (
+                credentials(true, Some(("Moderator", Some(0x10000)))),
+                &["@coopbot's role \"Moderator\" lacks the Manage Federation permission"],
+            ),
+            (
+                credentials(true, None),
+                &["did not say what @coopbot's role may do, so coopgov cannot tell whether it may block domains; coopgov check will tell"],
+            ),
+            (credentials(true, Some(("Odd", None))), &["coopgov check"]),
+        ];
+        for (credentials, warnings) in cases {
+            let lines = about(&credentials);
+            assert_eq!(lines[0], "Authorised as @coopbot.");
+            assert_eq!(lines.len(), 1 + warnings.len(), "{lines:#?}");
+            for (line, wanted) in lines[1..].iter().zip(warnings) {
+                assert!(line.contains(wanted), "{line}");
+            }
+        }
+    }
 }

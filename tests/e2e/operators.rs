@@ -1,6 +1,7 @@
 //! What the admin runs: `coopgov check` (and `--fix`).
 
 use crate::scenario::Scenario;
+use crate::support::Mock;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,17 +107,14 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
+/// `coopgov <args…> login --instance <instance>`, authorised in the "browser" as
+/// `username`; types the code the instance shows, then each of `answers`. Returns whether
+/// it succeeded and everything it printed.
+async fn login_as(mock: &Mock, username: &str, args: &[&str], answers: &[&str]) -> (bool, String) {
     use std::io::{BufRead, BufReader, Write};
-    use std::os::unix::fs::PermissionsExt;
     use std::process::{Command, Stdio};
-    let mock = crate::support::Mock::start(&[]).await;
-    let dir = crate::support::TempDir::new("login");
-    let token_file = dir.path().join("coopgov.token");
     let mut child = Command::new(env!("CARGO_BIN_EXE_coopgov"))
-        .args(["login", "--instance", &mock.url, "--token-file"])
-        .arg(&token_file)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -124,12 +122,16 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
     let stdout = child.stdout.take().expect("stdout");
     // Read the output on a thread of its own, to the end, so login never writes to a closed pipe.
     let (found, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
+        let mut printed = String::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if line.contains("/oauth/authorize?") {
                 let _ = found.send(line.trim().to_string());
             }
+            printed.push_str(&line);
+            printed.push('\n');
         }
+        printed
     });
     let url = tokio::task::spawn_blocking(move || {
         address.recv_timeout(std::time::Duration::from_secs(20))
@@ -151,7 +153,7 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
     let page = reqwest::Client::new()
         .post(format!("{}/oauth/authorize", mock.url))
         .form(&[
-            ("username", "coopbot"),
+            ("username", username),
             ("client_id", client_id.as_str()),
             ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
         ])
@@ -166,8 +168,27 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
         .nth(1)
         .and_then(|rest| rest.split('<').next())
         .expect("a code");
-    writeln!(child.stdin.take().expect("stdin"), "{code}").expect("type the code");
-    assert!(child.wait().expect("login ends").success());
+    let mut typing = child.stdin.take().expect("stdin");
+    for line in std::iter::once(code).chain(answers.iter().copied()) {
+        writeln!(typing, "{line}").expect("type a line");
+    }
+    drop(typing);
+    let status = child.wait().expect("login ends");
+    (status.success(), reader.join().expect("the output"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mock = Mock::start(&[crate::support::Seed::local("alice")]).await;
+    let dir = crate::support::TempDir::new("login");
+    let token_file = dir.path().join("coopgov.token");
+    let token_path = token_file.to_str().expect("a path");
+    let login = ["login", "--instance", &mock.url, "--token-file", token_path];
+    let (ok, printed) = login_as(&mock, "coopbot", &login, &[]).await;
+    assert!(ok, "{printed}");
+    assert!(printed.contains("Authorised as @coopbot."), "{printed}");
+    assert!(!printed.contains("warning"), "an admin bot: {printed}");
     let mode = std::fs::metadata(&token_file)
         .expect("the token file")
         .permissions()
@@ -184,6 +205,19 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
         .await
         .expect("an account");
     assert_eq!(me["acct"], "coopbot");
+
+    // Authorised as a plain member by mistake: said at once, before anything else is set up.
+    let (ok, printed) = login_as(&mock, "alice", &login, &[]).await;
+    assert!(ok, "{printed}");
+    assert!(printed.contains("Authorised as @alice."), "{printed}");
+    assert!(
+        printed.contains("warning: @alice is not marked as a bot."),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("warning: @alice has no role with the Manage Federation permission"),
+        "{printed}"
+    );
 }
 
 /// A proposer, the votes cast (member, reply) and the outcome they must give.
