@@ -5,11 +5,14 @@
 //! only says where to find it, and `Secret` hides it from `Debug`.
 
 mod check;
+mod edit;
 mod raw;
 mod rulebook;
 #[cfg(test)]
 mod tests;
 mod values;
+
+pub use edit::set_token_file;
 
 use crate::governance::{ActionKind, Position, Rule};
 use std::path::{Path, PathBuf};

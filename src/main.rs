@@ -105,7 +105,7 @@ fn main() -> ExitCode {
             Command::Login {
                 instance,
                 token_file,
-            } => match coopgov::login::login(&instance, &token_file).await {
+            } => match coopgov::login::login(&instance, &token_file, &cli.config).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("error: {error}");

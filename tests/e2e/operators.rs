@@ -184,11 +184,46 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
     let dir = crate::support::TempDir::new("login");
     let token_file = dir.path().join("coopgov.token");
     let token_path = token_file.to_str().expect("a path");
-    let login = ["login", "--instance", &mock.url, "--token-file", token_path];
-    let (ok, printed) = login_as(&mock, "coopbot", &login, &[]).await;
+    // The operator's bot.toml, as shipped but reading the token from a variable.
+    let config = dir.path().join("bot.toml");
+    let shipped = include_str!("../../bot.toml").replace("# token_env = ", "token_env = ");
+    std::fs::write(&config, &shipped).expect("write bot.toml");
+    let config_path = config.to_str().expect("a path");
+    // A trailing slash is allowed.
+    let instance = format!("{}/", mock.url);
+    let login = [
+        "login",
+        "--instance",
+        &instance,
+        "--token-file",
+        token_path,
+        "--config",
+        config_path,
+    ];
+    let (ok, printed) = login_as(&mock, "coopbot", &login, &["y"]).await;
     assert!(ok, "{printed}");
     assert!(printed.contains("Authorised as @coopbot."), "{printed}");
     assert!(!printed.contains("warning"), "an admin bot: {printed}");
+    assert!(
+        printed.contains(&format!(
+            "Set token_file = \"coopgov.token\" in {config_path} now? [Y/n] Set token_file = \"coopgov.token\" in {config_path}; token_env is commented out"
+        )),
+        "{printed}"
+    );
+    let edited = std::fs::read_to_string(&config).expect("bot.toml");
+    let loaded = coopgov::config::Config::load(&config).unwrap_or_else(|error| panic!("{error}"));
+    let coopgov::config::TokenSource::File(read_from) = &loaded.instance.token else {
+        panic!("bot.toml reads the token from the file now:\n{edited}");
+    };
+    assert_eq!(
+        std::fs::canonicalize(read_from).ok(),
+        std::fs::canonicalize(&token_file).ok()
+    );
+    assert!(
+        edited.contains("# Rules (SPEC §4).")
+            && edited.contains("\n# token_env = \"COOPGOV_TOKEN\""),
+        "comments kept: {edited}"
+    );
     let mode = std::fs::metadata(&token_file)
         .expect("the token file")
         .permissions()
@@ -207,8 +242,16 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
     assert_eq!(me["acct"], "coopbot");
 
     // Authorised as a plain member by mistake: said at once, before anything else is set up.
+    // Nobody answers the question (end of input): bot.toml stays as it is.
     let (ok, printed) = login_as(&mock, "alice", &login, &[]).await;
     assert!(ok, "{printed}");
+    assert_eq!(std::fs::read_to_string(&config).expect("bot.toml"), edited);
+    assert!(
+        printed.contains(&format!(
+            "In {config_path}, under [instance], set  token_file = \"coopgov.token\"  and remove token_env if it is set."
+        )),
+        "{printed}"
+    );
     assert!(printed.contains("Authorised as @alice."), "{printed}");
     assert!(
         printed.contains("warning: @alice is not marked as a bot."),
