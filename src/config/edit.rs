@@ -59,11 +59,11 @@ fn set_in_table(table: &mut Table, token_file: &str) {
         let mut key = Key::new("token_file");
         let mut value = Value::from(token_file).decorated(" ", "");
         let index = match example_line(&entries) {
-            Some((index, before, trailing, after)) => {
-                set_prefix(&mut entries[index].0, after);
-                set_prefix(&mut key, before);
-                value.decor_mut().set_suffix(trailing);
-                index
+            Some(example) => {
+                set_prefix(&mut entries[example.index].0, example.after);
+                set_prefix(&mut key, example.before);
+                value.decor_mut().set_suffix(example.trailing);
+                example.index
             }
             None => {
                 set_prefix(&mut key, loose_comment.take().unwrap_or_default());
@@ -114,10 +114,18 @@ fn suffix(value: &Value) -> String {
         .to_owned()
 }
 
-/// Where a line `# token_file = …` sits among the comments above an entry: the entry's
-/// index, the comment lines before it, the example's own trailing comment (with the
-/// spaces before it), and the lines after it.
-fn example_line(entries: &[Entry]) -> Option<(usize, String, String, String)> {
+/// A commented-out `# token_file = …` line among the comments above an entry.
+struct Example {
+    /// The entry it is above.
+    index: usize,
+    /// The comment lines above it, and below it.
+    before: String,
+    after: String,
+    /// Its own trailing comment, with the spaces before it.
+    trailing: String,
+}
+
+fn example_line(entries: &[Entry]) -> Option<Example> {
     entries.iter().enumerate().find_map(|(index, (key, _))| {
         let prefix = prefix(key);
         let mut offset = 0;
@@ -126,7 +134,12 @@ fn example_line(entries: &[Entry]) -> Option<(usize, String, String, String)> {
             if let Some(trailing) = uncommented.and_then(trailing_comment) {
                 let before = prefix[..offset].to_owned();
                 let after = prefix[offset + line.len()..].to_owned();
-                return Some((index, before, trailing, after));
+                return Some(Example {
+                    index,
+                    before,
+                    after,
+                    trailing,
+                });
             }
             offset += line.len();
         }
