@@ -95,7 +95,7 @@ fn offer_to_set(config: &Path, setting: &Path, token_file: &Path) -> Result<bool
     if !matches!(answer.trim().to_lowercase().as_str(), "" | "y" | "yes") {
         return Ok(false);
     }
-    match set_token_file(config, setting, token_file) {
+    match point_config_to_token(config, setting, token_file) {
         Ok(said) => {
             println!("{said}");
             Ok(true)
@@ -109,7 +109,11 @@ fn offer_to_set(config: &Path, setting: &Path, token_file: &Path) -> Result<bool
 
 /// Edits `config` in place, keeping its comments; refuses a result the bot would not
 /// load, or one that would read another token file than the one just written.
-fn set_token_file(config: &Path, setting: &str, token_file: &Path) -> Result<String, String> {
+fn point_config_to_token(
+    config: &Path,
+    setting: &str,
+    token_file: &Path,
+) -> Result<String, String> {
     let shown = config.display();
     let text =
         std::fs::read_to_string(config).map_err(|error| format!("could not read it ({error})"))?;

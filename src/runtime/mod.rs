@@ -31,8 +31,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Runs the bot until `shutdown` completes; then finishes the effect in flight and flushes.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
-    // Start-up may wait a minute for an instance that is down; a stop asked for meanwhile
-    // is a stop, not a failure. Nothing has been decided yet, so nothing is left undone.
+    // Start-up may wait half a minute for an instance that is down; a stop asked for
+    // meanwhile is a stop, not a failure. No notification has been handled yet, so
+    // stopping here leaves nothing half done.
     let started = tokio::select! {
         started = start(&config) => started?,
         () = &mut shutdown => {
