@@ -1,5 +1,7 @@
 //! `coopgov check`: is everything in place for the bot to run? One line per check.
 
+mod membership;
+
 use crate::config::Config;
 use crate::mastodon::{ApiError, Client};
 use crate::runtime::setup;
@@ -114,6 +116,7 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     }
     let mut healthy = scopes(&client).await;
     healthy &= notification_policy(&client, fix).await;
+    healthy &= membership::membership(&config, &client).await;
     let streaming_base = instance
         .streaming_url
         .clone()

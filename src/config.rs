@@ -5,11 +5,14 @@
 //! only says where to find it, and `Secret` hides it from `Debug`.
 
 mod check;
+mod edit;
 mod raw;
 mod rulebook;
 #[cfg(test)]
 mod tests;
 mod values;
+
+pub use edit::set_token_file;
 
 use crate::governance::{ActionKind, Position, Rule};
 use std::path::{Path, PathBuf};
@@ -24,6 +27,24 @@ pub const SOFTWARE: [&str; 6] = [
     "gotosocial",
     "pixelfed",
 ];
+
+/// An instance's address as typed on the command line: written as `[instance] url`
+/// takes it (`https://social.example`, a trailing slash allowed), or the host alone,
+/// meaning `https://`. A refusal is a sentence saying how to write it.
+pub fn instance_address(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let bare_host = !text.contains("://") && !text.trim_end_matches('/').contains('/');
+    let address = match bare_host && !text.is_empty() {
+        true => values::web_address(&format!("https://{text}")),
+        false => values::web_address(text),
+    };
+    address.ok_or_else(|| {
+        format!(
+            "{}, or give the host alone, like \"social.example\"",
+            values::not_a_web_address(text, "https://social.example")
+        )
+    })
+}
 
 /// The checked configuration; every value is valid and every default filled in.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,13 +1,19 @@
 //! `coopgov login`: obtain a least-privilege token and keep it in a private file.
 
+use crate::config::{Config, Secret, TokenSource};
+use crate::mastodon::client::{Client, Credentials};
 use crate::mastodon::oauth;
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// Registers the app, asks for the code the instance shows after authorisation, and
-/// writes the token to `token_file`, readable only by its owner.
-pub async fn login(instance: &str, token_file: &Path) -> Result<(), String> {
-    let instance = instance.trim_end_matches('/');
+/// Registers the app, asks for the code the instance shows after authorisation, writes
+/// the token to `token_file`, readable only by its owner, and offers to point the
+/// configuration file `config` to it.
+pub async fn login(instance: &str, token_file: &Path, config: &Path) -> Result<(), String> {
+    let instance = crate::config::instance_address(instance)
+        .map_err(|problem| format!("--instance {problem}"))?;
+    let instance = instance.as_str();
     let app = oauth::register(instance)
         .await
         .map_err(|error| format!("could not register coopgov on {instance}: {error}"))?;
@@ -32,17 +38,161 @@ pub async fn login(instance: &str, token_file: &Path) -> Result<(), String> {
         .map_err(|error| {
             format!("the instance did not accept the code: {error}; run coopgov login again")
         })?;
+    // Said before the token is kept: a token for the wrong account is worth knowing at once.
+    who_authorised(instance, &token).await;
     write_private(token_file, token.expose())?;
     println!(
         "The token is in {} (readable only by you).",
         token_file.display()
     );
-    println!(
-        "In bot.toml, under [instance], set  token_file = \"{}\"  (relative to bot.toml's folder) and remove token_env if it is set.",
-        token_file.display()
-    );
-    println!("Then check the setup: coopgov check --config bot.toml  (from the source folder: cargo run --release -- check --config bot.toml)");
+    let setting = token_file_setting(token_file, config);
+    if !(config.is_file() && offer_to_set(config, &setting, token_file)?) {
+        println!(
+            "In {}, under [instance], set  token_file = {:?}  and remove token_env if it is set.",
+            config.display(),
+            setting.display().to_string()
+        );
+    }
+    let config = config.display();
+    println!("Then check the setup: coopgov check --config {config}  (from the source folder: cargo run --release -- check --config {config})");
     Ok(())
+}
+
+/// `token_file` as the configuration should name it: relative to the configuration's
+/// folder when the token is inside it (the pair can then move together), else absolute.
+fn token_file_setting(token_file: &Path, config: &Path) -> PathBuf {
+    let token = std::fs::canonicalize(token_file).unwrap_or_else(|_| token_file.to_path_buf());
+    let folder = std::fs::canonicalize(config)
+        .ok()
+        .and_then(|config| config.parent().map(Path::to_path_buf));
+    folder
+        .and_then(|folder| token.strip_prefix(folder).ok().map(Path::to_path_buf))
+        .unwrap_or(token)
+}
+
+/// Asks whether to set `token_file` in `config`; true once it is set. With nobody to
+/// answer (end of input) nothing is changed.
+fn offer_to_set(config: &Path, setting: &Path, token_file: &Path) -> Result<bool, String> {
+    let Some(setting) = setting.to_str() else {
+        return Ok(false);
+    };
+    print!(
+        "Set token_file = {setting:?} in {} now? [Y/n] ",
+        config.display()
+    );
+    std::io::stdout()
+        .flush()
+        .map_err(|error| error.to_string())?;
+    let mut answer = String::new();
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|error| format!("could not read the answer: {error}"))?;
+    if read == 0 {
+        println!();
+        return Ok(false);
+    }
+    if !matches!(answer.trim().to_lowercase().as_str(), "" | "y" | "yes") {
+        return Ok(false);
+    }
+    match point_config_to_token(config, setting, token_file) {
+        Ok(said) => {
+            println!("{said}");
+            Ok(true)
+        }
+        Err(why) => {
+            println!("Did not change {}: {why}.", config.display());
+            Ok(false)
+        }
+    }
+}
+
+/// Edits `config` in place, keeping its comments; refuses a result the bot would not
+/// load, or one that would read another token file than the one just written.
+fn point_config_to_token(
+    config: &Path,
+    setting: &str,
+    token_file: &Path,
+) -> Result<String, String> {
+    let shown = config.display();
+    let text =
+        std::fs::read_to_string(config).map_err(|error| format!("could not read it ({error})"))?;
+    let edited = crate::config::set_token_file(&text, setting)?;
+    let checked = Config::parse(&edited, config)
+        .map_err(|error| format!("the bot would refuse the result ({error})"))?;
+    let same = |path: &Path| std::fs::canonicalize(path).ok();
+    match &checked.instance.token {
+        TokenSource::File(path) if same(path).is_some() && same(path) == same(token_file) => {}
+        _ => {
+            return Err(format!(
+                "the result would not read the token from {}",
+                token_file.display()
+            ))
+        }
+    }
+    // Written in place rather than replaced, so the file keeps its owner, mode and links.
+    std::fs::write(config, &edited).map_err(|error| format!("could not write it ({error})"))?;
+    let commented = |text: &str| text.matches("# token_env").count();
+    let env_note = match commented(&edited) > commented(&text) {
+        true => "; token_env is commented out, as the token is read from the file now",
+        false => "",
+    };
+    Ok(format!(
+        "Set token_file = {setting:?} in {shown}{env_note}."
+    ))
+}
+
+/// Prints the account the token acts as, and warns of what would stop it governing.
+async fn who_authorised(instance: &str, token: &Secret) {
+    let credentials = match Client::new(instance, token.clone(), Duration::from_secs(30)) {
+        Ok(client) => client.credentials().await,
+        Err(error) => Err(error),
+    };
+    match credentials {
+        Ok(credentials) => {
+            for line in about(&credentials) {
+                println!("{line}");
+            }
+        }
+        Err(error) => println!(
+            "warning: could not ask {instance} which account authorised coopgov ({error}); \
+             coopgov check will tell"
+        ),
+    }
+}
+
+/// "Authorised as @acct", then a warning for each thing that would stop it governing.
+fn about(credentials: &Credentials) -> Vec<String> {
+    let acct = &credentials.account.acct;
+    let mut lines = vec![format!("Authorised as @{acct}.")];
+    if !credentials.account.bot {
+        lines.push(format!(
+            "warning: @{acct} is not marked as a bot. If it is not the bot's account, log in \
+             as the bot in the browser and run coopgov login again; if it is, tick \
+             \"This is an automated account\" in its profile."
+        ));
+    }
+    let role = credentials.role.as_ref();
+    match role.map(|role| (role.name.as_str(), role.manages_federation())) {
+        Some((_, Some(true))) => {}
+        Some((name, Some(false))) => {
+            let whose = match name {
+                "" => format!("@{acct} has no role with"),
+                name => format!("@{acct}'s role {name:?} lacks"),
+            };
+            lines.push(format!(
+                "warning: {whose} the Manage Federation permission, so the bot could not \
+                 block domains; give the account a role that has it (Administration › \
+                 Roles), or authorise as an account that has one."
+            ));
+        }
+        Some((_, None)) | None => lines.push(format!(
+            "note: the instance did not say what @{acct}'s role may do, so coopgov cannot \
+             tell whether it may block domains; coopgov check will tell, once bot.toml \
+             points to the token."
+        )),
+    }
+    lines
 }
 
 fn write_private(path: &Path, token: &str) -> Result<(), String> {
@@ -58,4 +208,53 @@ fn write_private(path: &Path, token: &str) -> Result<(), String> {
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
         .and_then(|()| writeln!(file, "{token}"))
         .map_err(|error| format!("could not write {}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mastodon::client::Role;
+
+    fn credentials(bot: bool, role: Option<(&str, Option<u64>)>) -> Credentials {
+        let account =
+            serde_json::json!({"id": "1", "username": "coopbot", "acct": "coopbot", "bot": bot});
+        Credentials {
+            account: serde_json::from_value(account).expect("an account"),
+            role: role.map(|(name, permissions)| Role {
+                name: name.to_string(),
+                permissions,
+            }),
+        }
+    }
+
+    #[test]
+    fn login_names_the_account_and_warns_of_what_would_stop_it_governing() {
+        let cases: [(Credentials, &[&str]); 5] = [
+            (credentials(true, Some(("Admin", Some(0xFFFFF)))), &[]),
+            (
+                credentials(false, Some(("", Some(0x10000)))),
+                &[
+                    "is not marked as a bot",
+                    "@coopbot has no role with the Manage Federation permission",
+                ],
+            ),
+            (
+                credentials(true, Some(("Moderator", Some(0x10000)))),
+                &["@coopbot's role \"Moderator\" lacks the Manage Federation permission"],
+            ),
+            (
+                credentials(true, None),
+                &["did not say what @coopbot's role may do, so coopgov cannot tell whether it may block domains; coopgov check will tell"],
+            ),
+            (credentials(true, Some(("Odd", None))), &["coopgov check"]),
+        ];
+        for (credentials, warnings) in cases {
+            let lines = about(&credentials);
+            assert_eq!(lines[0], "Authorised as @coopbot.");
+            assert_eq!(lines.len(), 1 + warnings.len(), "{lines:#?}");
+            for (line, wanted) in lines[1..].iter().zip(warnings) {
+                assert!(line.contains(wanted), "{line}");
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ enum Command {
     },
     /// Register coopgov on the instance and obtain the bot's token.
     Login {
-        /// The instance, like https://social.example.
+        /// The instance, like https://social.example or just social.example.
         #[arg(long)]
         instance: String,
         /// Where to keep the token (readable only by you).
@@ -105,7 +105,7 @@ fn main() -> ExitCode {
             Command::Login {
                 instance,
                 token_file,
-            } => match coopgov::login::login(&instance, &token_file).await {
+            } => match coopgov::login::login(&instance, &token_file, &cli.config).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("error: {error}");

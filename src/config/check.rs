@@ -1,7 +1,7 @@
 //! From the raw file to a `Config`: defaults filled in, each table checked in turn.
 
 use super::raw::{RawActions, RawConfig, RawInstance, RawMembership, RawProposals, RawVocabulary};
-use super::values::Checker;
+use super::values::{not_a_web_address, web_address, Checker};
 use super::*;
 use crate::commands::WORD_SEPARATORS;
 use toml::Spanned;
@@ -99,24 +99,10 @@ impl Checker<'_> {
     /// kind of address `key` wants.
     fn url(&self, url: &Spanned<String>, key: &str, example: &str) -> Checked<String> {
         let text = url.get_ref().trim();
-        let rest = text
-            .strip_prefix("https://")
-            .or_else(|| text.strip_prefix("http://"));
-        match rest {
-            Some(rest)
-                if !rest.starts_with('/')
-                    && !rest.is_empty()
-                    && !text.contains(char::is_whitespace) =>
-            {
-                Ok(text.trim_end_matches('/').to_owned())
-            }
-            _ => Err(self.at(
-                url.span(),
-                format!(
-                    "{key} {text:?} is not a web address; write it with https://, like {example:?}"
-                ),
-            )),
-        }
+        web_address(text).ok_or_else(|| {
+            let problem = not_a_web_address(text, example);
+            self.at(url.span(), format!("{key} {problem}"))
+        })
     }
 
     fn variable_name(&self, name: &Spanned<String>) -> Checked<String> {

@@ -96,7 +96,16 @@ impl Checker<'_> {
                         "{key} {text:?} is a share of the roster, but membership.voters is not \
                          \"roster\"; write a number of voters, like 10, or set voters = \"roster\""
                     )),
-                    _ => fail(format!("{key} {text:?} is not a percentage; write one from \"0%\" to \"100%\", like \"20%\"")),
+                    Some(_) => fail(format!("{key} {text:?} is not a percentage; write one from \"0%\" to \"100%\", like \"20%\"")),
+                    // A whole number in quotes: the quotes are the only thing wrong.
+                    None if text.trim().parse::<u32>().is_ok() => fail(format!(
+                        "{key} {text:?} is a number in quotes; write a number of voters without \
+                         them, like 10, or a percentage of the roster, like \"20%\""
+                    )),
+                    None => fail(format!(
+                        "{key} {text:?} is neither a number of voters (like 10) nor a percentage \
+                         of the roster (like \"20%\")"
+                    )),
                 }
             }
             _ => fail(format!(

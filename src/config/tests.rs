@@ -82,6 +82,8 @@ fn files_are_accepted_or_refused_at_the_right_line() {
         ("[rules.default]\nblock_override_ratio = 0\n", Ok(())),
         ("[rules.default]\nquorum = \"20%\"\n", Err(r#"bot.toml:4: rules.default.quorum "20%" is a share of the roster, but membership.voters is not "roster""#)),
         ("[membership]\nvoters = \"roster\"\nroster_file = \"m.txt\"\n[rules.unblock]\nquorum = \"120%\"\n", Err(r#"bot.toml:7: rules.unblock.quorum "120%" is not a percentage"#)),
+        ("[rules.suspend]\nquorum = \"ten\"\n", Err(r#"bot.toml:4: rules.suspend.quorum "ten" is neither a number of voters (like 10) nor a percentage of the roster (like "20%")"#)),
+        ("[rules.suspend]\nquorum = \"10\"\n", Err(r#"bot.toml:4: rules.suspend.quorum "10" is a number in quotes; write a number of voters without them, like 10"#)),
         ("[rules.default]\nquorum = -3\n", Err("bot.toml:4: rules.default.quorum is -3")),
         ("[rules.default]\nquorum = 2.5\n", Err("bot.toml:4: rules.default.quorum must be a number of voters")),
         // membership and actions
@@ -392,4 +394,129 @@ fn the_token_is_read_trimmed_and_never_shown() {
     assert_eq!(secret.expose(), "hunter2");
     assert!(!format!("{secret:?}{:?}", TokenSource::Env(name.into())).contains("hunter2"));
     std::env::remove_var(name);
+}
+
+#[test]
+fn an_instance_on_the_command_line_may_be_its_host_alone() {
+    let cases: &[(&str, Result<&str, &str>)] = &[
+        ("social.example", Ok("https://social.example")),
+        ("social.example/", Ok("https://social.example")),
+        (" social.example:8443 ", Ok("https://social.example:8443")),
+        ("https://social.example/", Ok("https://social.example")),
+        ("http://127.0.0.1:3000", Ok("http://127.0.0.1:3000")),
+        (
+            "https://social.example/mastodon",
+            Ok("https://social.example/mastodon"),
+        ),
+        (
+            "",
+            Err(
+                r#""" is not a web address; write it with https://, like "https://social.example", or give the host alone, like "social.example""#,
+            ),
+        ),
+        (
+            "ftp://social.example",
+            Err(r#""ftp://social.example" is not a web address"#),
+        ),
+        ("social.example/mastodon", Err("is not a web address")),
+        ("https://", Err("is not a web address")),
+        ("social example", Err("is not a web address")),
+        ("/social.example", Err("is not a web address")),
+    ];
+    for (typed, expected) in cases {
+        match (instance_address(typed), expected) {
+            (Ok(address), Ok(wanted)) => assert_eq!(&address, wanted, "{typed:?}"),
+            (Err(error), Err(wanted)) => assert!(error.contains(wanted), "{typed:?}: {error}"),
+            (got, wanted) => panic!("{typed:?}: wanted {wanted:?}, got {got:?}"),
+        }
+    }
+}
+
+/// `coopgov login` sets token_file in a copy of the shipped bot.toml, as operators keep it.
+#[test]
+fn login_sets_token_file_in_the_shipped_bot_toml_keeping_its_comments() {
+    let shipped = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"));
+    let text = std::fs::read_to_string(shipped).expect("the example");
+    let folder = std::env::temp_dir().join(format!("coopgov-edit-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let path = folder.join("bot.toml");
+    let with_env = text.replace("# token_env = ", "token_env = ");
+    assert_ne!(with_env, text, "the example shows token_env");
+    for original in [&text, &with_env] {
+        let edited = set_token_file(original, "secrets/coopgov.token").expect("edited");
+        std::fs::write(&path, &edited).expect("write the edited file");
+        let config = Config::load(&path).unwrap_or_else(|error| panic!("{error}\n{edited}"));
+        let token = TokenSource::File(folder.join("secrets/coopgov.token"));
+        assert_eq!(config.instance.token, token);
+        // The example line became the real one, keeping its comment; nothing else moved.
+        assert!(
+            edited.contains("\ntoken_file = \"secrets/coopgov.token\"   # ...or from this file, as `coopgov login` writes it (not both)\npoll_interval = \"60s\""),
+            "{edited}"
+        );
+        assert!(
+            edited.contains("\n# token_env = \"COOPGOV_TOKEN\"    # the access token is read from this variable (the default)...\ntoken_file"),
+            "{edited}"
+        );
+        let kept: Vec<&str> = edited
+            .lines()
+            .filter(|line| !line.contains("token_"))
+            .collect();
+        let before: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.contains("token_"))
+            .collect();
+        assert_eq!(kept, before, "every other line as it was");
+        assert_eq!(
+            set_token_file(&edited, "secrets/coopgov.token").as_deref(),
+            Ok(edited.as_str()),
+            "a second run changes nothing"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn login_sets_token_file_in_any_shape_of_instance_table() {
+    let cases: &[(&str, &str)] = &[
+        // no example line: added at the end of [instance]
+        (
+            "[instance]\nurl = \"https://a.example\"\n\n[storage]\npath = \"x.db\"\n",
+            "[instance]\nurl = \"https://a.example\"\ntoken_file = \"t\"\n\n[storage]\npath = \"x.db\"\n",
+        ),
+        // token_env, last in the table: commented out above the new line
+        (
+            "[instance]\nurl = \"https://a.example\"\n# where the token is\ntoken_env = \"BOT\" # mine\n",
+            "[instance]\nurl = \"https://a.example\"\n# where the token is\n# token_env = \"BOT\" # mine\ntoken_file = \"t\"\n",
+        ),
+        // token_env in the middle: its line becomes a comment in place
+        (
+            "[instance]\ntoken_env = \"BOT\"\nurl = \"https://a.example\"\n",
+            "[instance]\n# token_env = \"BOT\"\nurl = \"https://a.example\"\ntoken_file = \"t\"\n",
+        ),
+        // an existing token_file keeps its comment
+        (
+            "[instance]\nurl = \"https://a.example\"\ntoken_file = \"old\"  # from login\n",
+            "[instance]\nurl = \"https://a.example\"\ntoken_file = \"t\"  # from login\n",
+        ),
+        // an inline table
+        (
+            "instance = { url = \"https://a.example\", token_env = \"BOT\" }\n",
+            "instance = { url = \"https://a.example\", token_file = \"t\" }\n",
+        ),
+    ];
+    for (original, wanted) in cases {
+        let edited = set_token_file(original, "t").expect("edited");
+        assert_eq!(&edited, wanted, "from\n{original}");
+        let config = Config::parse(&edited, Path::new("bot.toml"))
+            .unwrap_or_else(|error| panic!("{error}\n{edited}"));
+        assert_eq!(config.instance.token, TokenSource::File("t".into()));
+    }
+    for (broken, why) in [
+        ("[storage]\npath = \"x\"\n", "it has no [instance] table"),
+        ("instance = 3\n", "its instance is not a table"),
+        ("[instance\n", "it is not valid TOML"),
+    ] {
+        let refusal = set_token_file(broken, "t").expect_err("refused");
+        assert!(refusal.starts_with(why), "{refusal}");
+    }
 }

@@ -196,6 +196,20 @@ impl Checker<'_> {
     }
 }
 
+/// `http(s)://host[/path]` without its trailing slash; `None` for anything else.
+pub(super) fn web_address(text: &str) -> Option<String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))?;
+    let whole = !rest.is_empty() && !rest.starts_with('/') && !text.contains(char::is_whitespace);
+    whole.then(|| text.trim_end_matches('/').to_owned())
+}
+
+/// Why `text` was refused as a web address, and how to write one.
+pub(super) fn not_a_web_address(text: &str, example: &str) -> String {
+    format!("{text:?} is not a web address; write it with https://, like {example:?}")
+}
+
 /// serde's names for types, in the words of a config file.
 fn plain_type(expected: &str) -> &str {
     match expected {

@@ -48,6 +48,53 @@ pub enum BlockResult {
     AlreadyInPlace(DomainBlock),
 }
 
+/// The token's own account and its role (Mastodon's `CredentialAccount`).
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub account: super::types::Account,
+    /// `None` when the server sends no role (before Mastodon 4.0, other platforms).
+    pub role: Option<Role>,
+}
+
+/// A Mastodon role: its name and, when readable, its permission bits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// Empty for the everyone role of a plain account.
+    pub name: String,
+    pub permissions: Option<u64>,
+}
+
+impl Role {
+    /// Administrator: every permission, whatever the other bits say.
+    const ADMINISTRATOR: u64 = 0x1;
+    /// Manage Federation: what the admin domain-block API asks for.
+    const MANAGE_FEDERATION: u64 = 0x20;
+
+    /// Reads `role`; `permissions` is a decimal string on Mastodon, a number elsewhere.
+    fn from_wire(role: &Value) -> Option<Role> {
+        let role = role.as_object()?;
+        let permissions = match role.get("permissions") {
+            Some(Value::String(text)) => text.trim().parse().ok(),
+            Some(Value::Number(number)) => number.as_u64(),
+            _ => None,
+        };
+        Some(Role {
+            name: role
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            permissions,
+        })
+    }
+
+    /// Whether the role may block domains; `None` when its permissions are unreadable.
+    pub fn manages_federation(&self) -> Option<bool> {
+        let bits = self.permissions?;
+        Some(bits & (Role::ADMINISTRATOR | Role::MANAGE_FEDERATION) != 0)
+    }
+}
+
 /// An authenticated client for one instance.
 #[derive(Clone)]
 pub struct Client {
@@ -192,6 +239,19 @@ impl Client {
     pub async fn verify_credentials(&self) -> Result<super::types::Account, ApiError> {
         let request = self.request(Method::GET, "/api/v1/accounts/verify_credentials");
         self.typed("checking the access token", request).await
+    }
+
+    /// The account the token belongs to, with its role where the server sends one.
+    pub async fn credentials(&self) -> Result<Credentials, ApiError> {
+        let what = "checking the access token";
+        let request = self.request(Method::GET, "/api/v1/accounts/verify_credentials");
+        let (value, _) = self.json(what, request).await?;
+        let role = value.get("role").and_then(Role::from_wire);
+        let account = serde_json::from_value(value).map_err(|error| ApiError::Malformed {
+            what: what.to_string(),
+            detail: error.to_string(),
+        })?;
+        Ok(Credentials { account, role })
     }
 
     /// The account's notification policy (Mastodon 4.3+); `None` where there is none.
@@ -541,5 +601,47 @@ fn describe_transport(error: &reqwest::Error) -> String {
         "could not connect".to_string()
     } else {
         error.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_manages_federation_by_its_own_bit_or_as_administrator() {
+        // Bodies as recorded (fixtures/mastodon/account/verify_credentials_*.json) and as
+        // mastodon_mock 0.6.1 sends them.
+        let cases = [
+            (
+                json!({"name": "Owner", "permissions": "8388607"}),
+                Some(true),
+            ),
+            (json!({"name": "", "permissions": "65536"}), Some(false)),
+            (
+                json!({"name": "Admin", "permissions": "1048575"}),
+                Some(true),
+            ),
+            (json!({"name": "", "permissions": "0"}), Some(false)),
+            (
+                json!({"name": "Moderator", "permissions": "65536"}),
+                Some(false),
+            ),
+            (
+                json!({"name": "Federation", "permissions": "32"}),
+                Some(true),
+            ),
+            (
+                json!({"name": "Administrator only", "permissions": 1}),
+                Some(true),
+            ),
+            (json!({"name": "Odd", "permissions": "lots"}), None),
+            (json!({"name": "Silent"}), None),
+        ];
+        for (role, expected) in cases {
+            let read = Role::from_wire(&role).expect("a role");
+            assert_eq!(read.manages_federation(), expected, "{role}");
+        }
+        assert_eq!(Role::from_wire(&Value::Null), None);
     }
 }

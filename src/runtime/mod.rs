@@ -30,79 +30,26 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs the bot until `shutdown` completes; then finishes the effect in flight and flushes.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
-    let token = config.instance.token.read()?;
-    if let Some(warning) = config.instance.token.permission_warning() {
-        warn!("{warning}");
-    }
-    let client = Client::new(
-        &config.instance.url,
-        token.clone(),
-        config.instance.request_timeout,
-    )?;
-    let me = setup::patiently("checking the token", || setup::whoami(&config, &client)).await?;
-    let instance = setup::patiently("reading the instance", || async {
-        client
-            .instance()
-            .await
-            .context("could not read the instance's settings")
-    })
-    .await?;
-    let working_group = setup::patiently("looking up the working group", || {
-        setup::resolve_working_group(&config, &client)
-    })
-    .await?;
-    let settings = setup::settings(&config, &me, &instance, working_group)?;
-    if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {
-        warn!("{warning}");
-    }
-    let store = setup::open_store(&config.storage.path).await?;
-    // Without the socket the bot still governs; only `list`, `show` and `export` then
-    // wait for it to stop.
-    let _questions = match crate::query::Server::start(
-        store.clone(),
-        &config.storage.path,
-        settings.favourites_count_as,
-    ) {
-        Ok(server) => {
-            info!(socket = %server.path().display(), "answering list, show and export");
-            Some(server)
-        }
-        Err(error) => {
-            warn!("{error}; `coopgov list`, `show` and `export` will only work while the bot is stopped");
-            None
-        }
-    };
-    info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
-
-    let (events_tx, mut events) = mpsc::channel(256);
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let streaming_base = instance
-        .streaming_url
-        .clone()
-        .unwrap_or_else(|| config.instance.url.clone());
-    let listener = tokio::spawn(streaming::listen(
-        streaming_base,
-        token,
-        config.instance.stream_silence,
-        events_tx,
-        stop_rx,
-    ));
-
-    let mut bot = Bot {
-        store_id: store.store_id(),
-        store,
-        client,
-        settings,
-        poll_interval: config.instance.poll_interval,
-        stream_up: false,
-        last_poll: None,
-        close_retry_at: None,
-        outbox_retry_at: None,
-    };
-    let stopping = AtomicBool::new(false);
-    setup::patiently("reading the notifications", || bot.start_cursor()).await?;
-    // No catch-up here: the loop's first turn polls (nothing has been polled yet).
     tokio::pin!(shutdown);
+    // Start-up may wait half a minute for an instance that is down; a stop asked for
+    // meanwhile is a stop, not a failure. No notification has been handled yet, so
+    // stopping here leaves nothing half done.
+    let started = tokio::select! {
+        started = start(&config) => started?,
+        () = &mut shutdown => {
+            info!("stopped before start-up finished");
+            return Ok(());
+        }
+    };
+    let Started {
+        mut bot,
+        mut events,
+        stop_listener,
+        listener,
+        _questions,
+    } = started;
+    let stopping = AtomicBool::new(false);
+    // No catch-up here: the loop's first turn polls (nothing has been polled yet).
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("could not listen for SIGHUP")?;
     loop {
@@ -149,11 +96,104 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         }
     }
     info!("stopping");
-    let _ = stop_tx.send(true);
+    let _ = stop_listener.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(2), listener).await;
     bot.store.flush()?;
     info!("stopped cleanly");
     Ok(())
+}
+
+/// What start-up hands over to the event loop.
+struct Started {
+    bot: Bot,
+    events: mpsc::Receiver<StreamEvent>,
+    stop_listener: watch::Sender<bool>,
+    listener: tokio::task::JoinHandle<()>,
+    /// Answers `list`, `show` and `export` for as long as it is kept.
+    _questions: Option<crate::query::Server>,
+}
+
+/// Who the bot is, what the instance allows, the store, the stream: everything the loop
+/// needs, each step retried while it fails for a passing reason.
+async fn start(config: &Config) -> anyhow::Result<Started> {
+    let token = config.instance.token.read()?;
+    if let Some(warning) = config.instance.token.permission_warning() {
+        warn!("{warning}");
+    }
+    let client = Client::new(
+        &config.instance.url,
+        token.clone(),
+        config.instance.request_timeout,
+    )?;
+    let me = setup::patiently("checking the token", || setup::whoami(config, &client)).await?;
+    let instance = setup::patiently("reading the instance", || async {
+        client
+            .instance()
+            .await
+            .context("could not read the instance's settings")
+    })
+    .await?;
+    let working_group = setup::patiently("looking up the working group", || {
+        setup::resolve_working_group(config, &client)
+    })
+    .await?;
+    let working_group = setup::usable_working_group(config, working_group)?;
+    let settings = setup::settings(config, &me, &instance, working_group)?;
+    if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {
+        warn!("{warning}");
+    }
+    let store = setup::open_store(&config.storage.path).await?;
+    // Without the socket the bot still governs; only `list`, `show` and `export` then
+    // wait for it to stop.
+    let questions = match crate::query::Server::start(
+        store.clone(),
+        &config.storage.path,
+        settings.favourites_count_as,
+    ) {
+        Ok(server) => {
+            info!(socket = %server.path().display(), "answering list, show and export");
+            Some(server)
+        }
+        Err(error) => {
+            warn!("{error}; `coopgov list`, `show` and `export` will only work while the bot is stopped");
+            None
+        }
+    };
+    info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
+
+    let (events_tx, events) = mpsc::channel(256);
+    let (stop_listener, stop_rx) = watch::channel(false);
+    let streaming_base = instance
+        .streaming_url
+        .clone()
+        .unwrap_or_else(|| config.instance.url.clone());
+    // Dropping `stop_listener` (a stop during start-up) ends the listener too.
+    let listener = tokio::spawn(streaming::listen(
+        streaming_base,
+        token,
+        config.instance.stream_silence,
+        events_tx,
+        stop_rx,
+    ));
+    let bot = Bot {
+        store_id: store.store_id(),
+        store,
+        client,
+        settings,
+        poll_interval: config.instance.poll_interval,
+        stream_up: false,
+        last_poll: None,
+        close_retry_at: None,
+        outbox_retry_at: None,
+    };
+    setup::patiently("reading the notifications", || bot.start_cursor()).await?;
+    Ok(Started {
+        bot,
+        events,
+        stop_listener,
+        listener,
+        _questions: questions,
+    })
 }
 
 struct Bot {

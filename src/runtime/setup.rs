@@ -5,7 +5,7 @@ use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Secret, Tok
 use crate::governance::eligibility::Membership;
 use crate::governance::settings::Durations;
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
-use crate::mastodon::types::InstanceInfo;
+use crate::mastodon::types::{Account, InstanceInfo};
 use crate::mastodon::{ApiError, Client};
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
@@ -29,16 +29,10 @@ pub async fn whoami(config: &Config, client: &Client) -> anyhow::Result<BotAccou
         Ok(account) => return Ok(account),
         Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
     }
-    let account = client.verify_credentials().await.map_err(|error| {
-        let advice = match &error {
-            ApiError::Http { status: 401, .. } => format!(
-                "the instance refused the access token (401): check {}, or create a new token",
-                token_place(config)
-            ),
-            _ => "could not verify the access token".to_string(),
-        };
-        anyhow::Error::new(error).context(advice)
-    })?;
+    let account = client
+        .verify_credentials()
+        .await
+        .map_err(|error| refused_token(config, error))?;
     Ok(BotAccount {
         id: account.id,
         acct: account.acct,
@@ -66,10 +60,46 @@ async fn whoami_megalodon(config: &Config, token: &Secret) -> anyhow::Result<Bot
     })
 }
 
+/// One sentence for a token the instance will not take: what happened, and what to do.
+/// The `ApiError` stays the cause only for errors worth retrying, which `patiently` looks
+/// for; a refusal would otherwise read its own status twice.
+fn refused_token(config: &Config, error: ApiError) -> anyhow::Error {
+    let place = token_place(config);
+    let said = |status: u16, message: &str| match message {
+        "" => format!("it answered {status}"),
+        message => format!("it answered {status}: {message:?}"),
+    };
+    match &error {
+        ApiError::Http {
+            status: 401,
+            message,
+            ..
+        } => anyhow::anyhow!(
+            "the instance refused the access token {place} ({}); it is mistyped, revoked \
+             or for another instance: put the right token there, or make a new one with \
+             coopgov login",
+            said(401, message)
+        ),
+        ApiError::Http {
+            status: 403,
+            message,
+            ..
+        } => anyhow::anyhow!(
+            "the access token {place} may not read its own account ({}); make a new token \
+             with coopgov login, which asks for the scopes the bot needs",
+            said(403, message)
+        ),
+        _ if error.is_transient() => {
+            anyhow::Error::new(error).context("could not verify the access token")
+        }
+        _ => anyhow::anyhow!("could not verify the access token {place}: {error}"),
+    }
+}
+
 fn token_place(config: &Config) -> String {
     match &config.instance.token {
-        TokenSource::Env(name) => format!("the token in {name}"),
-        TokenSource::File(path) => format!("the token in {}", path.display()),
+        TokenSource::Env(name) => format!("in the environment variable {name}"),
+        TokenSource::File(path) => format!("in the file {}", path.display()),
     }
 }
 
@@ -146,28 +176,72 @@ fn vocabulary(config: &Config) -> Vocabulary {
         })
 }
 
-/// The working group's account ids, looked up once: a command is trusted by the id it
-/// comes from, never by a name that could be renamed or imitated.
-pub async fn resolve_working_group(
-    config: &Config,
-    client: &Client,
-) -> anyhow::Result<BTreeMap<String, String>> {
-    let mut members = BTreeMap::new();
+/// What the instance said about names written in `bot.toml` or the roster.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    /// The local accounts found: account id → acct, lowercased.
+    pub found: BTreeMap<String, String>,
+    /// The names that are no local account of the instance, as written.
+    pub unknown: Vec<String>,
+}
+
+/// The local account called `name`, or `None` when the instance has none. A name with
+/// a host (`bob@other.example`) is never a local account, so it costs no request.
+pub async fn local_account(client: &Client, name: &str) -> Result<Option<Account>, ApiError> {
+    if name.contains('@') {
+        return Ok(None);
+    }
+    let account = client.lookup_account(name).await?;
+    Ok(account.filter(|account| !account.acct.contains('@')))
+}
+
+/// The working group's account ids, looked up once, one name after another: a command
+/// is trusted by the id it comes from, never by a name that could be renamed or
+/// imitated. A lookup that fails (for a passing reason or not) is an error, never an
+/// unknown name.
+pub async fn resolve_working_group(config: &Config, client: &Client) -> anyhow::Result<Lookup> {
+    let mut lookup = Lookup::default();
     for acct in &config.membership.working_group {
-        match client.lookup_account(acct).await {
-            Ok(Some(account)) if !account.acct.contains('@') => {
-                members.insert(account.id, account.acct.to_lowercase());
+        match local_account(client, acct).await {
+            Ok(Some(account)) => {
+                lookup.found.insert(account.id, account.acct.to_lowercase());
             }
-            Ok(_) => {
-                warn!(acct = %acct, "no local account of that name: it is left out of the working group")
-            }
+            Ok(None) => lookup.unknown.push(acct.clone()),
             Err(error) => {
                 let context = format!("could not look up the working group's account {acct}");
                 return Err(anyhow::Error::new(error).context(context));
             }
         }
     }
-    Ok(members)
+    Ok(lookup)
+}
+
+/// The working group the bot can trust. Configured names of which none is a local
+/// account are a mistake to fix before governing; some unknown names are only warned
+/// about, because a member who leaves the instance must not stop governance.
+pub fn usable_working_group(
+    config: &Config,
+    lookup: Lookup,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    if lookup.unknown.is_empty() {
+        return Ok(lookup.found);
+    }
+    let names = lookup.unknown.join(", ");
+    if lookup.found.is_empty() {
+        anyhow::bail!(
+            "none of the names in membership.working_group ({names}) is a local account of \
+             {}, so nobody could steer the bot; correct them in {} (usernames of this \
+             instance, like \"alice\"), or set working_group = [] to run without a working group",
+            config.instance.url,
+            config.path.display()
+        );
+    }
+    warn!(
+        unknown = %names,
+        "membership.working_group names accounts that are not local accounts of the \
+         instance: they are left out of the working group; correct bot.toml and restart"
+    );
+    Ok(lookup.found)
 }
 
 /// The core's settings from the configuration, the bot's account, the instance and
@@ -271,6 +345,57 @@ fn instance_host(instance: &InstanceInfo, url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_token_is_one_sentence_naming_where_it_was_read() {
+        let text = "[instance]\nurl = \"https://social.example\"\ntoken_env = \"BOT_TOKEN\"\n";
+        let config = Config::parse(text, Path::new("bot.toml")).expect("a valid config");
+        let http = |status| ApiError::Http {
+            status,
+            what: "checking the access token".into(),
+            message: "The access token is invalid".into(),
+            body: Box::default(),
+        };
+        let unreachable = || ApiError::Transport("could not connect".into());
+        let cases = [
+            (http(401), "the instance refused the access token in the environment variable BOT_TOKEN (it answered 401: \"The access token is invalid\"); it is mistyped", false),
+            (http(403), "the access token in the environment variable BOT_TOKEN may not read its own account (it answered 403", false),
+            (unreachable(), "could not verify the access token: could not reach the instance", true),
+        ];
+        for (error, wanted, transient) in cases {
+            let error = refused_token(&config, error);
+            let shown = format!("{error:#}");
+            assert!(shown.starts_with(wanted), "{shown}");
+            assert!(!shown.contains("while checking"), "said twice: {shown}");
+            assert_eq!(is_transient(&error), transient, "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_working_group_of_only_unknown_names_is_refused_and_some_are_left_out() {
+        let text = "[instance]\nurl = \"https://social.example\"\n";
+        let config = Config::parse(text, Path::new("bot.toml")).expect("a valid config");
+        let lookup = |found: &[&str], unknown: &[&str]| Lookup {
+            found: found
+                .iter()
+                .map(|acct| (format!("id-{acct}"), acct.to_string()))
+                .collect(),
+            unknown: unknown.iter().map(|name| name.to_string()).collect(),
+        };
+        let kept = |found, unknown| {
+            usable_working_group(&config, lookup(found, unknown))
+                .map(|members| members.into_values().collect::<Vec<_>>())
+                .map_err(|error| error.to_string())
+        };
+        assert_eq!(kept(&[], &[]), Ok(vec![]), "working_group = [] is allowed");
+        assert_eq!(kept(&["alice"], &[]), Ok(vec!["alice".to_string()]));
+        assert_eq!(kept(&["alice"], &["bobb"]), Ok(vec!["alice".to_string()]));
+        let refusal = kept(&[], &["bobb", "alicia"]).expect_err("nobody could steer");
+        assert!(
+            refusal.starts_with("none of the names in membership.working_group (bobb, alicia) is a local account of https://social.example"),
+            "{refusal}"
+        );
+    }
 
     #[tokio::test]
     async fn a_starting_bot_waits_for_a_command_reading_the_store() {

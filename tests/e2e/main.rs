@@ -10,4 +10,5 @@ mod hostile;
 mod operators;
 mod reliability;
 mod scenario;
+mod startup;
 mod working_group;

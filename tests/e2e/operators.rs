@@ -1,6 +1,7 @@
 //! What the admin runs: `coopgov check` (and `--fix`).
 
 use crate::scenario::Scenario;
+use crate::support::Mock;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,26 +95,26 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
     let (ok, report) = scenario.cli_status(&["check"], "not-a-token");
     assert!(!ok, "{report}");
     assert!(
-        report.contains("FAIL") && report.contains("401"),
+        report.contains(
+            "FAIL  the instance refused the access token in the environment variable COOPGOV_TOKEN"
+        ) && report.contains("coopgov login"),
         "{report}"
     );
+    assert_eq!(report.matches("401").count(), 1, "said once: {report}");
     assert!(
         !report.contains("not-a-token"),
         "the token is never printed"
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
+/// `coopgov <args…> login --instance <instance>`, authorised in the "browser" as
+/// `username`; types the code the instance shows, then each of `answers`. Returns whether
+/// it succeeded and everything it printed.
+async fn login_as(mock: &Mock, username: &str, args: &[&str], answers: &[&str]) -> (bool, String) {
     use std::io::{BufRead, BufReader, Write};
-    use std::os::unix::fs::PermissionsExt;
     use std::process::{Command, Stdio};
-    let mock = crate::support::Mock::start(&[]).await;
-    let dir = crate::support::TempDir::new("login");
-    let token_file = dir.path().join("coopgov.token");
     let mut child = Command::new(env!("CARGO_BIN_EXE_coopgov"))
-        .args(["login", "--instance", &mock.url, "--token-file"])
-        .arg(&token_file)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -121,12 +122,16 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
     let stdout = child.stdout.take().expect("stdout");
     // Read the output on a thread of its own, to the end, so login never writes to a closed pipe.
     let (found, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
+        let mut printed = String::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if line.contains("/oauth/authorize?") {
                 let _ = found.send(line.trim().to_string());
             }
+            printed.push_str(&line);
+            printed.push('\n');
         }
+        printed
     });
     let url = tokio::task::spawn_blocking(move || {
         address.recv_timeout(std::time::Duration::from_secs(20))
@@ -148,7 +153,7 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
     let page = reqwest::Client::new()
         .post(format!("{}/oauth/authorize", mock.url))
         .form(&[
-            ("username", "coopbot"),
+            ("username", username),
             ("client_id", client_id.as_str()),
             ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
         ])
@@ -163,8 +168,62 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
         .nth(1)
         .and_then(|rest| rest.split('<').next())
         .expect("a code");
-    writeln!(child.stdin.take().expect("stdin"), "{code}").expect("type the code");
-    assert!(child.wait().expect("login ends").success());
+    let mut typing = child.stdin.take().expect("stdin");
+    for line in std::iter::once(code).chain(answers.iter().copied()) {
+        writeln!(typing, "{line}").expect("type a line");
+    }
+    drop(typing);
+    let status = child.wait().expect("login ends");
+    (status.success(), reader.join().expect("the output"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mock = Mock::start(&[crate::support::Seed::local("alice")]).await;
+    let dir = crate::support::TempDir::new("login");
+    let token_file = dir.path().join("coopgov.token");
+    let token_path = token_file.to_str().expect("a path");
+    // The operator's bot.toml, as shipped but reading the token from a variable.
+    let config = dir.path().join("bot.toml");
+    let shipped = include_str!("../../bot.toml").replace("# token_env = ", "token_env = ");
+    std::fs::write(&config, &shipped).expect("write bot.toml");
+    let config_path = config.to_str().expect("a path");
+    // A trailing slash is allowed.
+    let instance = format!("{}/", mock.url);
+    let login = [
+        "login",
+        "--instance",
+        &instance,
+        "--token-file",
+        token_path,
+        "--config",
+        config_path,
+    ];
+    let (ok, printed) = login_as(&mock, "coopbot", &login, &["y"]).await;
+    assert!(ok, "{printed}");
+    assert!(printed.contains("Authorised as @coopbot."), "{printed}");
+    assert!(!printed.contains("warning"), "an admin bot: {printed}");
+    assert!(
+        printed.contains(&format!(
+            "Set token_file = \"coopgov.token\" in {config_path} now? [Y/n] Set token_file = \"coopgov.token\" in {config_path}; token_env is commented out"
+        )),
+        "{printed}"
+    );
+    let edited = std::fs::read_to_string(&config).expect("bot.toml");
+    let loaded = coopgov::config::Config::load(&config).unwrap_or_else(|error| panic!("{error}"));
+    let coopgov::config::TokenSource::File(read_from) = &loaded.instance.token else {
+        panic!("bot.toml reads the token from the file now:\n{edited}");
+    };
+    assert_eq!(
+        std::fs::canonicalize(read_from).ok(),
+        std::fs::canonicalize(&token_file).ok()
+    );
+    assert!(
+        edited.contains("# Rules (SPEC §4).")
+            && edited.contains("\n# token_env = \"COOPGOV_TOKEN\""),
+        "comments kept: {edited}"
+    );
     let mode = std::fs::metadata(&token_file)
         .expect("the token file")
         .permissions()
@@ -181,6 +240,27 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
         .await
         .expect("an account");
     assert_eq!(me["acct"], "coopbot");
+
+    // Authorised as a plain member by mistake: said at once, before anything else is set up.
+    // Nobody answers the question (end of input): bot.toml stays as it is.
+    let (ok, printed) = login_as(&mock, "alice", &login, &[]).await;
+    assert!(ok, "{printed}");
+    assert_eq!(std::fs::read_to_string(&config).expect("bot.toml"), edited);
+    assert!(
+        printed.contains(&format!(
+            "In {config_path}, under [instance], set  token_file = \"coopgov.token\"  and remove token_env if it is set."
+        )),
+        "{printed}"
+    );
+    assert!(printed.contains("Authorised as @alice."), "{printed}");
+    assert!(
+        printed.contains("warning: @alice is not marked as a bot."),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("warning: @alice has no role with the Manage Federation permission"),
+        "{printed}"
+    );
 }
 
 /// A proposer, the votes cast (member, reply) and the outcome they must give.

@@ -1,0 +1,161 @@
+//! The first steps of a new operator: `login`, `check` and `run` refusing what cannot work.
+
+use crate::support::{secs, wait_for, BotProcess, Mock, Seed, TempDir};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[test]
+fn login_refuses_an_address_it_cannot_use_and_says_how_to_write_it() {
+    let output = Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        .args(["login", "--instance", "ftp://social.example"])
+        .output()
+        .expect("run coopgov login");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(r#"--instance "ftp://social.example" is not a web address; write it with https://, like "https://social.example", or give the host alone"#),
+        "{said}"
+    );
+}
+
+/// A `bot.toml` for `mock` in a fresh folder, with `membership` lines and `files` beside it.
+fn configure(mock: &Mock, membership: &str, files: &[(&str, &str)]) -> (TempDir, PathBuf) {
+    let dir = TempDir::new("startup");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write a file beside bot.toml");
+    }
+    let config = dir.path().join("bot.toml");
+    let text = format!(
+        "[instance]\nurl = \"{}\"\n\n[storage]\npath = \"coopgov.db\"\n\n[membership]\n{membership}\n",
+        mock.url
+    );
+    std::fs::write(&config, text).expect("write bot.toml");
+    (dir, config)
+}
+
+/// `coopgov <args…> --config <config>` as the bot: the exit code, stdout and stderr.
+fn coopgov(args: &[&str], config: &Path, token: &str) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .env("COOPGOV_TOKEN", token)
+        .output()
+        .expect("run coopgov");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn members() -> Vec<Seed> {
+    vec![
+        Seed::local("alice"),
+        Seed::local("bob"),
+        Seed::remote("carol", "evil.example"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_fails_naming_working_group_and_roster_names_that_are_not_local_accounts() {
+    let mock = Mock::start(&members()).await;
+    let token = mock.bot_token().to_string();
+    let (_dir, config) = configure(&mock, "working_group = [\"alice\", \"bobb\"]", &[]);
+    let (code, report, _) = coopgov(&["check"], &config, &token);
+    assert_eq!(code, Some(1), "{report}");
+    let fail = report
+        .lines()
+        .find(|line| line.starts_with("FAIL"))
+        .unwrap_or_else(|| panic!("no FAIL line:\n{report}"));
+    assert!(
+        fail.contains("membership.working_group in")
+            && fail.contains("names accounts that are not local accounts of")
+            && fail.contains(": bobb;"),
+        "{fail}"
+    );
+    assert!(fail.contains("leaves them out"), "{fail}");
+
+    let roster = "# members\nalice\nBob\nzed\ncarol@evil.example\n";
+    let (_dir, config) = configure(
+        &mock,
+        "working_group = [\"alice\"]\nvoters = \"roster\"\nroster_file = \"members.txt\"",
+        &[("members.txt", roster)],
+    );
+    let (code, report, _) = coopgov(&["check"], &config, &token);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("ok    the working group's names are local accounts: alice"),
+        "{report}"
+    );
+    let fail = report
+        .lines()
+        .find(|line| line.starts_with("FAIL"))
+        .unwrap_or_else(|| panic!("no FAIL line:\n{report}"));
+    assert!(
+        fail.contains("members.txt lists accts that are not local accounts of")
+            && fail.contains(": carol@evil.example, zed;")
+            && fail.contains("SIGHUP"),
+        "{fail}"
+    );
+
+    // A large roster is looked up 200 names at most, so the bot keeps its request budget.
+    let large: String = (0..230).map(|n| format!("m{n:03}\n")).collect();
+    let (_dir, config) = configure(
+        &mock,
+        "voters = \"roster\"\nroster_file = \"members.txt\"",
+        &[("members.txt", &large)],
+    );
+    let (code, report, _) = coopgov(&["check"], &config, &token);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("members.txt lists 230 accts; looked up the first 200 (in alphabetical order) and left the other 30 unchecked"),
+        "{report}"
+    );
+    assert!(report.contains(": m000, m001, "), "{report}");
+    assert!(report.contains("m019 and 180 more;"), "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_refuses_a_working_group_of_which_no_name_is_a_local_account() {
+    let mock = Mock::start(&members()).await;
+    let (dir, config) = configure(&mock, "working_group = [\"bobb\", \"alicia\"]", &[]);
+    let (code, _, said) = coopgov(&["run"], &config, mock.bot_token());
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("error: none of the names in membership.working_group (bobb, alicia) is a local account of")
+            && said.contains("set working_group = [] to run without a working group"),
+        "{said}"
+    );
+    assert!(
+        !dir.path().join("coopgov.db").exists(),
+        "refused before it opened the store"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_start_up_waits_for_an_unreachable_instance_is_a_clean_stop() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let dir = TempDir::new("unreachable");
+    let config = dir.path().join("bot.toml");
+    let text = format!("[instance]\nurl = \"http://127.0.0.1:{closed_port}\"\n");
+    std::fs::write(&config, text).expect("write bot.toml");
+    let bot = BotProcess::start(&config, "a-token");
+    wait_for("a retried start-up step", secs(10), || async {
+        bot.log().contains("trying again").then_some(())
+    })
+    .await;
+    tokio::time::sleep(secs(1)).await;
+    let asked = std::time::Instant::now();
+    let log_path = bot.log_path.clone();
+    let status = bot.terminate();
+    let log = std::fs::read_to_string(log_path).unwrap_or_default();
+    assert!(status.success(), "{status}: {log}");
+    assert!(asked.elapsed() < secs(4), "took {:?}", asked.elapsed());
+    assert!(log.contains("stopped before start-up finished"), "{log}");
+    assert!(!log.lines().any(|line| line.starts_with("error:")), "{log}");
+}
