@@ -82,16 +82,26 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
             instance.max_characters
         ),
     );
-    match setup::whoami(&config, &client).await {
-        Ok(me) if me.bot => line(Mark::Ok, format!("the token is valid and belongs to @{}, an automated (bot) account", me.acct)),
-        Ok(me) => line(
-            Mark::Warn,
-            format!("the token belongs to @{}, which is not marked as a bot; tick \"This is an automated account\" in its profile", me.acct),
-        ),
+    let me = match setup::whoami(&config, &client).await {
+        Ok(me) => me,
         Err(error) => {
             line(Mark::Fail, format!("{error:#}"));
             return ExitCode::FAILURE;
         }
+    };
+    if me.bot {
+        line(
+            Mark::Ok,
+            format!(
+                "the token is valid and belongs to @{}, an automated (bot) account",
+                me.acct
+            ),
+        );
+    } else {
+        line(
+            Mark::Warn,
+            format!("the token belongs to @{}, which is not marked as a bot; tick \"This is an automated account\" in its profile", me.acct),
+        );
     }
     match client.can_read_domain_blocks().await {
         Ok(()) => line(Mark::Ok, "the account can list admin domain blocks"),
@@ -117,6 +127,7 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     let mut healthy = scopes(&client).await;
     healthy &= notification_policy(&client, fix).await;
     healthy &= membership::membership(&config, &client).await;
+    healthy &= ballots_fit(&config, &me, &instance);
     let streaming_base = instance
         .streaming_url
         .clone()
@@ -126,6 +137,38 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Whether a ballot, with the co-op's words and rules, fits the instance's post limit and
+/// leaves room for the reason.
+fn ballots_fit(
+    config: &Config,
+    me: &setup::BotAccount,
+    instance: &crate::mastodon::types::InstanceInfo,
+) -> bool {
+    let settings = match setup::settings(config, me, instance, Default::default()) {
+        Ok(settings) => settings,
+        // An unreadable roster is reported by the membership check.
+        Err(_) => return true,
+    };
+    match setup::ballot_room(&settings) {
+        Ok(None) => {
+            let room = crate::governance::messages::room_for_reason(&settings);
+            line(
+                Mark::Ok,
+                format!("ballots fit the instance's {} characters a post and leave at least {room} for the reason", settings.max_characters),
+            );
+            true
+        }
+        Ok(Some(warning)) => {
+            line(Mark::Warn, warning);
+            true
+        }
+        Err(problem) => {
+            line(Mark::Fail, problem);
+            false
+        }
     }
 }
 

@@ -17,6 +17,7 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
         "token is valid",
         "admin domain blocks",
         "notification policy",
+        "ballots fit the instance's 500 characters a post",
         "streaming API answers",
     ] {
         assert!(report.contains(line), "{line:?} missing:\n{report}");
@@ -91,6 +92,24 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
         &token,
     );
     assert!(!ok && report.contains("not reachable"), "{report}");
+
+    // So many words of its own that a ballot would lose its closing time.
+    let wordy = scenario.dir.path().join("wordy.toml");
+    let words: Vec<String> = (0..60).map(|n| format!("\"word{n}\"")).collect();
+    let config = std::fs::read_to_string(&scenario.config).expect("bot.toml");
+    std::fs::write(
+        &wordy,
+        format!("{config}\n[vocabulary]\nagree = [{}]\n", words.join(", ")),
+    )
+    .expect("write");
+    let (ok, report) = scenario.cli_status(
+        &["check", "--config", wordy.to_str().expect("a path")],
+        &token,
+    );
+    assert!(
+        !ok && report.contains("FAIL") && report.contains("remove some [vocabulary] words"),
+        "{report}"
+    );
 
     let (ok, report) = scenario.cli_status(&["check"], "not-a-token");
     assert!(!ok, "{report}");
@@ -220,7 +239,7 @@ async fn login_obtains_a_token_through_oauth_and_keeps_it_private() {
         std::fs::canonicalize(&token_file).ok()
     );
     assert!(
-        edited.contains("# Rules (SPEC §4).")
+        edited.contains("# Rules. method: consensus")
             && edited.contains("\n# token_env = \"COOPGOV_TOKEN\""),
         "comments kept: {edited}"
     );

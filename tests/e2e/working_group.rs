@@ -236,7 +236,7 @@ async fn a_roster_a_percentage_quorum_urgency_and_one_reminder() {
         .await;
     let ballot = scenario.ballot(1).await;
     assert!(text_of(&ballot).contains("URGENT"));
-    assert!(text_of(&ballot).contains("quorum 50%"));
+    assert!(text_of(&ballot).contains("at least 50% of members vote"));
 
     let ballot_id = id_of(&ballot);
     scenario.reply_as("bob", &ballot_id, "@coopbot agree").await;
