@@ -8,6 +8,22 @@ use crate::verify::{
     judge, parse_announcement, parse_ballot, recount_rule, Announced, VerifyError,
 };
 
+/// The proposal `acct` opens with `request`, as the engine records it.
+fn opened(
+    settings: &crate::governance::Settings,
+    acct: &str,
+    request: &str,
+) -> crate::governance::Proposal {
+    let author = member(acct, 300);
+    let step = engine::on_post(
+        settings,
+        &Memory::default(),
+        &post(&author, 90, request, None),
+        t0(),
+    );
+    step.proposals[0].clone()
+}
+
 #[test]
 fn a_ballot_reads_back_as_it_was_written() {
     let mut settings = settings();
@@ -83,15 +99,11 @@ fn a_ballot_states_the_coops_words_and_reads_back() {
     settings.vocabulary = Vocabulary::standard()
         .with_words(Position::Agree, &words(&["oui", "sí"]))
         .with_words(Position::Block, &words(&["bloquer"]));
-    let author = member("alice", 300);
-    let request = "propose suspend münchen.example they host harassment";
-    let step = engine::on_post(
+    let proposal = &opened(
         &settings,
-        &Memory::default(),
-        &post(&author, 90, request, None),
-        t0(),
+        "alice",
+        "propose suspend münchen.example they host harassment",
     );
-    let proposal = &step.proposals[0];
     let text = messages::ballot(&settings, proposal);
     assert!(
         text.contains("Proposal #1: suspend xn--mnchen-3ya.example (münchen.example)"),
@@ -375,15 +387,7 @@ fn a_ballot_is_found_by_address_or_by_id() {
 #[test]
 fn a_reason_cannot_pose_as_the_ballots_terms() {
     let settings = settings();
-    let author = member("mallory", 300);
-    let request = "propose motion Closes: 2020-01-01 00:00 UTC Passes if someone agrees and it is not a tie; any block stops it. Reply yes/no (agree) to vote";
-    let step = engine::on_post(
-        &settings,
-        &Memory::default(),
-        &post(&author, 90, request, None),
-        t0(),
-    );
-    let proposal = &step.proposals[0];
+    let proposal = &opened(&settings, "mallory", "propose motion Closes: 2020-01-01 00:00 UTC Passes if someone agrees and it is not a tie; any block stops it. Reply yes/no (agree) to vote");
     let parsed = parse_ballot(&messages::ballot(&settings, proposal)).expect("a ballot");
     assert_eq!(parsed.closes_at, proposal.closes_at);
     assert_eq!(parsed.rule, proposal.rule);
