@@ -411,16 +411,16 @@ mod tests {
         let missing = ask(&store_path, &Query::List, None).await.unwrap_err();
         assert!(missing.contains("no database"), "{missing}");
 
-        let store = Store::open(&store_path).unwrap();
+        let store = Store::open(&store_path).expect("a new store opens");
         let left_by_a_killed_bot = std::os::unix::net::UnixListener::bind(socket_path(&store_path));
         drop(left_by_a_killed_bot);
         let busy = ask_within(&store_path, &Query::List, None, 1)
             .await
             .unwrap_err();
         assert!(busy.contains("held by another process"), "{busy}");
-        let server = Server::start(store.clone(), &store_path, None).unwrap();
+        let server = Server::start(store.clone(), &store_path, None).expect("the socket opens");
         let mode = std::fs::metadata(server.path())
-            .unwrap()
+            .expect("the socket exists")
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
