@@ -450,7 +450,7 @@ fn login_sets_token_file_in_the_shipped_bot_toml_keeping_its_comments() {
         assert_eq!(config.instance.token, token);
         // The example line became the real one, keeping its comment; nothing else moved.
         assert!(
-            edited.contains("\ntoken_file = \"secrets/coopgov.token\"   # ...or from this file, as `coopgov login` writes it (not both)\npoll_interval = \"60s\""),
+            edited.contains("\ntoken_file = \"secrets/coopgov.token\"   # ...or from this file; `coopgov login` offers to set this line (not both)\npoll_interval = \"60s\""),
             "{edited}"
         );
         assert!(
