@@ -40,7 +40,8 @@ fn settings() -> coopgov::governance::Settings {
         max_characters: 500,
         ..Default::default()
     };
-    setup::settings(&config, &me, &instance, Default::default()).expect("settings")
+    let software = coopgov::mastodon::Software::Mastodon;
+    setup::settings(&config, &me, &instance, &software, Default::default()).expect("settings")
 }
 
 fn scratch(label: &str) -> PathBuf {

@@ -3,7 +3,7 @@
 mod membership;
 
 use crate::config::Config;
-use crate::mastodon::{ApiError, Client};
+use crate::mastodon::{ApiError, Client, Software};
 use crate::runtime::setup;
 use std::path::Path;
 use std::process::ExitCode;
@@ -72,17 +72,16 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let software = setup::software(&config).await;
     line(
         Mark::Ok,
         format!(
-            "instance {} is reachable ({} {}, {} characters per post)",
-            config.instance.url,
-            config.instance.software,
-            instance.version,
-            instance.max_characters
+            "instance {} is reachable ({software} {}, {} characters per post)",
+            config.instance.url, instance.version, instance.max_characters
         ),
     );
-    let me = match setup::whoami(&config, &client).await {
+    capabilities(&config, &software);
+    let me = match setup::whoami(&config, &client, &software).await {
         Ok(me) => me,
         Err(error) => {
             line(Mark::Fail, format!("{error:#}"));
@@ -127,7 +126,7 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     let mut healthy = scopes(&client).await;
     healthy &= notification_policy(&client, fix).await;
     healthy &= membership::membership(&config, &client).await;
-    healthy &= ballots_fit(&config, &me, &instance);
+    healthy &= ballots_fit(&config, &me, &instance, &software);
     let streaming_base = instance
         .streaming_url
         .clone()
@@ -140,14 +139,32 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     }
 }
 
+/// What the server can and cannot do, one line each: nothing here fails the check, but
+/// the admin should know what coopgov works around.
+fn capabilities(config: &Config, software: &Software) {
+    let how = if config.instance.software == "auto" {
+        "detected through NodeInfo"
+    } else {
+        "as instance.software says"
+    };
+    line(
+        Mark::Ok,
+        format!("the server runs {software} ({how}); it can or cannot:"),
+    );
+    for (can, what) in software.capabilities().lines() {
+        println!("        {} {what}", if can { "yes" } else { "no " });
+    }
+}
+
 /// Whether a ballot, with the co-op's words and rules, fits the instance's post limit and
 /// leaves room for the reason.
 fn ballots_fit(
     config: &Config,
     me: &setup::BotAccount,
     instance: &crate::mastodon::types::InstanceInfo,
+    software: &Software,
 ) -> bool {
-    let settings = match setup::settings(config, me, instance, Default::default()) {
+    let settings = match setup::settings(config, me, instance, software, Default::default()) {
         Ok(settings) => settings,
         // An unreadable roster is reported by the membership check.
         Err(_) => return true,
@@ -246,7 +263,7 @@ async fn notification_policy(client: &Client, fix: bool) -> bool {
         Ok(None) => {
             line(
                 Mark::Ok,
-                "the instance has no notification policy to filter mentions (before Mastodon 4.3)",
+                "the instance has no notification policy to filter mentions (GoToSocial, or Mastodon before 4.3)",
             );
             return true;
         }

@@ -18,8 +18,10 @@ use crate::governance::{ActionKind, Position, Rule};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The platforms `instance.software` may name (those megalodon supports).
-pub const SOFTWARE: [&str; 6] = [
+/// What `instance.software` may say: `auto` (ask the instance through NodeInfo), or a
+/// platform megalodon supports.
+pub const SOFTWARE: [&str; 7] = [
+    "auto",
     "mastodon",
     "pleroma",
     "friendica",

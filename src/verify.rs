@@ -227,6 +227,7 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
     let day = std::time::Duration::from_secs(86_400);
     Settings {
         bot_acct: String::new(),
+        server: Default::default(),
         instance_domain: String::new(),
         max_characters: 500,
         membership: Membership {

@@ -62,7 +62,7 @@ impl Checker<'_> {
             "instance.software",
             "a supported platform",
             &software,
-            "mastodon",
+            "auto",
         )?;
         let token = match (&raw.token_env, &raw.token_file) {
             (Some(_), Some(file)) => {

@@ -137,7 +137,7 @@ fn the_instance_table_is_required_and_checked() {
         (
             "[instance]\nurl = \"https://a.example\"\nsoftware = \"misskey\"\n",
             Err(
-                r#"bot.toml:3: instance.software "misskey" is not a supported platform; use "mastodon", "pleroma""#,
+                r#"bot.toml:3: instance.software "misskey" is not a supported platform; use "auto", "mastodon", "pleroma""#,
             ),
         ),
         (
@@ -266,7 +266,7 @@ fn a_full_file_sets_every_value() {
 fn a_minimal_file_takes_the_defaults_of_spec_section_7() {
     let config = parse("");
     assert_eq!(config.path, PathBuf::from("/etc/coopgov/bot.toml"));
-    assert_eq!(config.instance.software, "mastodon");
+    assert_eq!(config.instance.software, "auto");
     assert_eq!(
         config.instance.token,
         TokenSource::Env("COOPGOV_TOKEN".into())

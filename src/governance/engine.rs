@@ -444,6 +444,15 @@ fn open(
             );
         }
     }
+    if matches!(request.action, Action::Silence { .. }) && !settings.server.can_silence {
+        return answer(
+            post,
+            format!(
+                "This instance runs {}, which cannot limit (silence) another server: every block there is a full suspension. Propose \"suspend\" instead, or a motion.",
+                settings.server.name
+            ),
+        );
+    }
     let durations = &settings.durations;
     let duration = request.duration.unwrap_or(durations.default);
     let minimum = if request.urgent {

@@ -42,10 +42,29 @@ pub struct Durations {
     pub max: Duration,
 }
 
+/// What the core must know of the instance's server software.
+#[derive(Debug, Clone)]
+pub struct ServerTraits {
+    /// As people know it: "Mastodon", "GoToSocial".
+    pub name: String,
+    /// Whether a domain can be limited (silenced); GoToSocial only suspends.
+    pub can_silence: bool,
+}
+
+impl Default for ServerTraits {
+    fn default() -> Self {
+        ServerTraits {
+            name: "Mastodon".to_string(),
+            can_silence: true,
+        }
+    }
+}
+
 /// Everything the core decides with, besides the records and the time.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bot_acct: String,
+    pub server: ServerTraits,
     /// The instance's own domain: never a target of a domain block.
     pub instance_domain: String,
     /// The instance's status length limit.

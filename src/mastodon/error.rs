@@ -24,6 +24,9 @@ pub enum ApiError {
     /// A success status with a body we could not read.
     #[error("the instance sent an unreadable answer while {what}: {detail}")]
     Malformed { what: String, detail: String },
+    /// The server's software cannot do what was asked; asking again will not help.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl ApiError {
@@ -34,6 +37,7 @@ impl ApiError {
                 true
             }
             ApiError::Http { status, .. } => *status >= 500 || *status == 408,
+            ApiError::Unsupported(_) => false,
         }
     }
 
@@ -58,6 +62,9 @@ impl ApiError {
             }
             ApiError::Http { status: 422, .. } => {
                 "The instance refused the request as invalid; check the domain and any existing block."
+            }
+            ApiError::Unsupported(_) => {
+                "Decide what to do instead (a suspension, say) with a new proposal."
             }
             _ if self.is_transient() => "This is usually temporary; the bot will try again.",
             _ => "Check the instance's logs for this request.",

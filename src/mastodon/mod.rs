@@ -1,16 +1,19 @@
 //! The only module that knows the wire: JSON types, HTTP, streaming, megalodon.
 
+pub mod blocks;
 pub mod client;
 pub mod convert;
 pub mod error;
 pub mod oauth;
 pub mod rate_limit;
+pub mod server;
 pub mod streaming;
 pub mod types;
 
 pub use crate::governance::id_order;
 pub use client::{BlockRequest, BlockResult, Client, NewStatus};
 pub use error::ApiError;
+pub use server::{Capabilities, Software};
 
 #[cfg(test)]
 mod fixtures;

@@ -93,14 +93,11 @@ pub struct Context {
 pub struct DomainBlock {
     pub id: String,
     pub domain: String,
-    #[serde(default = "default_severity")]
-    pub severity: String,
+    /// Absent on GoToSocial, whose every block is a suspension (see `blocks.rs`).
+    #[serde(default)]
+    pub severity: Option<String>,
     #[serde(default)]
     pub public_comment: Option<String>,
-}
-
-fn default_severity() -> String {
-    "silence".to_string()
 }
 
 /// The parts of `GET /api/v2/instance` (or v1) coopgov needs.

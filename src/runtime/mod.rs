@@ -7,7 +7,7 @@ use crate::config::{Config, Voters};
 use crate::governance::{engine, reminders, Proposal, Records, Settings, Step, ThreadRecord};
 use crate::mastodon::streaming::{self, StreamEvent};
 use crate::mastodon::types::Notification;
-use crate::mastodon::{convert, id_order, Client};
+use crate::mastodon::{convert, id_order, Capabilities, Client};
 use crate::store::Store;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -125,7 +125,6 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         token.clone(),
         config.instance.request_timeout,
     )?;
-    let me = setup::patiently("checking the token", || setup::whoami(config, &client)).await?;
     let instance = setup::patiently("reading the instance", || async {
         client
             .instance()
@@ -133,12 +132,17 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
             .context("could not read the instance's settings")
     })
     .await?;
+    let software = setup::software(config).await;
+    let me = setup::patiently("checking the token", || {
+        setup::whoami(config, &client, &software)
+    })
+    .await?;
     let working_group = setup::patiently("looking up the working group", || {
         setup::resolve_working_group(config, &client)
     })
     .await?;
     let working_group = setup::usable_working_group(config, working_group)?;
-    let settings = setup::settings(config, &me, &instance, working_group)?;
+    let settings = setup::settings(config, &me, &instance, &software, working_group)?;
     if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {
         warn!("{warning}");
     }
@@ -179,6 +183,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         store_id: store.store_id(),
         store,
         client,
+        capabilities: software.capabilities(),
         settings,
         poll_interval: config.instance.poll_interval,
         stream_up: false,
@@ -200,6 +205,8 @@ struct Bot {
     store: Store,
     store_id: String,
     client: Client,
+    /// What the instance's server software can do.
+    capabilities: Capabilities,
     settings: Settings,
     poll_interval: Duration,
     stream_up: bool,
@@ -313,6 +320,7 @@ impl Bot {
         let outbox = Outbox {
             store: &self.store,
             client: &self.client,
+            capabilities: self.capabilities,
             settings: &self.settings,
             store_id: &self.store_id,
         };

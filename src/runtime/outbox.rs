@@ -4,8 +4,9 @@ use crate::governance::{
     engine, messages, Action, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef,
     Step,
 };
+use crate::mastodon::blocks::{Comments, Wanted};
 use crate::mastodon::rate_limit::Priority;
-use crate::mastodon::{ApiError, BlockRequest, BlockResult, Client, NewStatus};
+use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
 use crate::store::{OutboxEntry, Store};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,6 +50,7 @@ enum Pass {
 pub struct Outbox<'a> {
     pub store: &'a Store,
     pub client: &'a Client,
+    pub capabilities: Capabilities,
     pub settings: &'a Settings,
     pub store_id: &'a str,
 }
@@ -197,7 +199,14 @@ impl Outbox<'_> {
                 private_comment,
                 ..
             } => {
-                let stricter = apply(self.client, action, public_comment, private_comment).await?;
+                let stricter = apply(
+                    self.client,
+                    &self.capabilities,
+                    action,
+                    public_comment,
+                    private_comment,
+                )
+                .await?;
                 info!(proposal = number, action = ?action, "decision applied");
                 Ok(self
                     .store
@@ -230,77 +239,28 @@ impl Outbox<'_> {
     }
 }
 
-/// Makes the instance's domain blocks match the decision, then checks that they do.
+/// Makes the instance's domain blocks match the decision; `Ok(Some(severity))` when a
+/// stricter block was already in place.
 async fn apply(
     client: &Client,
+    capabilities: &Capabilities,
     action: &Action,
     public_comment: &str,
     private_comment: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some(domain) = action.domain() else {
-        return Ok(None);
-    };
-    let existing = client
-        .domain_blocks()
-        .await?
-        .into_iter()
-        .find(|block| block.domain.eq_ignore_ascii_case(domain));
-    let severity = match action {
-        Action::Suspend { .. } => "suspend",
-        Action::Silence { .. } => "silence",
-        Action::Unblock { .. } => {
-            if let Some(block) = existing {
-                client.delete_domain_block(&block.id).await?;
-            }
-            return verify(client, domain, None).await.map(|()| None);
-        }
+    let (domain, wanted) = match action {
+        Action::Suspend { domain } => (domain, Wanted::Suspend),
+        Action::Silence { domain } => (domain, Wanted::Silence),
+        Action::Unblock { domain } => (domain, Wanted::Lifted),
         Action::Motion => return Ok(None),
     };
-    let request = BlockRequest {
-        domain,
-        severity,
-        public_comment,
-        private_comment,
+    let comments = Comments {
+        public: public_comment,
+        private: private_comment,
     };
-    match existing {
-        Some(block) if block.severity == severity => return Ok(None),
-        Some(block) => {
-            client.update_domain_block(&block.id, &request).await?;
-        }
-        None => match client.create_domain_block(&request).await? {
-            BlockResult::Created(_) => {}
-            BlockResult::AlreadyInPlace(block) => {
-                info!(
-                    domain,
-                    existing = block.severity,
-                    "a block as strict or stricter already exists"
-                );
-                return Ok((block.severity != severity).then_some(block.severity));
-            }
-        },
-    }
-    verify(client, domain, Some(severity)).await.map(|()| None)
-}
-
-/// Reads the blocks back: the decision only counts as applied once the server shows it.
-async fn verify(client: &Client, domain: &str, severity: Option<&str>) -> Result<(), ApiError> {
-    let found = client
-        .domain_blocks()
-        .await?
-        .into_iter()
-        .find(|block| block.domain.eq_ignore_ascii_case(domain))
-        .map(|block| block.severity);
-    if found.as_deref() == severity {
-        Ok(())
-    } else {
-        Err(ApiError::Malformed {
-            what: format!("checking the block on {domain}"),
-            detail: format!(
-                "the instance shows {} after the change",
-                found.unwrap_or_else(|| "no block".to_string())
-            ),
-        })
-    }
+    client
+        .make_block_match(domain, wanted, &comments, capabilities)
+        .await
 }
 
 #[cfg(test)]

@@ -3,15 +3,15 @@
 use crate::commands::Vocabulary;
 use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Secret, TokenSource, Voters};
 use crate::governance::eligibility::Membership;
-use crate::governance::settings::Durations;
+use crate::governance::settings::{Durations, ServerTraits};
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
 use crate::mastodon::types::{Account, InstanceInfo};
-use crate::mastodon::{ApiError, Client};
+use crate::mastodon::{ApiError, Client, Software};
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 /// The bot's own account.
 #[derive(Debug, Clone)]
@@ -24,8 +24,12 @@ pub struct BotAccount {
 /// Asks the instance who the token belongs to: through megalodon first, and through
 /// the lenient client when megalodon fails (its strict types reject some servers'
 /// accounts; the lenient client also says exactly what went wrong).
-pub async fn whoami(config: &Config, client: &Client) -> anyhow::Result<BotAccount> {
-    match whoami_megalodon(config, client.token()).await {
+pub async fn whoami(
+    config: &Config,
+    client: &Client,
+    software: &Software,
+) -> anyhow::Result<BotAccount> {
+    match whoami_megalodon(config, client.token(), software).await {
         Ok(account) => return Ok(account),
         Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
     }
@@ -40,14 +44,13 @@ pub async fn whoami(config: &Config, client: &Client) -> anyhow::Result<BotAccou
     })
 }
 
-async fn whoami_megalodon(config: &Config, token: &Secret) -> anyhow::Result<BotAccount> {
-    let software = config
-        .instance
-        .software
-        .parse::<megalodon::SNS>()
-        .map_err(|error| anyhow::anyhow!(error))?;
+async fn whoami_megalodon(
+    config: &Config,
+    token: &Secret,
+    software: &Software,
+) -> anyhow::Result<BotAccount> {
     let client = megalodon::generator(
-        software,
+        software.sns(),
         config.instance.url.clone(),
         Some(token.expose().to_string()),
         Some(concat!("coopgov/", env!("CARGO_PKG_VERSION")).to_string()),
@@ -100,6 +103,27 @@ fn token_place(config: &Config) -> String {
     match &config.instance.token {
         TokenSource::Env(name) => format!("in the environment variable {name}"),
         TokenSource::File(path) => format!("in the file {}", path.display()),
+    }
+}
+
+/// The instance's server software: as `instance.software` names it, or, with `auto`, as
+/// the instance says through NodeInfo. When it cannot tell, a warning, and software
+/// treated as unknown: like Mastodon, but trusting nothing it has not shown.
+pub async fn software(config: &Config) -> Software {
+    if config.instance.software != "auto" {
+        return Software::from_name(&config.instance.software);
+    }
+    match crate::mastodon::server::detect(&config.instance.url, config.instance.request_timeout)
+        .await
+    {
+        Ok(software) => {
+            info!(%software, "detected the server software");
+            software
+        }
+        Err(problem) => {
+            warn!("{problem}; set instance.software in bot.toml to say which");
+            Software::Other("unknown".to_string())
+        }
     }
 }
 
@@ -250,6 +274,7 @@ pub fn settings(
     config: &Config,
     me: &BotAccount,
     instance: &InstanceInfo,
+    software: &Software,
     working_group: BTreeMap<String, String>,
 ) -> anyhow::Result<Settings> {
     let roster = match &config.membership.voters {
@@ -268,6 +293,10 @@ pub fn settings(
     .collect();
     Ok(Settings {
         bot_acct: me.acct.clone(),
+        server: ServerTraits {
+            name: software.to_string(),
+            can_silence: software.capabilities().silence,
+        },
         instance_domain: instance_host(instance, &config.instance.url),
         max_characters: instance.max_characters.max(100),
         membership: Membership {

@@ -17,6 +17,8 @@ async fn check_says_what_is_wrong_and_fixes_the_notification_policy() {
         "token is valid",
         "admin domain blocks",
         "notification policy",
+        "the server runs Mastodon (detected through NodeInfo)",
+        "yes limit (silence) a server",
         "ballots fit the instance's 500 characters a post",
         "streaming API answers",
     ] {

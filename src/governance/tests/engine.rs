@@ -497,3 +497,39 @@ fn a_deleted_vote_is_withdrawn_from_the_live_count() {
     memory.close_at_six_days(&settings, &ThreadRecord::default());
     assert!(engine::on_deleted(&memory, "602").is_empty());
 }
+
+/// GoToSocial has no limit: a proposal to silence is refused at opening, with the reason,
+/// rather than carried out as a suspension nobody voted for.
+#[test]
+fn a_server_that_cannot_silence_refuses_to_open_a_silence_vote() {
+    let mut settings = settings();
+    settings.server.name = "GoToSocial".to_string();
+    settings.server.can_silence = false;
+    let memory = Memory::default();
+    let alice = member("alice", 10);
+    let request = post(
+        &alice,
+        90,
+        "propose limit noisy.example 7d they flood us",
+        None,
+    );
+    let step = engine::on_post(&settings, &memory, &request, t0());
+    assert!(step.proposals.is_empty());
+    let text = first_post_text(&step.effects);
+    assert!(
+        text.contains("runs GoToSocial, which cannot limit (silence)"),
+        "{text}"
+    );
+    let suspend = post(
+        &alice,
+        91,
+        "propose suspend noisy.example 7d they flood us",
+        None,
+    );
+    assert_eq!(
+        engine::on_post(&settings, &memory, &suspend, t0())
+            .proposals
+            .len(),
+        1
+    );
+}

@@ -26,6 +26,7 @@ pub fn settings() -> Settings {
     .collect();
     Settings {
         bot_acct: "coopbot".to_string(),
+        server: Default::default(),
         instance_domain: "social.example".to_string(),
         max_characters: 500,
         membership: Membership {
