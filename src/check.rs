@@ -127,11 +127,11 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     healthy &= notification_policy(&client, fix).await;
     healthy &= membership::membership(&config, &client).await;
     healthy &= ballots_fit(&config, &me, &instance, &software);
-    let streaming_base = instance
-        .streaming_url
-        .clone()
-        .unwrap_or_else(|| config.instance.url.clone());
-    streaming(&streaming_base, &token, config.instance.stream_silence).await;
+    let urls = crate::mastodon::streaming::stream_urls(
+        instance.streaming_url.as_deref(),
+        &config.instance.url,
+    );
+    streaming(urls, &token, config.instance.stream_silence).await;
     if healthy {
         ExitCode::SUCCESS
     } else {
@@ -315,22 +315,24 @@ async fn notification_policy(client: &Client, fix: bool) -> bool {
 }
 
 /// The stream is a fast path: without it the bot polls, so a failure is a warning.
-async fn streaming(base: &str, token: &crate::config::Secret, limit: std::time::Duration) {
+async fn streaming(urls: Vec<String>, token: &crate::config::Secret, limit: std::time::Duration) {
+    use crate::mastodon::streaming::{listen, StreamEvent};
+    let advertised = urls.first().cloned().unwrap_or_default();
     let (events, mut heard) = tokio::sync::mpsc::channel(8);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let listener = tokio::spawn(crate::mastodon::streaming::listen(
-        base.to_string(),
-        token.clone(),
-        limit,
-        events,
-        stopped,
-    ));
+    let listener = tokio::spawn(listen(urls, token.clone(), limit, events, stopped));
     let first = tokio::time::timeout(std::time::Duration::from_secs(10), heard.recv()).await;
     let _ = stop.send(true);
     let _ = listener.await;
     match first {
-        Ok(Some(crate::mastodon::streaming::StreamEvent::Connected)) => line(Mark::Ok, "the streaming API answers"),
-        Ok(Some(crate::mastodon::streaming::StreamEvent::Disconnected(reason))) => line(
+        Ok(Some(StreamEvent::Connected(url))) if url == advertised => {
+            line(Mark::Ok, format!("the streaming API answers at {url}"))
+        }
+        Ok(Some(StreamEvent::Connected(url))) => line(
+            Mark::Ok,
+            format!("the streaming API answers at {url} (not at the address the instance advertises, {advertised}; the bot finds it by itself)"),
+        ),
+        Ok(Some(StreamEvent::Disconnected(reason))) => line(
             Mark::Warn,
             format!("the streaming API refused ({reason}); the bot will poll every poll_interval instead"),
         ),

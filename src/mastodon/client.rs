@@ -95,6 +95,9 @@ impl Role {
     }
 }
 
+/// Sent with every request and stream handshake (GoToSocial answers 418 without one).
+pub const USER_AGENT: &str = concat!("coopgov/", env!("CARGO_PKG_VERSION"));
+
 /// An authenticated client for one instance.
 #[derive(Clone)]
 pub struct Client {
@@ -119,7 +122,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("coopgov/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .map_err(|error| ApiError::Transport(error.to_string()))?;
         Ok(Client {

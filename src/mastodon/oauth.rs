@@ -27,6 +27,7 @@ struct TokenAnswer {
 fn client() -> Result<reqwest::Client, ApiError> {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
+        .user_agent(super::client::USER_AGENT)
         .build()
         .map_err(|error| ApiError::Transport(error.to_string()))
 }

@@ -16,8 +16,8 @@ use tracing::{debug, info, warn};
 /// What the stream task tells the runtime.
 #[derive(Debug)]
 pub enum StreamEvent {
-    /// A (re)connection succeeded: catch up from the cursor.
-    Connected,
+    /// A (re)connection succeeded, at this address: catch up from the cursor.
+    Connected(String),
     Notification(Box<Notification>),
     /// A status was deleted: a vote by reply is withdrawn. Mastodon sends this to the
     /// accounts a status mentioned, so the bot hears of deleted votes that named it.
@@ -56,25 +56,56 @@ pub fn stream_url(streaming_base: &str) -> String {
     format!("{base}/api/v1/streaming?stream=user")
 }
 
-/// Keeps a user stream open until `shutdown` turns true, sending what it hears to `events`.
+/// Where to look for the user stream, in order: the address the instance advertises,
+/// then the instance's own origin with the scheme that matches it. Servers advertise
+/// wrongly: GoToSocial says `wss://` even when it speaks plain http.
+pub fn stream_urls(advertised: Option<&str>, instance_url: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for base in advertised.into_iter().chain([instance_url]) {
+        let url = stream_url(base);
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+    urls
+}
+
+/// Keeps a user stream open until `shutdown` turns true, sending what it hears to
+/// `events`. Each connection tries `urls` in order from the one that worked last.
 pub async fn listen(
-    streaming_base: String,
+    urls: Vec<String>,
     token: Secret,
     silence_limit: Duration,
     events: mpsc::Sender<StreamEvent>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let url = stream_url(&streaming_base);
     let mut attempt = 0;
+    let mut working = 0;
     loop {
         if *shutdown.borrow() {
             return;
         }
-        let ended = tokio::select! {
-            ended = connect_and_read(&url, &token, silence_limit, &events) => ended,
-            _ = shutdown.changed() => return,
-        };
-        let (was_connected, reason) = ended;
+        let mut reasons = Vec::new();
+        let mut was_connected = false;
+        for offset in 0..urls.len() {
+            let index = (working + offset) % urls.len();
+            let ended = tokio::select! {
+                ended = connect_and_read(&urls[index], &token, silence_limit, &events) => ended,
+                _ = shutdown.changed() => return,
+            };
+            let (connected, reason) = ended;
+            if connected {
+                if index != working {
+                    info!(url = %urls[index], "the stream answers at the instance's own address, not the advertised one");
+                }
+                working = index;
+                was_connected = true;
+                reasons = vec![reason];
+                break;
+            }
+            reasons.push(format!("{}: {reason}", urls[index]));
+        }
+        let reason = reasons.join("; ");
         if was_connected {
             attempt = 0;
         }
@@ -116,12 +147,21 @@ async fn connect_and_read(
     if let Ok(value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
         request.headers_mut().insert("Authorization", value);
     }
+    // GoToSocial answers 418 to a handshake without one.
+    request.headers_mut().insert(
+        "User-Agent",
+        HeaderValue::from_static(super::client::USER_AGENT),
+    );
     let (mut socket, _) = match tokio_tungstenite::connect_async(request).await {
         Ok(connected) => connected,
-        Err(error) => return (false, describe(&error)),
+        Err(error) => return (false, describe_refusal(url, &error)),
     };
     debug!(url, "stream connected");
-    if events.send(StreamEvent::Connected).await.is_err() {
+    if events
+        .send(StreamEvent::Connected(url.to_string()))
+        .await
+        .is_err()
+    {
         return (true, "the bot is stopping".to_string());
     }
     loop {
@@ -183,11 +223,57 @@ pub fn parse_frame(text: &str) -> Option<StreamEvent> {
     }
 }
 
+/// Why a connection could not be made, in words that name the cause.
+fn describe_refusal(url: &str, error: &tokio_tungstenite::tungstenite::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error;
+    let secure = url.starts_with("wss://");
+    match error {
+        Error::Tls(_) => format!(
+            "the TLS handshake failed ({error}); if the server speaks plain http, the stream is at ws://"
+        ),
+        Error::Io(io) if secure && io.kind() == std::io::ErrorKind::InvalidData => {
+            "the TLS handshake failed: the server seems to speak plain http, not the https its address says".to_string()
+        }
+        Error::Http(response) => {
+            let status = response.status();
+            let why = match status.as_u16() {
+                401 | 403 => "the token was not accepted for the stream",
+                404 => "there is no stream at this address",
+                418 => "the server wants a User-Agent",
+                _ => "the server refused the stream",
+            };
+            format!("{why} ({status})")
+        }
+        other => describe(other),
+    }
+}
+
 fn describe(error: &tokio_tungstenite::tungstenite::Error) -> String {
     use tokio_tungstenite::tungstenite::Error;
     match error {
         Error::Http(response) => format!("the server refused the stream ({})", response.status()),
-        Error::Io(io) => format!("connection error: {}", io.kind()),
+        Error::Io(io) => format!("connection error: {} ({io})", io.kind()),
         other => other.to_string().chars().take(200).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stream_is_looked_for_where_advertised_then_at_the_instance() {
+        assert_eq!(
+            stream_urls(Some("wss://127.0.0.1:18765"), "http://127.0.0.1:18765/"),
+            vec![
+                "wss://127.0.0.1:18765/api/v1/streaming?stream=user".to_string(),
+                "ws://127.0.0.1:18765/api/v1/streaming?stream=user".to_string(),
+            ]
+        );
+        assert_eq!(
+            stream_urls(Some("https://social.example"), "https://social.example"),
+            vec!["wss://social.example/api/v1/streaming?stream=user".to_string()]
+        );
+        assert_eq!(stream_urls(None, "https://social.example").len(), 1);
     }
 }

@@ -76,8 +76,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         tokio::select! {
             _ = &mut shutdown => break,
             event = events.recv() => match event {
-                Some(StreamEvent::Connected) => {
-                    info!("stream connected");
+                Some(StreamEvent::Connected(url)) => {
+                    info!(%url, "stream connected");
                     bot.stream_up = true;
                     bot.catch_up().await;
                 }
@@ -167,13 +167,11 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
 
     let (events_tx, events) = mpsc::channel(256);
     let (stop_listener, stop_rx) = watch::channel(false);
-    let streaming_base = instance
-        .streaming_url
-        .clone()
-        .unwrap_or_else(|| config.instance.url.clone());
+    let stream_urls =
+        streaming::stream_urls(instance.streaming_url.as_deref(), &config.instance.url);
     // Dropping `stop_listener` (a stop during start-up) ends the listener too.
     let listener = tokio::spawn(streaming::listen(
-        streaming_base,
+        stream_urls,
         token,
         config.instance.stream_silence,
         events_tx,
