@@ -39,6 +39,10 @@ pub struct OutboxEntry {
     pub effect: Effect,
     pub attempts: u32,
     pub not_before: Option<DateTime<Utc>>,
+    /// When a post was first sent: set (and flushed) before it goes, so that a later
+    /// attempt knows an earlier one may have reached the server.
+    #[serde(default)]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 /// A line of history as stored: when, and what.
@@ -272,6 +276,7 @@ impl Store {
                         effect: (*effect).clone(),
                         attempts: 0,
                         not_before: None,
+                        sent_at: None,
                     };
                     outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
                 }

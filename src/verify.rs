@@ -9,9 +9,9 @@ use crate::governance::settings::Durations;
 use crate::governance::terms::{self, VotingTerms};
 use crate::governance::{
     engine, Action, Method, Mode, Outcome, Position, Proposal, Quorum, Rule, Settings, Stage,
-    StatusRef, Tally, ThreadRecord, Visibility,
+    StatusRef, Tally, Visibility,
 };
-use crate::mastodon::{convert, ApiError, Client};
+use crate::mastodon::{ApiError, Client};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use regex::Regex;
 
@@ -362,27 +362,26 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         "that status is not a coopgov ballot (its number, rule or closing time is missing)"
             .to_string(),
     ))?;
-    let replies = client
-        .descendants(&ballot.id)
+    let bot_id = ballot.account.id.clone();
+    // The same reading of the thread as the bot's own close.
+    let record = client
+        .thread_record(&ballot.id, [], &bot_id)
         .await
-        .map_err(|e| unreadable(client, "the thread", e))?;
-    if client.is_anonymous() && replies.len() >= VISITOR_DESCENDANTS_LIMIT {
+        .map_err(|e| unreadable(client, "the thread and its favourites", e))?;
+    if client.is_anonymous() && record.replies.len() >= VISITOR_DESCENDANTS_LIMIT {
         return Err(VerifyError::Unverifiable(format!(
             "the thread shows {} replies, the most Mastodon shows a visitor, so some may be missing; run verify with a token of any account on that instance (COOPGOV_VERIFY_TOKEN=<token> coopgov verify …) to read it whole",
-            replies.len()
+            record.replies.len()
         )));
     }
-    let favourited_by = client
-        .favourited_by(&ballot.id)
-        .await
-        .map_err(|e| unreadable(client, "the favourites", e))?;
-    let bot_id = ballot.account.id.clone();
-    let announcement = replies
+    let announcement = record
+        .replies
         .iter()
         .filter(|reply| {
-            reply.account.id == bot_id && reply.in_reply_to_id.as_deref() == Some(&ballot.id)
+            reply.author.identity.account_id == bot_id
+                && reply.in_reply_to_id.as_deref() == Some(&ballot.id)
         })
-        .find_map(|reply| parse_announcement(&status_text(&reply.content, &[]), stated.number))
+        .find_map(|reply| parse_announcement(&reply.text, stated.number))
         .ok_or(VerifyError::Unverifiable(format!(
             "no result of proposal #{} in the thread yet",
             stated.number
@@ -415,13 +414,6 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         explained: Default::default(),
         stage: Stage::Open,
         reminded: true,
-    };
-    let record = ThreadRecord {
-        replies: replies
-            .iter()
-            .map(|reply| convert::post(reply, &bot_id))
-            .collect(),
-        favourited_by: favourited_by.iter().map(convert::author).collect(),
     };
     let step = engine::close(&settings, &proposal, &record, stated.closes_at);
     let closing =

@@ -383,6 +383,27 @@ impl Client {
             .await
     }
 
+    /// A page of an account's statuses, newest first (all of them, for its own account:
+    /// direct messages and replies included), older than `max_id` when given.
+    pub async fn account_statuses(
+        &self,
+        account_id: &str,
+        max_id: Option<&str>,
+    ) -> Result<Vec<Status>, ApiError> {
+        let path = format!("/api/v1/accounts/{}/statuses", path_segment(account_id));
+        let mut request = self.request(Method::GET, &path).query(&[("limit", "40")]);
+        if let Some(max_id) = max_id {
+            request = request.query(&[("max_id", max_id)]);
+        }
+        let what = "reading the bot's own statuses";
+        let (value, _) = self.json(what, request).await?;
+        let (statuses, unreadable) = decode_items::<Status>(into_array(value, what)?);
+        for error in unreadable {
+            warn!(%error, "skipped a status that could not be read");
+        }
+        Ok(statuses)
+    }
+
     /// Whether requests go without a token, as a visitor's would.
     pub fn is_anonymous(&self) -> bool {
         self.token.expose().is_empty()

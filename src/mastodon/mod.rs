@@ -5,9 +5,11 @@ pub mod client;
 pub mod convert;
 pub mod error;
 pub mod oauth;
+pub mod posts;
 pub mod rate_limit;
 pub mod server;
 pub mod streaming;
+pub mod thread;
 pub mod types;
 
 pub use crate::governance::id_order;

@@ -103,6 +103,9 @@ pub async fn listen(
                 reasons = vec![reason];
                 break;
             }
+            if offset + 1 < urls.len() {
+                info!(url = %urls[index], reason, "no stream at this address; trying the next");
+            }
             reasons.push(format!("{}: {reason}", urls[index]));
         }
         let reason = reasons.join("; ");

@@ -43,6 +43,10 @@ pub struct Status {
     pub account: Account,
     #[serde(default)]
     pub content: String,
+    /// The plain source text: GoToSocial sends it with every status, Mastodon only when a
+    /// status is deleted.
+    #[serde(default)]
+    pub text: Option<String>,
     #[serde(default)]
     pub spoiler_text: String,
     #[serde(default)]

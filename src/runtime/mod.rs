@@ -4,7 +4,7 @@ pub mod outbox;
 pub mod setup;
 
 use crate::config::{Config, Voters};
-use crate::governance::{engine, reminders, Proposal, Records, Settings, Step, ThreadRecord};
+use crate::governance::{engine, reminders, Proposal, Records, Settings, Step};
 use crate::mastodon::streaming::{self, StreamEvent};
 use crate::mastodon::types::Notification;
 use crate::mastodon::{convert, id_order, Capabilities, Client};
@@ -367,7 +367,17 @@ impl Bot {
             let Some(ballot) = &proposal.ballot else {
                 continue;
             };
-            match self.read_thread(&ballot.status_id).await {
+            let recorded_in_thread = proposal
+                .votes
+                .values()
+                .filter(|vote| vote.in_thread)
+                .map(|vote| vote.status_id.as_str());
+            let bot = &self.settings.membership.bot_account_id;
+            let record = self
+                .client
+                .thread_record(&ballot.status_id, recorded_in_thread, bot)
+                .await;
+            match record {
                 Ok(record) => {
                     let step = engine::close(&self.settings, &proposal, &record, now);
                     self.store.commit(&step, None, now)?;
@@ -381,21 +391,6 @@ impl Bot {
             }
         }
         Ok(())
-    }
-
-    async fn read_thread(
-        &self,
-        ballot_id: &str,
-    ) -> Result<ThreadRecord, crate::mastodon::ApiError> {
-        let replies = self.client.descendants(ballot_id).await?;
-        let favourited_by = self.client.favourited_by(ballot_id).await?;
-        Ok(ThreadRecord {
-            replies: replies
-                .iter()
-                .map(|reply| convert::post(reply, &self.settings.membership.bot_account_id))
-                .collect(),
-            favourited_by: favourited_by.iter().map(convert::author).collect(),
-        })
     }
 
     /// The next moment something is due: a closing time, a retry, a poll.

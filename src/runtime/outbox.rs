@@ -100,7 +100,20 @@ impl Outbox<'_> {
                 info!(effect = entry.effect.key(), ?priority, until = %reset, "saving the request budget for more important work");
                 return Ok(Pass::Halted(Some(reset)));
             }
-            match self.execute(&entry.effect, now).await {
+            // An earlier attempt at this post may have reached the server; this one might.
+            let sent_before = entry.sent_at;
+            let entry = if matches!(entry.effect, Effect::Post { .. }) && sent_before.is_none() {
+                let marked = OutboxEntry {
+                    sent_at: Some(Utc::now()),
+                    ..entry
+                };
+                self.store.reschedule_effect(seq, &marked)?;
+                self.store.flush()?;
+                marked
+            } else {
+                entry
+            };
+            match self.execute(&entry.effect, sent_before, now).await {
                 Ok(follow_up) => {
                     let done = follow_up.logged(
                         entry.effect.proposal(),
@@ -150,7 +163,14 @@ impl Outbox<'_> {
         Ok(Pass::Done)
     }
 
-    async fn execute(&self, effect: &Effect, now: DateTime<Utc>) -> Result<Step, ApiError> {
+    /// Carries out `effect`; a post first sent at `sent_before` is looked for on the
+    /// server before it is sent again.
+    async fn execute(
+        &self,
+        effect: &Effect,
+        sent_before: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Step, ApiError> {
         match effect {
             Effect::Post {
                 key,
@@ -163,16 +183,30 @@ impl Outbox<'_> {
                 // The core writes to fit; this guards against a server with a smaller limit
                 // than it said, since an over-long post is refused whole.
                 let text = messages::shorten(text, self.settings.max_characters);
-                let status = self
-                    .client
-                    .post_status(&NewStatus {
-                        text: &text,
-                        visibility: *visibility,
-                        in_reply_to_id: in_reply_to.as_deref(),
-                        idempotency_key: &idempotency_key,
-                    })
-                    .await?;
-                info!(effect = key.as_str(), status = %status.id, "posted");
+                let post = NewStatus {
+                    text: &text,
+                    visibility: *visibility,
+                    in_reply_to_id: in_reply_to.as_deref(),
+                    idempotency_key: &idempotency_key,
+                };
+                let earlier = match sent_before {
+                    Some(first) => {
+                        let bot = &self.settings.membership.bot_account_id;
+                        self.client.find_earlier_post(bot, &post, first).await?
+                    }
+                    None => None,
+                };
+                let status = match earlier {
+                    Some(status) => {
+                        info!(effect = key.as_str(), status = %status.id, "an earlier attempt was posted; adopted, not posted again");
+                        status
+                    }
+                    None => {
+                        let status = self.client.post_status(&post).await?;
+                        info!(effect = key.as_str(), status = %status.id, "posted");
+                        status
+                    }
+                };
                 Ok(match then {
                     Some(FollowUp::BallotPosted { number }) => self
                         .store

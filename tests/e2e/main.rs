@@ -11,4 +11,5 @@ mod operators;
 mod reliability;
 mod scenario;
 mod startup;
+mod unkind;
 mod working_group;

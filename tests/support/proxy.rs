@@ -5,7 +5,7 @@
 //! started with the proxy's port as its own address, so the streaming URL the instance
 //! gives the bot leads through the proxy too.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -44,6 +44,12 @@ struct State {
     streams_cut: AtomicU64,
     /// Every request forwarded or failed, as `METHOD /path` (no query).
     log: Mutex<Vec<String>>,
+    /// Drop `Idempotency-Key` from requests, as a server that ignores it would.
+    strip_idempotency_keys: AtomicBool,
+    /// Let posts reach the mock but never answer them, as if the bot died mid-post.
+    swallow_posts: AtomicBool,
+    /// Cut every thread's `descendants` to this many (0: leave them), as servers cap them.
+    descendants_cap: AtomicU64,
 }
 
 pub struct Proxy {
@@ -112,6 +118,23 @@ impl Proxy {
         for stream in cut {
             stream.abort();
         }
+    }
+
+    /// Drops `Idempotency-Key` from every request from now on (or stops doing so).
+    pub fn strip_idempotency_keys(&self, strip: bool) {
+        self.state
+            .strip_idempotency_keys
+            .store(strip, Ordering::SeqCst);
+    }
+
+    /// Forwards posts but holds their answers back for the fault hold (or stops doing so).
+    pub fn swallow_posts(&self, swallow: bool) {
+        self.state.swallow_posts.store(swallow, Ordering::SeqCst);
+    }
+
+    /// Cuts every thread the bot reads to its first `cap` descendants (0: whole).
+    pub fn cap_descendants(&self, cap: u64) {
+        self.state.descendants_cap.store(cap, Ordering::SeqCst);
     }
 
     pub fn requests(&self) -> u64 {
@@ -211,10 +234,12 @@ async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> 
     let request_line = head.lines().next().unwrap_or_default();
     let mut parts = request_line.split_whitespace();
     let (method, target) = (
-        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default().to_string(),
         parts.next().unwrap_or_default(),
     );
-    let path = target.split('?').next().unwrap_or_default();
+    let path = target.split('?').next().unwrap_or_default().to_string();
+    let method = method.as_str();
+    let path = path.as_str();
     state
         .log
         .lock()
@@ -253,11 +278,19 @@ async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> 
         client.write_all(answer.as_bytes()).await?;
         return client.shutdown().await;
     }
+    let head = if state.strip_idempotency_keys.load(Ordering::SeqCst) {
+        without_header(&head, "idempotency-key")
+    } else {
+        head
+    };
     upstream.write_all(closing(&head).as_bytes()).await?;
     upstream.write_all(&body).await?;
     let mut response = Vec::new();
     upstream.read_to_end(&mut response).await?;
-    if fault == Some(Fault::Timeout) {
+    let swallowed = method == "POST"
+        && path == "/api/v1/statuses"
+        && state.swallow_posts.load(Ordering::SeqCst);
+    if fault == Some(Fault::Timeout) || swallowed {
         // It happened on the server; the bot never hears so.
         let hold = *state.hold.lock().expect("hold");
         tokio::time::sleep(hold).await;
@@ -268,7 +301,44 @@ async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> 
         .position(|w| w == b"\r\n\r\n")
         .map_or(response.len(), |at| at + 4);
     let response_head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let cap = state.descendants_cap.load(Ordering::SeqCst);
+    let mut response_body = response[split..].to_vec();
+    let response_head = if cap > 0 && method == "GET" && path.ends_with("/context") {
+        response_body = capped(&response_body, cap as usize);
+        let head = without_header(&response_head, "content-length");
+        format!(
+            "{}\r\ncontent-length: {}\r\n\r\n",
+            head.trim_end(),
+            response_body.len()
+        )
+    } else {
+        response_head
+    };
     client.write_all(closing(&response_head).as_bytes()).await?;
-    client.write_all(&response[split..]).await?;
+    client.write_all(&response_body).await?;
     client.shutdown().await
+}
+
+/// `head` without the header `name` (lowercase).
+fn without_header(head: &str, name: &str) -> String {
+    let kept: Vec<&str> = head
+        .trim_end()
+        .lines()
+        .filter(|line| !line.to_ascii_lowercase().starts_with(&format!("{name}:")))
+        .collect();
+    format!("{}\r\n\r\n", kept.join("\r\n"))
+}
+
+/// A context body with only its first `cap` descendants.
+fn capped(body: &[u8], cap: usize) -> Vec<u8> {
+    let Ok(mut context) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return body.to_vec();
+    };
+    if let Some(descendants) = context
+        .get_mut("descendants")
+        .and_then(|d| d.as_array_mut())
+    {
+        descendants.truncate(cap);
+    }
+    serde_json::to_vec(&context).unwrap_or_else(|_| body.to_vec())
 }

@@ -1,0 +1,132 @@
+//! Exactly-once posts without the server's help. A post whose earlier attempt may have
+//! reached the server (the bot died, or the request timed out, mid-post) is looked for
+//! among the bot's own recent statuses before it is sent again. `Idempotency-Key` stays
+//! the first defence where the server honours it, but GoToSocial ignores it and Mastodon
+//! forgets it after about an hour.
+
+use super::client::{Client, NewStatus};
+use super::types::Status;
+use super::ApiError;
+use crate::commands::{normalize_text, status_text};
+use chrono::{DateTime, Utc};
+
+/// How far back, before the first attempt, a found status may have been made: the
+/// server's clock and the bot's may differ a little.
+const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
+/// How many of the bot's statuses are read, newest first, at the most.
+const LOOK_BACK: usize = 200;
+
+/// What identifies a post's text across servers: its letters and digits, lowercased,
+/// after the mentions it opens with. Servers render text as HTML (links, mentions shown
+/// without their host, entities), and this survives all of it.
+fn fingerprint(text: &str) -> String {
+    let text = normalize_text(text);
+    text.split_whitespace()
+        .skip_while(|word| word.starts_with('@'))
+        .flat_map(str::chars)
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `status` is the post `wanted`: the same parent and the same text.
+pub fn same_post(status: &Status, wanted: &NewStatus<'_>) -> bool {
+    if status.in_reply_to_id.as_deref() != wanted.in_reply_to_id {
+        return false;
+    }
+    let shown = match &status.text {
+        Some(source) if !source.is_empty() => source.clone(),
+        _ => status_text(&status.content, &[]),
+    };
+    let (found, sent) = (fingerprint(&shown), fingerprint(wanted.text));
+    !sent.is_empty() && found == sent
+}
+
+impl Client {
+    /// The bot's own status that an earlier attempt at `wanted`, first made at
+    /// `first_attempt`, left on the server, if there is one.
+    pub async fn find_earlier_post(
+        &self,
+        bot_account_id: &str,
+        wanted: &NewStatus<'_>,
+        first_attempt: DateTime<Utc>,
+    ) -> Result<Option<Status>, ApiError> {
+        let since = first_attempt - CLOCK_SLACK;
+        let mut max_id: Option<String> = None;
+        let mut read = 0;
+        while read < LOOK_BACK {
+            let page = self
+                .account_statuses(bot_account_id, max_id.as_deref())
+                .await?;
+            let Some(oldest) = page.last() else {
+                return Ok(None);
+            };
+            read += page.len();
+            max_id = Some(oldest.id.clone());
+            if let Some(found) = page.iter().find(|status| same_post(status, wanted)) {
+                return Ok(Some(found.clone()));
+            }
+            if oldest.created_at.is_some_and(|at| at < since) {
+                return Ok(None);
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::Visibility;
+
+    fn status(content: &str, text: Option<&str>, in_reply_to: Option<&str>) -> Status {
+        serde_json::from_value(serde_json::json!({
+            "id": "9",
+            "account": {"id": "1", "acct": "coopbot", "username": "coopbot"},
+            "content": content,
+            "text": text,
+            "in_reply_to_id": in_reply_to,
+        }))
+        .expect("a status")
+    }
+
+    fn wanted<'a>(text: &'a str, in_reply_to: Option<&'a str>) -> NewStatus<'a> {
+        NewStatus {
+            text,
+            visibility: Visibility::Direct,
+            in_reply_to_id: in_reply_to,
+            idempotency_key: "k",
+        }
+    }
+
+    #[test]
+    fn a_post_is_recognised_as_the_server_rendered_it() {
+        let sent = "@eve@elsewhere.example Your vote on proposal #1 was not counted: see https://social.example/@coopbot/123456";
+        let rendered = r#"<p><span class="h-card"><a href="https://elsewhere.example/@eve" class="u-url mention">@<span>eve</span></a></span> Your vote on proposal #1 was not counted: see <a href="https://social.example/@coopbot/123456"><span class="invisible">https://</span><span class="ellipsis">social.example/@coopbot/12</span><span class="invisible">3456</span></a></p>"#;
+        assert!(same_post(
+            &status(rendered, None, Some("5")),
+            &wanted(sent, Some("5"))
+        ));
+        // Another parent, or other words, is another post.
+        assert!(!same_post(
+            &status(rendered, None, Some("6")),
+            &wanted(sent, Some("5"))
+        ));
+        assert!(!same_post(
+            &status(rendered, None, None),
+            &wanted(sent, Some("5"))
+        ));
+        let other = "@eve Your vote on proposal #2 was not counted";
+        assert!(!same_post(
+            &status(rendered, None, Some("5")),
+            &wanted(other, Some("5"))
+        ));
+        // GoToSocial sends the source text too.
+        let ballot = "Proposal #1: suspend spam.example\nProposed by @\u{200B}alice: spam";
+        assert!(same_post(
+            &status("<p>garbled</p>", Some(ballot), None),
+            &wanted(ballot, None)
+        ));
+        assert!(!same_post(&status("", Some(""), None), &wanted("", None)));
+    }
+}

@@ -1,0 +1,54 @@
+//! A ballot's thread as the close and `coopgov verify` read it: the replies below it and
+//! the accounts that favourited it. Servers cap a thread (Mastodon shows a logged-in
+//! reader 4,096 descendants, a visitor 60; others differ), so a vote known to be in the
+//! thread but missing from it is read on its own before anyone may count it withdrawn.
+
+use super::client::Client;
+use super::{convert, ApiError};
+use crate::governance::ThreadRecord;
+use std::collections::BTreeSet;
+use tracing::{debug, info};
+
+impl Client {
+    /// The thread of the ballot `ballot_id`: its replies at any depth, each vote in
+    /// `recorded_votes` (status ids) that the thread left out read on its own (a deleted
+    /// one is gone: 404), and every favourite. Posts by `bot_account_id` are the bot's.
+    pub async fn thread_record<'a>(
+        &self,
+        ballot_id: &str,
+        recorded_votes: impl IntoIterator<Item = &'a str>,
+        bot_account_id: &str,
+    ) -> Result<ThreadRecord, ApiError> {
+        let mut replies = self.descendants(ballot_id).await?;
+        let shown: BTreeSet<String> = replies.iter().map(|reply| reply.id.clone()).collect();
+        let missing: Vec<&str> = recorded_votes
+            .into_iter()
+            .filter(|id| !shown.contains(*id))
+            .collect();
+        if !missing.is_empty() {
+            info!(
+                ballot = ballot_id,
+                missing = missing.len(),
+                "recorded votes missing from the thread; reading each on its own"
+            );
+        }
+        for id in missing {
+            match self.status(id).await {
+                Ok(status) => replies.push(status),
+                // Deleted: the vote is withdrawn.
+                Err(ApiError::Http {
+                    status: 404 | 410, ..
+                }) => debug!(status = id, "a recorded vote was deleted"),
+                Err(error) => return Err(error),
+            }
+        }
+        let favourited_by = self.favourited_by(ballot_id).await?;
+        Ok(ThreadRecord {
+            replies: replies
+                .iter()
+                .map(|reply| convert::post(reply, bot_account_id))
+                .collect(),
+            favourited_by: favourited_by.iter().map(convert::author).collect(),
+        })
+    }
+}
