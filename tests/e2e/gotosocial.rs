@@ -1,0 +1,289 @@
+//! The real binary against a real GoToSocial, when one runs: the kit in
+//! `../shared/gotosocial` (`build.sh`, then `start.sh --fresh`), named by
+//! `COOPGOV_GOTOSOCIAL=<its GTS_HOME>`. Without it the suite says that it skipped.
+//!
+//! One vote as a cooperative on GoToSocial lives it: a silence refused at opening, a
+//! suspension proposed, votes by reply, favourite and an unmentioned reply, a restart
+//! mid-vote with a vote cast meanwhile, the close, the suspension applied and announced
+//! once, nothing posted twice, and `verify` (with a reader's token) agreeing.
+
+use crate::support::{id_of, secs, wait_for, BotProcess, Member, TempDir};
+use reqwest::Method;
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// A running kit server: its address and the accounts' tokens.
+struct Kit {
+    base_url: String,
+    tokens: Value,
+}
+
+impl Kit {
+    fn from_environment() -> Option<Kit> {
+        let home = PathBuf::from(std::env::var_os("COOPGOV_GOTOSOCIAL")?);
+        let env = std::fs::read_to_string(home.join("tokens/tokens.env"))
+            .unwrap_or_else(|e| panic!("COOPGOV_GOTOSOCIAL: cannot read tokens/tokens.env: {e}"));
+        let base_url = env
+            .split_once('=')
+            .map(|(_, url)| {
+                url.trim()
+                    .trim_matches('"')
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+            .expect("GTS_BASE_URL in tokens.env");
+        assert!(
+            base_url.starts_with("http://127.0.0.1:"),
+            "only a loopback server: {base_url}"
+        );
+        let accounts = std::fs::read_to_string(home.join("tokens/accounts.json"))
+            .expect("tokens/accounts.json");
+        let tokens = serde_json::from_str(&accounts).expect("accounts.json is JSON");
+        Some(Kit { base_url, tokens })
+    }
+
+    fn token(&self, name: &str) -> String {
+        self.tokens[name]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token for {name}"))
+            .to_string()
+    }
+
+    fn member(&self, name: &str) -> Member {
+        Member {
+            username: name.to_string(),
+            token: self.token(name),
+            base_url: self.base_url.clone(),
+            // GoToSocial answers 418 to a request without a User-Agent.
+            client: reqwest::Client::builder()
+                .user_agent("coopgov-tests")
+                .no_proxy()
+                .build()
+                .expect("an HTTP client"),
+        }
+    }
+
+    /// The bot's statuses newer than `since` (an id), oldest first.
+    async fn bot_statuses_since(&self, since: &str) -> Vec<Value> {
+        let bot = self.member("bot");
+        let id = self.tokens["bot"]["id"].as_str().expect("the bot's id");
+        let mut statuses = bot
+            .get(&format!("/api/v1/accounts/{id}/statuses?limit=40"))
+            .await
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        statuses.retain(|status| newer(&id_of(status), since));
+        statuses.reverse();
+        statuses
+    }
+}
+
+/// ULIDs and snowflakes alike: longer is newer, then lexical.
+fn newer(id: &str, than: &str) -> bool {
+    (id.len(), id) > (than.len(), than)
+}
+
+fn text(status: &Value) -> String {
+    status["text"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            coopgov::commands::status_text(status["content"].as_str().unwrap_or_default(), &[])
+        })
+}
+
+/// Written past the test harness's capture, so a person running `cargo test` sees it.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "gotosocial suite: {line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
+    let Some(kit) = Kit::from_environment() else {
+        say("SKIPPED: no GoToSocial (set COOPGOV_GOTOSOCIAL to the GTS_HOME of a server started with ../shared/gotosocial/start.sh)");
+        return;
+    };
+    say(&format!("running against {}", kit.base_url));
+    let run = chrono::Utc::now().timestamp();
+    let domain = format!("harassment-{run}.example");
+    let before = kit
+        .bot_statuses_since("0")
+        .await
+        .last()
+        .map(id_of)
+        .unwrap_or_else(|| "0".to_string());
+    let dir = TempDir::new("gotosocial");
+    let config = dir.path().join("bot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[instance]\nurl = \"{}\"\npoll_interval = \"5s\"\n[storage]\npath = \"coopgov.db\"\n\
+             [membership]\nworking_group = [\"alice\"]\n\
+             [proposals]\ndefault_duration = \"40s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n",
+            kit.base_url
+        ),
+    )
+    .expect("write bot.toml");
+    let bot_token = kit.token("bot");
+
+    // check: what this server can and cannot do.
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        .args(["check", "--config"])
+        .arg(&config)
+        .env("COOPGOV_TOKEN", &bot_token)
+        .output()
+        .expect("run coopgov check");
+    let report = String::from_utf8_lossy(&check.stdout).into_owned();
+    say(&format!("coopgov check:\n{report}"));
+    assert!(check.status.success(), "{report}");
+    for needle in [
+        "the server runs GoToSocial (detected through NodeInfo)",
+        "no  limit (silence) a server",
+        "no  Idempotency-Key on posts",
+        "the streaming API answers at ws://",
+    ] {
+        assert!(report.contains(needle), "{needle:?} missing:\n{report}");
+    }
+
+    let mut bot = BotProcess::start(&config, &bot_token);
+    wait_for("the stream", secs(30), || async {
+        bot.log().contains("stream connected").then_some(())
+    })
+    .await;
+    let alice = kit.member("alice");
+    let refused = alice
+        .post(&format!("@bot propose silence {domain} 30s they flood us"))
+        .await;
+    let answer = wait_for("the refusal", secs(30), || async {
+        kit.bot_statuses_since(&before)
+            .await
+            .into_iter()
+            .find(|status| status["in_reply_to_id"] == id_of(&refused).as_str())
+            .map(|status| text(&status))
+    })
+    .await;
+    assert!(answer.contains("cannot limit (silence)"), "{answer}");
+
+    alice
+        .post(&format!(
+            "@bot propose suspend {domain} 40s they host a harassment campaign"
+        ))
+        .await;
+    let ballot = wait_for("the ballot", secs(30), || async {
+        kit.bot_statuses_since(&before)
+            .await
+            .into_iter()
+            .find(|status| text(status).starts_with("Proposal #1:"))
+    })
+    .await;
+    let ballot_id = id_of(&ballot);
+    say(&format!("ballot:\n{}", text(&ballot)));
+    let bob_vote = kit
+        .member("bob")
+        .reply(&ballot_id, "@bot agree, this is overdue")
+        .await;
+    kit.member("carol").favourite(&ballot_id).await;
+    kit.member("dave").reply(&ballot_id, "Agree.").await;
+    kit.member("erin").reply(&ballot_id, "@bot disagree").await;
+    wait_for("bob's receipt", secs(30), || async {
+        let path = format!("/api/v1/statuses/{}/favourited_by", id_of(&bob_vote));
+        let favourited = kit.member("bob").get(&path).await;
+        favourited
+            .as_array()
+            .is_some_and(|accounts| accounts.iter().any(|a| a["acct"] == "bot"))
+            .then_some(())
+    })
+    .await;
+
+    // A restart mid-vote; erin changes her mind while the bot is down.
+    assert!(bot.terminate().success());
+    kit.member("erin")
+        .reply(&ballot_id, "@bot agree, I read the reports")
+        .await;
+    bot = BotProcess::start(&config, &bot_token);
+
+    let result = wait_for("the result", secs(90), || async {
+        kit.bot_statuses_since(&before)
+            .await
+            .into_iter()
+            .map(|status| text(&status))
+            .find(|text| text.starts_with("Result of proposal #1"))
+    })
+    .await;
+    say(&format!("result:\n{result}"));
+    assert!(result.contains("PASSED"), "{result}");
+    assert!(
+        result.contains("agree 4 · abstain 0 · disagree 0 · block 0"),
+        "{result}"
+    );
+    let done = wait_for("the suspension announced", secs(60), || async {
+        kit.bot_statuses_since(&before)
+            .await
+            .into_iter()
+            .map(|status| text(&status))
+            .find(|text| text.starts_with("Done:"))
+    })
+    .await;
+    assert!(
+        done.contains(&format!("{domain} is now suspended")),
+        "{done}"
+    );
+    let blocks = kit.member("bot").get("/api/v1/admin/domain_blocks").await;
+    let block = blocks
+        .as_array()
+        .and_then(|blocks| blocks.iter().find(|b| b["domain"] == domain.as_str()))
+        .unwrap_or_else(|| panic!("no block on {domain}: {blocks}"));
+    assert!(block["public_comment"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("proposal #1"));
+
+    // Some seconds more, then nothing may have been posted twice.
+    tokio::time::sleep(secs(8)).await;
+    let posted: Vec<String> = kit
+        .bot_statuses_since(&before)
+        .await
+        .iter()
+        .map(text)
+        .collect();
+    for opening in ["Proposal #1:", "Result of proposal #1", "Done:"] {
+        let count = posted
+            .iter()
+            .filter(|text| text.starts_with(opening))
+            .count();
+        assert_eq!(count, 1, "{opening:?} posted {count} times:\n{posted:#?}");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for status in kit.bot_statuses_since(&before).await {
+        let key = (status["in_reply_to_id"].to_string(), text(&status));
+        assert!(seen.insert(key.clone()), "posted twice: {key:?}");
+    }
+
+    // Anyone with an account there can recount it.
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        .args(["verify", ballot["url"].as_str().expect("a ballot address")])
+        .args(["--config", "/nonexistent/bot.toml"])
+        .env("COOPGOV_VERIFY_TOKEN", kit.token("dave"))
+        .output()
+        .expect("run coopgov verify");
+    let verdict = String::from_utf8_lossy(&verify.stdout).into_owned();
+    say(&format!("coopgov verify: {verdict}"));
+    assert!(
+        verify.status.success() && verdict.contains("they agree"),
+        "{verdict}{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(bot.terminate().success());
+    // Leave the server as it was for the next run.
+    let id = id_of(block);
+    kit.member("bot")
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/admin/domain_blocks/{id}"),
+            None,
+        )
+        .await;
+    say("PASSED");
+}
