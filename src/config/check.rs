@@ -79,7 +79,7 @@ impl Checker<'_> {
             software: software.to_owned(),
             token,
             poll_interval: self
-                .duration(&raw.poll_interval, "instance.poll_interval", "60s", false)?
+                .duration(&raw.poll_interval, "instance.poll_interval", "20s", false)?
                 .value,
             request_timeout: self
                 .duration(

@@ -271,7 +271,7 @@ fn a_minimal_file_takes_the_defaults_of_spec_section_7() {
         config.instance.token,
         TokenSource::Env("COOPGOV_TOKEN".into())
     );
-    assert_eq!(config.instance.poll_interval, Duration::from_secs(60));
+    assert_eq!(config.instance.poll_interval, Duration::from_secs(20));
     assert_eq!(
         config.storage.path,
         PathBuf::from("/etc/coopgov/coopgov.db")
@@ -450,7 +450,7 @@ fn login_sets_token_file_in_the_shipped_bot_toml_keeping_its_comments() {
         assert_eq!(config.instance.token, token);
         // The example line became the real one, keeping its comment; nothing else moved.
         assert!(
-            edited.contains("\ntoken_file = \"secrets/coopgov.token\"   # ...or from this file; `coopgov login` offers to set this line (not both)\npoll_interval = \"60s\""),
+            edited.contains("\ntoken_file = \"secrets/coopgov.token\"   # ...or from this file; `coopgov login` offers to set this line (not both)\npoll_interval = \"20s\""),
             "{edited}"
         );
         assert!(

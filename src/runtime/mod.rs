@@ -78,14 +78,18 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
             event = events.recv() => match event {
                 Some(StreamEvent::Connected(url)) => {
                     info!(%url, "stream connected");
+                    bot.told_stream_down = false;
                     bot.stream_up = true;
                     bot.catch_up().await;
                 }
                 Some(StreamEvent::Notification(notification)) => bot.handle(&notification)?,
                 Some(StreamEvent::Deleted(status_id)) => bot.on_deleted(&status_id)?,
                 Some(StreamEvent::Disconnected(reason)) => {
-                    if bot.stream_up {
-                        warn!(reason, "stream lost; polling until it is back");
+                    // Said once per outage, with what the bot does meanwhile.
+                    if bot.stream_up || !bot.told_stream_down {
+                        let every = bot.poll_interval.as_secs();
+                        warn!(reason, "no stream; polling notifications every {every} s until it is back");
+                        bot.told_stream_down = true;
                     }
                     bot.stream_up = false;
                 }
@@ -185,6 +189,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         settings,
         poll_interval: config.instance.poll_interval,
         stream_up: false,
+        told_stream_down: false,
         last_poll: None,
         close_retry_at: None,
         outbox_retry_at: None,
@@ -208,6 +213,8 @@ struct Bot {
     settings: Settings,
     poll_interval: Duration,
     stream_up: bool,
+    /// Whether the admin has been told of the current outage.
+    told_stream_down: bool,
     last_poll: Option<DateTime<Utc>>,
     close_retry_at: Option<DateTime<Utc>>,
     /// When the outbox has something to retry, or budget to wait for.
