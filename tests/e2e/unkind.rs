@@ -53,6 +53,52 @@ async fn a_post_that_reached_the_server_is_adopted_never_posted_twice() {
     );
     assert_eq!(posts_containing(&scenario, "Proposal #1:").await, 1);
 
+    // More deaths mid-post: each answer reaches the server, the bot is killed before it
+    // hears so, and the restarted bot finds the answer rather than posting it again.
+    let mut asked = Vec::new();
+    for round in 0..4 {
+        let proxy = scenario.proxy.as_ref().expect("a proxy");
+        proxy.swallow_posts(true);
+        let request = scenario
+            .member("carol")
+            .post(&format!("@coopbot status 1 (round {round})"))
+            .await;
+        let parent = id_of(&request);
+        wait_for("the answer on the server", secs(30), || async {
+            let statuses = scenario.bot_statuses().await;
+            statuses
+                .iter()
+                .any(|status| status["in_reply_to_id"] == parent.as_str())
+                .then_some(())
+        })
+        .await;
+        scenario.kill();
+        scenario
+            .proxy
+            .as_ref()
+            .expect("a proxy")
+            .swallow_posts(false);
+        scenario.restart();
+        asked.push(parent);
+    }
+    let adopted = || scenario.log().matches("adopted, not posted again").count();
+    wait_for("every answer in doubt adopted", secs(60), || async {
+        (adopted() >= 5).then_some(())
+    })
+    .await;
+    let statuses = scenario.bot_statuses().await;
+    for parent in &asked {
+        let answers = statuses
+            .iter()
+            .filter(|status| status["in_reply_to_id"] == parent.as_str())
+            .count();
+        assert_eq!(answers, 1, "answers to {parent}");
+    }
+    eprintln!(
+        "unkind: 5 SIGKILLs mid-post without Idempotency-Key, {} posts adopted, 0 posted twice",
+        adopted()
+    );
+
     // A post that times out, on a live bot: the retry finds it and does not post again.
     let proxy = scenario.proxy.as_ref().expect("a proxy");
     proxy.swallow_posts(true);
@@ -63,7 +109,7 @@ async fn a_post_that_reached_the_server_is_adopted_never_posted_twice() {
     .await;
     let adopted = || scenario.log().matches("adopted, not posted again").count();
     wait_for("the timed-out answer adopted", secs(30), || async {
-        (adopted() >= 2).then_some(())
+        (adopted() >= 6).then_some(())
     })
     .await;
     proxy.swallow_posts(false);
