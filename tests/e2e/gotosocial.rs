@@ -7,7 +7,7 @@
 //! mid-vote with a vote cast meanwhile, the close, the suspension applied and announced
 //! once, nothing posted twice, and `verify` (with a reader's token) agreeing.
 
-use crate::support::{id_of, secs, wait_for, BotProcess, Member, TempDir};
+use crate::support::{id_of, secs, BotProcess, Member, TempDir};
 use reqwest::Method;
 use serde_json::Value;
 use std::io::Write;
@@ -92,6 +92,26 @@ fn text(status: &Value) -> String {
         .unwrap_or_else(|| {
             coopgov::commands::status_text(status["content"].as_str().unwrap_or_default(), &[])
         })
+}
+
+/// Probes every 1.5 s until `probe` gives `Some`: GoToSocial allows 300 requests in 5
+/// minutes per address, and the bot shares them with the test on loopback.
+async fn wait_for<T, F, Fut>(what: &str, timeout: std::time::Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what} (after {timeout:?})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    }
 }
 
 /// Written past the test harness's capture, so a person running `cargo test` sees it.
