@@ -425,24 +425,36 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(
-            ask(&store_path, &Query::List, None).await.unwrap(),
+            ask(&store_path, &Query::List, None)
+                .await
+                .expect("the bot answers"),
             "No proposals yet."
         );
         let refused = ask(&store_path, &Query::Show { number: 9 }, None)
             .await
             .unwrap_err();
         assert_eq!(refused, "There is no proposal #9.");
-        let mut stranger = UnixStream::connect(server.path()).await.unwrap();
-        stranger.write_all(b"DROP TABLE proposals\n").await.unwrap();
+        let mut stranger = UnixStream::connect(server.path())
+            .await
+            .expect("the socket accepts");
+        stranger
+            .write_all(b"DROP TABLE proposals\n")
+            .await
+            .expect("a line is sent");
         let mut answer = String::new();
-        stranger.read_to_string(&mut answer).await.unwrap();
+        stranger
+            .read_to_string(&mut answer)
+            .await
+            .expect("an answer comes");
         assert!(answer.contains("not understood"), "{answer}");
 
         drop(server);
         drop(store);
         assert!(!socket_path(&store_path).exists());
         assert_eq!(
-            ask(&store_path, &Query::List, None).await.unwrap(),
+            ask(&store_path, &Query::List, None)
+                .await
+                .expect("the bot answers"),
             "No proposals yet."
         );
         std::fs::write(socket_path(&store_path), "not a socket").unwrap();

@@ -5,6 +5,17 @@ use crate::scenario::{text_of, Scenario, Setup};
 use crate::support::{id_of, secs, wait_for};
 use std::time::Duration;
 
+/// The bot dies before it hears back from a post; it comes back to a server that answers.
+fn die_mid_post_and_come_back(scenario: &mut Scenario) {
+    scenario.kill();
+    scenario
+        .proxy
+        .as_ref()
+        .expect("a proxy")
+        .swallow_posts(false);
+    scenario.restart();
+}
+
 /// How many of the bot's statuses contain `needle`.
 async fn posts_containing(scenario: &Scenario, needle: &str) -> usize {
     scenario.bot_posts_containing(needle).await.len()
@@ -32,13 +43,7 @@ async fn a_post_that_reached_the_server_is_adopted_never_posted_twice() {
     })
     .await;
     // The bot dies before it hears that its ballot was posted.
-    scenario.kill();
-    scenario
-        .proxy
-        .as_ref()
-        .expect("a proxy")
-        .swallow_posts(false);
-    scenario.restart();
+    die_mid_post_and_come_back(&mut scenario);
     let ballot = scenario.ballot(1).await;
     wait_for("the proposer's link", secs(30), || async {
         (posts_containing(&scenario, "is open for votes").await > 0).then_some(())
@@ -72,13 +77,7 @@ async fn a_post_that_reached_the_server_is_adopted_never_posted_twice() {
                 .then_some(())
         })
         .await;
-        scenario.kill();
-        scenario
-            .proxy
-            .as_ref()
-            .expect("a proxy")
-            .swallow_posts(false);
-        scenario.restart();
+        die_mid_post_and_come_back(&mut scenario);
         asked.push(parent);
     }
     let adopted = || scenario.log().matches("adopted, not posted again").count();
