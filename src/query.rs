@@ -457,9 +457,12 @@ mod tests {
                 .expect("the bot answers"),
             "No proposals yet."
         );
-        std::fs::write(socket_path(&store_path), "not a socket").unwrap();
-        let refused = Server::start(Store::open(&store_path).unwrap(), &store_path, None).err();
-        assert!(refused.unwrap().contains("is not coopgov's socket"));
+        std::fs::write(socket_path(&store_path), "not a socket").expect("a stray file is written");
+        let store = Store::open(&store_path).expect("the store opens again");
+        let refused = Server::start(store, &store_path, None)
+            .err()
+            .expect("a stray file at the socket's path is refused");
+        assert!(refused.contains("is not coopgov's socket"), "{refused}");
         let _ = std::fs::remove_dir_all(&folder);
     }
 }
