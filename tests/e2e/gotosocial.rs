@@ -78,6 +78,21 @@ impl Kit {
         statuses.reverse();
         statuses
     }
+
+    /// Waits for the bot's first status since `since` whose text starts with `opening`.
+    async fn bot_post_starting(&self, since: &str, opening: &str, timeout: u64) -> Value {
+        wait_for(
+            &format!("a post starting {opening:?}"),
+            secs(timeout),
+            || async {
+                self.bot_statuses_since(since)
+                    .await
+                    .into_iter()
+                    .find(|status| text(status).starts_with(opening))
+            },
+        )
+        .await
+    }
 }
 
 /// ULIDs and snowflakes alike: longer is newer, then lexical.
@@ -191,13 +206,7 @@ async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
             "@bot propose suspend {domain} 40s they host a harassment campaign"
         ))
         .await;
-    let ballot = wait_for("the ballot", secs(30), || async {
-        kit.bot_statuses_since(&before)
-            .await
-            .into_iter()
-            .find(|status| text(status).starts_with("Proposal #1:"))
-    })
-    .await;
+    let ballot = kit.bot_post_starting(&before, "Proposal #1:", 30).await;
     let ballot_id = id_of(&ballot);
     say(&format!("ballot:\n{}", text(&ballot)));
     let bob_vote = kit
@@ -224,28 +233,17 @@ async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
         .await;
     bot = BotProcess::start(&config, &bot_token);
 
-    let result = wait_for("the result", secs(90), || async {
-        kit.bot_statuses_since(&before)
-            .await
-            .into_iter()
-            .map(|status| text(&status))
-            .find(|text| text.starts_with("Result of proposal #1"))
-    })
-    .await;
+    let result = text(
+        &kit.bot_post_starting(&before, "Result of proposal #1", 90)
+            .await,
+    );
     say(&format!("result:\n{result}"));
     assert!(result.contains("PASSED"), "{result}");
     assert!(
         result.contains("agree 4 · abstain 0 · disagree 0 · block 0"),
         "{result}"
     );
-    let done = wait_for("the suspension announced", secs(60), || async {
-        kit.bot_statuses_since(&before)
-            .await
-            .into_iter()
-            .map(|status| text(&status))
-            .find(|text| text.starts_with("Done:"))
-    })
-    .await;
+    let done = text(&kit.bot_post_starting(&before, "Done:", 60).await);
     assert!(
         done.contains(&format!("{domain} is now suspended")),
         "{done}"
