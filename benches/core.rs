@@ -83,9 +83,9 @@ fn open_proposal(settings: &coopgov::governance::Settings, store: &Store, number
     .to_string();
     let notification: Notification = serde_json::from_str(&text).expect("a notification");
     let post = convert::post(notification.status.as_ref().expect("a status"), "1");
-    let step = engine::on_post(settings, store, &post, now);
+    let step = engine::on_post(settings, store, &post, now).expect("read");
     store.commit(&step, None, now).expect("commit");
-    let proposal = store.proposal(number).expect("opened");
+    let proposal = store.proposal(number).expect("read").expect("opened");
     let ballot = StatusRef {
         status_id: format!("9{number}"),
         url: String::new(),
@@ -93,7 +93,7 @@ fn open_proposal(settings: &coopgov::governance::Settings, store: &Store, number
     store
         .commit(&engine::on_ballot_posted(&proposal, ballot), None, now)
         .expect("commit");
-    store.proposal(number).expect("open")
+    store.proposal(number).expect("read").expect("open")
 }
 
 /// Microseconds of CPU per vote through decode → parse → decide → commit, and per raw
@@ -111,7 +111,7 @@ fn pipeline_per_vote(settings: &coopgov::governance::Settings) -> (f64, f64) {
         let notification: Notification = serde_json::from_str(frame).expect("decode");
         let now = chrono::Utc::now();
         let post = convert::post(notification.status.as_ref().expect("a status"), "1");
-        let step = engine::on_post(settings, &store, &post, now);
+        let step = engine::on_post(settings, &store, &post, now).expect("read");
         store
             .commit(&step, Some(&notification.id), now)
             .expect("commit");

@@ -2,6 +2,7 @@
 //!
 //! - `commands`: status HTML → plain text → `Request`, or a `ParseError` whose Display is the reply.
 //! - `config`: `bot.toml` read in two stages (raw serde → checked `Config`), errors with file:line.
+//! - `model`: the shared vocabulary of the grammar and the core (positions, actions, id order).
 //! - `governance`: the pure core (proposals, votes, rules, tally); no I/O, no clock.
 //! - `mastodon`: the only module that knows the wire (JSON types, HTTP, streaming).
 //! - `store`: the only module that knows sled (proposals, cursor, outbox).
@@ -20,8 +21,12 @@ pub mod demo;
 pub mod governance;
 pub mod login;
 pub mod mastodon;
+pub mod model;
 pub mod query;
 pub mod report;
 pub mod runtime;
 pub mod store;
 pub mod verify;
+
+#[cfg(test)]
+mod layers;

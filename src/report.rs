@@ -95,6 +95,7 @@ fn application(proposal: &Proposal, closing: &Closing) -> Option<Line> {
 fn with_votes(store: &Store, proposal: Proposal) -> Result<Proposal, String> {
     if proposal.is_open() {
         Records::proposal_with_votes(store, proposal.number)
+            .map_err(|error| error.to_string())?
             .ok_or_else(|| format!("could not read the votes on proposal #{}", proposal.number))
     } else {
         Ok(proposal)
@@ -124,6 +125,7 @@ pub fn show(
     favourites_count_as: Option<Position>,
 ) -> Result<Page, String> {
     let proposal = Records::proposal_with_votes(store, number)
+        .map_err(|error| error.to_string())?
         .ok_or_else(|| format!("There is no proposal #{number}."))?;
     let mut lines = summary(&proposal, favourites_count_as);
     lines.push(Line::default().text(format!("Reason: {}", proposal.reason)));

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::domain::DomainError;
 use super::vocabulary::Vocabulary;
-use crate::governance::{ActionKind, Position};
+use crate::model::{ActionKind, Position};
 
 /// A request the bot could not read. Its `Display` is the whole reply to the member:
 /// what was wrong and how to write it, ending with an example line.

@@ -7,7 +7,7 @@ use super::domain::normalize_domain;
 use super::duration::{format_duration, with_unit};
 use super::error::ParseError;
 use super::vocabulary::{is_punctuation, trim_punctuation, Vocabulary};
-use crate::governance::{Action, ActionKind, Position};
+use crate::model::{Action, ActionKind, Position};
 
 /// A request a member sent to the bot.
 #[derive(Debug, Clone, PartialEq, Eq)]

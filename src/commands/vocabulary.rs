@@ -1,6 +1,6 @@
 //! The words and emoji that mean each voting position, and how a typed word is matched.
 
-use crate::governance::Position;
+use crate::model::Position;
 
 /// The words and emoji that mean each position, matched case-insensitively.
 ///

@@ -1,5 +1,6 @@
 //! What the core asks the runtime to do, and the state it changed.
 
+use super::messages;
 use super::proposal::{Identity, Proposal, Vote};
 use super::purpose::Purpose;
 use super::settings::Visibility;
@@ -7,14 +8,16 @@ use super::Action;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Something the bot must do on the instance. Each effect has a key unique to what
-/// it is for (`ballot-3`, `receipt-<status id>`…): the store enqueues a key once, and
-/// posts send it as their `Idempotency-Key`, so nothing is done twice.
+/// Something the bot must do on the instance. Each effect has a purpose unique to what
+/// it is for, written as its key (`ballot-3`, `receipt-<status id>`…): the store
+/// enqueues a key once, and posts send it as their `Idempotency-Key`, so nothing is
+/// done twice. Stored entries name the purpose `key`, as they always have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum Effect {
     Post {
-        key: String,
+        #[serde(rename = "key")]
+        purpose: Purpose,
         text: String,
         visibility: Visibility,
         in_reply_to: Option<String>,
@@ -22,10 +25,15 @@ pub enum Effect {
         then: Option<FollowUp>,
     },
     /// A receipt: favourite a counted vote.
-    Favourite { key: String, status_id: String },
+    Favourite {
+        #[serde(rename = "key")]
+        purpose: Purpose,
+        status_id: String,
+    },
     /// Carry out a passed decision through the admin API.
     Apply {
-        key: String,
+        #[serde(rename = "key")]
+        purpose: Purpose,
         number: u64,
         action: Action,
         public_comment: String,
@@ -42,13 +50,13 @@ pub enum FollowUp {
 
 impl Effect {
     pub fn post(
-        key: String,
+        purpose: Purpose,
         text: String,
         visibility: Visibility,
         in_reply_to: Option<String>,
     ) -> Effect {
         Effect::Post {
-            key,
+            purpose,
             text,
             visibility,
             in_reply_to,
@@ -56,23 +64,34 @@ impl Effect {
         }
     }
 
-    /// The proposal an effect belongs to, read from its key (`result-3`, `apply-failed-3-bob`);
-    /// answers and receipts (keyed by a status id) belong to none.
-    pub fn proposal(&self) -> Option<u64> {
-        self.purpose()?.proposal()
-    }
-
-    /// What the effect is for, read from its key; `None` for a key of no known shape.
-    pub fn purpose(&self) -> Option<Purpose> {
-        Purpose::parse(self.key())
-    }
-
-    pub fn key(&self) -> &str {
-        match self {
-            Effect::Post { key, .. }
-            | Effect::Favourite { key, .. }
-            | Effect::Apply { key, .. } => key,
+    /// The admin call that makes the instance match `proposal`'s decision.
+    pub fn apply_decision(proposal: &Proposal, purpose: Purpose) -> Effect {
+        Effect::Apply {
+            purpose,
+            number: proposal.number,
+            action: proposal.action.clone(),
+            public_comment: messages::block_comment(proposal),
+            private_comment: format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
         }
+    }
+
+    /// The proposal an effect belongs to; answers and receipts belong to none.
+    pub fn proposal(&self) -> Option<u64> {
+        self.purpose().proposal()
+    }
+
+    /// What the effect is for.
+    pub fn purpose(&self) -> &Purpose {
+        match self {
+            Effect::Post { purpose, .. }
+            | Effect::Favourite { purpose, .. }
+            | Effect::Apply { purpose, .. } => purpose,
+        }
+    }
+
+    /// The key the store enqueues once and posts send as their idempotency key.
+    pub fn key(&self) -> String {
+        self.purpose().to_string()
     }
 }
 

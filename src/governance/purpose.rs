@@ -3,10 +3,13 @@
 //! Keys are stored (the outbox, `done: <key>` history lines) and sent as idempotency
 //! keys, so their shapes never change; this is the one place that reads them.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The purpose an effect key names. `Display` writes the key back exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The purpose an effect key names. `Display` writes the key back exactly, and the
+/// store keeps a purpose as its key, so databases and idempotency keys stay as they were.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Purpose {
     /// `ballot-3`: the ballot.
     Ballot { number: u64 },
@@ -112,6 +115,61 @@ impl Purpose {
             | Purpose::Explanation { number, .. } => Some(*number),
             Purpose::Answer { .. } | Purpose::Receipt { .. } => None,
         }
+    }
+}
+
+impl Purpose {
+    /// Whether the effect carries a decision out or makes one known (the ballot, the
+    /// result, what was applied, a cancellation): first served when requests run short.
+    pub fn is_decision(&self) -> bool {
+        match self {
+            Purpose::Ballot { .. }
+            | Purpose::Result { .. }
+            | Purpose::Apply { .. }
+            | Purpose::ApplyOnCommand { .. }
+            | Purpose::Applied { .. }
+            | Purpose::Cancellation { .. } => true,
+            Purpose::Opened { .. }
+            | Purpose::Reminder { .. }
+            | Purpose::Extension { .. }
+            | Purpose::ApplyFailed { .. }
+            | Purpose::Explanation { .. }
+            | Purpose::Answer { .. }
+            | Purpose::Receipt { .. } => false,
+        }
+    }
+
+    /// Whether the effect answers a member's post, and so counts against the daily
+    /// allowance of answers.
+    pub fn is_answer(&self) -> bool {
+        match self {
+            Purpose::Answer { .. } | Purpose::Explanation { .. } => true,
+            Purpose::Ballot { .. }
+            | Purpose::Opened { .. }
+            | Purpose::Reminder { .. }
+            | Purpose::Extension { .. }
+            | Purpose::Cancellation { .. }
+            | Purpose::Result { .. }
+            | Purpose::Apply { .. }
+            | Purpose::ApplyOnCommand { .. }
+            | Purpose::Applied { .. }
+            | Purpose::ApplyFailed { .. }
+            | Purpose::Receipt { .. } => false,
+        }
+    }
+}
+
+impl From<Purpose> for String {
+    fn from(purpose: Purpose) -> String {
+        purpose.to_string()
+    }
+}
+
+impl TryFrom<String> for Purpose {
+    type Error = String;
+
+    fn try_from(key: String) -> Result<Purpose, String> {
+        Purpose::parse(&key).ok_or_else(|| format!("an effect key of no known shape: {key:?}"))
     }
 }
 

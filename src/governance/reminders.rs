@@ -30,38 +30,16 @@ pub fn remind(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> S
     let (Some(ballot), Some(_)) = (&proposal.ballot, reminder_time(settings, proposal)) else {
         return Step::default();
     };
-    let tally = proposal.tally(settings.favourites_count_as);
-    let text = format!(
-        "Reminder: voting on proposal #{} ({}) closes in {}, at {}. Votes so far: {} ({}).",
-        proposal.number,
-        messages::action_phrase(&proposal.action),
-        time_left(proposal.closes_at - now),
-        messages::time(proposal.closes_at),
-        tally.voters(),
-        messages::counts(&tally)
-    );
+    let text = messages::reminder(settings, proposal, proposal.closes_at - now);
     let mut reminded = proposal.clone();
     reminded.reminded = true;
     let effect = Effect::post(
         Purpose::Reminder {
             number: proposal.number,
-        }
-        .to_string(),
+        },
         text,
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),
     );
     Step::of(vec![reminded], vec![effect]).logged(Some(proposal.number), None, "reminder posted")
-}
-
-/// "2 days", "5 hours", "12 minutes", "40 seconds": the largest whole unit.
-pub fn time_left(left: chrono::Duration) -> String {
-    let seconds = left.num_seconds().max(0);
-    let (count, unit) = match seconds {
-        s if s >= 2 * 86_400 => (s / 86_400, "days"),
-        s if s >= 2 * 3_600 => (s / 3_600, "hours"),
-        s if s >= 2 * 60 => (s / 60, "minutes"),
-        s => (s, "seconds"),
-    };
-    format!("{count} {unit}")
 }

@@ -4,14 +4,17 @@
 //! resolved to at start-up, and only by direct message; every answer is a direct message.
 
 use super::effects::{Effect, Step};
-use super::engine::Records;
-use super::messages;
+use super::messages::{self, refusals, working_group as said};
 use super::proposal::{Application, Closing, Post, Proposal, Stage};
 use super::purpose::Purpose;
+use super::records::Records;
 use super::settings::{Mode, Settings, Visibility};
 use super::Outcome;
 use crate::commands::{Command, CommandError};
 use chrono::{DateTime, Utc};
+
+/// Why a command was turned down, as its sender reads it.
+struct Refusal(String);
 
 /// Whether the post's author is in the working group (by account id, local only).
 pub fn is_member(settings: &Settings, post: &Post) -> bool {
@@ -22,42 +25,37 @@ pub fn is_member(settings: &Settings, post: &Post) -> bool {
 }
 
 /// A post that starts with a working-group verb.
-pub fn on_command(
+pub fn on_command<R: Records>(
     settings: &Settings,
-    records: &impl Records,
+    records: &R,
     post: &Post,
     command: Result<Command, CommandError>,
     now: DateTime<Utc>,
-) -> Step {
+) -> Result<Step, R::Error> {
     let acct = post.author.identity.acct.as_str();
     let verb = post.text.split_whitespace().next().unwrap_or_default();
     if !is_member(settings, post) {
-        let text = format!(
-            "Only the working group can use “{verb}”. If something needs their attention, write to them directly."
-        );
-        return dm(post, text).logged(
+        let text = refusals::command_not_from_working_group(verb);
+        return Ok(dm(post, text).logged(
             None,
             Some(acct),
             format!("command refused, not in the working group: {:?}", post.text),
-        );
+        ));
     }
     if !post.direct {
-        let text = format!(
-            "Working-group commands are taken only by direct message, so they stay private. Please send “{}” again as a direct message to me.",
-            post.text
-        );
-        return dm(post, text).logged(
+        let text = refusals::command_not_private(&post.text);
+        return Ok(dm(post, text).logged(
             None,
             Some(acct),
             format!("command refused, not sent privately: {:?}", post.text),
-        );
+        ));
     }
     let command = match command {
         Ok(command) => command,
-        Err(error) => return dm(post, error.to_string()),
+        Err(error) => return Ok(dm(post, error.to_string())),
     };
     let step = match &command {
-        Command::List => dm(post, list(settings, records, now)),
+        Command::List => list(settings, records, now).map(|text| dm(post, text)),
         Command::Close { number } => with_proposal(records, post, *number, |p| close(p, post, now)),
         Command::Extend { number, by } => {
             with_proposal(records, post, *number, |p| extend(settings, p, post, *by))
@@ -68,7 +66,7 @@ pub fn on_command(
         Command::Apply { number } => {
             with_proposal(records, post, *number, |p| apply(settings, p, post))
         }
-    };
+    }?;
     let number = match command {
         Command::List => None,
         Command::Close { number }
@@ -76,19 +74,19 @@ pub fn on_command(
         | Command::Cancel { number, .. }
         | Command::Apply { number } => Some(number),
     };
-    step.logged(number, Some(acct), format!("command: {}", post.text))
+    Ok(step.logged(number, Some(acct), format!("command: {}", post.text)))
 }
 
-fn with_proposal(
-    records: &impl Records,
+fn with_proposal<R: Records>(
+    records: &R,
     post: &Post,
     number: u64,
-    act: impl FnOnce(&Proposal) -> Result<Step, String>,
-) -> Step {
-    match records.proposal_with_votes(number) {
-        None => dm(post, format!("There is no proposal #{number}.")),
-        Some(proposal) => act(&proposal).unwrap_or_else(|refusal| dm(post, refusal)),
-    }
+    act: impl FnOnce(&Proposal) -> Result<Step, Refusal>,
+) -> Result<Step, R::Error> {
+    Ok(match records.proposal_with_votes(number)? {
+        None => dm(post, refusals::no_such_proposal(number)),
+        Some(proposal) => act(&proposal).unwrap_or_else(|Refusal(text)| dm(post, text)),
+    })
 }
 
 /// The answer to a command: a direct message to its sender, replying to it.
@@ -98,8 +96,7 @@ fn dm(post: &Post, text: String) -> Step {
         vec![Effect::post(
             Purpose::Answer {
                 status_id: post.status_id.clone(),
-            }
-            .to_string(),
+            },
             messages::to(&post.author.identity.acct, &text),
             Visibility::Direct,
             Some(post.status_id.clone()),
@@ -111,81 +108,50 @@ fn dm(post: &Post, text: String) -> Step {
 fn in_thread(
     settings: &Settings,
     proposal: &Proposal,
-    key: String,
+    purpose: Purpose,
     text: String,
 ) -> Option<Effect> {
     let ballot = proposal.ballot.as_ref()?;
     Some(Effect::post(
-        key,
+        purpose,
         text,
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),
     ))
 }
 
-fn stage_name(proposal: &Proposal) -> String {
-    match proposal.closing() {
-        Some(closing) => format!("closed ({})", closing.outcome),
-        None if proposal.is_open() => "open".to_string(),
-        None => "not open yet".to_string(),
+fn list<R: Records>(
+    settings: &Settings,
+    records: &R,
+    now: DateTime<Utc>,
+) -> Result<String, R::Error> {
+    let mut lines = Vec::new();
+    for record in records.all_proposals()? {
+        // Only open proposals show counts, so only theirs are loaded.
+        let proposal = match record.is_open() {
+            true => match records.proposal_with_votes(record.number)? {
+                Some(proposal) => proposal,
+                None => continue,
+            },
+            false => record,
+        };
+        lines.extend(said::list_line(settings, &proposal, now));
     }
-}
-
-fn list(settings: &Settings, records: &impl Records, now: DateTime<Utc>) -> String {
-    let lines: Vec<String> = records
-        .all_proposals()
-        .iter()
-        .filter_map(|record| {
-            // Only open proposals show counts, so only theirs are loaded.
-            let proposal = match record.is_open() {
-                true => records.proposal_with_votes(record.number)?,
-                false => record.clone(),
-            };
-            let head = format!(
-                "#{} {}",
-                proposal.number,
-                messages::action_phrase(&proposal.action)
-            );
-            let state = match proposal.closing().map(|c| &c.application) {
-                None if proposal.is_open() => format!(
-                    "open until {}, {}",
-                    messages::time(proposal.closes_at.max(now)),
-                    messages::counts(&proposal.tally(settings.favourites_count_as))
-                ),
-                None => "opening".to_string(),
-                Some(Application::AwaitingConfirmation) => "passed, waiting for apply".to_string(),
-                Some(Application::Pending) => "passed, being applied".to_string(),
-                Some(Application::Failed { .. }) => "passed, could not be applied".to_string(),
-                Some(_) => return None,
-            };
-            Some(format!("{head}: {state}"))
-        })
-        .collect();
-    if lines.is_empty() {
-        "No proposal is open or waiting for the working group.".to_string()
+    Ok(if lines.is_empty() {
+        said::nothing_waiting()
     } else {
         lines.join("\n")
-    }
+    })
 }
 
-fn close(proposal: &Proposal, post: &Post, now: DateTime<Utc>) -> Result<Step, String> {
+fn close(proposal: &Proposal, post: &Post, now: DateTime<Utc>) -> Result<Step, Refusal> {
     if !proposal.is_open() {
-        return Err(format!(
-            "Proposal #{} is {}; only an open vote can be closed.",
-            proposal.number,
-            stage_name(proposal)
-        ));
+        return Err(Refusal(refusals::only_open_votes(proposal, "closed")));
     }
     let mut closed = proposal.clone();
     // The loop closes due proposals at once: reconciling, tallying and announcing as usual.
     closed.closes_at = closed.closes_at.min(now);
-    let reply = dm(
-        post,
-        format!(
-            "Closing proposal #{} now; the result will be posted in its thread.",
-            proposal.number
-        ),
-    );
+    let reply = dm(post, said::closing_now(proposal.number));
     Ok(Step {
         proposals: vec![closed],
         ..reply
@@ -197,50 +163,29 @@ fn extend(
     proposal: &Proposal,
     post: &Post,
     by: std::time::Duration,
-) -> Result<Step, String> {
+) -> Result<Step, Refusal> {
+    let number = proposal.number;
     if !proposal.is_open() {
-        return Err(format!(
-            "Proposal #{} is {}; only an open vote can be extended.",
-            proposal.number,
-            stage_name(proposal)
-        ));
+        return Err(Refusal(refusals::only_open_votes(proposal, "extended")));
     }
     let closes_at =
         proposal.closes_at + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
     let max = chrono::Duration::from_std(settings.durations.max).unwrap_or(chrono::Duration::MAX);
     if closes_at - proposal.opened_at > max {
-        return Err(format!(
-            "A vote may run at most {} in all; extending proposal #{} by {} would go past that.",
-            crate::commands::format_duration(settings.durations.max),
-            proposal.number,
-            crate::commands::format_duration(by)
-        ));
+        let refusal = refusals::extension_too_long(settings.durations.max, number, by);
+        return Err(Refusal(refusal));
     }
     let mut extended = proposal.clone();
     extended.closes_at = closes_at;
-    let announcement = format!(
-        "The working group extended voting on proposal #{} by {}: it now closes {}.",
-        proposal.number,
-        crate::commands::format_duration(by),
-        messages::time(closes_at)
-    );
-    let mut step = dm(
-        post,
-        format!(
-            "Done: proposal #{} now closes {}.",
-            proposal.number,
-            messages::time(closes_at)
-        ),
-    );
+    let mut step = dm(post, said::extension_done(number, closes_at));
     step.effects.extend(in_thread(
         settings,
         proposal,
         Purpose::Extension {
-            number: proposal.number,
+            number,
             command_id: post.status_id.clone(),
-        }
-        .to_string(),
-        announcement,
+        },
+        said::extended(number, by, closes_at),
     ));
     step.proposals.push(extended);
     Ok(step)
@@ -252,7 +197,8 @@ fn cancel(
     post: &Post,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<Step, String> {
+) -> Result<Step, Refusal> {
+    let number = proposal.number;
     let tally = proposal.tally(settings.favourites_count_as);
     let cancellable = match proposal.closing() {
         None => true,
@@ -262,11 +208,7 @@ fn cancel(
         ),
     };
     if !cancellable {
-        return Err(format!(
-            "Proposal #{} is {}; there is nothing left to cancel.",
-            proposal.number,
-            stage_name(proposal)
-        ));
+        return Err(Refusal(refusals::nothing_to_cancel(proposal)));
     }
     let mut cancelled = proposal.clone();
     cancelled.stage = Stage::Closed(Closing {
@@ -280,88 +222,53 @@ fn cancel(
         application: Application::NotNeeded,
         unseen: proposal.closing().map(|c| c.unseen).unwrap_or_default(),
     });
-    let announcement = format!(
-        "Proposal #{} was cancelled by the working group: {}\nNothing will be changed.",
-        proposal.number,
-        messages::defang(reason)
-    );
-    let mut step = dm(
-        post,
-        format!("Done: proposal #{} is cancelled.", proposal.number),
-    );
+    let mut step = dm(post, said::cancel_done(number));
     step.effects.extend(in_thread(
         settings,
         proposal,
-        Purpose::Cancellation {
-            number: proposal.number,
-        }
-        .to_string(),
-        messages::shorten(&announcement, settings.max_characters),
+        Purpose::Cancellation { number },
+        messages::shorten(&said::cancelled(number, reason), settings.max_characters),
     ));
     step.proposals.push(cancelled);
     Ok(step)
 }
 
-fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, String> {
+fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, Refusal> {
     let number = proposal.number;
     if settings.mode == Mode::DryRun {
-        return Err(
-            "The bot runs in dry_run mode: it changes nothing on the instance.".to_string(),
-        );
+        return Err(Refusal(refusals::dry_run_changes_nothing()));
     }
     let Some(closing) = proposal.closing() else {
-        return Err(format!(
-            "Proposal #{number} is still {}; it can be applied once it has passed.",
-            stage_name(proposal)
-        ));
+        return Err(Refusal(refusals::not_passed_yet(proposal)));
     };
     if closing.outcome != Outcome::Passed {
-        return Err(format!(
-            "Proposal #{number} did not pass ({}); there is nothing to apply.",
-            closing.outcome
-        ));
+        return Err(Refusal(refusals::did_not_pass(number, closing.outcome)));
     }
     if proposal.action.domain().is_none() {
-        return Err(format!(
-            "Proposal #{number} is a motion; there is nothing for the bot to apply."
-        ));
+        return Err(Refusal(refusals::motion_has_nothing_to_apply(number)));
     }
     match &closing.application {
         Application::AwaitingConfirmation | Application::Failed { .. } => {}
         Application::Applied { at } => {
-            return Err(format!(
-                "Proposal #{number} was applied on {}.",
-                messages::time(*at)
-            ))
+            return Err(Refusal(refusals::applied_already(number, *at)));
         }
-        Application::Pending => {
-            return Err(format!("Proposal #{number} is being applied already."))
-        }
+        Application::Pending => return Err(Refusal(refusals::being_applied(number))),
         Application::DryRun | Application::NotNeeded => {
-            return Err(format!(
-                "Proposal #{number} closed without an action to apply."
-            ))
+            return Err(Refusal(refusals::closed_without_action(number)));
         }
     }
     let mut applying = proposal.clone();
     let mut closing = closing.clone();
     closing.application = Application::Pending;
     applying.stage = Stage::Closed(closing);
-    let mut step = dm(
-        post,
-        format!(
-            "Applying proposal #{number} now: {}.",
-            messages::action_phrase(&proposal.action)
-        ),
-    );
+    let mut step = dm(post, said::applying_now(proposal));
     // A new key per command: a failed application can be tried again after a fix.
-    step.effects.push(super::engine::apply_effect(
+    step.effects.push(Effect::apply_decision(
         proposal,
         Purpose::ApplyOnCommand {
             number,
             command_id: post.status_id.clone(),
-        }
-        .to_string(),
+        },
     ));
     step.proposals.push(applying);
     Ok(step)

@@ -12,7 +12,7 @@ pub mod streaming;
 pub mod thread;
 pub mod types;
 
-pub use crate::governance::id_order;
+pub use crate::model::id_order;
 pub use client::{BlockRequest, BlockResult, Client, NewStatus};
 pub use error::ApiError;
 pub use server::{Capabilities, Software};

@@ -182,7 +182,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         stop_rx,
     ));
     let bot = Bot {
-        store_id: store.store_id(),
+        store_id: store.store_id()?,
         store,
         client,
         capabilities: software.capabilities(),
@@ -273,10 +273,10 @@ impl Bot {
         let step = match (notification.kind.as_str(), &notification.status) {
             ("mention" | "update", Some(status)) => {
                 let post = convert::post(status, &self.settings.membership.bot_account_id);
-                engine::on_post(&self.settings, &self.store, &post, now)
+                engine::on_post(&self.settings, &self.store, &post, now)?
             }
             ("favourite", Some(status)) => match (
-                self.store.proposal_by_ballot(&status.id),
+                self.store.proposal_by_ballot(&status.id)?,
                 &notification.account,
             ) {
                 (Some(proposal), Some(account)) => engine::on_favourite(
@@ -284,7 +284,7 @@ impl Bot {
                     &self.store,
                     &proposal,
                     &convert::author(account),
-                ),
+                )?,
                 _ => Step::default(),
             },
             _ => Step::default(),
@@ -297,7 +297,7 @@ impl Bot {
     /// A deleted status withdraws the vote it carried. Deletions come only by stream:
     /// missed ones are caught when the ballot closes and its thread is read again.
     fn on_deleted(&mut self, status_id: &str) -> anyhow::Result<()> {
-        let step = engine::on_deleted(&self.store, status_id);
+        let step = engine::on_deleted(&self.store, status_id)?;
         if !step.is_empty() {
             info!(status = status_id, "a counted vote was deleted; withdrawn");
             self.store.commit(&step, None, Utc::now())?;
@@ -317,7 +317,7 @@ impl Bot {
             self.close_due(&proposals, now).await?;
         }
         for number in reminders::due(&self.settings, &proposals, now) {
-            if let Some(proposal) = self.store.proposal_with_votes(number) {
+            if let Some(proposal) = self.store.proposal_with_votes(number)? {
                 let step = reminders::remind(&self.settings, &proposal, now);
                 self.store.commit(&step, None, now)?;
             }
@@ -368,7 +368,7 @@ impl Bot {
     ) -> anyhow::Result<()> {
         self.close_retry_at = None;
         for number in engine::due(proposals, now) {
-            let Some(proposal) = self.store.proposal_with_votes(number) else {
+            let Some(proposal) = self.store.proposal_with_votes(number)? else {
                 continue;
             };
             let Some(ballot) = &proposal.ballot else {

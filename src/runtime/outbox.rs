@@ -1,13 +1,12 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
 use crate::governance::{
-    engine, messages, Action, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef,
-    Step,
+    engine, messages, Action, Effect, EffectEvent, FollowUp, Records, Settings, StatusRef, Step,
 };
 use crate::mastodon::blocks::{Comments, Wanted};
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
-use crate::store::{OutboxEntry, Store};
+use crate::store::{OutboxEntry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -22,21 +21,22 @@ pub fn retry_delay(attempt: u32) -> Duration {
 /// How much an effect matters when the request budget runs short: the decisions
 /// (ballots, results, admin calls and their announcements) first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
-    let decision = matches!(
-        effect.purpose(),
-        Some(
-            Purpose::Ballot { .. }
-                | Purpose::Result { .. }
-                | Purpose::Applied { .. }
-                | Purpose::Cancellation { .. }
-        )
-    );
     match effect {
         Effect::Apply { .. } => Priority::Critical,
         Effect::Favourite { .. } => Priority::Receipt,
-        Effect::Post { .. } if decision => Priority::Critical,
+        Effect::Post { purpose, .. } if purpose.is_decision() => Priority::Critical,
         Effect::Post { .. } => Priority::Answer,
     }
+}
+
+/// Why an effect could not be completed: the instance's answer, or the store failing to
+/// read what follows from it.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// How a pass over the outbox ended.
@@ -97,7 +97,7 @@ impl Outbox<'_> {
             }
             let priority = priority(&entry.effect);
             if let Some(reset) = self.client.budget().wait_for(priority, now) {
-                info!(effect = entry.effect.key(), ?priority, until = %reset, "saving the request budget for more important work");
+                info!(effect = %entry.effect.purpose(), ?priority, until = %reset, "saving the request budget for more important work");
                 return Ok(Pass::Halted(Some(reset)));
             }
             // An earlier attempt at this post may have reached the server; this one might.
@@ -119,39 +119,38 @@ impl Outbox<'_> {
                         entry.effect.proposal(),
                         None,
                         EffectEvent::Done {
-                            key: entry.effect.key(),
+                            key: &entry.effect.key(),
                         }
                         .to_string(),
                     );
                     self.store.complete_effect(seq, &done, now)?
                 }
-                Err(failure) if failure.is_transient() => {
-                    let attempts = entry.attempts + 1;
-                    let wait = match &failure {
-                        ApiError::RateLimited { reset: Some(reset) } if *reset > now => *reset,
-                        _ => {
-                            now + chrono::Duration::from_std(retry_delay(attempts))
-                                .unwrap_or_default()
-                        }
-                    };
-                    warn!(effect = entry.effect.key(), attempts, error = %failure, retry_at = %wait, "effect failed; will retry");
-                    let retry = OutboxEntry {
-                        attempts,
-                        not_before: Some(wait),
-                        ..entry
-                    };
-                    self.store.reschedule_effect(seq, &retry)?;
+                Err(Failure::Store(error)) => {
+                    // What was asked of the instance will be found again (a post by its
+                    // earlier attempt, a block by looking it up); only what follows from
+                    // it could not be read from the store, so the whole effect is retried.
+                    let wait = self.retry(seq, entry, None, now, &error)?;
                     return Ok(Pass::Halted(Some(wait)));
                 }
-                Err(failure) => {
-                    error!(effect = entry.effect.key(), error = %failure, advice = failure.advice(), "effect failed permanently");
+                Err(Failure::Api(failure)) if failure.is_transient() => {
+                    let reset = match &failure {
+                        ApiError::RateLimited { reset: Some(reset) } if *reset > now => {
+                            Some(*reset)
+                        }
+                        _ => None,
+                    };
+                    let wait = self.retry(seq, entry, reset, now, &failure)?;
+                    return Ok(Pass::Halted(Some(wait)));
+                }
+                Err(Failure::Api(failure)) => {
+                    error!(effect = %entry.effect.purpose(), error = %failure, advice = failure.advice(), "effect failed permanently");
                     let follow_up = self
-                        .on_permanent_failure(&entry.effect, &failure, now)
+                        .on_permanent_failure(&entry.effect, &failure, now)?
                         .logged(
                             entry.effect.proposal(),
                             None,
                             EffectEvent::Failed {
-                                key: entry.effect.key(),
+                                key: &entry.effect.key(),
                                 error: &failure.to_string(),
                             }
                             .to_string(),
@@ -163,6 +162,30 @@ impl Outbox<'_> {
         Ok(Pass::Done)
     }
 
+    /// Puts `entry` back to be tried again at `reset`, or after a delay that grows with
+    /// its attempts; returns when.
+    fn retry(
+        &self,
+        seq: u64,
+        entry: OutboxEntry,
+        reset: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        failure: &dyn std::fmt::Display,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let attempts = entry.attempts + 1;
+        let wait = reset.unwrap_or_else(|| {
+            now + chrono::Duration::from_std(retry_delay(attempts)).unwrap_or_default()
+        });
+        warn!(effect = %entry.effect.purpose(), attempts, error = %failure, retry_at = %wait, "effect failed; will retry");
+        let retry = OutboxEntry {
+            attempts,
+            not_before: Some(wait),
+            ..entry
+        };
+        self.store.reschedule_effect(seq, &retry)?;
+        Ok(wait)
+    }
+
     /// Carries out `effect`; a post first sent at `sent_before` is looked for on the
     /// server before it is sent again.
     async fn execute(
@@ -170,16 +193,16 @@ impl Outbox<'_> {
         effect: &Effect,
         sent_before: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-    ) -> Result<Step, ApiError> {
+    ) -> Result<Step, Failure> {
         match effect {
             Effect::Post {
-                key,
+                purpose,
                 text,
                 visibility,
                 in_reply_to,
                 then,
             } => {
-                let idempotency_key = format!("coopgov-{}-{key}", self.store_id);
+                let idempotency_key = format!("coopgov-{}-{purpose}", self.store_id);
                 // The core writes to fit; this guards against a server with a smaller limit
                 // than it said, since an over-long post is refused whole.
                 let text = messages::shorten(text, self.settings.max_characters);
@@ -198,19 +221,19 @@ impl Outbox<'_> {
                 };
                 let status = match earlier {
                     Some(status) => {
-                        info!(effect = key.as_str(), status = %status.id, "an earlier attempt was posted; adopted, not posted again");
+                        info!(effect = %purpose, status = %status.id, "an earlier attempt was posted; adopted, not posted again");
                         status
                     }
                     None => {
                         let status = self.client.post_status(&post).await?;
-                        info!(effect = key.as_str(), status = %status.id, "posted");
+                        info!(effect = %purpose, status = %status.id, "posted");
                         status
                     }
                 };
                 Ok(match then {
                     Some(FollowUp::BallotPosted { number }) => self
                         .store
-                        .proposal(*number)
+                        .proposal(*number)?
                         .map(|proposal| {
                             let ballot = StatusRef {
                                 url: status.link(),
@@ -244,7 +267,7 @@ impl Outbox<'_> {
                 info!(proposal = number, action = ?action, "decision applied");
                 Ok(self
                     .store
-                    .proposal(*number)
+                    .proposal(*number)?
                     .map(|proposal| {
                         engine::on_applied(self.settings, &proposal, Ok(stricter.clone()), now)
                     })
@@ -258,18 +281,18 @@ impl Outbox<'_> {
         effect: &Effect,
         failure: &ApiError,
         now: DateTime<Utc>,
-    ) -> Step {
-        match effect {
+    ) -> Result<Step, StoreError> {
+        Ok(match effect {
             Effect::Apply { number, .. } => {
                 let reason = format!("{failure}. {}", failure.advice());
                 self.store
-                    .proposal(*number)
+                    .proposal(*number)?
                     .map(|proposal| engine::on_applied(self.settings, &proposal, Err(reason), now))
                     .unwrap_or_default()
             }
             // A refused post or favourite (its status deleted, say) is logged and dropped.
             _ => Step::default(),
-        }
+        })
     }
 }
 

@@ -1,11 +1,9 @@
 //! The engine's scenarios: open, vote, refuse, close, apply — each as members would meet it.
 
+use super::support::engine::{self, ThreadRecord};
 use super::support::*;
-use crate::governance::engine::{self, ThreadRecord};
 use crate::governance::proposal::Application;
-use crate::governance::{
-    Action, Effect, FollowUp, Mode, Outcome, Position, Records, Stage, Visibility,
-};
+use crate::governance::{Action, Effect, FollowUp, Mode, Outcome, Position, Stage, Visibility};
 
 #[test]
 fn a_proposal_opens_a_ballot_then_answers_with_its_link() {
@@ -31,13 +29,13 @@ fn a_proposal_opens_a_ballot_then_answers_with_its_link() {
     assert_eq!(proposal.closes_at, t0() + days(7));
     match &effects[..] {
         [Effect::Post {
-            key,
+            purpose,
             text,
             in_reply_to: None,
             then: Some(FollowUp::BallotPosted { number: 1 }),
             visibility: Visibility::Public,
         }] => {
-            assert_eq!(key, "ballot-1");
+            assert_eq!(purpose.to_string(), "ballot-1");
             assert!(text.contains("Proposal #1: suspend bad.example"), "{text}");
             assert!(text.contains("Closes: 2026-11-08 12:00 UTC"), "{text}");
             assert!(
@@ -328,7 +326,7 @@ fn closing_reconciles_with_the_thread_and_the_favourites() {
     assert_eq!(closing.outcome, Outcome::Passed);
     assert_eq!(closing.application, Application::Pending);
     assert!(
-        matches!(&effects[..], [Effect::Post { key, .. }, Effect::Apply { key: apply, .. }] if key == "result-1" && apply == "apply-1"),
+        matches!(&effects[..], [post @ Effect::Post { .. }, apply @ Effect::Apply { .. }] if post.key() == "result-1" && apply.key() == "apply-1"),
         "{effects:?}"
     );
     assert!(first_post_text(&effects).contains("agree 2 · abstain 1 · disagree 0 · block 0"));

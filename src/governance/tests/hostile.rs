@@ -1,12 +1,12 @@
 //! Hostile input, the pure cases (the server-backed ones are in tests/e2e/hostile.rs).
 //! Each test is one threat of docs/SECURITY.md.
 
+use super::support::engine;
 use super::support::*;
 use crate::commands::{
     normalize_domain, parse_request, parse_vote_reply, status_text, DomainError, MentionRef,
     Request, Vocabulary,
 };
-use crate::governance::engine;
 use crate::governance::{messages, Action, Author, Effect, Position, Post, Visibility};
 use crate::mastodon::types::{decode_items, ErrorBody, Notification, Status};
 

@@ -3,6 +3,7 @@
 mod engine;
 mod hostile;
 mod properties;
+mod records;
 mod rules;
 mod support;
 mod verify;

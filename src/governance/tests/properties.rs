@@ -1,7 +1,7 @@
 //! What must always hold: order of votes does not matter, one member one vote, replay is harmless.
 
+use super::support::engine;
 use super::support::*;
-use crate::governance::engine;
 use crate::governance::rules::decide;
 use crate::governance::{Position, Rule, Tally};
 use proptest::prelude::*;

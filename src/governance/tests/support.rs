@@ -5,12 +5,48 @@ use crate::governance::eligibility::Membership;
 use crate::governance::proposal::Vote;
 use crate::governance::settings::Durations;
 use crate::governance::{
-    engine, ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule,
-    Settings, StatusRef, Step, Tally, Visibility, VoteChange,
+    ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule, Settings,
+    StatusRef, Step, Tally, Visibility, VoteChange,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::time::Duration;
+
+/// The engine as core tests call it: reading a `Memory` cannot fail, so each event's
+/// `Result` is its `Step`.
+pub mod engine {
+    use super::{infallible, Memory};
+    use crate::governance::{engine as real, Author, Post, Proposal, Settings, Step};
+    use chrono::{DateTime, Utc};
+
+    pub use crate::governance::engine::{close, closing_time, on_applied, on_ballot_posted};
+    pub use crate::governance::ThreadRecord;
+
+    pub fn on_post(settings: &Settings, memory: &Memory, post: &Post, now: DateTime<Utc>) -> Step {
+        infallible(real::on_post(settings, memory, post, now))
+    }
+
+    pub fn on_favourite(
+        settings: &Settings,
+        memory: &Memory,
+        proposal: &Proposal,
+        author: &Author,
+    ) -> Step {
+        infallible(real::on_favourite(settings, memory, proposal, author))
+    }
+
+    pub fn on_deleted(memory: &Memory, status_id: &str) -> Step {
+        infallible(real::on_deleted(memory, status_id))
+    }
+}
+
+pub fn infallible<T>(result: Result<T, Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
+    }
+}
 
 pub const BOT_ID: &str = "1";
 
@@ -142,8 +178,8 @@ impl Memory {
         self.charged.extend(step.charged.iter().cloned());
         let mut fresh = Vec::new();
         for effect in &step.effects {
-            if !self.effect_keys.iter().any(|key| key == effect.key()) {
-                self.effect_keys.push(effect.key().to_string());
+            if !self.effect_keys.iter().any(|key| *key == effect.key()) {
+                self.effect_keys.push(effect.key());
                 fresh.push(effect.clone());
             }
         }
@@ -196,16 +232,17 @@ impl Memory {
     }
 }
 
-impl Records for Memory {
-    fn all_proposals(&self) -> Vec<Proposal> {
+/// The records as the tests read them; `Records` below gives the engine the same.
+impl Memory {
+    pub fn all_proposals(&self) -> Vec<Proposal> {
         self.proposals.values().cloned().collect()
     }
 
-    fn proposal(&self, number: u64) -> Option<Proposal> {
+    pub fn proposal(&self, number: u64) -> Option<Proposal> {
         self.proposals.get(&number).cloned()
     }
 
-    fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
+    pub fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
         let mut proposal = self.proposal(number)?;
         if let Some((votes, favourites)) = self.votes.get(&number) {
             proposal.votes = votes.clone();
@@ -214,36 +251,76 @@ impl Records for Memory {
         Some(proposal)
     }
 
-    fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
+    pub fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
         self.votes.get(&number)?.0.get(account_id).cloned()
     }
 
-    fn has_favourite(&self, number: u64, account_id: &str) -> bool {
+    pub fn has_favourite(&self, number: u64, account_id: &str) -> bool {
         self.votes
             .get(&number)
             .is_some_and(|(_, favourites)| favourites.contains_key(account_id))
     }
 
-    fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
+    pub fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
         self.proposals
             .values()
             .find(|p| p.ballot.as_ref().is_some_and(|b| b.status_id == status_id))
             .cloned()
     }
 
-    fn proposal_by_request(&self, status_id: &str) -> Option<u64> {
+    pub fn proposal_by_request(&self, status_id: &str) -> Option<u64> {
         self.proposals
             .values()
             .find(|p| p.request.status_id == status_id)
             .map(|p| p.number)
     }
 
-    fn answers_given(&self, account_id: &str, _day: chrono::NaiveDate) -> u32 {
+    pub fn answers_given(&self, account_id: &str, _day: chrono::NaiveDate) -> u32 {
         self.charged.iter().filter(|id| *id == account_id).count() as u32
     }
 
-    fn next_number(&self) -> u64 {
+    pub fn next_number(&self) -> u64 {
         self.proposals.keys().max().map_or(1, |n| n + 1)
+    }
+}
+
+impl Records for Memory {
+    type Error = Infallible;
+
+    fn all_proposals(&self) -> Result<Vec<Proposal>, Infallible> {
+        Ok(Memory::all_proposals(self))
+    }
+
+    fn proposal(&self, number: u64) -> Result<Option<Proposal>, Infallible> {
+        Ok(Memory::proposal(self, number))
+    }
+
+    fn proposal_with_votes(&self, number: u64) -> Result<Option<Proposal>, Infallible> {
+        Ok(Memory::proposal_with_votes(self, number))
+    }
+
+    fn vote(&self, number: u64, account_id: &str) -> Result<Option<Vote>, Infallible> {
+        Ok(Memory::vote(self, number, account_id))
+    }
+
+    fn has_favourite(&self, number: u64, account_id: &str) -> Result<bool, Infallible> {
+        Ok(Memory::has_favourite(self, number, account_id))
+    }
+
+    fn proposal_by_ballot(&self, status_id: &str) -> Result<Option<Proposal>, Infallible> {
+        Ok(Memory::proposal_by_ballot(self, status_id))
+    }
+
+    fn proposal_by_request(&self, status_id: &str) -> Result<Option<u64>, Infallible> {
+        Ok(Memory::proposal_by_request(self, status_id))
+    }
+
+    fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, Infallible> {
+        Ok(Memory::answers_given(self, account_id, day))
+    }
+
+    fn next_number(&self) -> Result<u64, Infallible> {
+        Ok(Memory::next_number(self))
     }
 }
 

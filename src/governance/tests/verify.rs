@@ -1,9 +1,10 @@
 //! The ballot states what `coopgov verify` needs, in a form it reads back.
 
+use super::support::engine;
 use super::support::*;
-use crate::governance::engine::ThreadRecord;
 use crate::governance::proposal::Unseen;
-use crate::governance::{engine, messages, Action, Method, Outcome, Quorum, Rule, Tally};
+use crate::governance::ThreadRecord;
+use crate::governance::{messages, Action, Method, Outcome, Quorum, Rule, Tally};
 use crate::verify::{
     judge, parse_announcement, parse_ballot, recount_rule, Announced, VerifyError,
 };

@@ -1,7 +1,7 @@
 //! The working group's commands and the reminder, as the core decides them.
 
+use super::support::engine;
 use super::support::*;
-use crate::governance::engine;
 use crate::governance::proposal::Application;
 use crate::governance::{reminders, Effect, Mode, Outcome, Post, Visibility};
 
@@ -122,7 +122,7 @@ fn apply_in_confirm_mode_waits_for_the_working_group() {
     assert!(step
         .effects
         .iter()
-        .any(|e| matches!(e, Effect::Apply { key, .. } if key == "apply-1-94")));
+        .any(|e| matches!(e, Effect::Apply { .. } if e.key() == "apply-1-94")));
     memory.apply(&step);
     assert_eq!(
         memory.one().closing().map(|c| c.application.clone()),

@@ -3,8 +3,9 @@
 //! Everything one event changes (proposals, indexes, new effects, the cursor) is
 //! written in one transaction, so after a crash the store holds either all of it or none.
 
-use crate::governance::proposal::Vote;
-use crate::governance::{AuditEntry, Effect, Identity, Proposal, Records, Step, VoteChange};
+mod records;
+
+use crate::governance::{AuditEntry, Effect, Proposal, Step, VoteChange};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -139,13 +140,14 @@ impl Store {
 
     /// A name unique to this database, so idempotency keys of a new database never
     /// collide with those of an old one on the same account.
-    pub fn store_id(&self) -> String {
-        self.meta
-            .get(STORE_ID)
-            .ok()
-            .flatten()
-            .map(|id| String::from_utf8_lossy(&id).into_owned())
-            .unwrap_or_default()
+    /// `open` writes it, so its absence is damage, never an empty name.
+    pub fn store_id(&self) -> Result<String, StoreError> {
+        match self.meta.get(STORE_ID)? {
+            Some(id) => Ok(String::from_utf8_lossy(&id).into_owned()),
+            None => Err(StoreError::Corrupt(
+                "the database has no store id".to_string(),
+            )),
+        }
     }
 
     /// The id of the last notification handled, if any.
@@ -267,7 +269,8 @@ impl Store {
                 }
                 meta.insert(NEXT_NUMBER, encode(&next))?;
                 for (seq, effect) in &new_effects {
-                    let key = effect.key().as_bytes();
+                    let key = effect.key();
+                    let key = key.as_bytes();
                     if keys.get(key)?.is_some() {
                         continue;
                     }
@@ -379,11 +382,6 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
-
-    fn number_in(&self, tree: &sled::Tree, status_id: &str) -> Option<u64> {
-        let bytes = tree.get(status_id.as_bytes()).ok()??;
-        Some(u64::from_be_bytes(bytes.as_ref().try_into().ok()?))
-    }
 }
 
 /// Keys to set (`Some(value)`) or remove (`None`) in one tree.
@@ -396,84 +394,5 @@ fn member_key(number: u64, account_id: &str) -> Vec<u8> {
     key
 }
 
-fn read_all<T: serde::de::DeserializeOwned>(tree: &sled::Tree, number: u64) -> Vec<T> {
-    tree.scan_prefix(number.to_be_bytes())
-        .values()
-        .filter_map(|value| decode(&value.ok()?).ok())
-        .collect()
-}
-
-impl Records for Store {
-    fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
-        let mut proposal = self.proposal(number)?;
-        for vote in read_all::<Vote>(&self.votes, number) {
-            proposal.votes.insert(vote.voter.account_id.clone(), vote);
-        }
-        for voter in read_all::<Identity>(&self.favourites, number) {
-            proposal.favourites.insert(voter.account_id.clone(), voter);
-        }
-        Some(proposal)
-    }
-
-    fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
-        let bytes = self.votes.get(member_key(number, account_id)).ok()??;
-        decode(&bytes).ok()
-    }
-
-    fn has_favourite(&self, number: u64, account_id: &str) -> bool {
-        self.favourites
-            .contains_key(member_key(number, account_id))
-            .unwrap_or(false)
-    }
-
-    fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> u32 {
-        let key = format!("{}/{account_id}", day.format("%Y-%m-%d"));
-        self.allowances
-            .get(key.as_bytes())
-            .ok()
-            .flatten()
-            .and_then(|bytes| decode(&bytes).ok())
-            .unwrap_or(0)
-    }
-
-    fn all_proposals(&self) -> Vec<Proposal> {
-        self.proposals().unwrap_or_default()
-    }
-
-    fn proposal(&self, number: u64) -> Option<Proposal> {
-        let bytes = self.proposals.get(number.to_be_bytes()).ok()??;
-        decode(&bytes).ok()
-    }
-
-    fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
-        self.proposal(self.number_in(&self.ballots, status_id)?)
-    }
-
-    fn proposal_by_request(&self, status_id: &str) -> Option<u64> {
-        self.number_in(&self.requests, status_id)
-    }
-
-    fn next_number(&self) -> u64 {
-        self.meta
-            .get(NEXT_NUMBER)
-            .ok()
-            .flatten()
-            .and_then(|bytes| decode(&bytes).ok())
-            .unwrap_or(1)
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_database_open_elsewhere_is_reported_in_use() {
-        let folder = std::env::temp_dir().join(format!("coopgov-in-use-{}", std::process::id()));
-        let _first = Store::open(&folder).expect("first open");
-        let second = Store::open(&folder).err().expect("second open refused");
-        assert!(matches!(second, StoreError::InUse { .. }), "{second}");
-        drop(_first);
-        let _ = std::fs::remove_dir_all(&folder);
-    }
-}
+mod tests;

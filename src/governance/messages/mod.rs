@@ -1,4 +1,9 @@
 //! The words the bot posts: ballots, results, answers. Pure functions of the record.
+//! Every sentence a member or the working group reads is written here or in the two
+//! modules beside it (refusals, the working group's answers).
+
+pub mod refusals;
+pub mod working_group;
 
 use super::proposal::{Application, Closing, Identity, Proposal, Stage, StatusRef, Unseen};
 use super::settings::{Mode, Settings};
@@ -355,4 +360,39 @@ pub fn apply_failed(proposal: &Proposal, error: &str) -> String {
         action_phrase(&proposal.action),
         error
     )
+}
+
+/// The one reminder before the close, in the ballot's thread.
+pub fn reminder(settings: &Settings, proposal: &Proposal, left: chrono::Duration) -> String {
+    let tally = proposal.tally(settings.favourites_count_as);
+    format!(
+        "Reminder: voting on proposal #{} ({}) closes in {}, at {}. Votes so far: {} ({}).",
+        proposal.number,
+        action_phrase(&proposal.action),
+        time_left(left),
+        time(proposal.closes_at),
+        tally.voters(),
+        counts(&tally)
+    )
+}
+
+/// "2 days", "5 hours", "12 minutes", "40 seconds": the largest whole unit.
+pub fn time_left(left: chrono::Duration) -> String {
+    let seconds = left.num_seconds().max(0);
+    let (count, unit) = match seconds {
+        s if s >= 2 * 86_400 => (s / 86_400, "days"),
+        s if s >= 2 * 3_600 => (s / 3_600, "hours"),
+        s if s >= 2 * 60 => (s / 60, "minutes"),
+        s => (s, "seconds"),
+    };
+    format!("{count} {unit}")
+}
+
+/// The members' help; the guide's link goes first, where cutting a long post never reaches.
+pub fn help(settings: &Settings) -> String {
+    let help = crate::commands::help_text_with(&settings.vocabulary);
+    match &settings.guide_url {
+        Some(url) => format!("How it all works: {url}\n{help}"),
+        None => help,
+    }
 }

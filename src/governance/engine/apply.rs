@@ -1,0 +1,61 @@
+//! A passed decision carried out on the instance, and what the bot says when the admin
+//! call has finished.
+
+use crate::governance::effects::{Effect, Step};
+use crate::governance::messages;
+use crate::governance::proposal::{Application, Proposal, Stage};
+use crate::governance::purpose::Purpose;
+use crate::governance::settings::{Settings, Visibility};
+use chrono::{DateTime, Utc};
+
+/// The admin call finished: announce it, or tell the working group why it failed.
+pub fn on_applied(
+    settings: &Settings,
+    proposal: &Proposal,
+    result: Result<Option<String>, String>,
+    now: DateTime<Utc>,
+) -> Step {
+    let Some(closing) = proposal.closing() else {
+        return Step::default();
+    };
+    let mut closing = closing.clone();
+    let mut updated = proposal.clone();
+    let number = proposal.number;
+    let effects = match result {
+        Ok(stricter) => {
+            closing.application = Application::Applied { at: now };
+            let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
+            vec![Effect::post(
+                Purpose::Applied { number },
+                messages::applied(proposal, stricter.as_deref()),
+                settings.ballot_visibility,
+                ballot,
+            )]
+        }
+        Err(reason) => {
+            let text = messages::apply_failed(proposal, &reason);
+            closing.application = Application::Failed { reason };
+            settings
+                .working_group
+                .values()
+                .map(|acct| {
+                    Effect::post(
+                        Purpose::ApplyFailed {
+                            number,
+                            acct: acct.clone(),
+                        },
+                        messages::to(acct, &text),
+                        Visibility::Direct,
+                        None,
+                    )
+                })
+                .collect()
+        }
+    };
+    let event = match &closing.application {
+        Application::Failed { reason } => format!("could not be applied: {reason}"),
+        _ => "applied on the instance".to_string(),
+    };
+    updated.stage = Stage::Closed(closing);
+    Step::of(vec![updated], effects).logged(Some(number), None, event)
+}

@@ -1,0 +1,159 @@
+//! A request opens a proposal; the ballot's posting opens its vote.
+
+use super::answer;
+use crate::commands::ProposeRequest;
+use crate::governance::effects::{Effect, FollowUp, Step};
+use crate::governance::messages::{self, refusals};
+use crate::governance::proposal::{Post, Proposal, Stage, StatusRef};
+use crate::governance::purpose::Purpose;
+use crate::governance::records::Records;
+use crate::governance::settings::{Settings, Visibility};
+use crate::governance::{working_group, Action};
+use chrono::{DateTime, Timelike, Utc};
+use std::collections::BTreeMap;
+
+pub(super) fn open<R: Records>(
+    settings: &Settings,
+    records: &R,
+    post: &Post,
+    request: &ProposeRequest,
+    now: DateTime<Utc>,
+) -> Result<Step, R::Error> {
+    if records.proposal_by_request(&post.status_id)?.is_some() {
+        return Ok(Step::default());
+    }
+    if let Some(refusal) = refusal(settings, records, post, request, now)? {
+        return Ok(answer(post, refusal));
+    }
+    let duration = request.duration.unwrap_or(settings.durations.default);
+    let number = records.next_number()?;
+    let proposal = Proposal {
+        number,
+        action: request.action.clone(),
+        urgent: request.urgent,
+        reason: request.reason.clone(),
+        proposer: post.author.identity.clone(),
+        request: StatusRef {
+            status_id: post.status_id.clone(),
+            url: post.url.clone(),
+        },
+        rule: settings.rule_for(request.action.kind()),
+        opened_at: now,
+        closes_at: closing_time(now, duration),
+        ballot: None,
+        votes: BTreeMap::new(),
+        favourites: BTreeMap::new(),
+        explained: Default::default(),
+        stage: Stage::Opening,
+        reminded: false,
+    };
+    let ballot = Effect::Post {
+        purpose: Purpose::Ballot { number },
+        text: messages::ballot(settings, &proposal),
+        visibility: settings.ballot_visibility,
+        in_reply_to: None,
+        then: Some(FollowUp::BallotPosted { number }),
+    };
+    let event = format!(
+        "proposed: {} ({}), closes {}",
+        messages::action_phrase(&proposal.action),
+        proposal.reason,
+        messages::time(proposal.closes_at)
+    );
+    let acct = proposal.proposer.acct.clone();
+    Ok(Step::of(vec![proposal], vec![ballot]).logged(Some(number), Some(&acct), event))
+}
+
+/// Why this request may not open a proposal, when it may not.
+fn refusal<R: Records>(
+    settings: &Settings,
+    records: &R,
+    post: &Post,
+    request: &ProposeRequest,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, R::Error> {
+    let author = &post.author;
+    let is_working_group = working_group::is_member(settings, post);
+    if settings.proposers_working_group_only && !is_working_group {
+        return Ok(Some(refusals::proposers_working_group_only()));
+    }
+    if let Err(why) = settings.membership.check(author, now) {
+        return Ok(Some(refusals::cannot_open(&why.explanation())));
+    }
+    let limit = settings.proposals_per_day as usize;
+    if !is_working_group && limit > 0 {
+        let day_ago = now - chrono::Duration::days(1);
+        let opened_today = records
+            .all_proposals()?
+            .iter()
+            .filter(|p| {
+                p.proposer.account_id == author.identity.account_id && p.opened_at > day_ago
+            })
+            .count();
+        if opened_today >= limit {
+            return Ok(Some(refusals::opened_too_many(opened_today)));
+        }
+    }
+    if let Some(domain) = request.action.domain() {
+        let own = settings.instance_domain.to_lowercase();
+        if domain == own || domain.ends_with(&format!(".{own}")) {
+            return Ok(Some(refusals::own_instance(domain)));
+        }
+    }
+    if matches!(request.action, Action::Silence { .. }) && !settings.server.can_silence {
+        return Ok(Some(refusals::cannot_silence(&settings.server.name)));
+    }
+    let durations = &settings.durations;
+    let duration = request.duration.unwrap_or(durations.default);
+    let minimum = if request.urgent {
+        durations.urgent_min
+    } else {
+        durations.min
+    };
+    if duration < minimum {
+        let urgent_minimum = (!request.urgent).then_some(durations.urgent_min);
+        return Ok(Some(refusals::too_short(minimum, duration, urgent_minimum)));
+    }
+    if duration > durations.max {
+        return Ok(Some(refusals::too_long(durations.max, duration)));
+    }
+    Ok(None)
+}
+
+/// `now + duration`, rounded up to the whole minute for votes of an hour or more, so
+/// the ballot can state the exact closing time without seconds.
+pub fn closing_time(now: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
+    let exact = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
+    if duration < std::time::Duration::from_secs(3600) {
+        return exact;
+    }
+    let into_minute = chrono::Duration::seconds(i64::from(exact.second()))
+        + chrono::Duration::nanoseconds(i64::from(exact.nanosecond()));
+    if into_minute.is_zero() {
+        exact
+    } else {
+        exact - into_minute + chrono::Duration::minutes(1)
+    }
+}
+
+/// The ballot is posted: voting is open, and the requester gets the link.
+pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
+    if proposal.stage != Stage::Opening {
+        return Step::default();
+    }
+    let mut proposal = proposal.clone();
+    let text = messages::opened(&proposal, &ballot.url);
+    let event = format!("ballot posted: {}", ballot.url);
+    proposal.ballot = Some(ballot);
+    proposal.stage = Stage::Open;
+    let reply = Effect::post(
+        Purpose::Opened {
+            number: proposal.number,
+        },
+        messages::to(&proposal.proposer.acct, &text),
+        Visibility::Direct,
+        Some(proposal.request.status_id.clone()),
+    );
+    let number = proposal.number;
+    Step::of(vec![proposal], vec![reply]).logged(Some(number), None, event)
+}
