@@ -1,5 +1,6 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
+use crate::backoff;
 use crate::governance::{
     engine, messages, Action, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef,
     Step,
@@ -10,14 +11,7 @@ use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
 use crate::store::{OutboxEntry, Store};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 use tracing::{error, info, warn};
-
-/// The wait before retry `attempt` (1-based) of a transient failure: doubling from
-/// 2 s, capped at 10 minutes.
-pub fn retry_delay(attempt: u32) -> Duration {
-    Duration::from_secs(2u64.saturating_pow(attempt.clamp(1, 10))).min(Duration::from_secs(600))
-}
 
 /// How much an effect matters when the request budget runs short: the decisions
 /// (ballots, results, admin calls and their announcements) first, receipts last.
@@ -127,13 +121,11 @@ impl Outbox<'_> {
                 }
                 Err(failure) if failure.is_transient() => {
                     let attempts = entry.attempts + 1;
-                    let wait = match &failure {
-                        ApiError::RateLimited { reset: Some(reset) } if *reset > now => *reset,
-                        _ => {
-                            now + chrono::Duration::from_std(retry_delay(attempts))
-                                .unwrap_or_default()
-                        }
+                    let server_reset = match &failure {
+                        ApiError::RateLimited { reset } => *reset,
+                        _ => None,
                     };
+                    let wait = backoff::retry_at(attempts, server_reset, now);
                     warn!(effect = entry.effect.key(), attempts, error = %failure, retry_at = %wait, "effect failed; will retry");
                     let retry = OutboxEntry {
                         attempts,
@@ -295,57 +287,4 @@ async fn apply(
     client
         .make_block_match(domain, wanted, &comments, capabilities)
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::retry_delay;
-    use crate::mastodon::streaming::reconnect_delay;
-    use std::time::Duration;
-
-    #[test]
-    fn delays_double_and_stop_at_their_cap() {
-        let retries = [
-            (0, 2),
-            (1, 2),
-            (2, 4),
-            (3, 8),
-            (9, 512),
-            (10, 600),
-            (50, 600),
-        ];
-        for (attempt, seconds) in retries {
-            assert_eq!(
-                retry_delay(attempt),
-                Duration::from_secs(seconds),
-                "retry {attempt}"
-            );
-        }
-        let reconnects = [(0, 1), (1, 2), (5, 32), (6, 60), (7, 60), (40, 60)];
-        for (attempt, seconds) in reconnects {
-            assert_eq!(
-                reconnect_delay(attempt),
-                Duration::from_secs(seconds),
-                "reconnect {attempt}"
-            );
-        }
-    }
-}
-
-#[cfg(test)]
-mod jitter_tests {
-    use crate::mastodon::streaming::with_jitter;
-    use std::time::Duration;
-
-    #[test]
-    fn jitter_adds_at_most_a_quarter() {
-        for salt in [0, 1, 999, 250_000, u32::MAX] {
-            let delay = with_jitter(Duration::from_secs(8), salt);
-            assert!(
-                delay >= Duration::from_secs(8) && delay <= Duration::from_secs(10),
-                "{delay:?}"
-            );
-        }
-        assert_eq!(with_jitter(Duration::ZERO, 7), Duration::ZERO);
-    }
 }

@@ -1,5 +1,6 @@
 //! Start-up: who the bot is, what the instance allows, and the core's settings.
 
+use crate::backoff;
 use crate::commands::Vocabulary;
 use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Secret, TokenSource, Voters};
 use crate::governance::eligibility::Membership;
@@ -132,12 +133,12 @@ pub async fn software(config: &Config) -> Software {
 pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
     let mut attempt = 0;
     loop {
-        match Store::open(path) {
-            Err(StoreError::InUse { .. }) if attempt < 20 => {
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        match (Store::open(path), backoff::store_in_use_delay(attempt)) {
+            (Err(StoreError::InUse { .. }), Some(delay)) => {
+                tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            result => return Ok(result?),
+            (result, _) => return Ok(result?),
         }
     }
 }
@@ -151,15 +152,17 @@ where
 {
     let mut attempt = 0;
     loop {
-        match step().await {
+        let error = match step().await {
             Ok(value) => return Ok(value),
-            Err(error) if attempt < 5 && is_transient(&error) => {
-                let delay = std::time::Duration::from_secs(1 << attempt);
+            Err(error) => error,
+        };
+        match backoff::start_up_delay(attempt).filter(|_| is_transient(&error)) {
+            Some(delay) => {
                 warn!(what, error = %format!("{error:#}"), retry_in = ?delay, "start-up step failed; trying again");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            Err(error) => return Err(error),
+            None => return Err(error),
         }
     }
 }
