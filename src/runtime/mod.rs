@@ -5,9 +5,8 @@ pub mod setup;
 
 use crate::config::{Config, Voters};
 use crate::governance::{engine, reminders, Proposal, Records, Settings, Step};
-use crate::mastodon::streaming::{self, StreamEvent};
-use crate::mastodon::types::Notification;
-use crate::mastodon::{convert, id_order, Capabilities, Client};
+use crate::mastodon::events::{Event, Events, Incoming};
+use crate::mastodon::{Capabilities, Client};
 use crate::store::Store;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -15,16 +14,12 @@ use outbox::Outbox;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
 use tracing::{debug, info, warn};
 
 /// How long to wait before trying again to close a ballot whose thread could not be read.
 const CLOSE_RETRY: Duration = Duration::from_secs(5);
 /// The longest the loop sleeps without looking at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
-/// Even with a healthy stream, notifications are polled this often: a stream can stall
-/// silently while its pings go on (mastodon/mastodon#25157).
-const SAFETY_POLL: Duration = Duration::from_secs(300);
 /// After SIGTERM, how long the effect in flight may take to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -43,9 +38,6 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     };
     let Started {
         mut bot,
-        mut events,
-        stop_listener,
-        listener,
         _questions,
     } = started;
     let stopping = AtomicBool::new(false);
@@ -75,33 +67,18 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
             .min(MAX_SLEEP);
         tokio::select! {
             _ = &mut shutdown => break,
-            event = events.recv() => match event {
-                Some(StreamEvent::Connected(url)) => {
-                    info!(%url, "stream connected");
-                    bot.told_stream_down = false;
-                    bot.stream_up = true;
-                    bot.catch_up().await;
-                }
-                Some(StreamEvent::Notification(notification)) => bot.handle(&notification)?,
-                Some(StreamEvent::Deleted(status_id)) => bot.on_deleted(&status_id)?,
-                Some(StreamEvent::Disconnected(reason)) => {
-                    // Said once per outage, with what the bot does meanwhile.
-                    if bot.stream_up || !bot.told_stream_down {
-                        let every = bot.poll_interval.as_secs();
-                        warn!(reason, "no stream; polling notifications every {every} s until it is back");
-                        bot.told_stream_down = true;
-                    }
-                    bot.stream_up = false;
-                }
-                None => bot.stream_up = false,
+            event = bot.events.next() => match event {
+                Some(Event::Connected) => bot.catch_up().await,
+                Some(Event::Notification(incoming)) => bot.handle(incoming)?,
+                Some(Event::Deleted(status_id)) => bot.on_deleted(&status_id)?,
+                Some(Event::Disconnected) | None => {}
             },
             _ = hangup.recv() => bot.reload_roster(&config),
             _ = tokio::time::sleep(sleep) => {}
         }
     }
     info!("stopping");
-    let _ = stop_listener.send(true);
-    let _ = tokio::time::timeout(Duration::from_secs(2), listener).await;
+    bot.events.stop().await;
     bot.store.flush()?;
     info!("stopped cleanly");
     Ok(())
@@ -110,9 +87,6 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
 /// What start-up hands over to the event loop.
 struct Started {
     bot: Bot,
-    events: mpsc::Receiver<StreamEvent>,
-    stop_listener: watch::Sender<bool>,
-    listener: tokio::task::JoinHandle<()>,
     /// Answers `list`, `show` and `export` for as long as it is kept.
     _questions: Option<crate::query::Server>,
 }
@@ -124,11 +98,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     if let Some(warning) = config.instance.token.permission_warning() {
         warn!("{warning}");
     }
-    let client = Client::new(
-        &config.instance.url,
-        token.clone(),
-        config.instance.request_timeout,
-    )?;
+    let client = Client::new(&config.instance.url, token, config.instance.request_timeout)?;
     let instance = setup::patiently("reading the instance", || async {
         client
             .instance()
@@ -169,37 +139,27 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     };
     info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
 
-    let (events_tx, events) = mpsc::channel(256);
-    let (stop_listener, stop_rx) = watch::channel(false);
-    let stream_urls =
-        streaming::stream_urls(instance.streaming_url.as_deref(), &config.instance.url);
-    // Dropping `stop_listener` (a stop during start-up) ends the listener too.
-    let listener = tokio::spawn(streaming::listen(
-        stream_urls,
-        token,
+    // Dropped by a stop during start-up, the event source ends its stream task too.
+    let events = Events::start(
+        client.clone(),
+        instance.streaming_url.as_deref(),
         config.instance.stream_silence,
-        events_tx,
-        stop_rx,
-    ));
+        config.instance.poll_interval,
+        &settings.membership.bot_account_id,
+    );
     let bot = Bot {
         store_id: store.store_id(),
         store,
         client,
         capabilities: software.capabilities(),
         settings,
-        poll_interval: config.instance.poll_interval,
-        stream_up: false,
-        told_stream_down: false,
-        last_poll: None,
+        events,
         close_retry_at: None,
         outbox_retry_at: None,
     };
     setup::patiently("reading the notifications", || bot.start_cursor()).await?;
     Ok(Started {
         bot,
-        events,
-        stop_listener,
-        listener,
         _questions: questions,
     })
 }
@@ -211,11 +171,8 @@ struct Bot {
     /// What the instance's server software can do.
     capabilities: Capabilities,
     settings: Settings,
-    poll_interval: Duration,
-    stream_up: bool,
-    /// Whether the admin has been told of the current outage.
-    told_stream_down: bool,
-    last_poll: Option<DateTime<Utc>>,
+    /// The stream and the polls: what the instance tells the bot.
+    events: Events,
     close_retry_at: Option<DateTime<Utc>>,
     /// When the outbox has something to retry, or budget to wait for.
     outbox_retry_at: Option<DateTime<Utc>>,
@@ -247,11 +204,11 @@ impl Bot {
         let Ok(Some(cursor)) = self.store.cursor() else {
             return;
         };
-        match self.client.notifications_after(&cursor).await {
+        match self.events.after(&cursor).await {
             Ok(notifications) => {
                 debug!(count = notifications.len(), "caught up on notifications");
-                for notification in &notifications {
-                    if let Err(error) = self.handle(notification) {
+                for incoming in notifications {
+                    if let Err(error) = self.handle(incoming) {
                         warn!(%error, "could not record a notification");
                         return;
                     }
@@ -259,38 +216,37 @@ impl Bot {
             }
             Err(error) => warn!(%error, "could not read notifications; will try again"),
         }
-        self.last_poll = Some(Utc::now());
+        self.events.polled(Utc::now());
     }
 
     /// Feeds one notification to the core and stores the step with the new cursor.
-    fn handle(&mut self, notification: &Notification) -> anyhow::Result<()> {
+    fn handle(&mut self, incoming: Incoming) -> anyhow::Result<()> {
         if let Some(cursor) = self.store.cursor()? {
-            if id_order(&notification.id, &cursor).is_le() {
+            if !incoming.is_after(&cursor) {
                 return Ok(());
             }
         }
         let now = Utc::now();
-        let step = match (notification.kind.as_str(), &notification.status) {
-            ("mention" | "update", Some(status)) => {
-                let post = convert::post(status, &self.settings.membership.bot_account_id);
-                engine::on_post(&self.settings, &self.store, &post, now)
-            }
-            ("favourite", Some(status)) => match (
-                self.store.proposal_by_ballot(&status.id),
-                &notification.account,
-            ) {
-                (Some(proposal), Some(account)) => engine::on_favourite(
-                    &self.settings,
-                    &self.store,
-                    &proposal,
-                    &convert::author(account),
-                ),
-                _ => Step::default(),
+        let step = match &incoming {
+            Incoming::Post { post, .. } => engine::on_post(&self.settings, &self.store, post, now),
+            // A favourite is a vote only on a ballot.
+            Incoming::Favourite {
+                status_id, author, ..
+            } => match self.store.proposal_by_ballot(status_id) {
+                Some(proposal) => {
+                    engine::on_favourite(&self.settings, &self.store, &proposal, author)
+                }
+                None => Step::default(),
             },
-            _ => Step::default(),
+            Incoming::Other { .. } => Step::default(),
         };
-        debug!(notification = %notification.id, kind = %notification.kind, effects = step.effects.len(), "handled");
-        self.store.commit(&step, Some(&notification.id), now)?;
+        debug!(
+            notification = incoming.id(),
+            kind = incoming.kind(),
+            effects = step.effects.len(),
+            "handled"
+        );
+        self.store.commit(&step, Some(incoming.id()), now)?;
         Ok(())
     }
 
@@ -308,7 +264,7 @@ impl Bot {
     /// Closes due ballots, runs the outbox, and polls when the stream is down.
     async fn work(&mut self, stopping: &AtomicBool) -> anyhow::Result<()> {
         let now = Utc::now();
-        if self.next_poll().is_none_or(|at| at <= now) {
+        if self.events.poll_due(now) {
             self.catch_up().await;
         }
         // One read of the records serves both the closings and the reminders.
@@ -331,17 +287,6 @@ impl Bot {
         };
         self.outbox_retry_at = outbox.run(now, stopping).await?;
         Ok(())
-    }
-
-    /// When notifications are next polled: often while the stream is down, now and then
-    /// while it is up.
-    fn next_poll(&self) -> Option<DateTime<Utc>> {
-        let every = if self.stream_up {
-            SAFETY_POLL
-        } else {
-            self.poll_interval
-        };
-        Some(self.last_poll? + chrono::Duration::from_std(every).unwrap_or_default())
     }
 
     /// SIGHUP: reads the roster file again, so members join or leave without a restart.
@@ -421,7 +366,7 @@ impl Bot {
         if let Some(at) = self.outbox_retry_at {
             wake = wake.min(at);
         }
-        if let Some(at) = self.next_poll() {
+        if let Some(at) = self.events.next_poll() {
             wake = wake.min(at);
         }
         wake

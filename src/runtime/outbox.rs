@@ -2,10 +2,8 @@
 
 use crate::backoff;
 use crate::governance::{
-    engine, messages, Action, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef,
-    Step,
+    engine, messages, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef, Step,
 };
-use crate::mastodon::blocks::{Comments, Wanted};
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
 use crate::store::{OutboxEntry, Store};
@@ -225,14 +223,10 @@ impl Outbox<'_> {
                 private_comment,
                 ..
             } => {
-                let stricter = apply(
-                    self.client,
-                    &self.capabilities,
-                    action,
-                    public_comment,
-                    private_comment,
-                )
-                .await?;
+                let stricter = self
+                    .client
+                    .carry_out(action, public_comment, private_comment, &self.capabilities)
+                    .await?;
                 info!(proposal = number, action = ?action, "decision applied");
                 Ok(self
                     .store
@@ -263,28 +257,4 @@ impl Outbox<'_> {
             _ => Step::default(),
         }
     }
-}
-
-/// Makes the instance's domain blocks match the decision; `Ok(Some(severity))` when a
-/// stricter block was already in place.
-async fn apply(
-    client: &Client,
-    capabilities: &Capabilities,
-    action: &Action,
-    public_comment: &str,
-    private_comment: &str,
-) -> Result<Option<String>, ApiError> {
-    let (domain, wanted) = match action {
-        Action::Suspend { domain } => (domain, Wanted::Suspend),
-        Action::Silence { domain } => (domain, Wanted::Silence),
-        Action::Unblock { domain } => (domain, Wanted::Lifted),
-        Action::Motion => return Ok(None),
-    };
-    let comments = Comments {
-        public: public_comment,
-        private: private_comment,
-    };
-    client
-        .make_block_match(domain, wanted, &comments, capabilities)
-        .await
 }

@@ -2,66 +2,30 @@
 
 use crate::backoff;
 use crate::commands::Vocabulary;
-use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Secret, TokenSource, Voters};
+use crate::config::{ActionMode, BallotVisibility, Config, Proposers, TokenSource, Voters};
 use crate::governance::eligibility::Membership;
 use crate::governance::settings::{Durations, ServerTraits};
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
-use crate::mastodon::types::{Account, InstanceInfo};
+use crate::mastodon::types::InstanceInfo;
 use crate::mastodon::{ApiError, Client, Software};
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
-/// The bot's own account.
-#[derive(Debug, Clone)]
-pub struct BotAccount {
-    pub id: String,
-    pub acct: String,
-    pub bot: bool,
-}
+pub use crate::mastodon::BotAccount;
 
-/// Asks the instance who the token belongs to: through megalodon first, and through
-/// the lenient client when megalodon fails (its strict types reject some servers'
-/// accounts; the lenient client also says exactly what went wrong).
+/// Who the token belongs to, or one sentence saying why the instance would not tell.
 pub async fn whoami(
     config: &Config,
     client: &Client,
     software: &Software,
 ) -> anyhow::Result<BotAccount> {
-    match whoami_megalodon(config, client.token(), software).await {
-        Ok(account) => return Ok(account),
-        Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
-    }
-    let account = client
-        .verify_credentials()
+    client
+        .whoami(software)
         .await
-        .map_err(|error| refused_token(config, error))?;
-    Ok(BotAccount {
-        id: account.id,
-        acct: account.acct,
-        bot: account.bot,
-    })
-}
-
-async fn whoami_megalodon(
-    config: &Config,
-    token: &Secret,
-    software: &Software,
-) -> anyhow::Result<BotAccount> {
-    let client = megalodon::generator(
-        software.sns(),
-        config.instance.url.clone(),
-        Some(token.expose().to_string()),
-        Some(concat!("coopgov/", env!("CARGO_PKG_VERSION")).to_string()),
-    )?;
-    let account = client.verify_account_credentials().await?.json;
-    Ok(BotAccount {
-        id: account.id,
-        acct: account.acct,
-        bot: account.bot,
-    })
+        .map_err(|error| refused_token(config, error))
 }
 
 /// One sentence for a token the instance will not take: what happened, and what to do.
@@ -212,16 +176,6 @@ pub struct Lookup {
     pub unknown: Vec<String>,
 }
 
-/// The local account called `name`, or `None` when the instance has none. A name with
-/// a host (`bob@other.example`) is never a local account, so it costs no request.
-pub async fn local_account(client: &Client, name: &str) -> Result<Option<Account>, ApiError> {
-    if name.contains('@') {
-        return Ok(None);
-    }
-    let account = client.lookup_account(name).await?;
-    Ok(account.filter(|account| !account.acct.contains('@')))
-}
-
 /// The working group's account ids, looked up once, one name after another: a command
 /// is trusted by the id it comes from, never by a name that could be renamed or
 /// imitated. A lookup that fails (for a passing reason or not) is an error, never an
@@ -229,7 +183,7 @@ pub async fn local_account(client: &Client, name: &str) -> Result<Option<Account
 pub async fn resolve_working_group(config: &Config, client: &Client) -> anyhow::Result<Lookup> {
     let mut lookup = Lookup::default();
     for acct in &config.membership.working_group {
-        match local_account(client, acct).await {
+        match client.local_account(acct).await {
             Ok(Some(account)) => {
                 lookup.found.insert(account.id, account.acct.to_lowercase());
             }
