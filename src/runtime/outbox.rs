@@ -2,8 +2,9 @@
 
 use crate::backoff;
 use crate::governance::{
-    engine, messages, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, StatusRef, Step,
+    engine, messages, Effect, EffectEvent, FollowUp, Purpose, Records, Settings, Step,
 };
+use crate::mastodon::posts::Posted;
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
 use crate::store::{OutboxEntry, Store};
@@ -179,21 +180,14 @@ impl Outbox<'_> {
                     in_reply_to_id: in_reply_to.as_deref(),
                     idempotency_key: &idempotency_key,
                 };
-                let earlier = match sent_before {
-                    Some(first) => {
-                        let bot = &self.settings.membership.bot_account_id;
-                        self.client.find_earlier_post(bot, &post, first).await?
-                    }
-                    None => None,
-                };
-                let status = match earlier {
-                    Some(status) => {
-                        info!(effect = key.as_str(), status = %status.id, "an earlier attempt was posted; adopted, not posted again");
+                let bot = &self.settings.membership.bot_account_id;
+                let status = match self.client.post_once(&post, bot, sent_before).await? {
+                    Posted::Found(status) => {
+                        info!(effect = key.as_str(), status = %status.status_id, "an earlier attempt was posted; adopted, not posted again");
                         status
                     }
-                    None => {
-                        let status = self.client.post_status(&post).await?;
-                        info!(effect = key.as_str(), status = %status.id, "posted");
+                    Posted::Sent(status) => {
+                        info!(effect = key.as_str(), status = %status.status_id, "posted");
                         status
                     }
                 };
@@ -201,13 +195,7 @@ impl Outbox<'_> {
                     Some(FollowUp::BallotPosted { number }) => self
                         .store
                         .proposal(*number)
-                        .map(|proposal| {
-                            let ballot = StatusRef {
-                                url: status.link(),
-                                status_id: status.id.clone(),
-                            };
-                            engine::on_ballot_posted(&proposal, ballot)
-                        })
+                        .map(|proposal| engine::on_ballot_posted(&proposal, status.clone()))
                         .unwrap_or_default(),
                     None => Step::default(),
                 })
