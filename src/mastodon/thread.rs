@@ -1,15 +1,21 @@
 //! A ballot's thread as the close and `coopgov verify` read it: the replies below it and
-//! the accounts that favourited it. Servers cap a thread (Mastodon shows a logged-in
+//! the accounts that favourited it (and, for `verify`, the ballot itself). Servers cap a thread (Mastodon shows a logged-in
 //! reader 4,096 descendants, a visitor 60; others differ), so a vote known to be in the
 //! thread but missing from it is read on its own before anyone may count it withdrawn.
 
 use super::client::Client;
 use super::{convert, ApiError};
-use crate::governance::ThreadRecord;
+use crate::governance::{Post, ThreadRecord};
 use std::collections::BTreeSet;
 use tracing::{debug, info};
 
 impl Client {
+    /// One status read whole, as anyone would read it (a ballot `verify` reads back).
+    pub async fn read_post(&self, status_id: &str) -> Result<Post, ApiError> {
+        let status = self.status(status_id).await?;
+        Ok(convert::whole_post(&status))
+    }
+
     /// The thread of the ballot `ballot_id`: its replies at any depth, each vote in
     /// `recorded_votes` (status ids) that the thread left out read on its own (a deleted
     /// one is gone: 404), and every favourite. Posts by `bot_account_id` are the bot's.
