@@ -145,6 +145,11 @@ impl Client {
             Ok(account) => return Ok(account),
             Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
         }
+        self.me().await
+    }
+
+    /// Who the token belongs to, asked through the lenient client only.
+    pub async fn me(&self) -> Result<BotAccount, ApiError> {
         let account = self.verify_credentials().await?;
         Ok(BotAccount {
             id: account.id,

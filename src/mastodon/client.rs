@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::rate_limit::{parse_reset, Budget};
 use super::types::{decode_items, parse_instance, Context, ErrorBody, InstanceInfo, Status};
 use crate::config::Secret;
-use crate::governance::Visibility;
+use crate::governance::{Post, Visibility};
 use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -52,8 +52,26 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client whose every request gives up after `timeout` (a transient failure).
     pub fn new(base_url: &str, token: Secret, timeout: Duration) -> Result<Client, ApiError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
+        Client::build(base_url, token, reqwest::Client::builder().timeout(timeout))
+    }
+
+    /// A client for an instance on this machine (`coopgov demo`'s): it goes there
+    /// directly, whatever proxy the environment names.
+    pub fn on_loopback(
+        base_url: &str,
+        token: Secret,
+        timeout: Duration,
+    ) -> Result<Client, ApiError> {
+        let builder = reqwest::Client::builder().timeout(timeout).no_proxy();
+        Client::build(base_url, token, builder)
+    }
+
+    fn build(
+        base_url: &str,
+        token: Secret,
+        builder: reqwest::ClientBuilder,
+    ) -> Result<Client, ApiError> {
+        let http = builder
             .connect_timeout(Duration::from_secs(10))
             .user_agent(USER_AGENT)
             .build()
@@ -224,6 +242,12 @@ impl Client {
             warn!(%error, "skipped a status that could not be read");
         }
         Ok(statuses)
+    }
+
+    /// The latest statuses of `account_id` (a page, newest first), each read whole.
+    pub async fn recent_posts(&self, account_id: &str) -> Result<Vec<Post>, ApiError> {
+        let statuses = self.account_statuses(account_id, None).await?;
+        Ok(statuses.iter().map(super::convert::whole_post).collect())
     }
 
     /// Whether requests go without a token, as a visitor's would.

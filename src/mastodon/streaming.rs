@@ -1,7 +1,7 @@
 //! The user stream over WebSocket: notifications as they happen, with reconnects.
 //!
-//! The stream is a fast path only; the runtime polls notifications from its cursor after
-//! every (re)connect, so what the stream drops is still handled.
+//! The stream is a fast path only; the event source (`events.rs`) polls notifications
+//! from the cursor after every (re)connect, so what the stream drops is still handled.
 
 use super::types::{Notification, StreamFrame};
 use crate::backoff::{reconnect_delay, with_jitter};
@@ -52,6 +52,16 @@ pub fn stream_urls(advertised: Option<&str>, instance_url: &str) -> Vec<String> 
         }
     }
     urls
+}
+
+impl super::Client {
+    /// Whether the instance says its streaming server is up (`coopgov demo` waits for it).
+    pub async fn stream_is_healthy(&self) -> bool {
+        let request = self.request(reqwest::Method::GET, "/api/v1/streaming/health");
+        self.send("checking the stream's health", request)
+            .await
+            .is_ok()
+    }
 }
 
 /// Keeps a user stream open until `shutdown` turns true, sending what it hears to
