@@ -1,10 +1,10 @@
 //! A thin HTTP client for the paths megalodon gets wrong or lacks (see ARCHITECTURE.md):
 //! the requests, their errors and pages, and the statuses the bot posts and reads. The
-//! verbs of other concerns are beside it: `account.rs`, `blocks.rs`, `events.rs`.
+//! verbs of other concerns are beside it: `account.rs`, `blocks.rs`, `events.rs`, `thread.rs`.
 
 use super::error::ApiError;
 use super::rate_limit::{parse_reset, Budget};
-use super::types::{decode_items, parse_instance, Context, ErrorBody, InstanceInfo, Status};
+use super::types::{decode_items, parse_instance, ErrorBody, InstanceInfo, Status};
 use crate::config::Secret;
 use crate::governance::{Post, Visibility};
 use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
@@ -253,42 +253,6 @@ impl Client {
     /// Whether requests go without a token, as a visitor's would.
     pub fn is_anonymous(&self) -> bool {
         self.token.expose().is_empty()
-    }
-
-    /// The statuses below `status_id` in its thread (readable items only).
-    pub async fn descendants(&self, status_id: &str) -> Result<Vec<Status>, ApiError> {
-        let path = format!("/api/v1/statuses/{}/context", path_segment(status_id));
-        let context: Context = self
-            .typed(
-                "reading a ballot's thread",
-                self.request(Method::GET, &path),
-            )
-            .await?;
-        let (statuses, unreadable) = decode_items::<Status>(context.descendants);
-        for error in unreadable {
-            warn!(%error, "skipped a reply that could not be read");
-        }
-        Ok(statuses)
-    }
-
-    /// Every account that favourited `status_id`, following the `Link` pages.
-    pub async fn favourited_by(
-        &self,
-        status_id: &str,
-    ) -> Result<Vec<super::types::Account>, ApiError> {
-        let first = format!(
-            "{}/api/v1/statuses/{}/favourited_by?limit={PAGE_LIMIT}",
-            self.base_url,
-            path_segment(status_id)
-        );
-        let pages = self
-            .all_pages("reading a ballot's favourites", first)
-            .await?;
-        let (accounts, unreadable) = decode_items(pages);
-        for error in unreadable {
-            warn!(%error, "skipped a favourite that could not be read");
-        }
-        Ok(accounts)
     }
 
     pub(super) async fn all_pages(
