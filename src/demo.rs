@@ -2,11 +2,12 @@
 //! by step. It uses the mock server the tests use (mastodon_mock from PyPI, installed
 //! into the user's cache on first use) and cleans up after itself.
 
-use crate::commands::status_text;
-use crate::config::Config;
-use serde_json::{json, Value};
+use crate::config::{Config, Secret};
+use crate::governance::{Post, Visibility};
+use crate::mastodon::{Client, NewStatus};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const MOCK_VERSION: &str = "0.6.1";
@@ -127,60 +128,48 @@ fn mock_config(port: u16) -> String {
     config
 }
 
-async fn call(
-    http: &reqwest::Client,
-    url: String,
-    token: &str,
-    body: Option<Value>,
-) -> Result<Value, String> {
-    let request = match body {
-        Some(body) => http.post(&url).json(&body),
-        None => http.get(&url),
+/// The mock as the member `who` (or `coopbot`) uses it, with the token the demo seeded.
+fn member(mock: &Mock, who: &str) -> Result<Client, String> {
+    let token = Secret::new(format!("demo_{who}"));
+    Client::on_loopback(&mock.url, token, Duration::from_secs(20)).map_err(|e| e.to_string())
+}
+
+/// `who` posts `text`, in reply to `in_reply_to` when given.
+async fn say_as(
+    mock: &Mock,
+    who: &str,
+    text: &str,
+    in_reply_to: Option<&str>,
+) -> Result<(), String> {
+    // Each post its own key: the same words twice are two posts.
+    static POSTS: AtomicUsize = AtomicUsize::new(0);
+    let key = format!("coopgov-demo-{}", POSTS.fetch_add(1, Ordering::Relaxed));
+    let post = NewStatus {
+        text,
+        visibility: Visibility::Public,
+        in_reply_to_id: in_reply_to,
+        idempotency_key: &key,
     };
-    let response = request
-        .bearer_auth(token)
-        .send()
+    member(mock, who)?
+        .post_status(&post)
         .await
-        .map_err(|e| format!("{url}: {e}"))?;
-    response.json().await.map_err(|e| format!("{url}: {e}"))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Waits for the first of the bot's statuses that `wanted` picks.
-async fn bot_status(
-    http: &reqwest::Client,
-    mock: &Mock,
-    wanted: impl Fn(&str) -> bool,
-) -> Result<Value, String> {
-    let me = call(
-        http,
-        format!("{}/api/v1/accounts/verify_credentials", mock.url),
-        "demo_coopbot",
-        None,
-    )
-    .await?;
-    let path = format!(
-        "{}/api/v1/accounts/{}/statuses?limit=40",
-        mock.url,
-        me["id"].as_str().unwrap_or_default()
-    );
+async fn bot_status(mock: &Mock, wanted: impl Fn(&str) -> bool) -> Result<Post, String> {
+    let bot = member(mock, "coopbot")?;
+    let me = bot.me().await.map_err(|e| e.to_string())?;
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
-        let statuses = call(http, path.clone(), "demo_coopbot", None).await?;
-        if let Some(found) = statuses
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|s| wanted(&text(s)))
-        {
-            return Ok(found.clone());
+        let posts = bot.recent_posts(&me.id).await.map_err(|e| e.to_string())?;
+        if let Some(found) = posts.into_iter().find(|post| wanted(&post.text)) {
+            return Ok(found);
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     Err("the bot did not post what the demo waited for within a minute".to_string())
-}
-
-fn text(status: &Value) -> String {
-    status_text(status["content"].as_str().unwrap_or_default(), &[])
 }
 
 fn indent(text: &str) -> String {
@@ -229,19 +218,14 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let visitor = Client::on_loopback(
+        &mock.url,
+        Secret::new(String::new()),
+        Duration::from_secs(20),
+    )
+    .map_err(|e| e.to_string())?;
     let started = Instant::now();
-    while http
-        .get(format!("{}/api/v1/streaming/health", mock.url))
-        .send()
-        .await
-        .map(|r| !r.status().is_success())
-        .unwrap_or(true)
-    {
+    while !visitor.stream_is_healthy().await {
         if started.elapsed() > Duration::from_secs(60) {
             return Err("the mock instance did not start within a minute".to_string());
         }
@@ -268,17 +252,14 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
     }));
     tokio::time::sleep(Duration::from_secs(2)).await;
 
-    let post = |who: &'static str, body: Value| {
-        let (http, url) = (http.clone(), format!("{}/api/v1/statuses", mock.url));
-        async move { call(&http, url, &format!("demo_{who}"), Some(body)).await }
-    };
     say("alice proposes to suspend spam.example");
     println!("    @coopbot propose suspend spam.example 10s they send spam to our members");
-    post("alice", json!({"status": "@coopbot propose suspend spam.example 10s they send spam to our members"})).await?;
-    let ballot = bot_status(&http, &mock, |t| t.contains("Proposal #1:")).await?;
+    let proposal = "@coopbot propose suspend spam.example 10s they send spam to our members";
+    say_as(&mock, "alice", proposal, None).await?;
+    let ballot = bot_status(&mock, |t| t.contains("Proposal #1:")).await?;
     say("The bot posts the ballot:");
-    println!("{}", indent(&text(&ballot)));
-    let ballot_id = ballot["id"].as_str().unwrap_or_default().to_string();
+    println!("{}", indent(&ballot.text));
+    let ballot_id = ballot.status_id;
     for (who, vote) in [
         ("bob", "agree, I get their spam every day"),
         ("dave", "disagree"),
@@ -292,43 +273,32 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
                 ""
             }
         ));
-        post(
-            who,
-            json!({"status": format!("@coopbot {vote}"), "in_reply_to_id": ballot_id}),
-        )
-        .await?;
+        say_as(&mock, who, &format!("@coopbot {vote}"), Some(&ballot_id)).await?;
     }
     say("carol favourites the ballot (a favourite counts as agree)");
-    http.post(format!(
-        "{}/api/v1/statuses/{ballot_id}/favourite",
-        mock.url
-    ))
-    .bearer_auth("demo_carol")
-    .send()
-    .await
-    .map_err(|e| e.to_string())?;
-    let explanation = bot_status(&http, &mock, |t| t.contains("was not counted")).await?;
+    member(&mock, "carol")?
+        .favourite(&ballot_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let explanation = bot_status(&mock, |t| t.contains("was not counted")).await?;
     say("eve gets a private message:");
-    println!("{}", indent(&text(&explanation)));
+    println!("{}", indent(&explanation.text));
     say("Voting closes after 10 seconds; the bot tallies and announces in the thread:");
-    let result = bot_status(&http, &mock, |t| t.contains("Result of proposal #1")).await?;
-    println!("{}", indent(&text(&result)));
-    let done = bot_status(&http, &mock, |t| t.starts_with("Done:")).await?;
-    println!("{}", indent(&text(&done)));
-    let blocks = call(
-        &http,
-        format!("{}/api/v1/admin/domain_blocks", mock.url),
-        "demo_coopbot",
-        None,
-    )
-    .await?;
+    let result = bot_status(&mock, |t| t.contains("Result of proposal #1")).await?;
+    println!("{}", indent(&result.text));
+    let done = bot_status(&mock, |t| t.starts_with("Done:")).await?;
+    println!("{}", indent(&done.text));
+    let blocks = member(&mock, "coopbot")?
+        .domain_blocks()
+        .await
+        .map_err(|e| e.to_string())?;
     say("The instance's domain blocks now read:");
-    for block in blocks.as_array().into_iter().flatten() {
+    for block in blocks {
         println!(
             "    {} — {} — “{}”",
-            block["domain"].as_str().unwrap_or("?"),
-            block["severity"].as_str().unwrap_or("?"),
-            block["public_comment"].as_str().unwrap_or("")
+            block.domain,
+            block.severity.as_deref().unwrap_or("?"),
+            block.public_comment.as_deref().unwrap_or("")
         );
     }
     let _ = stop.send(());

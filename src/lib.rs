@@ -13,7 +13,9 @@
 //! - `verify`: `coopgov verify`, a decision recomputed from the public thread alone.
 //! - `report`: `coopgov list`, `show` and `export`, read from the store.
 //! - `query`: those questions asked of the running bot over a local socket, or of the store.
+//! - `backoff`: how long every retry loop waits before trying again.
 
+pub mod backoff;
 pub mod check;
 pub mod commands;
 pub mod config;

@@ -1,7 +1,8 @@
 //! `coopgov login`: obtain a least-privilege token and keep it in a private file.
 
 use crate::config::{Config, Secret, TokenSource};
-use crate::mastodon::client::{Client, Credentials};
+use crate::mastodon::account::Credentials;
+use crate::mastodon::client::Client;
 use crate::mastodon::oauth;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -213,7 +214,7 @@ fn write_private(path: &Path, token: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mastodon::client::Role;
+    use crate::mastodon::account::Role;
 
     fn credentials(bot: bool, role: Option<(&str, Option<u64>)>) -> Credentials {
         let account =

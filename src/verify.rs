@@ -1,156 +1,19 @@
 //! `coopgov verify`: recompute a decision from the public record alone — the ballot's
 //! text, its thread and its favourites — and compare it with the announcement.
 
-use crate::commands::{status_text, Vocabulary};
+mod texts;
+
+pub use texts::{parse_announcement, parse_ballot, Announced, BallotText};
+
 use crate::config::{Config, Secret};
 use crate::governance::eligibility::Membership;
 use crate::governance::proposal::Unseen;
 use crate::governance::settings::Durations;
-use crate::governance::terms::{self, VotingTerms};
 use crate::governance::{
-    engine, Action, Method, Mode, Outcome, Position, Proposal, Quorum, Rule, Settings, Stage,
-    StatusRef, Tally, Visibility,
+    engine, Mode, Outcome, Position, Proposal, Quorum, Rule, Settings, Stage, StatusRef, Tally,
+    Visibility,
 };
 use crate::mastodon::{ApiError, Client};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use regex::Regex;
-
-/// What a ballot states, read back from its text.
-#[derive(Debug)]
-pub struct BallotText {
-    pub number: u64,
-    pub action: Action,
-    pub rule: Rule,
-    pub closes_at: DateTime<Utc>,
-    /// The words that count, whether a block needs a reason, what a favourite means.
-    pub terms: VotingTerms,
-}
-
-fn capture<'t>(pattern: &str, text: &'t str) -> Option<regex::Captures<'t>> {
-    Regex::new(pattern).ok()?.captures(text)
-}
-
-/// Reads a ballot's text as `messages::ballot` writes it (and as earlier versions did:
-/// a `Rule:` line, and no words beyond the standard ones).
-pub fn parse_ballot(text: &str) -> Option<BallotText> {
-    // Anchored at line starts: a member's reason, on the proposer's line, cannot pose as
-    // the ballot's own lines.
-    let head = capture(r"(?m)^(?:URGENT )?Proposal #(\d+): (.+)", text)?;
-    let number = head[1].parse().ok()?;
-    let phrase = head[2].trim();
-    // An internationalised domain is followed by its Unicode form in brackets.
-    let domain = |rest: &str| rest.split(" (").next().unwrap_or(rest).to_string();
-    let action = if let Some(rest) = phrase.strip_prefix("suspend ") {
-        Action::Suspend {
-            domain: domain(rest),
-        }
-    } else if let Some(rest) = phrase.strip_prefix("limit (silence) ") {
-        Action::Silence {
-            domain: domain(rest),
-        }
-    } else if let Some(rest) = phrase.strip_prefix("lift the block on ") {
-        Action::Unblock {
-            domain: domain(rest),
-        }
-    } else {
-        Action::Motion
-    };
-    let rule = terms::read_rule_sentence(text).or_else(|| legacy_rule_line(text))?;
-    let closes = capture(
-        r"(?m)^Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC",
-        text,
-    )?;
-    let format = if closes[1].len() > 16 {
-        "%Y-%m-%d %H:%M:%S"
-    } else {
-        "%Y-%m-%d %H:%M"
-    };
-    let closes_at = NaiveDateTime::parse_from_str(&closes[1], format)
-        .ok()?
-        .and_utc();
-    let terms = terms::read_how_to_vote(text).unwrap_or_else(|| VotingTerms {
-        vocabulary: Vocabulary::standard(),
-        block_needs_reason: text.contains("a block needs a reason"),
-        favourites_agree: text.contains("a favourite counts as agree"),
-    });
-    Some(BallotText {
-        number,
-        action,
-        rule,
-        closes_at,
-        terms,
-    })
-}
-
-/// The rule as ballots before the rule was stated in words wrote it:
-/// `Rule: consensus, threshold 0.5, max blocks 0, override 9×, quorum 0`.
-fn legacy_rule_line(text: &str) -> Option<Rule> {
-    let rule_line = capture(r"(?m)^Rule: ([a-z]+)(.*)", text)?;
-    let method = match &rule_line[1] {
-        "consensus" => Method::Consensus,
-        "consent" => Method::Consent,
-        "majority" => Method::Majority,
-        _ => return None,
-    };
-    let details = rule_line[2].to_string();
-    let number_after = |label: &str| -> Option<f64> {
-        capture(&format!(r"{label} ([0-9.]+)"), &details)?[1]
-            .parse()
-            .ok()
-    };
-    let quorum_text = capture(r"quorum ([0-9.]+%?)", &details)?[1].to_string();
-    let quorum = match quorum_text.strip_suffix('%') {
-        Some(percent) => Quorum::PercentOfRoster(percent.parse().ok()?),
-        None => Quorum::Voters(quorum_text.parse().ok()?),
-    };
-    Some(Rule {
-        method,
-        quorum,
-        threshold: number_after("threshold").unwrap_or(0.5),
-        max_blocks: number_after("max blocks").unwrap_or(0.0) as u32,
-        block_override_ratio: number_after("override"),
-    })
-}
-
-/// What an announcement states.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Announced {
-    /// As shown: `PASSED`, `NO QUORUM`…
-    pub outcome: String,
-    pub tally: Tally,
-    /// The number of voters the quorum needed (the only word on a percentage quorum).
-    pub quorum_needed: Option<u32>,
-    pub unseen: Unseen,
-}
-
-/// Reads an announcement as `messages::announcement` writes it.
-pub fn parse_announcement(text: &str, number: u64) -> Option<Announced> {
-    let outcome = capture(&format!(r"Result of proposal #{number}: ([A-Z ]+)"), text)?[1]
-        .trim()
-        .to_string();
-    let counts = capture(
-        r"agree (\d+) · abstain (\d+) · disagree (\d+) · block (\d+)",
-        text,
-    )?;
-    let count = |i: usize| counts[i].parse().unwrap_or(0);
-    let number_after = |label: &str| {
-        capture(&format!(r"{label}(\d+)"), text).and_then(|found| found[1].parse().ok())
-    };
-    Some(Announced {
-        outcome,
-        tally: Tally {
-            agree: count(1),
-            abstain: count(2),
-            disagree: count(3),
-            block: count(4),
-        },
-        quorum_needed: number_after(r"Voters: \d+ \(quorum "),
-        unseen: Unseen {
-            outside_thread: number_after("Counted from outside this thread: ").unwrap_or(0),
-            not_eligible: number_after("Not counted, may not vote: ").unwrap_or(0),
-        },
-    })
-}
 
 /// The rule to recount with: a percentage quorum becomes the number of voters the
 /// announcement says it needed (the roster is private); a stated number must match.
@@ -354,18 +217,17 @@ pub async fn verify_ballot(
 /// announcement. `Ok` holds the report.
 pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyError> {
     let ballot = client
-        .status(status_id)
+        .read_post(status_id)
         .await
         .map_err(|e| unreadable(client, "the ballot", e))?;
-    let text = status_text(&ballot.content, &[]);
-    let stated = parse_ballot(&text).ok_or(VerifyError::Unverifiable(
+    let stated = parse_ballot(&ballot.text).ok_or(VerifyError::Unverifiable(
         "that status is not a coopgov ballot (its number, rule or closing time is missing)"
             .to_string(),
     ))?;
-    let bot_id = ballot.account.id.clone();
+    let bot_id = ballot.author.identity.account_id.clone();
     // The same reading of the thread as the bot's own close.
     let record = client
-        .thread_record(&ballot.id, [], &bot_id)
+        .thread_record(&ballot.status_id, [], &bot_id)
         .await
         .map_err(|e| unreadable(client, "the thread and its favourites", e))?;
     if client.is_anonymous() && record.replies.len() >= VISITOR_DESCENDANTS_LIMIT {
@@ -379,7 +241,7 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         .iter()
         .filter(|reply| {
             reply.author.identity.account_id == bot_id
-                && reply.in_reply_to_id.as_deref() == Some(&ballot.id)
+                && reply.in_reply_to_id.as_deref() == Some(&ballot.status_id)
         })
         .find_map(|reply| parse_announcement(&reply.text, stated.number))
         .ok_or(VerifyError::Unverifiable(format!(
@@ -406,8 +268,8 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         opened_at,
         closes_at: stated.closes_at,
         ballot: Some(StatusRef {
-            status_id: ballot.id.clone(),
-            url: ballot.link(),
+            status_id: ballot.status_id.clone(),
+            url: ballot.url.clone(),
         }),
         votes: Default::default(),
         favourites: Default::default(),

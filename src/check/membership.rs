@@ -111,7 +111,7 @@ async fn roster(config: &Config, client: &Client, file: &Path) -> bool {
             stopped = Some(reason);
             break;
         }
-        match setup::local_account(client, acct).await {
+        match client.local_account(acct).await {
             Ok(Some(_)) => {}
             Ok(None) => unknown.push(acct.as_str()),
             Err(error) => {

@@ -26,4 +26,4 @@ pub use settings::{Mode, Settings, Visibility};
 pub use crate::model::{id_order, Action, ActionKind, Position};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,17 +1,39 @@
-//! Making a domain's block match a decision, and reading it back to check that it does,
-//! on servers whose domain blocks differ: Mastodon's carry a severity (`silence`,
-//! `suspend`); GoToSocial's do not (every block is a suspension), and it answers a
-//! duplicate block with the existing one.
+//! Domain blocks: the admin API's verbs, and making a domain's block match a decision,
+//! then reading it back to check that it does, on servers whose domain blocks differ:
+//! Mastodon's carry a severity (`silence`, `suspend`); GoToSocial's do not (every block
+//! is a suspension), and it answers a duplicate block with the existing one.
 
-use super::client::{BlockRequest, BlockResult, Client};
+use super::client::{path_segment, Client};
 use super::server::Capabilities;
-use super::types::DomainBlock;
+use super::types::{decode_items, DomainBlock};
 use super::ApiError;
-use tracing::info;
+use crate::governance::Action;
+use reqwest::Method;
+use tracing::{info, warn};
+
+/// Mastodon's largest page of admin domain blocks.
+const DOMAIN_BLOCK_PAGE_LIMIT: u32 = 200;
+
+/// A domain block to create or update (Mastodon ignores `domain` on update).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BlockRequest<'a> {
+    pub domain: &'a str,
+    pub severity: &'a str,
+    pub public_comment: &'a str,
+    pub private_comment: &'a str,
+}
+
+/// The result of asking for a domain block.
+#[derive(Debug, Clone)]
+pub enum BlockResult {
+    Created(DomainBlock),
+    /// The server already had a block as strict or stricter.
+    AlreadyInPlace(DomainBlock),
+}
 
 /// What a decision asks of a domain's block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wanted {
+enum Wanted {
     Silence,
     Suspend,
     /// No block at all.
@@ -29,9 +51,9 @@ impl Wanted {
 }
 
 /// The comments a block carries: the public one names the decision.
-pub struct Comments<'a> {
-    pub public: &'a str,
-    pub private: &'a str,
+struct Comments<'a> {
+    public: &'a str,
+    private: &'a str,
 }
 
 /// A block's severity as the server means it: where blocks carry none, a block is a
@@ -45,11 +67,97 @@ fn severity_of(block: &DomainBlock, capabilities: &Capabilities) -> String {
 }
 
 impl Client {
+    /// Carries out a decision's `action` on the instance: makes the domain's block match
+    /// it, with the comments given (a motion changes nothing). `Ok(Some(severity))` when
+    /// a stricter block was already in place and stays.
+    pub async fn carry_out(
+        &self,
+        action: &Action,
+        public_comment: &str,
+        private_comment: &str,
+        capabilities: &Capabilities,
+    ) -> Result<Option<String>, ApiError> {
+        let (domain, wanted) = match action {
+            Action::Suspend { domain } => (domain, Wanted::Suspend),
+            Action::Silence { domain } => (domain, Wanted::Silence),
+            Action::Unblock { domain } => (domain, Wanted::Lifted),
+            Action::Motion => return Ok(None),
+        };
+        let comments = Comments {
+            public: public_comment,
+            private: private_comment,
+        };
+        self.make_block_match(domain, wanted, &comments, capabilities)
+            .await
+    }
+
+    /// Every admin domain block on the instance.
+    pub async fn domain_blocks(&self) -> Result<Vec<DomainBlock>, ApiError> {
+        let first = format!(
+            "{}/api/v1/admin/domain_blocks?limit={DOMAIN_BLOCK_PAGE_LIMIT}",
+            self.base_url()
+        );
+        let pages = self.all_pages("listing domain blocks", first).await?;
+        let (blocks, unreadable) = decode_items(pages);
+        for error in unreadable {
+            warn!(%error, "skipped a domain block that could not be read");
+        }
+        Ok(blocks)
+    }
+
+    /// Reads one page of admin domain blocks: proves the token may manage federation.
+    pub async fn can_read_domain_blocks(&self) -> Result<(), ApiError> {
+        let request = self
+            .request(Method::GET, "/api/v1/admin/domain_blocks")
+            .query(&[("limit", "1")]);
+        self.json("listing domain blocks", request)
+            .await
+            .map(|_| ())
+    }
+
+    /// Creates a domain block; a 422 naming an existing block is reported as such.
+    pub async fn create_domain_block(
+        &self,
+        block: &BlockRequest<'_>,
+    ) -> Result<BlockResult, ApiError> {
+        let request = self
+            .request(Method::POST, "/api/v1/admin/domain_blocks")
+            .json(block);
+        match self.typed("creating a domain block", request).await {
+            Ok(created) => Ok(BlockResult::Created(created)),
+            Err(error) => match error.existing_domain_block() {
+                Some(existing) => Ok(BlockResult::AlreadyInPlace(existing)),
+                None => Err(error),
+            },
+        }
+    }
+
+    pub async fn update_domain_block(
+        &self,
+        id: &str,
+        block: &BlockRequest<'_>,
+    ) -> Result<DomainBlock, ApiError> {
+        let path = format!("/api/v1/admin/domain_blocks/{}", path_segment(id));
+        let request = self.request(Method::PUT, &path).json(block);
+        self.typed("updating a domain block", request).await
+    }
+
+    pub async fn delete_domain_block(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/admin/domain_blocks/{}", path_segment(id));
+        // Mastodon answers `{}`; nothing in it is needed.
+        self.send(
+            "lifting a domain block",
+            self.request(Method::DELETE, &path),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Makes the instance's block on `domain` match `wanted` (create, change the severity,
     /// or delete), then reads the blocks back: the decision counts as applied only once
     /// the server shows it. `Ok(Some(severity))` when a stricter block was already there
     /// and stays.
-    pub async fn make_block_match(
+    async fn make_block_match(
         &self,
         domain: &str,
         wanted: Wanted,

@@ -50,6 +50,20 @@ pub fn post(status: &Status, bot_account_id: &str) -> Post {
     }
 }
 
+/// A status as anyone reads it whole: its text with every mention kept and nothing cut,
+/// as `verify` reads a ballot back.
+pub fn whole_post(status: &Status) -> Post {
+    Post {
+        status_id: status.id.clone(),
+        url: status.link(),
+        author: author(&status.account),
+        text: status_text(&status.content, &[]),
+        in_reply_to_id: status.in_reply_to_id.clone(),
+        direct: status.visibility == "direct",
+        created_at: status.created_at,
+    }
+}
+
 /// The most of a status's text the bot keeps: far above any instance's limit, so only a
 /// hostile server's status is cut (at a character boundary).
 const MAX_TEXT_CHARS: usize = 20_000;

@@ -8,6 +8,7 @@ use super::client::{Client, NewStatus};
 use super::types::Status;
 use super::ApiError;
 use crate::commands::{normalize_text, status_text};
+use crate::governance::StatusRef;
 use chrono::{DateTime, Utc};
 
 /// How far back, before the first attempt, a found status may have been made: the
@@ -42,7 +43,40 @@ pub fn same_post(status: &Status, wanted: &NewStatus<'_>) -> bool {
     !sent.is_empty() && found == sent
 }
 
+/// How a post reached the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    /// Sent now.
+    Sent(StatusRef),
+    /// An earlier attempt had reached it: that status, adopted rather than posted again.
+    Found(StatusRef),
+}
+
+fn reference(status: &Status) -> StatusRef {
+    StatusRef {
+        url: status.link(),
+        status_id: status.id.clone(),
+    }
+}
+
 impl Client {
+    /// Posts `post` once as the bot `bot_account_id`: a post first attempted at
+    /// `first_attempt` is looked for among the bot's statuses before it is sent again.
+    pub async fn post_once(
+        &self,
+        post: &NewStatus<'_>,
+        bot_account_id: &str,
+        first_attempt: Option<DateTime<Utc>>,
+    ) -> Result<Posted, ApiError> {
+        if let Some(first) = first_attempt {
+            if let Some(earlier) = self.find_earlier_post(bot_account_id, post, first).await? {
+                return Ok(Posted::Found(reference(&earlier)));
+            }
+        }
+        let status = self.post_status(post).await?;
+        Ok(Posted::Sent(reference(&status)))
+    }
+
     /// The bot's own status that an earlier attempt at `wanted`, first made at
     /// `first_attempt`, left on the server, if there is one.
     pub async fn find_earlier_post(

@@ -1,9 +1,10 @@
 //! The user stream over WebSocket: notifications as they happen, with reconnects.
 //!
-//! The stream is a fast path only; the runtime polls notifications from its cursor after
-//! every (re)connect, so what the stream drops is still handled.
+//! The stream is a fast path only; the event source (`events.rs`) polls notifications
+//! from the cursor after every (re)connect, so what the stream drops is still handled.
 
 use super::types::{Notification, StreamFrame};
+use crate::backoff::{reconnect_delay, with_jitter};
 use crate::config::Secret;
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -24,23 +25,6 @@ pub enum StreamEvent {
     Deleted(String),
     /// The connection ended or could not be made; the task will retry by itself.
     Disconnected(String),
-}
-
-/// The delay before reconnect attempt `attempt` (0-based): doubling from 1 s, capped at 60 s.
-pub fn reconnect_delay(attempt: u32) -> Duration {
-    Duration::from_secs(1u64 << attempt.min(6)).min(Duration::from_secs(60))
-}
-
-/// Up to a quarter more than `delay`, so many bots cut off at once do not all come back
-/// in the same second. `salt` is any changing number (the clock's nanoseconds will do).
-pub fn with_jitter(delay: Duration, salt: u32) -> Duration {
-    let quarter = delay.as_millis() as u64 / 4;
-    let extra = if quarter == 0 {
-        0
-    } else {
-        u64::from(salt) % (quarter + 1)
-    };
-    delay + Duration::from_millis(extra)
 }
 
 /// The WebSocket address of the user stream, from the instance's streaming base.
@@ -68,6 +52,16 @@ pub fn stream_urls(advertised: Option<&str>, instance_url: &str) -> Vec<String> 
         }
     }
     urls
+}
+
+impl super::Client {
+    /// Whether the instance says its streaming server is up (`coopgov demo` waits for it).
+    pub async fn stream_is_healthy(&self) -> bool {
+        let request = self.request(reqwest::Method::GET, "/api/v1/streaming/health");
+        self.send("checking the stream's health", request)
+            .await
+            .is_ok()
+    }
 }
 
 /// Keeps a user stream open until `shutdown` turns true, sending what it hears to

@@ -1,15 +1,24 @@
 //! A ballot's thread as the close and `coopgov verify` read it: the replies below it and
-//! the accounts that favourited it. Servers cap a thread (Mastodon shows a logged-in
-//! reader 4,096 descendants, a visitor 60; others differ), so a vote known to be in the
-//! thread but missing from it is read on its own before anyone may count it withdrawn.
+//! the accounts that favourited it (and, for `verify`, the ballot itself). Servers cap a
+//! thread (Mastodon shows a logged-in reader 4,096 descendants, a visitor 60; others
+//! differ), so a vote known to be in the thread but missing from it is read on its own
+//! before anyone may count it withdrawn.
 
-use super::client::Client;
+use super::client::{path_segment, Client, PAGE_LIMIT};
+use super::types::{decode_items, Account, Context, Status};
 use super::{convert, ApiError};
-use crate::governance::ThreadRecord;
+use crate::governance::{Post, ThreadRecord};
+use reqwest::Method;
 use std::collections::BTreeSet;
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 
 impl Client {
+    /// One status read whole, as anyone would read it (a ballot `verify` reads back).
+    pub async fn read_post(&self, status_id: &str) -> Result<Post, ApiError> {
+        let status = self.status(status_id).await?;
+        Ok(convert::whole_post(&status))
+    }
+
     /// The thread of the ballot `ballot_id`: its replies at any depth, each vote in
     /// `recorded_votes` (status ids) that the thread left out read on its own (a deleted
     /// one is gone: 404), and every favourite. Posts by `bot_account_id` are the bot's.
@@ -50,5 +59,38 @@ impl Client {
                 .collect(),
             favourited_by: favourited_by.iter().map(convert::author).collect(),
         })
+    }
+
+    /// The statuses below `status_id` in its thread (readable items only).
+    pub async fn descendants(&self, status_id: &str) -> Result<Vec<Status>, ApiError> {
+        let path = format!("/api/v1/statuses/{}/context", path_segment(status_id));
+        let context: Context = self
+            .typed(
+                "reading a ballot's thread",
+                self.request(Method::GET, &path),
+            )
+            .await?;
+        let (statuses, unreadable) = decode_items::<Status>(context.descendants);
+        for error in unreadable {
+            warn!(%error, "skipped a reply that could not be read");
+        }
+        Ok(statuses)
+    }
+
+    /// Every account that favourited `status_id`, following the `Link` pages.
+    pub async fn favourited_by(&self, status_id: &str) -> Result<Vec<Account>, ApiError> {
+        let first = format!(
+            "{}/api/v1/statuses/{}/favourited_by?limit={PAGE_LIMIT}",
+            self.base_url(),
+            path_segment(status_id)
+        );
+        let pages = self
+            .all_pages("reading a ballot's favourites", first)
+            .await?;
+        let (accounts, unreadable) = decode_items(pages);
+        for error in unreadable {
+            warn!(%error, "skipped a favourite that could not be read");
+        }
+        Ok(accounts)
     }
 }

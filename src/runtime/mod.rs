@@ -1,30 +1,26 @@
 //! The event loop: hears the instance, feeds the core, stores its steps, runs the outbox.
 
+mod handling;
 pub mod outbox;
 pub mod setup;
 
 use crate::config::{Config, Voters};
 use crate::governance::{engine, reminders, Proposal, Records, Settings, Step};
-use crate::mastodon::streaming::{self, StreamEvent};
-use crate::mastodon::types::Notification;
-use crate::mastodon::{convert, id_order, Capabilities, Client};
-use crate::store::Store;
+use crate::mastodon::events::{Event, Events, Incoming};
+use crate::mastodon::{Capabilities, Client};
+use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use outbox::Outbox;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
 use tracing::{debug, info, warn};
 
 /// How long to wait before trying again to close a ballot whose thread could not be read.
 const CLOSE_RETRY: Duration = Duration::from_secs(5);
 /// The longest the loop sleeps without looking at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
-/// Even with a healthy stream, notifications are polled this often: a stream can stall
-/// silently while its pings go on (mastodon/mastodon#25157).
-const SAFETY_POLL: Duration = Duration::from_secs(300);
 /// After SIGTERM, how long the effect in flight may take to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -43,9 +39,6 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     };
     let Started {
         mut bot,
-        mut events,
-        stop_listener,
-        listener,
         _questions,
     } = started;
     let stopping = AtomicBool::new(false);
@@ -75,33 +68,18 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
             .min(MAX_SLEEP);
         tokio::select! {
             _ = &mut shutdown => break,
-            event = events.recv() => match event {
-                Some(StreamEvent::Connected(url)) => {
-                    info!(%url, "stream connected");
-                    bot.told_stream_down = false;
-                    bot.stream_up = true;
-                    bot.catch_up().await;
-                }
-                Some(StreamEvent::Notification(notification)) => bot.handle(&notification)?,
-                Some(StreamEvent::Deleted(status_id)) => bot.on_deleted(&status_id)?,
-                Some(StreamEvent::Disconnected(reason)) => {
-                    // Said once per outage, with what the bot does meanwhile.
-                    if bot.stream_up || !bot.told_stream_down {
-                        let every = bot.poll_interval.as_secs();
-                        warn!(reason, "no stream; polling notifications every {every} s until it is back");
-                        bot.told_stream_down = true;
-                    }
-                    bot.stream_up = false;
-                }
-                None => bot.stream_up = false,
+            event = bot.events.next() => match event {
+                Some(Event::Connected) => bot.catch_up().await,
+                Some(Event::Notification(incoming)) => bot.on_notification(incoming),
+                Some(Event::Deleted(status_id)) => bot.on_deleted(&status_id),
+                Some(Event::Disconnected) | None => {}
             },
             _ = hangup.recv() => bot.reload_roster(&config),
             _ = tokio::time::sleep(sleep) => {}
         }
     }
     info!("stopping");
-    let _ = stop_listener.send(true);
-    let _ = tokio::time::timeout(Duration::from_secs(2), listener).await;
+    bot.events.stop().await;
     bot.store.flush()?;
     info!("stopped cleanly");
     Ok(())
@@ -110,9 +88,6 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
 /// What start-up hands over to the event loop.
 struct Started {
     bot: Bot,
-    events: mpsc::Receiver<StreamEvent>,
-    stop_listener: watch::Sender<bool>,
-    listener: tokio::task::JoinHandle<()>,
     /// Answers `list`, `show` and `export` for as long as it is kept.
     _questions: Option<crate::query::Server>,
 }
@@ -124,11 +99,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     if let Some(warning) = config.instance.token.permission_warning() {
         warn!("{warning}");
     }
-    let client = Client::new(
-        &config.instance.url,
-        token.clone(),
-        config.instance.request_timeout,
-    )?;
+    let client = Client::new(&config.instance.url, token, config.instance.request_timeout)?;
     let instance = setup::patiently("reading the instance", || async {
         client
             .instance()
@@ -169,37 +140,28 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     };
     info!(account = %me.acct, instance = %config.instance.url, mode = ?settings.mode, "coopgov started");
 
-    let (events_tx, events) = mpsc::channel(256);
-    let (stop_listener, stop_rx) = watch::channel(false);
-    let stream_urls =
-        streaming::stream_urls(instance.streaming_url.as_deref(), &config.instance.url);
-    // Dropping `stop_listener` (a stop during start-up) ends the listener too.
-    let listener = tokio::spawn(streaming::listen(
-        stream_urls,
-        token,
+    // Dropped by a stop during start-up, the event source ends its stream task too.
+    let events = Events::start(
+        client.clone(),
+        instance.streaming_url.as_deref(),
         config.instance.stream_silence,
-        events_tx,
-        stop_rx,
-    ));
+        config.instance.poll_interval,
+        &settings.membership.bot_account_id,
+    );
     let bot = Bot {
         store_id: store.store_id()?,
         store,
         client,
         capabilities: software.capabilities(),
         settings,
-        poll_interval: config.instance.poll_interval,
-        stream_up: false,
-        told_stream_down: false,
-        last_poll: None,
+        events,
         close_retry_at: None,
         outbox_retry_at: None,
+        behind: None,
     };
     setup::patiently("reading the notifications", || bot.start_cursor()).await?;
     Ok(Started {
         bot,
-        events,
-        stop_listener,
-        listener,
         _questions: questions,
     })
 }
@@ -211,14 +173,13 @@ struct Bot {
     /// What the instance's server software can do.
     capabilities: Capabilities,
     settings: Settings,
-    poll_interval: Duration,
-    stream_up: bool,
-    /// Whether the admin has been told of the current outage.
-    told_stream_down: bool,
-    last_poll: Option<DateTime<Utc>>,
+    /// The stream and the polls: what the instance tells the bot.
+    events: Events,
     close_retry_at: Option<DateTime<Utc>>,
     /// When the outbox has something to retry, or budget to wait for.
     outbox_retry_at: Option<DateTime<Utc>>,
+    /// Set while a notification waits to be recorded.
+    behind: Option<handling::Behind>,
 }
 
 impl Bot {
@@ -242,73 +203,77 @@ impl Bot {
         Ok(())
     }
 
-    /// Handles every notification after the cursor, oldest first.
+    /// Records every notification after the cursor, oldest first; stops at the first
+    /// that cannot be recorded, to try again later from there.
     async fn catch_up(&mut self) {
-        let Ok(Some(cursor)) = self.store.cursor() else {
-            return;
+        self.events.polled(Utc::now());
+        let cursor = match self.store.cursor() {
+            Ok(Some(cursor)) => cursor,
+            Ok(None) => return,
+            Err(error) => return self.fell_behind(&error),
         };
-        match self.client.notifications_after(&cursor).await {
+        match self.events.after(&cursor).await {
             Ok(notifications) => {
                 debug!(count = notifications.len(), "caught up on notifications");
-                for notification in &notifications {
-                    if let Err(error) = self.handle(notification) {
-                        warn!(%error, "could not record a notification");
-                        return;
+                for incoming in notifications {
+                    let recorded =
+                        handling::record(&self.settings, &self.store, &incoming, Utc::now());
+                    if let Err(error) = recorded {
+                        return self.fell_behind(&error);
                     }
+                }
+                if self.behind.take().is_some() {
+                    info!("caught up: the notifications that could not be recorded are recorded");
                 }
             }
             Err(error) => warn!(%error, "could not read notifications; will try again"),
         }
-        self.last_poll = Some(Utc::now());
     }
 
-    /// Feeds one notification to the core and stores the step with the new cursor.
-    fn handle(&mut self, notification: &Notification) -> anyhow::Result<()> {
-        if let Some(cursor) = self.store.cursor()? {
-            if id_order(&notification.id, &cursor).is_le() {
-                return Ok(());
-            }
+    /// A notification from the stream: recorded now, unless an earlier one is waiting
+    /// for the catch-up (which will read this one too, in order).
+    fn on_notification(&mut self, incoming: Incoming) {
+        if self.behind.is_some() {
+            debug!(
+                notification = incoming.id(),
+                "waiting for the catch-up to record it in order"
+            );
+            return;
         }
-        let now = Utc::now();
-        let step = match (notification.kind.as_str(), &notification.status) {
-            ("mention" | "update", Some(status)) => {
-                let post = convert::post(status, &self.settings.membership.bot_account_id);
-                engine::on_post(&self.settings, &self.store, &post, now)?
-            }
-            ("favourite", Some(status)) => match (
-                self.store.proposal_by_ballot(&status.id)?,
-                &notification.account,
-            ) {
-                (Some(proposal), Some(account)) => engine::on_favourite(
-                    &self.settings,
-                    &self.store,
-                    &proposal,
-                    &convert::author(account),
-                )?,
-                _ => Step::default(),
-            },
-            _ => Step::default(),
-        };
-        debug!(notification = %notification.id, kind = %notification.kind, effects = step.effects.len(), "handled");
-        self.store.commit(&step, Some(&notification.id), now)?;
-        Ok(())
+        if let Err(error) = handling::record(&self.settings, &self.store, &incoming, Utc::now()) {
+            self.fell_behind(&error);
+        }
+    }
+
+    /// A notification could not be recorded: nothing of it was kept, and the catch-up
+    /// will read it again from the instance.
+    fn fell_behind(&mut self, error: &StoreError) {
+        let behind = handling::Behind::after(self.behind, Utc::now());
+        warn!(%error, failures = behind.failures, retry_at = %behind.retry_at, "could not record a notification; it will be read again from the instance");
+        self.behind = Some(behind);
     }
 
     /// A deleted status withdraws the vote it carried. Deletions come only by stream:
     /// missed ones are caught when the ballot closes and its thread is read again.
-    fn on_deleted(&mut self, status_id: &str) -> anyhow::Result<()> {
-        let step = engine::on_deleted(&self.store, status_id)?;
-        if !step.is_empty() {
-            info!(status = status_id, "a counted vote was deleted; withdrawn");
-            self.store.commit(&step, None, Utc::now())?;
+    fn on_deleted(&mut self, status_id: &str) {
+        let withdrawn = engine::on_deleted(&self.store, status_id).and_then(|step| {
+            if !step.is_empty() {
+                info!(status = status_id, "a counted vote was deleted; withdrawn");
+                self.store.commit(&step, None, Utc::now())?;
+            }
+            Ok(())
+        });
+        if let Err(error) = withdrawn {
+            // The close reads the thread again, where the deleted post is gone.
+            warn!(status = status_id, %error, "could not withdraw the vote of a deleted post; the close will leave it out");
         }
-        Ok(())
     }
 
     /// Closes due ballots, runs the outbox, and polls when the stream is down.
     async fn work(&mut self, stopping: &AtomicBool) -> anyhow::Result<()> {
         let now = Utc::now();
-        if self.next_poll().is_none_or(|at| at <= now) {
+        let retry_due = self.behind.is_some_and(|behind| behind.retry_at <= now);
+        if self.events.poll_due(now) || retry_due {
             self.catch_up().await;
         }
         // One read of the records serves both the closings and the reminders.
@@ -331,17 +296,6 @@ impl Bot {
         };
         self.outbox_retry_at = outbox.run(now, stopping).await?;
         Ok(())
-    }
-
-    /// When notifications are next polled: often while the stream is down, now and then
-    /// while it is up.
-    fn next_poll(&self) -> Option<DateTime<Utc>> {
-        let every = if self.stream_up {
-            SAFETY_POLL
-        } else {
-            self.poll_interval
-        };
-        Some(self.last_poll? + chrono::Duration::from_std(every).unwrap_or_default())
     }
 
     /// SIGHUP: reads the roster file again, so members join or leave without a restart.
@@ -421,8 +375,11 @@ impl Bot {
         if let Some(at) = self.outbox_retry_at {
             wake = wake.min(at);
         }
-        if let Some(at) = self.next_poll() {
+        if let Some(at) = self.events.next_poll() {
             wake = wake.min(at);
+        }
+        if let Some(behind) = self.behind {
+            wake = wake.min(behind.retry_at);
         }
         wake
     }

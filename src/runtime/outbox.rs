@@ -1,22 +1,14 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
-use crate::governance::{
-    engine, messages, Action, Effect, EffectEvent, FollowUp, Records, Settings, StatusRef, Step,
-};
-use crate::mastodon::blocks::{Comments, Wanted};
+use crate::backoff;
+use crate::governance::{engine, messages, Effect, EffectEvent, FollowUp, Records, Settings, Step};
+use crate::mastodon::posts::Posted;
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
 use crate::store::{OutboxEntry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 use tracing::{error, info, warn};
-
-/// The wait before retry `attempt` (1-based) of a transient failure: doubling from
-/// 2 s, capped at 10 minutes.
-pub fn retry_delay(attempt: u32) -> Duration {
-    Duration::from_secs(2u64.saturating_pow(attempt.clamp(1, 10))).min(Duration::from_secs(600))
-}
 
 /// How much an effect matters when the request budget runs short: the decisions
 /// (ballots, results, admin calls and their announcements) first, receipts last.
@@ -134,9 +126,7 @@ impl Outbox<'_> {
                 }
                 Err(Failure::Api(failure)) if failure.is_transient() => {
                     let reset = match &failure {
-                        ApiError::RateLimited { reset: Some(reset) } if *reset > now => {
-                            Some(*reset)
-                        }
+                        ApiError::RateLimited { reset } => *reset,
                         _ => None,
                     };
                     let wait = self.retry(seq, entry, reset, now, &failure)?;
@@ -173,9 +163,7 @@ impl Outbox<'_> {
         failure: &dyn std::fmt::Display,
     ) -> Result<DateTime<Utc>, StoreError> {
         let attempts = entry.attempts + 1;
-        let wait = reset.unwrap_or_else(|| {
-            now + chrono::Duration::from_std(retry_delay(attempts)).unwrap_or_default()
-        });
+        let wait = backoff::retry_at(attempts, reset, now);
         warn!(effect = %entry.effect.purpose(), attempts, error = %failure, retry_at = %wait, "effect failed; will retry");
         let retry = OutboxEntry {
             attempts,
@@ -212,21 +200,14 @@ impl Outbox<'_> {
                     in_reply_to_id: in_reply_to.as_deref(),
                     idempotency_key: &idempotency_key,
                 };
-                let earlier = match sent_before {
-                    Some(first) => {
-                        let bot = &self.settings.membership.bot_account_id;
-                        self.client.find_earlier_post(bot, &post, first).await?
-                    }
-                    None => None,
-                };
-                let status = match earlier {
-                    Some(status) => {
-                        info!(effect = %purpose, status = %status.id, "an earlier attempt was posted; adopted, not posted again");
+                let bot = &self.settings.membership.bot_account_id;
+                let status = match self.client.post_once(&post, bot, sent_before).await? {
+                    Posted::Found(status) => {
+                        info!(effect = %purpose, status = %status.status_id, "an earlier attempt was posted; adopted, not posted again");
                         status
                     }
-                    None => {
-                        let status = self.client.post_status(&post).await?;
-                        info!(effect = %purpose, status = %status.id, "posted");
+                    Posted::Sent(status) => {
+                        info!(effect = %purpose, status = %status.status_id, "posted");
                         status
                     }
                 };
@@ -234,13 +215,7 @@ impl Outbox<'_> {
                     Some(FollowUp::BallotPosted { number }) => self
                         .store
                         .proposal(*number)?
-                        .map(|proposal| {
-                            let ballot = StatusRef {
-                                url: status.link(),
-                                status_id: status.id.clone(),
-                            };
-                            engine::on_ballot_posted(&proposal, ballot)
-                        })
+                        .map(|proposal| engine::on_ballot_posted(&proposal, status.clone()))
                         .unwrap_or_default(),
                     None => Step::default(),
                 })
@@ -256,14 +231,10 @@ impl Outbox<'_> {
                 private_comment,
                 ..
             } => {
-                let stricter = apply(
-                    self.client,
-                    &self.capabilities,
-                    action,
-                    public_comment,
-                    private_comment,
-                )
-                .await?;
+                let stricter = self
+                    .client
+                    .carry_out(action, public_comment, private_comment, &self.capabilities)
+                    .await?;
                 info!(proposal = number, action = ?action, "decision applied");
                 Ok(self
                     .store
@@ -293,82 +264,5 @@ impl Outbox<'_> {
             // A refused post or favourite (its status deleted, say) is logged and dropped.
             _ => Step::default(),
         })
-    }
-}
-
-/// Makes the instance's domain blocks match the decision; `Ok(Some(severity))` when a
-/// stricter block was already in place.
-async fn apply(
-    client: &Client,
-    capabilities: &Capabilities,
-    action: &Action,
-    public_comment: &str,
-    private_comment: &str,
-) -> Result<Option<String>, ApiError> {
-    let (domain, wanted) = match action {
-        Action::Suspend { domain } => (domain, Wanted::Suspend),
-        Action::Silence { domain } => (domain, Wanted::Silence),
-        Action::Unblock { domain } => (domain, Wanted::Lifted),
-        Action::Motion => return Ok(None),
-    };
-    let comments = Comments {
-        public: public_comment,
-        private: private_comment,
-    };
-    client
-        .make_block_match(domain, wanted, &comments, capabilities)
-        .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::retry_delay;
-    use crate::mastodon::streaming::reconnect_delay;
-    use std::time::Duration;
-
-    #[test]
-    fn delays_double_and_stop_at_their_cap() {
-        let retries = [
-            (0, 2),
-            (1, 2),
-            (2, 4),
-            (3, 8),
-            (9, 512),
-            (10, 600),
-            (50, 600),
-        ];
-        for (attempt, seconds) in retries {
-            assert_eq!(
-                retry_delay(attempt),
-                Duration::from_secs(seconds),
-                "retry {attempt}"
-            );
-        }
-        let reconnects = [(0, 1), (1, 2), (5, 32), (6, 60), (7, 60), (40, 60)];
-        for (attempt, seconds) in reconnects {
-            assert_eq!(
-                reconnect_delay(attempt),
-                Duration::from_secs(seconds),
-                "reconnect {attempt}"
-            );
-        }
-    }
-}
-
-#[cfg(test)]
-mod jitter_tests {
-    use crate::mastodon::streaming::with_jitter;
-    use std::time::Duration;
-
-    #[test]
-    fn jitter_adds_at_most_a_quarter() {
-        for salt in [0, 1, 999, 250_000, u32::MAX] {
-            let delay = with_jitter(Duration::from_secs(8), salt);
-            assert!(
-                delay >= Duration::from_secs(8) && delay <= Duration::from_secs(10),
-                "{delay:?}"
-            );
-        }
-        assert_eq!(with_jitter(Duration::ZERO, 7), Duration::ZERO);
     }
 }

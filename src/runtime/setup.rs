@@ -1,66 +1,31 @@
 //! Start-up: who the bot is, what the instance allows, and the core's settings.
 
+use crate::backoff;
 use crate::commands::Vocabulary;
-use crate::config::{ActionMode, BallotVisibility, Config, Proposers, Secret, TokenSource, Voters};
+use crate::config::{ActionMode, BallotVisibility, Config, Proposers, TokenSource, Voters};
 use crate::governance::eligibility::Membership;
 use crate::governance::settings::{Durations, ServerTraits};
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
-use crate::mastodon::types::{Account, InstanceInfo};
+use crate::mastodon::types::InstanceInfo;
 use crate::mastodon::{ApiError, Client, Software};
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
-/// The bot's own account.
-#[derive(Debug, Clone)]
-pub struct BotAccount {
-    pub id: String,
-    pub acct: String,
-    pub bot: bool,
-}
+pub use crate::mastodon::BotAccount;
 
-/// Asks the instance who the token belongs to: through megalodon first, and through
-/// the lenient client when megalodon fails (its strict types reject some servers'
-/// accounts; the lenient client also says exactly what went wrong).
+/// Who the token belongs to, or one sentence saying why the instance would not tell.
 pub async fn whoami(
     config: &Config,
     client: &Client,
     software: &Software,
 ) -> anyhow::Result<BotAccount> {
-    match whoami_megalodon(config, client.token(), software).await {
-        Ok(account) => return Ok(account),
-        Err(error) => debug!(%error, "megalodon could not verify the token; asking directly"),
-    }
-    let account = client
-        .verify_credentials()
+    client
+        .whoami(software)
         .await
-        .map_err(|error| refused_token(config, error))?;
-    Ok(BotAccount {
-        id: account.id,
-        acct: account.acct,
-        bot: account.bot,
-    })
-}
-
-async fn whoami_megalodon(
-    config: &Config,
-    token: &Secret,
-    software: &Software,
-) -> anyhow::Result<BotAccount> {
-    let client = megalodon::generator(
-        software.sns(),
-        config.instance.url.clone(),
-        Some(token.expose().to_string()),
-        Some(concat!("coopgov/", env!("CARGO_PKG_VERSION")).to_string()),
-    )?;
-    let account = client.verify_account_credentials().await?.json;
-    Ok(BotAccount {
-        id: account.id,
-        acct: account.acct,
-        bot: account.bot,
-    })
+        .map_err(|error| refused_token(config, error))
 }
 
 /// One sentence for a token the instance will not take: what happened, and what to do.
@@ -132,12 +97,12 @@ pub async fn software(config: &Config) -> Software {
 pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
     let mut attempt = 0;
     loop {
-        match Store::open(path) {
-            Err(StoreError::InUse { .. }) if attempt < 20 => {
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        match (Store::open(path), backoff::store_in_use_delay(attempt)) {
+            (Err(StoreError::InUse { .. }), Some(delay)) => {
+                tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            result => return Ok(result?),
+            (result, _) => return Ok(result?),
         }
     }
 }
@@ -151,15 +116,17 @@ where
 {
     let mut attempt = 0;
     loop {
-        match step().await {
+        let error = match step().await {
             Ok(value) => return Ok(value),
-            Err(error) if attempt < 5 && is_transient(&error) => {
-                let delay = std::time::Duration::from_secs(1 << attempt);
+            Err(error) => error,
+        };
+        match backoff::start_up_delay(attempt).filter(|_| is_transient(&error)) {
+            Some(delay) => {
                 warn!(what, error = %format!("{error:#}"), retry_in = ?delay, "start-up step failed; trying again");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
-            Err(error) => return Err(error),
+            None => return Err(error),
         }
     }
 }
@@ -209,16 +176,6 @@ pub struct Lookup {
     pub unknown: Vec<String>,
 }
 
-/// The local account called `name`, or `None` when the instance has none. A name with
-/// a host (`bob@other.example`) is never a local account, so it costs no request.
-pub async fn local_account(client: &Client, name: &str) -> Result<Option<Account>, ApiError> {
-    if name.contains('@') {
-        return Ok(None);
-    }
-    let account = client.lookup_account(name).await?;
-    Ok(account.filter(|account| !account.acct.contains('@')))
-}
-
 /// The working group's account ids, looked up once, one name after another: a command
 /// is trusted by the id it comes from, never by a name that could be renamed or
 /// imitated. A lookup that fails (for a passing reason or not) is an error, never an
@@ -226,7 +183,7 @@ pub async fn local_account(client: &Client, name: &str) -> Result<Option<Account
 pub async fn resolve_working_group(config: &Config, client: &Client) -> anyhow::Result<Lookup> {
     let mut lookup = Lookup::default();
     for acct in &config.membership.working_group {
-        match local_account(client, acct).await {
+        match client.local_account(acct).await {
             Ok(Some(account)) => {
                 lookup.found.insert(account.id, account.acct.to_lowercase());
             }

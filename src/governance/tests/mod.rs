@@ -5,6 +5,6 @@ mod hostile;
 mod properties;
 mod records;
 mod rules;
-mod support;
+pub(crate) mod support;
 mod verify;
 mod working_group;

@@ -1,0 +1,67 @@
+//! One notification into the store: the core's step and the new cursor in one
+//! transaction, or nothing at all. A read that fails leaves the proposal and the cursor
+//! as they were, so the notification is still "after the cursor" on the instance and the
+//! next catch-up reads it again.
+
+use crate::backoff;
+use crate::governance::{engine, Records, Settings, Step};
+use crate::mastodon::events::Incoming;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use tracing::debug;
+
+/// Records `incoming` unless the cursor is past it already.
+pub fn record(
+    settings: &Settings,
+    store: &Store,
+    incoming: &Incoming,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if let Some(cursor) = store.cursor()? {
+        if !incoming.is_after(&cursor) {
+            return Ok(());
+        }
+    }
+    let step = match incoming {
+        Incoming::Post { post, .. } => engine::on_post(settings, store, post, now)?,
+        // A favourite is a vote only on a ballot.
+        Incoming::Favourite {
+            status_id, author, ..
+        } => match store.proposal_by_ballot(status_id)? {
+            Some(proposal) => engine::on_favourite(settings, store, &proposal, author)?,
+            None => Step::default(),
+        },
+        Incoming::Other { .. } => Step::default(),
+    };
+    debug!(
+        notification = incoming.id(),
+        kind = incoming.kind(),
+        effects = step.effects.len(),
+        "handled"
+    );
+    store.commit(&step, Some(incoming.id()), now)
+}
+
+/// A notification that could not be recorded. Until a catch-up has recorded everything
+/// after the cursor, the stream's notifications wait for it: recording a later one would
+/// move the cursor past the one that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Behind {
+    pub failures: u32,
+    /// When the catch-up is tried again.
+    pub retry_at: DateTime<Utc>,
+}
+
+impl Behind {
+    /// One more failure, `now`; the wait doubles as for an effect.
+    pub fn after(previous: Option<Behind>, now: DateTime<Utc>) -> Behind {
+        let failures = previous.map_or(1, |behind| behind.failures + 1);
+        Behind {
+            failures,
+            retry_at: backoff::retry_at(failures, None, now),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+use super::*;
+use crate::governance::engine::on_ballot_posted;
+use crate::governance::tests::support::{member, post, settings, t0};
+use crate::governance::StatusRef;
+
+fn scratch() -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("coopgov-handling-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    folder
+}
+
+/// Sets the ballots index entry for `status_id` to `bytes` with sled alone (the store
+/// closed meanwhile); returns what was there.
+fn overwrite_ballot_index(folder: &std::path::Path, status_id: &str, bytes: &[u8]) -> Vec<u8> {
+    let db = sled::open(folder).expect("the database");
+    let ballots = db.open_tree("ballots").expect("the ballots index");
+    let before = ballots
+        .insert(status_id, bytes)
+        .expect("insert")
+        .expect("an entry to overwrite");
+    db.flush().expect("flush");
+    before.to_vec()
+}
+
+#[test]
+fn a_read_that_fails_changes_nothing_and_the_notification_is_recorded_once_it_clears() {
+    let folder = scratch();
+    let settings = settings();
+    let (alice, bob) = (member("alice", 10), member("bob", 11));
+    {
+        let store = Store::open(&folder).expect("a store");
+        store
+            .commit(&Step::default(), Some("100"), t0())
+            .expect("commit");
+        let request = Incoming::Post {
+            id: "101".to_string(),
+            post: post(
+                &alice,
+                90,
+                "propose suspend bad.example they host harassment",
+                None,
+            ),
+        };
+        record(&settings, &store, &request, t0()).expect("the proposal is opened");
+        let proposal = store.proposal(1).expect("read").expect("proposal #1");
+        let ballot = StatusRef {
+            status_id: "500".to_string(),
+            url: "https://social.example/@coopbot/500".to_string(),
+        };
+        store
+            .commit(&on_ballot_posted(&proposal, ballot), None, t0())
+            .expect("commit");
+    }
+    let index = overwrite_ballot_index(&folder, "500", b"not a number");
+    let vote = Incoming::Post {
+        id: "102".to_string(),
+        post: post(&bob, 91, "agree", Some("500")),
+    };
+    {
+        let store = Store::open(&folder).expect("a store");
+        let before = store.proposal_with_votes(1).expect("read");
+        let failed = record(&settings, &store, &vote, t0());
+        assert!(matches!(failed, Err(StoreError::Corrupt(_))), "{failed:?}");
+        assert_eq!(store.cursor().expect("read").as_deref(), Some("101"));
+        assert_eq!(store.proposal_with_votes(1).expect("read"), before);
+        let effects = store.pending_effects().expect("read");
+        assert!(
+            effects
+                .iter()
+                .all(|(_, e)| !e.effect.key().starts_with("receipt-")),
+            "no receipt for a vote that was not recorded: {effects:?}"
+        );
+    }
+    overwrite_ballot_index(&folder, "500", &index);
+    let store = Store::open(&folder).expect("a store");
+    record(&settings, &store, &vote, t0()).expect("recorded once the read succeeds");
+    assert_eq!(store.cursor().expect("read").as_deref(), Some("102"));
+    let counted = store
+        .proposal_with_votes(1)
+        .expect("read")
+        .expect("proposal #1");
+    assert_eq!(counted.votes.len(), 1, "bob's vote is counted");
+    // Heard again (the stream and a poll both delivered it), it changes nothing.
+    record(&settings, &store, &vote, t0()).expect("a repeat is skipped");
+    assert_eq!(store.proposal_with_votes(1).expect("read"), Some(counted));
+    drop(store);
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn each_failure_waits_longer_before_the_catch_up_is_tried_again() {
+    let first = Behind::after(None, t0());
+    let second = Behind::after(Some(first), t0());
+    assert_eq!(first.failures, 1);
+    assert_eq!(second.failures, 2);
+    assert!(first.retry_at > t0() && second.retry_at > first.retry_at);
+}
