@@ -219,13 +219,21 @@ fn markdown_cell(text: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+/// `rows` as CSV, quoted where RFC 4180 needs it, one row a line and no line break after
+/// the last (the command's `println!` adds it).
+fn csv_text<Row, Field>(rows: impl IntoIterator<Item = Row>) -> Result<String, csv::Error>
+where
+    Row: IntoIterator<Item = Field>,
+    Field: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row)?;
     }
+    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+    // Every field was a `str`, so the bytes are UTF-8 and nothing is replaced.
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
 }
 
 fn or_empty<T: ToString>(value: &Option<T>) -> String {
@@ -239,105 +247,130 @@ pub fn export(store: &Store, format: &str) -> Result<String, String> {
     let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
     match format {
         "json" => serde_json::to_string_pretty(&records).map_err(|error| error.to_string()),
-        "csv" => {
-            let mut lines = vec!["number,action,domain,reason,proposer,opened_at,closes_at,ballot,rule,outcome,agree,abstain,disagree,block,application".to_string()];
-            for r in &records {
-                let fields = [
-                    r.number.to_string(),
-                    r.action.to_string(),
-                    or_empty(&r.domain),
-                    r.reason.clone(),
-                    r.proposer.clone(),
-                    r.opened_at.clone(),
-                    r.closes_at.clone(),
-                    or_empty(&r.ballot),
-                    r.rule.clone(),
-                    or_empty(&r.outcome),
-                    or_empty(&r.agree),
-                    or_empty(&r.abstain),
-                    or_empty(&r.disagree),
-                    or_empty(&r.block),
-                    r.application.clone(),
-                ];
-                lines.push(
-                    fields
-                        .iter()
-                        .map(|f| csv_field(&inert_in_spreadsheets(f)))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-            }
-            Ok(lines.join("\n"))
-        }
-        "md" => {
-            let mut lines = vec![
-                "| # | action | reason | outcome | agree | abstain | disagree | block | applied | ballot |".to_string(),
-                "|---|---|---|---|---|---|---|---|---|---|".to_string(),
-            ];
-            for r in &records {
-                let action = match &r.domain {
-                    Some(domain) => format!("{} {domain}", r.action),
-                    None => r.action.to_string(),
-                };
-                let cell = markdown_cell;
-                lines.push(format!(
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    r.number,
-                    cell(&action),
-                    cell(&r.reason),
-                    or_empty(&r.outcome),
-                    or_empty(&r.agree),
-                    or_empty(&r.abstain),
-                    or_empty(&r.disagree),
-                    or_empty(&r.block),
-                    cell(&r.application),
-                    or_empty(&r.ballot)
-                ));
-            }
-            Ok(lines.join("\n"))
-        }
-        "mastodon-csv" => Ok(mastodon_blocklist(&proposals)),
+        "csv" => spreadsheet(&records).map_err(|error| error.to_string()),
+        "md" => Ok(markdown(&records)),
+        "mastodon-csv" => mastodon_blocklist(&proposals).map_err(|error| error.to_string()),
         other => Err(format!(
             "“{other}” is not an export format; use json, csv, md or mastodon-csv"
         )),
     }
 }
 
+/// Every decision, a row each, every cell inert in spreadsheets.
+fn spreadsheet(records: &[DecisionRecord]) -> Result<String, csv::Error> {
+    let header = [
+        "number",
+        "action",
+        "domain",
+        "reason",
+        "proposer",
+        "opened_at",
+        "closes_at",
+        "ballot",
+        "rule",
+        "outcome",
+        "agree",
+        "abstain",
+        "disagree",
+        "block",
+        "application",
+    ]
+    .map(str::to_string);
+    let rows = records.iter().map(|r| {
+        [
+            r.number.to_string(),
+            r.action.to_string(),
+            or_empty(&r.domain),
+            r.reason.clone(),
+            r.proposer.clone(),
+            r.opened_at.clone(),
+            r.closes_at.clone(),
+            or_empty(&r.ballot),
+            r.rule.clone(),
+            or_empty(&r.outcome),
+            or_empty(&r.agree),
+            or_empty(&r.abstain),
+            or_empty(&r.disagree),
+            or_empty(&r.block),
+            r.application.clone(),
+        ]
+        .map(|field| inert_in_spreadsheets(&field))
+    });
+    csv_text(std::iter::once(header).chain(rows))
+}
+
+/// Every decision as a Markdown table.
+fn markdown(records: &[DecisionRecord]) -> String {
+    let mut lines = vec![
+        "| # | action | reason | outcome | agree | abstain | disagree | block | applied | ballot |"
+            .to_string(),
+        "|---|---|---|---|---|---|---|---|---|---|".to_string(),
+    ];
+    for r in records {
+        let action = match &r.domain {
+            Some(domain) => format!("{} {domain}", r.action),
+            None => r.action.to_string(),
+        };
+        let cell = markdown_cell;
+        lines.push(format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.number,
+            cell(&action),
+            cell(&r.reason),
+            or_empty(&r.outcome),
+            or_empty(&r.agree),
+            or_empty(&r.abstain),
+            or_empty(&r.disagree),
+            or_empty(&r.block),
+            cell(&r.application),
+            or_empty(&r.ballot)
+        ));
+    }
+    lines.join("\n")
+}
+
+/// The `#severity` a blocklist gives an action that blocks. Mastodon's words for domain
+/// blocks, also spoken by `mastodon/blocks.rs`, whose own mapping is private to it.
+fn blocklist_severity(action: &Action) -> Option<&'static str> {
+    match action {
+        Action::Suspend { .. } => Some("suspend"),
+        Action::Silence { .. } => Some("silence"),
+        Action::Unblock { .. } | Action::Motion => None,
+    }
+}
+
 /// The domain blocks the members decided and the bot applied, latest decision per domain.
-fn mastodon_blocklist(proposals: &[Proposal]) -> String {
-    let mut blocks: std::collections::BTreeMap<String, (&'static str, String)> = Default::default();
+fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
+    let mut blocks: std::collections::BTreeMap<&str, (&'static str, String)> = Default::default();
     for proposal in proposals {
         let applied = proposal
             .closing()
             .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
-        if !applied {
+        let Some(domain) = proposal.action.domain().filter(|_| applied) else {
             continue;
-        }
-        let comment = messages::block_comment(proposal);
-        match &proposal.action {
-            Action::Suspend { domain } => {
-                blocks.insert(domain.clone(), ("suspend", comment));
+        };
+        match blocklist_severity(&proposal.action) {
+            Some(severity) => {
+                blocks.insert(domain, (severity, messages::block_comment(proposal)));
             }
-            Action::Silence { domain } => {
-                blocks.insert(domain.clone(), ("silence", comment));
-            }
-            Action::Unblock { domain } => {
+            None => {
                 blocks.remove(domain);
             }
-            Action::Motion => {}
         }
     }
-    let mut lines = vec![
-        "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate".to_string(),
-    ];
-    for (domain, (severity, comment)) in blocks {
-        lines.push(format!(
-            "{},{severity},false,false,{},false",
-            csv_field(&domain),
-            csv_field(&comment)
-        ));
-    }
-    lines.join("\n")
+    let header = [
+        "#domain",
+        "#severity",
+        "#reject_media",
+        "#reject_reports",
+        "#public_comment",
+        "#obfuscate",
+    ]
+    .map(str::to_string);
+    let rows = blocks.into_iter().map(|(domain, (severity, comment))| {
+        [domain, severity, "false", "false", &comment, "false"].map(str::to_string)
+    });
+    csv_text(std::iter::once(header).chain(rows))
 }
 
 #[cfg(test)]
