@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use coopgov::config::Config;
 use coopgov::query::Query;
+use coopgov::report::ExportFormat;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,8 +70,8 @@ enum Command {
     /// Print the decision record.
     Export {
         /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
-        #[arg(long, default_value = "json")]
-        format: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
     },
 }
 

@@ -9,7 +9,7 @@
 //! zone. Only reads are offered: the record cannot be changed this way.
 
 use crate::governance::Position;
-use crate::report::{self, Page, View};
+use crate::report::{self, ExportFormat, Page, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::io::ErrorKind;
@@ -38,7 +38,7 @@ const BUSY_TRIES: u32 = 10;
 pub enum Query {
     List,
     Show { number: u64 },
-    Export { format: String },
+    Export { format: ExportFormat },
 }
 
 impl Query {
@@ -52,7 +52,7 @@ impl Query {
         match self {
             Query::List => report::list(store, favourites_count_as),
             Query::Show { number } => report::show(store, *number, favourites_count_as),
-            Query::Export { format } => report::export(store, format).map(Page::text),
+            Query::Export { format } => report::export(store, *format).map(Page::text),
         }
     }
 }
@@ -338,7 +338,7 @@ mod tests {
             (Query::Show { number: 3 }, r#"{"query":"show","number":3}"#),
             (
                 Query::Export {
-                    format: "md".to_string(),
+                    format: ExportFormat::Md,
                 },
                 r#"{"query":"export","format":"md"}"#,
             ),

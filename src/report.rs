@@ -240,19 +240,34 @@ fn or_empty<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-/// The decision record in `json`, `csv`, `md`, or `mastodon-csv` (Mastodon's blocklist
-/// import format: the applied domain decisions, one row per domain).
-pub fn export(store: &Store, format: &str) -> Result<String, String> {
+/// The forms `export` writes the decision record in; `mastodon-csv` is Mastodon's
+/// blocklist import format, the applied domain decisions, one row per domain. Their names,
+/// the same on the command line and on the socket, are the variants' in kebab case (the
+/// variants have no doc comments of their own, which clap would print as a long list).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Md,
+    MastodonCsv,
+}
+
+/// The decision record in `format`.
+pub fn export(store: &Store, format: ExportFormat) -> Result<String, String> {
     let proposals = store.proposals().map_err(|error| error.to_string())?;
     let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
     match format {
-        "json" => serde_json::to_string_pretty(&records).map_err(|error| error.to_string()),
-        "csv" => spreadsheet(&records).map_err(|error| error.to_string()),
-        "md" => Ok(markdown(&records)),
-        "mastodon-csv" => mastodon_blocklist(&proposals).map_err(|error| error.to_string()),
-        other => Err(format!(
-            "“{other}” is not an export format; use json, csv, md or mastodon-csv"
-        )),
+        ExportFormat::Json => {
+            serde_json::to_string_pretty(&records).map_err(|error| error.to_string())
+        }
+        ExportFormat::Csv => spreadsheet(&records).map_err(|error| error.to_string()),
+        ExportFormat::Md => Ok(markdown(&records)),
+        ExportFormat::MastodonCsv => {
+            mastodon_blocklist(&proposals).map_err(|error| error.to_string())
+        }
     }
 }
 

@@ -391,3 +391,19 @@ fn exports_quote_what_csv_needs_and_the_blocklist_keeps_the_latest_decision() {
         blocks.join("\n")
     );
 }
+
+#[test]
+fn export_formats_have_the_same_names_on_the_command_line_and_the_socket() {
+    use clap::ValueEnum;
+    for format in ExportFormat::value_variants() {
+        let name = format.to_possible_value().expect("every format is offered");
+        let json = serde_json::to_string(format).expect("a format serialises");
+        assert_eq!(json, format!("\"{}\"", name.get_name()));
+    }
+    let names: Vec<String> = ExportFormat::value_variants()
+        .iter()
+        .filter_map(|format| format.to_possible_value())
+        .map(|name| name.get_name().to_string())
+        .collect();
+    assert_eq!(names, ["json", "csv", "md", "mastodon-csv"]);
+}
