@@ -9,7 +9,7 @@
 //! zone. Only reads are offered: the record cannot be changed this way.
 
 use crate::governance::Position;
-use crate::report::{self, ExportFormat, Page, View};
+use crate::report::{self, ExportFormat, Page, ReportError, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::io::ErrorKind;
@@ -48,13 +48,70 @@ impl Query {
         &self,
         store: &Store,
         favourites_count_as: Option<Position>,
-    ) -> Result<Page, String> {
+    ) -> Result<Page, ReportError> {
         match self {
             Query::List => report::list(store, favourites_count_as),
             Query::Show { number } => report::show(store, *number, favourites_count_as),
             Query::Export { format } => report::export(store, *format).map(Page::text),
         }
     }
+}
+
+/// Why a question about the record went unanswered; the `Display` is for the person who
+/// asked.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The running bot's refusal, a sentence, as it came over the socket.
+    #[error("{0}")]
+    Bot(String),
+    /// The same, when the command read the database itself.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("there is no database at {}: the bot has not run with this bot.toml yet (or storage.path points elsewhere)", .0.display())]
+    NoDatabase(PathBuf),
+    #[error("the running bot answers on {}, which only the account it runs as may use; run this command as that account (for example: sudo -u coopgov coopgov …)", .0.display())]
+    NotYours(PathBuf),
+    #[error("could not reach the running bot on {}: {error}", socket.display())]
+    Unreachable {
+        socket: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("the database at {} is held by another process that does not answer on {}. If the bot is running, its log says why it could not open that socket; otherwise stop whatever holds the database and try again", store.display(), socket.display())]
+    Held { store: PathBuf, socket: PathBuf },
+    #[error("the running bot did not answer properly: {0}; its log may say more")]
+    Garbled(std::io::Error),
+    #[error("the running bot did not answer within {} s; it may be overloaded, try again", EXCHANGE_TIMEOUT.as_secs())]
+    Timeout,
+}
+
+/// Why the bot could not answer on its socket (it governs all the same).
+#[derive(Debug, thiserror::Error)]
+pub enum SocketError {
+    #[error("could not remove the old socket {}: {error}", path.display())]
+    Stale {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{} exists and is not coopgov's socket; move it away", .0.display())]
+    NotOurs(PathBuf),
+    #[error("could not create the socket {}: {error}", path.display())]
+    Bind {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("could not make {} private: {error}", path.display())]
+    Private {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("could not read {}: {error}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 /// A query as it travels. `page` is absent from older clients' questions (they are
@@ -92,7 +149,7 @@ pub async fn ask(
     store_path: &Path,
     query: &Query,
     favourites_count_as: Option<Position>,
-) -> Result<String, String> {
+) -> Result<String, QueryError> {
     ask_within(store_path, query, favourites_count_as, BUSY_TRIES).await
 }
 
@@ -101,39 +158,30 @@ async fn ask_within(
     query: &Query,
     favourites_count_as: Option<Position>,
     tries: u32,
-) -> Result<String, String> {
+) -> Result<String, QueryError> {
     let socket = socket_path(store_path);
     for _ in 0..tries {
         match UnixStream::connect(&socket).await {
             Ok(stream) => return ask_running_bot(stream, query).await,
             Err(error) if error.kind() == ErrorKind::PermissionDenied => {
-                return Err(format!(
-                    "the running bot answers on {}, which only the account it runs as may use; run this command as that account (for example: sudo -u coopgov coopgov …)",
-                    socket.display()
-                ))
+                return Err(QueryError::NotYours(socket))
             }
             Err(error)
                 if matches!(
                     error.kind(),
                     ErrorKind::NotFound | ErrorKind::ConnectionRefused
                 ) => {}
-            Err(error) => {
-                return Err(format!(
-                    "could not reach the running bot on {}: {error}",
-                    socket.display()
-                ))
-            }
+            Err(error) => return Err(QueryError::Unreachable { socket, error }),
         }
         match read_store(store_path, query, favourites_count_as) {
             Err(Busy) => tokio::time::sleep(BUSY_RETRY).await,
             Ok(answer) => return answer,
         }
     }
-    Err(format!(
-        "the database at {} is held by another process that does not answer on {}. If the bot is running, its log says why it could not open that socket; otherwise stop whatever holds the database and try again",
-        store_path.display(),
-        socket.display()
-    ))
+    Err(QueryError::Held {
+        store: store_path.to_path_buf(),
+        socket,
+    })
 }
 
 /// The database was locked by another process.
@@ -143,23 +191,21 @@ fn read_store(
     store_path: &Path,
     query: &Query,
     favourites_count_as: Option<Position>,
-) -> Result<Result<String, String>, Busy> {
+) -> Result<Result<String, QueryError>, Busy> {
     if !store_path.exists() {
-        return Ok(Err(format!(
-            "there is no database at {}: the bot has not run with this bot.toml yet (or storage.path points elsewhere)",
-            store_path.display()
-        )));
+        return Ok(Err(QueryError::NoDatabase(store_path.to_path_buf())));
     }
     match Store::open(store_path) {
         Ok(store) => Ok(query
             .answer(&store, favourites_count_as)
-            .map(|page| page.render(&View::here()))),
+            .map(|page| page.render(&View::here()))
+            .map_err(QueryError::from)),
         Err(StoreError::InUse { .. }) => Err(Busy),
-        Err(error) => Ok(Err(error.to_string())),
+        Err(error) => Ok(Err(QueryError::Store(error))),
     }
 }
 
-async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, String> {
+async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, QueryError> {
     let exchange = async {
         let (reader, mut writer) = stream.into_split();
         let question = Question {
@@ -180,17 +226,14 @@ async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, St
         })
     };
     match tokio::time::timeout(EXCHANGE_TIMEOUT, exchange).await {
-        Ok(Ok(answer)) => answer.map(|reply| match reply {
-            Reply::Text(text) => text,
-            Reply::Page(page) => page.render(&View::here()),
-        }),
-        Ok(Err(error)) => Err(format!(
-            "the running bot did not answer properly: {error}; its log may say more"
-        )),
-        Err(_) => Err(format!(
-            "the running bot did not answer within {} s; it may be overloaded, try again",
-            EXCHANGE_TIMEOUT.as_secs()
-        )),
+        Ok(Ok(answer)) => answer
+            .map(|reply| match reply {
+                Reply::Text(text) => text,
+                Reply::Page(page) => page.render(&View::here()),
+            })
+            .map_err(QueryError::Bot),
+        Ok(Err(error)) => Err(QueryError::Garbled(error)),
+        Err(_) => Err(QueryError::Timeout),
     }
 }
 
@@ -215,26 +258,34 @@ impl Server {
         store: Store,
         store_path: &Path,
         favourites_count_as: Option<Position>,
-    ) -> Result<Server, String> {
+    ) -> Result<Server, SocketError> {
         let path = socket_path(store_path);
-        let shown = path.display();
         match std::fs::symlink_metadata(&path) {
-            Ok(found) if found.file_type().is_socket() => std::fs::remove_file(&path)
-                .map_err(|error| format!("could not remove the old socket {shown}: {error}"))?,
-            Ok(_) => {
-                return Err(format!(
-                    "{shown} exists and is not coopgov's socket; move it away"
-                ))
+            Ok(found) if found.file_type().is_socket() => {
+                std::fs::remove_file(&path).map_err(|error| SocketError::Stale {
+                    path: path.clone(),
+                    error,
+                })?
             }
+            Ok(_) => return Err(SocketError::NotOurs(path)),
             Err(_) => {}
         }
-        let listener = UnixListener::bind(&path)
-            .map_err(|error| format!("could not create the socket {shown}: {error}"))?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|error| format!("could not make {shown} private: {error}"))?;
+        let listener = UnixListener::bind(&path).map_err(|error| SocketError::Bind {
+            path: path.clone(),
+            error,
+        })?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |error| SocketError::Private {
+                path: path.clone(),
+                error,
+            },
+        )?;
         // Between bind and chmod another account could connect; its uid tells it apart.
         let owner = std::fs::metadata(&path)
-            .map_err(|error| format!("could not read {shown}: {error}"))?
+            .map_err(|error| SocketError::Unreadable {
+                path: path.clone(),
+                error,
+            })?
             .uid();
         let task = tokio::spawn(accept(listener, store, favourites_count_as, owner));
         Ok(Server { path, task })
@@ -292,7 +343,7 @@ async fn answer_one(
         Ok(read) => match serde_json::from_slice::<Question>(&line[..read?]) {
             Ok(Question { query, page }) => {
                 debug!(?query, page, "answering a question on the socket");
-                tokio::task::spawn_blocking(move || query.answer(&store, favourites_count_as))
+                tokio::task::spawn_blocking(move || query.answer(&store, favourites_count_as).map_err(|error| error.to_string()))
                     .await
                     .unwrap_or_else(|_| Err("the bot failed while answering; its log says why".to_string()))
                     // An older client prints what it gets: render for it, with the bot's clock and zone.
@@ -408,7 +459,10 @@ mod tests {
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::create_dir_all(&folder).expect("a temporary folder");
         let store_path = folder.join("coopgov.db");
-        let missing = ask(&store_path, &Query::List, None).await.unwrap_err();
+        let missing = ask(&store_path, &Query::List, None)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(missing.contains("no database"), "{missing}");
 
         let store = Store::open(&store_path).expect("a new store opens");
@@ -416,7 +470,8 @@ mod tests {
         drop(left_by_a_killed_bot);
         let busy = ask_within(&store_path, &Query::List, None, 1)
             .await
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(busy.contains("held by another process"), "{busy}");
         let server = Server::start(store.clone(), &store_path, None).expect("the socket opens");
         let mode = std::fs::metadata(server.path())
@@ -432,7 +487,8 @@ mod tests {
         );
         let refused = ask(&store_path, &Query::Show { number: 9 }, None)
             .await
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert_eq!(refused, "There is no proposal #9.");
         let mut stranger = UnixStream::connect(server.path())
             .await
@@ -461,7 +517,8 @@ mod tests {
         let store = Store::open(&store_path).expect("the store opens again");
         let refused = Server::start(store, &store_path, None)
             .err()
-            .expect("a stray file at the socket's path is refused");
+            .expect("a stray file at the socket's path is refused")
+            .to_string();
         assert!(refused.contains("is not coopgov's socket"), "{refused}");
         let _ = std::fs::remove_dir_all(&folder);
     }

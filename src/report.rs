@@ -10,7 +10,7 @@ pub use page::{Line, Page, View, Zone};
 use crate::governance::messages;
 use crate::governance::proposal::{Application, Closing};
 use crate::governance::{Action, Outcome, Position, Proposal, Records, Stage};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Detail lines under a proposal's first line.
 const INDENT: &str = "    ";
@@ -92,18 +92,18 @@ fn application(proposal: &Proposal, closing: &Closing) -> Option<Line> {
 }
 
 /// An open proposal with its votes, for the running counts; others as they are.
-fn with_votes(store: &Store, proposal: Proposal) -> Result<Proposal, String> {
+fn with_votes(store: &Store, proposal: Proposal) -> Result<Proposal, ReportError> {
     if proposal.is_open() {
         Records::proposal_with_votes(store, proposal.number)
-            .ok_or_else(|| format!("could not read the votes on proposal #{}", proposal.number))
+            .ok_or(ReportError::Votes(proposal.number))
     } else {
         Ok(proposal)
     }
 }
 
 /// Every proposal, oldest first, a few lines each.
-pub fn list(store: &Store, favourites_count_as: Option<Position>) -> Result<Page, String> {
-    let proposals = store.proposals().map_err(|error| error.to_string())?;
+pub fn list(store: &Store, favourites_count_as: Option<Position>) -> Result<Page, ReportError> {
+    let proposals = store.proposals()?;
     if proposals.is_empty() {
         return Ok(Page::text("No proposals yet."));
     }
@@ -122,9 +122,9 @@ pub fn show(
     store: &Store,
     number: u64,
     favourites_count_as: Option<Position>,
-) -> Result<Page, String> {
-    let proposal = Records::proposal_with_votes(store, number)
-        .ok_or_else(|| format!("There is no proposal #{number}."))?;
+) -> Result<Page, ReportError> {
+    let proposal =
+        Records::proposal_with_votes(store, number).ok_or(ReportError::NoProposal(number))?;
     let mut lines = summary(&proposal, favourites_count_as);
     lines.push(Line::default().text(format!("Reason: {}", proposal.reason)));
     if let Some(ballot) = &proposal.ballot {
@@ -132,7 +132,7 @@ pub fn show(
     }
     lines.push(Line::default().text(messages::rule_line(&proposal.rule)));
     lines.push(Line::default());
-    for record in store.history(number).map_err(|error| error.to_string())? {
+    for record in store.history(number)? {
         let who = record
             .entry
             .account
@@ -256,18 +256,14 @@ pub enum ExportFormat {
 }
 
 /// The decision record in `format`.
-pub fn export(store: &Store, format: ExportFormat) -> Result<String, String> {
-    let proposals = store.proposals().map_err(|error| error.to_string())?;
+pub fn export(store: &Store, format: ExportFormat) -> Result<String, ReportError> {
+    let proposals = store.proposals()?;
     let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
     match format {
-        ExportFormat::Json => {
-            serde_json::to_string_pretty(&records).map_err(|error| error.to_string())
-        }
-        ExportFormat::Csv => spreadsheet(&records).map_err(|error| error.to_string()),
+        ExportFormat::Json => Ok(serde_json::to_string_pretty(&records)?),
+        ExportFormat::Csv => Ok(spreadsheet(&records)?),
         ExportFormat::Md => Ok(markdown(&records)),
-        ExportFormat::MastodonCsv => {
-            mastodon_blocklist(&proposals).map_err(|error| error.to_string())
-        }
+        ExportFormat::MastodonCsv => Ok(mastodon_blocklist(&proposals)?),
     }
 }
 
@@ -386,6 +382,22 @@ fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
         [domain, severity, "false", "false", &comment, "false"].map(str::to_string)
     });
     csv_text(std::iter::once(header).chain(rows))
+}
+
+/// Why the record could not be read or written out; the `Display` is for the person who
+/// asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("There is no proposal #{0}.")]
+    NoProposal(u64),
+    #[error("could not read the votes on proposal #{0}")]
+    Votes(u64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
 }
 
 #[cfg(test)]

@@ -302,8 +302,8 @@ fn show_gives_the_running_counts_and_the_history_in_words() {
     let listed = list(&store, None).expect("the list").render(&in_paris());
     assert_eq!(listed.lines().nth(1), Some(so_far.as_str()));
     assert_eq!(
-        show(&store, 4, None).err().as_deref(),
-        Some("There is no proposal #4.")
+        show(&store, 4, None).err().map(|error| error.to_string()),
+        Some("There is no proposal #4.".to_string())
     );
     drop(store);
     let _ = std::fs::remove_dir_all(&folder);
