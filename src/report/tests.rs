@@ -1,5 +1,6 @@
 //! `list` and `show` as people read them, from records in each stage; `export`'s guards.
 
+use super::export::*;
 use super::*;
 use crate::governance::proposal::{Identity, StatusRef, Vote};
 use crate::governance::{AuditEntry, Rule, Step, Tally, VoteChange};
