@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use coopgov::config::Config;
 use coopgov::query::Query;
+use coopgov::report::ExportFormat;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,8 +70,8 @@ enum Command {
     /// Print the decision record.
     Export {
         /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
-        #[arg(long, default_value = "json")]
-        format: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
     },
 }
 
@@ -174,7 +175,7 @@ async fn ask(config_path: &std::path::Path, query: Query) -> ExitCode {
             let favourites = config.proposals.favourites_count_as;
             print_report(coopgov::query::ask(&config.storage.path, &query, favourites).await)
         }
-        Err(error) => print_report(Err(error.to_string())),
+        Err(error) => print_report(Err(error)),
     }
 }
 
@@ -185,7 +186,10 @@ async fn verify(config_path: &std::path::Path, ballot: &str, instance: Option<St
     let config = Config::load(config_path).ok();
     let verify_token = std::env::var(coopgov::verify::TOKEN_VARIABLE).ok();
     match coopgov::verify::verify_ballot(ballot, instance, config.as_ref(), verify_token).await {
-        Ok(report) => print_report(Ok(report)),
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
         Err(VerifyError::Differ(report)) => {
             println!("{report}");
             ExitCode::from(1)
@@ -197,7 +201,7 @@ async fn verify(config_path: &std::path::Path, ballot: &str, instance: Option<St
     }
 }
 
-fn print_report(report: Result<String, String>) -> ExitCode {
+fn print_report(report: Result<String, impl std::fmt::Display>) -> ExitCode {
     match report {
         Ok(text) => {
             println!("{text}");

@@ -9,7 +9,7 @@
 //! zone. Only reads are offered: the record cannot be changed this way.
 
 use crate::governance::Position;
-use crate::report::{self, Page, View};
+use crate::report::{self, ExportFormat, Page, ReportError, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::io::ErrorKind;
@@ -38,7 +38,7 @@ const BUSY_TRIES: u32 = 10;
 pub enum Query {
     List,
     Show { number: u64 },
-    Export { format: String },
+    Export { format: ExportFormat },
 }
 
 impl Query {
@@ -48,13 +48,70 @@ impl Query {
         &self,
         store: &Store,
         favourites_count_as: Option<Position>,
-    ) -> Result<Page, String> {
+    ) -> Result<Page, ReportError> {
         match self {
             Query::List => report::list(store, favourites_count_as),
             Query::Show { number } => report::show(store, *number, favourites_count_as),
-            Query::Export { format } => report::export(store, format).map(Page::text),
+            Query::Export { format } => report::export(store, *format).map(Page::text),
         }
     }
+}
+
+/// Why a question about the record went unanswered; the `Display` is for the person who
+/// asked.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The running bot's refusal, a sentence, as it came over the socket.
+    #[error("{0}")]
+    Bot(String),
+    /// The same, when the command read the database itself.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("there is no database at {}: the bot has not run with this bot.toml yet (or storage.path points elsewhere)", .0.display())]
+    NoDatabase(PathBuf),
+    #[error("the running bot answers on {}, which only the account it runs as may use; run this command as that account (for example: sudo -u coopgov coopgov …)", .0.display())]
+    NotYours(PathBuf),
+    #[error("could not reach the running bot on {}: {error}", socket.display())]
+    Unreachable {
+        socket: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("the database at {} is held by another process that does not answer on {}. If the bot is running, its log says why it could not open that socket; otherwise stop whatever holds the database and try again", store.display(), socket.display())]
+    Held { store: PathBuf, socket: PathBuf },
+    #[error("the running bot did not answer properly: {0}; its log may say more")]
+    Garbled(std::io::Error),
+    #[error("the running bot did not answer within {} s; it may be overloaded, try again", EXCHANGE_TIMEOUT.as_secs())]
+    Timeout,
+}
+
+/// Why the bot could not answer on its socket (it governs all the same).
+#[derive(Debug, thiserror::Error)]
+pub enum SocketError {
+    #[error("could not remove the old socket {}: {error}", path.display())]
+    Stale {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{} exists and is not coopgov's socket; move it away", .0.display())]
+    NotOurs(PathBuf),
+    #[error("could not create the socket {}: {error}", path.display())]
+    Bind {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("could not make {} private: {error}", path.display())]
+    Private {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("could not read {}: {error}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 /// A query as it travels. `page` is absent from older clients' questions (they are
@@ -92,7 +149,7 @@ pub async fn ask(
     store_path: &Path,
     query: &Query,
     favourites_count_as: Option<Position>,
-) -> Result<String, String> {
+) -> Result<String, QueryError> {
     ask_within(store_path, query, favourites_count_as, BUSY_TRIES).await
 }
 
@@ -101,39 +158,30 @@ async fn ask_within(
     query: &Query,
     favourites_count_as: Option<Position>,
     tries: u32,
-) -> Result<String, String> {
+) -> Result<String, QueryError> {
     let socket = socket_path(store_path);
     for _ in 0..tries {
         match UnixStream::connect(&socket).await {
             Ok(stream) => return ask_running_bot(stream, query).await,
             Err(error) if error.kind() == ErrorKind::PermissionDenied => {
-                return Err(format!(
-                    "the running bot answers on {}, which only the account it runs as may use; run this command as that account (for example: sudo -u coopgov coopgov …)",
-                    socket.display()
-                ))
+                return Err(QueryError::NotYours(socket))
             }
             Err(error)
                 if matches!(
                     error.kind(),
                     ErrorKind::NotFound | ErrorKind::ConnectionRefused
                 ) => {}
-            Err(error) => {
-                return Err(format!(
-                    "could not reach the running bot on {}: {error}",
-                    socket.display()
-                ))
-            }
+            Err(error) => return Err(QueryError::Unreachable { socket, error }),
         }
         match read_store(store_path, query, favourites_count_as) {
             Err(Busy) => tokio::time::sleep(BUSY_RETRY).await,
             Ok(answer) => return answer,
         }
     }
-    Err(format!(
-        "the database at {} is held by another process that does not answer on {}. If the bot is running, its log says why it could not open that socket; otherwise stop whatever holds the database and try again",
-        store_path.display(),
-        socket.display()
-    ))
+    Err(QueryError::Held {
+        store: store_path.to_path_buf(),
+        socket,
+    })
 }
 
 /// The database was locked by another process.
@@ -143,23 +191,21 @@ fn read_store(
     store_path: &Path,
     query: &Query,
     favourites_count_as: Option<Position>,
-) -> Result<Result<String, String>, Busy> {
+) -> Result<Result<String, QueryError>, Busy> {
     if !store_path.exists() {
-        return Ok(Err(format!(
-            "there is no database at {}: the bot has not run with this bot.toml yet (or storage.path points elsewhere)",
-            store_path.display()
-        )));
+        return Ok(Err(QueryError::NoDatabase(store_path.to_path_buf())));
     }
     match Store::open(store_path) {
         Ok(store) => Ok(query
             .answer(&store, favourites_count_as)
-            .map(|page| page.render(&View::here()))),
+            .map(|page| page.render(&View::here()))
+            .map_err(QueryError::from)),
         Err(StoreError::InUse { .. }) => Err(Busy),
-        Err(error) => Ok(Err(error.to_string())),
+        Err(error) => Ok(Err(QueryError::Store(error))),
     }
 }
 
-async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, String> {
+async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, QueryError> {
     let exchange = async {
         let (reader, mut writer) = stream.into_split();
         let question = Question {
@@ -180,17 +226,14 @@ async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, St
         })
     };
     match tokio::time::timeout(EXCHANGE_TIMEOUT, exchange).await {
-        Ok(Ok(answer)) => answer.map(|reply| match reply {
-            Reply::Text(text) => text,
-            Reply::Page(page) => page.render(&View::here()),
-        }),
-        Ok(Err(error)) => Err(format!(
-            "the running bot did not answer properly: {error}; its log may say more"
-        )),
-        Err(_) => Err(format!(
-            "the running bot did not answer within {} s; it may be overloaded, try again",
-            EXCHANGE_TIMEOUT.as_secs()
-        )),
+        Ok(Ok(answer)) => answer
+            .map(|reply| match reply {
+                Reply::Text(text) => text,
+                Reply::Page(page) => page.render(&View::here()),
+            })
+            .map_err(QueryError::Bot),
+        Ok(Err(error)) => Err(QueryError::Garbled(error)),
+        Err(_) => Err(QueryError::Timeout),
     }
 }
 
@@ -215,26 +258,34 @@ impl Server {
         store: Store,
         store_path: &Path,
         favourites_count_as: Option<Position>,
-    ) -> Result<Server, String> {
+    ) -> Result<Server, SocketError> {
         let path = socket_path(store_path);
-        let shown = path.display();
         match std::fs::symlink_metadata(&path) {
-            Ok(found) if found.file_type().is_socket() => std::fs::remove_file(&path)
-                .map_err(|error| format!("could not remove the old socket {shown}: {error}"))?,
-            Ok(_) => {
-                return Err(format!(
-                    "{shown} exists and is not coopgov's socket; move it away"
-                ))
+            Ok(found) if found.file_type().is_socket() => {
+                std::fs::remove_file(&path).map_err(|error| SocketError::Stale {
+                    path: path.clone(),
+                    error,
+                })?
             }
+            Ok(_) => return Err(SocketError::NotOurs(path)),
             Err(_) => {}
         }
-        let listener = UnixListener::bind(&path)
-            .map_err(|error| format!("could not create the socket {shown}: {error}"))?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|error| format!("could not make {shown} private: {error}"))?;
+        let listener = UnixListener::bind(&path).map_err(|error| SocketError::Bind {
+            path: path.clone(),
+            error,
+        })?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |error| SocketError::Private {
+                path: path.clone(),
+                error,
+            },
+        )?;
         // Between bind and chmod another account could connect; its uid tells it apart.
         let owner = std::fs::metadata(&path)
-            .map_err(|error| format!("could not read {shown}: {error}"))?
+            .map_err(|error| SocketError::Unreadable {
+                path: path.clone(),
+                error,
+            })?
             .uid();
         let task = tokio::spawn(accept(listener, store, favourites_count_as, owner));
         Ok(Server { path, task })
@@ -292,7 +343,7 @@ async fn answer_one(
         Ok(read) => match serde_json::from_slice::<Question>(&line[..read?]) {
             Ok(Question { query, page }) => {
                 debug!(?query, page, "answering a question on the socket");
-                tokio::task::spawn_blocking(move || query.answer(&store, favourites_count_as))
+                tokio::task::spawn_blocking(move || query.answer(&store, favourites_count_as).map_err(|error| error.to_string()))
                     .await
                     .unwrap_or_else(|_| Err("the bot failed while answering; its log says why".to_string()))
                     // An older client prints what it gets: render for it, with the bot's clock and zone.
@@ -310,159 +361,4 @@ async fn answer_one(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_socket_sits_beside_the_database() {
-        for (store, socket) in [
-            ("coopgov.db", "coopgov.db.sock"),
-            (
-                "/var/lib/coopgov/coopgov.db",
-                "/var/lib/coopgov/coopgov.db.sock",
-            ),
-            ("/var/lib/coopgov/db/", "/var/lib/coopgov/db.sock"),
-        ] {
-            assert_eq!(
-                socket_path(Path::new(store)),
-                PathBuf::from(socket),
-                "{store}"
-            );
-        }
-    }
-
-    #[test]
-    fn questions_travel_as_one_json_line() {
-        for (query, json) in [
-            (Query::List, r#"{"query":"list"}"#),
-            (Query::Show { number: 3 }, r#"{"query":"show","number":3}"#),
-            (
-                Query::Export {
-                    format: "md".to_string(),
-                },
-                r#"{"query":"export","format":"md"}"#,
-            ),
-        ] {
-            assert_eq!(
-                serde_json::to_string(&query).expect("a query serialises"),
-                json
-            );
-            assert_eq!(
-                serde_json::from_str::<Query>(json).expect("a query parses"),
-                query
-            );
-        }
-    }
-
-    #[test]
-    fn older_clients_and_older_bots_still_understand_each_other() {
-        for (json, question) in [
-            (
-                r#"{"query":"list"}"#,
-                Question {
-                    query: Query::List,
-                    page: false,
-                },
-            ),
-            (
-                r#"{"query":"show","number":3,"page":true}"#,
-                Question {
-                    query: Query::Show { number: 3 },
-                    page: true,
-                },
-            ),
-        ] {
-            assert_eq!(
-                serde_json::from_str::<Question>(json).expect("a question parses"),
-                question,
-                "{json}"
-            );
-        }
-        let asked = serde_json::to_string(&Question {
-            query: Query::Show { number: 3 },
-            page: true,
-        })
-        .expect("a question serialises");
-        assert_eq!(asked, r#"{"query":"show","number":3,"page":true}"#);
-        // What an older bot reads it as: the query, the rest ignored.
-        for json in [asked.as_str(), r#"{"query":"list","page":true}"#] {
-            assert!(serde_json::from_str::<Query>(json).is_ok(), "{json}");
-        }
-        let from_an_older_bot: Result<Reply, String> =
-            serde_json::from_str(r#"{"Ok":"No proposals yet."}"#).expect("a text answer");
-        assert_eq!(
-            from_an_older_bot,
-            Ok(Reply::Text("No proposals yet.".to_string()))
-        );
-        let page = Reply::Page(Page::text("No proposals yet."));
-        let travelled: Result<Reply, String> = serde_json::from_str(
-            &serde_json::to_string(&Ok::<_, String>(page.clone())).expect("a page serialises"),
-        )
-        .expect("a page answer");
-        assert_eq!(travelled, Ok(page));
-    }
-
-    #[tokio::test]
-    async fn the_running_bot_answers_and_a_stopped_one_is_read_directly() {
-        let folder = std::env::temp_dir().join(format!("coopgov-query-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&folder);
-        std::fs::create_dir_all(&folder).expect("a temporary folder");
-        let store_path = folder.join("coopgov.db");
-        let missing = ask(&store_path, &Query::List, None).await.unwrap_err();
-        assert!(missing.contains("no database"), "{missing}");
-
-        let store = Store::open(&store_path).expect("a new store opens");
-        let left_by_a_killed_bot = std::os::unix::net::UnixListener::bind(socket_path(&store_path));
-        drop(left_by_a_killed_bot);
-        let busy = ask_within(&store_path, &Query::List, None, 1)
-            .await
-            .unwrap_err();
-        assert!(busy.contains("held by another process"), "{busy}");
-        let server = Server::start(store.clone(), &store_path, None).expect("the socket opens");
-        let mode = std::fs::metadata(server.path())
-            .expect("the socket exists")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-        assert_eq!(
-            ask(&store_path, &Query::List, None)
-                .await
-                .expect("the bot answers"),
-            "No proposals yet."
-        );
-        let refused = ask(&store_path, &Query::Show { number: 9 }, None)
-            .await
-            .unwrap_err();
-        assert_eq!(refused, "There is no proposal #9.");
-        let mut stranger = UnixStream::connect(server.path())
-            .await
-            .expect("the socket accepts");
-        stranger
-            .write_all(b"DROP TABLE proposals\n")
-            .await
-            .expect("a line is sent");
-        let mut answer = String::new();
-        stranger
-            .read_to_string(&mut answer)
-            .await
-            .expect("an answer comes");
-        assert!(answer.contains("not understood"), "{answer}");
-
-        drop(server);
-        drop(store);
-        assert!(!socket_path(&store_path).exists());
-        assert_eq!(
-            ask(&store_path, &Query::List, None)
-                .await
-                .expect("the bot answers"),
-            "No proposals yet."
-        );
-        std::fs::write(socket_path(&store_path), "not a socket").expect("a stray file is written");
-        let store = Store::open(&store_path).expect("the store opens again");
-        let refused = Server::start(store, &store_path, None)
-            .err()
-            .expect("a stray file at the socket's path is refused");
-        assert!(refused.contains("is not coopgov's socket"), "{refused}");
-        let _ = std::fs::remove_dir_all(&folder);
-    }
-}
+mod tests;

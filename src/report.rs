@@ -1,16 +1,18 @@
 //! `coopgov list`, `show <n>` and `export`: the record, read from the store and written
 //! for people (or, for `export`, for other tools).
 
+mod export;
 mod history;
 mod page;
 
+pub use export::{export, DecisionRecord, ExportFormat};
 pub use history::in_words;
 pub use page::{Line, Page, View, Zone};
 
 use crate::governance::messages;
 use crate::governance::proposal::{Application, Closing};
 use crate::governance::{Action, Outcome, Position, Proposal, Records, Stage};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Detail lines under a proposal's first line.
 const INDENT: &str = "    ";
@@ -92,19 +94,18 @@ fn application(proposal: &Proposal, closing: &Closing) -> Option<Line> {
 }
 
 /// An open proposal with its votes, for the running counts; others as they are.
-fn with_votes(store: &Store, proposal: Proposal) -> Result<Proposal, String> {
+fn with_votes(store: &Store, proposal: Proposal) -> Result<Proposal, ReportError> {
     if proposal.is_open() {
-        Records::proposal_with_votes(store, proposal.number)
-            .map_err(|error| error.to_string())?
-            .ok_or_else(|| format!("could not read the votes on proposal #{}", proposal.number))
+        Records::proposal_with_votes(store, proposal.number)?
+            .ok_or(ReportError::Votes(proposal.number))
     } else {
         Ok(proposal)
     }
 }
 
 /// Every proposal, oldest first, a few lines each.
-pub fn list(store: &Store, favourites_count_as: Option<Position>) -> Result<Page, String> {
-    let proposals = store.proposals().map_err(|error| error.to_string())?;
+pub fn list(store: &Store, favourites_count_as: Option<Position>) -> Result<Page, ReportError> {
+    let proposals = store.proposals()?;
     if proposals.is_empty() {
         return Ok(Page::text("No proposals yet."));
     }
@@ -123,10 +124,9 @@ pub fn show(
     store: &Store,
     number: u64,
     favourites_count_as: Option<Position>,
-) -> Result<Page, String> {
-    let proposal = Records::proposal_with_votes(store, number)
-        .map_err(|error| error.to_string())?
-        .ok_or_else(|| format!("There is no proposal #{number}."))?;
+) -> Result<Page, ReportError> {
+    let proposal =
+        Records::proposal_with_votes(store, number)?.ok_or(ReportError::NoProposal(number))?;
     let mut lines = summary(&proposal, favourites_count_as);
     lines.push(Line::default().text(format!("Reason: {}", proposal.reason)));
     if let Some(ballot) = &proposal.ballot {
@@ -134,7 +134,7 @@ pub fn show(
     }
     lines.push(Line::default().text(messages::rule_line(&proposal.rule)));
     lines.push(Line::default());
-    for record in store.history(number).map_err(|error| error.to_string())? {
+    for record in store.history(number)? {
         let who = record
             .entry
             .account
@@ -149,197 +149,20 @@ pub fn show(
     Ok(Page::from(lines))
 }
 
-/// One decision as exported: everything needed to understand it without the bot.
-#[derive(Debug, serde::Serialize)]
-pub struct DecisionRecord {
-    pub number: u64,
-    pub action: &'static str,
-    pub domain: Option<String>,
-    pub reason: String,
-    pub proposer: String,
-    pub opened_at: String,
-    pub closes_at: String,
-    pub ballot: Option<String>,
-    pub rule: String,
-    pub outcome: Option<String>,
-    pub agree: Option<u32>,
-    pub abstain: Option<u32>,
-    pub disagree: Option<u32>,
-    pub block: Option<u32>,
-    pub application: String,
-}
-
-fn record(proposal: &Proposal) -> DecisionRecord {
-    let closing = proposal.closing();
-    let count = |position| closing.map(|c| c.tally.count(position));
-    let application = match closing.map(|c| &c.application) {
-        None => "pending vote".to_string(),
-        Some(Application::NotNeeded) => "none".to_string(),
-        Some(Application::Pending) => "being applied".to_string(),
-        Some(Application::AwaitingConfirmation) => "awaiting confirmation".to_string(),
-        Some(Application::DryRun) => "dry run".to_string(),
-        Some(Application::Applied { at }) => format!("applied {}", messages::time(*at)),
-        Some(Application::Failed { reason }) => format!("failed: {reason}"),
-    };
-    DecisionRecord {
-        number: proposal.number,
-        action: proposal.action.kind().name(),
-        domain: proposal.action.domain().map(str::to_string),
-        reason: proposal.reason.clone(),
-        proposer: proposal.proposer.acct.clone(),
-        opened_at: proposal.opened_at.to_rfc3339(),
-        closes_at: proposal.closes_at.to_rfc3339(),
-        ballot: proposal.ballot.as_ref().map(|b| b.url.clone()),
-        rule: messages::rule_line(&proposal.rule),
-        outcome: closing.map(|c| c.outcome.name().to_string()),
-        agree: count(Position::Agree),
-        abstain: count(Position::Abstain),
-        disagree: count(Position::Disagree),
-        block: count(Position::Block),
-        application,
-    }
-}
-
-/// Members write the reasons, and a spreadsheet runs a cell that starts with `=`, `+`,
-/// `-`, `@` or a control as a formula: a leading apostrophe makes it plain text (OWASP's
-/// advice for CSV injection). Only for `csv`, the export meant for spreadsheets.
-fn inert_in_spreadsheets(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// A Markdown table cell: no column breaks, no line breaks, and no raw HTML, which some
-/// renderers would show as markup.
-fn markdown_cell(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-fn or_empty<T: ToString>(value: &Option<T>) -> String {
-    value.as_ref().map(ToString::to_string).unwrap_or_default()
-}
-
-/// The decision record in `json`, `csv`, `md`, or `mastodon-csv` (Mastodon's blocklist
-/// import format: the applied domain decisions, one row per domain).
-pub fn export(store: &Store, format: &str) -> Result<String, String> {
-    let proposals = store.proposals().map_err(|error| error.to_string())?;
-    let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
-    match format {
-        "json" => serde_json::to_string_pretty(&records).map_err(|error| error.to_string()),
-        "csv" => {
-            let mut lines = vec!["number,action,domain,reason,proposer,opened_at,closes_at,ballot,rule,outcome,agree,abstain,disagree,block,application".to_string()];
-            for r in &records {
-                let fields = [
-                    r.number.to_string(),
-                    r.action.to_string(),
-                    or_empty(&r.domain),
-                    r.reason.clone(),
-                    r.proposer.clone(),
-                    r.opened_at.clone(),
-                    r.closes_at.clone(),
-                    or_empty(&r.ballot),
-                    r.rule.clone(),
-                    or_empty(&r.outcome),
-                    or_empty(&r.agree),
-                    or_empty(&r.abstain),
-                    or_empty(&r.disagree),
-                    or_empty(&r.block),
-                    r.application.clone(),
-                ];
-                lines.push(
-                    fields
-                        .iter()
-                        .map(|f| csv_field(&inert_in_spreadsheets(f)))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-            }
-            Ok(lines.join("\n"))
-        }
-        "md" => {
-            let mut lines = vec![
-                "| # | action | reason | outcome | agree | abstain | disagree | block | applied | ballot |".to_string(),
-                "|---|---|---|---|---|---|---|---|---|---|".to_string(),
-            ];
-            for r in &records {
-                let action = match &r.domain {
-                    Some(domain) => format!("{} {domain}", r.action),
-                    None => r.action.to_string(),
-                };
-                let cell = markdown_cell;
-                lines.push(format!(
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    r.number,
-                    cell(&action),
-                    cell(&r.reason),
-                    or_empty(&r.outcome),
-                    or_empty(&r.agree),
-                    or_empty(&r.abstain),
-                    or_empty(&r.disagree),
-                    or_empty(&r.block),
-                    cell(&r.application),
-                    or_empty(&r.ballot)
-                ));
-            }
-            Ok(lines.join("\n"))
-        }
-        "mastodon-csv" => Ok(mastodon_blocklist(&proposals)),
-        other => Err(format!(
-            "“{other}” is not an export format; use json, csv, md or mastodon-csv"
-        )),
-    }
-}
-
-/// The domain blocks the members decided and the bot applied, latest decision per domain.
-fn mastodon_blocklist(proposals: &[Proposal]) -> String {
-    let mut blocks: std::collections::BTreeMap<String, (&'static str, String)> = Default::default();
-    for proposal in proposals {
-        let applied = proposal
-            .closing()
-            .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
-        if !applied {
-            continue;
-        }
-        let comment = messages::block_comment(proposal);
-        match &proposal.action {
-            Action::Suspend { domain } => {
-                blocks.insert(domain.clone(), ("suspend", comment));
-            }
-            Action::Silence { domain } => {
-                blocks.insert(domain.clone(), ("silence", comment));
-            }
-            Action::Unblock { domain } => {
-                blocks.remove(domain);
-            }
-            Action::Motion => {}
-        }
-    }
-    let mut lines = vec![
-        "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate".to_string(),
-    ];
-    for (domain, (severity, comment)) in blocks {
-        lines.push(format!(
-            "{},{severity},false,false,{},false",
-            csv_field(&domain),
-            csv_field(&comment)
-        ));
-    }
-    lines.join("\n")
+/// Why the record could not be read or written out; the `Display` is for the person who
+/// asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("There is no proposal #{0}.")]
+    NoProposal(u64),
+    #[error("could not read the votes on proposal #{0}")]
+    Votes(u64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
 }
 
 #[cfg(test)]

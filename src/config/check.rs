@@ -10,7 +10,8 @@ type Checked<T> = Result<T, ConfigError>;
 
 pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
     let checker = Checker::new(text, path);
-    let raw: RawConfig = toml::from_str(text).map_err(|error| checker.toml_error(&error))?;
+    let raw: RawConfig = serde_path_to_error::deserialize(toml::Deserializer::new(text))
+        .map_err(|error| checker.toml_error(&error))?;
     let instance = checker.instance(raw.instance)?;
     let storage = StorageConfig {
         path: match &raw.storage.path {

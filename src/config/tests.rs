@@ -48,6 +48,9 @@ fn files_are_accepted_or_refused_at_the_right_line() {
         ("[rules.default]\nthreshold = \"half\"\n", Err("bot.toml:4: rules.default.threshold is the string \"half\", but must be a number")),
         ("[proposals]\nreceipts = true\n", Err("bot.toml:4: proposals.receipts is the boolean `true`, but must be a string")),
         ("[proposals]\nvisibility = \"public\n", Err("bot.toml:4: proposals.visibility: invalid basic string")),
+        // the key serde was reading, not the one a line starts with
+        ("[membership]\nworking_group = [\"a\",\n  2]\n", Err("bot.toml:5: membership.working_group is the integer `2`, but must be a string")),
+        ("[rules]\ndefault = { method = 3 }\n", Err("bot.toml:4: rules.default.method is the integer `3`, but must be a string")),
         // durations
         ("[proposals]\nmin_duration = \"5x\"\n", Err(r#"bot.toml:4: proposals.min_duration "5x" is not a duration; write a number and a unit, like "90m", "48h" or "6d""#)),
         ("[proposals]\nmax_duration = \"d\"\n", Err("bot.toml:4: proposals.max_duration \"d\" is not a duration")),

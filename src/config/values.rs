@@ -3,6 +3,7 @@
 use super::raw::{DurationText, Field};
 use super::ConfigError;
 use crate::commands::parse_duration;
+use serde_path_to_error::Segment;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -64,22 +65,24 @@ impl Checker<'_> {
     }
 
     /// A TOML syntax or type error, rewritten to name the key and its line.
-    pub fn toml_error(&self, error: &toml::de::Error) -> ConfigError {
+    pub fn toml_error(&self, error: &serde_path_to_error::Error<toml::de::Error>) -> ConfigError {
+        let key = dotted_key(error.path());
+        let error = error.inner();
         let message = error.message().trim_end();
         let Some(span) = error.span() else {
             return self.whole(message.to_owned());
         };
-        let key = key_path_at(self.text, span.start);
+        // An empty path: the file is not TOML and serde never started, so only the text
+        // can tell which key the line holds.
+        let key = match key.is_empty() {
+            true => key_path_at(self.text, span.start),
+            false => key,
+        };
+        // toml's errors have no kind, only serde's sentence: its opening words tell the
+        // kind, so that the sentence can say what to write instead in a config file's terms.
         let message = if let Some(rest) = message.strip_prefix("unknown field ") {
-            // "`foo`, expected one of `a`, `b`" → "foo is not a key here; expected one of …"
+            // "`foo`, expected one of `a`, `b`": the path already ends with `foo`
             let expected = rest.split_once(", ").map_or("", |(_, expected)| expected);
-            let name = rest.split('`').nth(1).unwrap_or_default();
-            // in an inline table the line's key is the table's, not the unknown one
-            let key = match key.as_str() {
-                "" => name.to_owned(),
-                _ if key == name || key.ends_with(&format!(".{name}")) => key,
-                _ => format!("{key}.{name}"),
-            };
             format!("{key} is not a known key; {expected} (check the spelling and the [table] it is in)")
         } else if let Some((found, expected)) = message
             .strip_prefix("invalid type: ")
@@ -230,8 +233,26 @@ pub(super) fn one_of(names: &[&str]) -> String {
     }
 }
 
+/// The dotted key serde was reading when it failed, as a config file writes it. toml's
+/// `Spanned` reads its value under a private key (`$__serde_spanned_private_value`),
+/// which is no key of the file; list positions are left out, as the line already points
+/// at the item. The config tests notice if a toml upgrade renames the private key.
+fn dotted_key(path: &serde_path_to_error::Path) -> String {
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Map { key } if !key.starts_with("$__serde_spanned_private") => {
+                Some(key.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    keys.join(".")
+}
+
 /// The dotted key at byte `offset`, read from the nearest `[table]` header above it and
-/// the `key =` on its line. A heuristic for messages: toml's errors carry only a span.
+/// the `key =` on its line. A heuristic, for syntax errors only: they come before serde
+/// reads a key, and carry only a span.
 pub(super) fn key_path_at(text: &str, offset: usize) -> String {
     let offset = (0..=offset.min(text.len()))
         .rev()

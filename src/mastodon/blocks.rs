@@ -50,6 +50,22 @@ impl Wanted {
     }
 }
 
+/// What `action` asks of its domain's block; `None` for a motion, which asks nothing.
+fn wanted(action: &Action) -> Option<(&str, Wanted)> {
+    match action {
+        Action::Suspend { domain } => Some((domain, Wanted::Suspend)),
+        Action::Silence { domain } => Some((domain, Wanted::Silence)),
+        Action::Unblock { domain } => Some((domain, Wanted::Lifted)),
+        Action::Motion => None,
+    }
+}
+
+/// The severity of the block a decision's `action` puts in place (as Mastodon's domain
+/// blocks and blocklist files write it); `None` when it puts none.
+pub fn block_severity(action: &Action) -> Option<&'static str> {
+    wanted(action).and_then(|(_, wanted)| wanted.severity())
+}
+
 /// The comments a block carries: the public one names the decision.
 struct Comments<'a> {
     public: &'a str,
@@ -77,11 +93,8 @@ impl Client {
         private_comment: &str,
         capabilities: &Capabilities,
     ) -> Result<Option<String>, ApiError> {
-        let (domain, wanted) = match action {
-            Action::Suspend { domain } => (domain, Wanted::Suspend),
-            Action::Silence { domain } => (domain, Wanted::Silence),
-            Action::Unblock { domain } => (domain, Wanted::Lifted),
-            Action::Motion => return Ok(None),
+        let Some((domain, wanted)) = wanted(action) else {
+            return Ok(None);
         };
         let comments = Comments {
             public: public_comment,

@@ -1,5 +1,6 @@
 //! `list` and `show` as people read them, from records in each stage; `export`'s guards.
 
+use super::export::*;
 use super::*;
 use crate::governance::proposal::{Identity, StatusRef, Vote};
 use crate::governance::{AuditEntry, Rule, Step, Tally, VoteChange};
@@ -302,8 +303,8 @@ fn show_gives_the_running_counts_and_the_history_in_words() {
     let listed = list(&store, None).expect("the list").render(&in_paris());
     assert_eq!(listed.lines().nth(1), Some(so_far.as_str()));
     assert_eq!(
-        show(&store, 4, None).err().as_deref(),
-        Some("There is no proposal #4.")
+        show(&store, 4, None).err().map(|error| error.to_string()),
+        Some("There is no proposal #4.".to_string())
     );
     drop(store);
     let _ = std::fs::remove_dir_all(&folder);
@@ -322,10 +323,88 @@ fn member_text_cannot_become_a_formula_or_markup() {
         ("plain, with a comma", "\"plain, with a comma\""),
         ("they spam", "they spam"),
     ] {
-        assert_eq!(csv_field(&inert_in_spreadsheets(reason)), csv, "{reason}");
+        let cell = csv_text([[inert_in_spreadsheets(reason)]]).expect("one cell");
+        assert_eq!(cell, csv, "{reason}");
     }
     assert_eq!(
         markdown_cell("a | b <img src=x onerror=alert(1)> & c\nd"),
         "a \\| b &lt;img src=x onerror=alert(1)&gt; &amp; c d"
     );
+}
+
+/// Proposals #2 to #6: bad.example suspended, then c.example suspended and lifted, then
+/// b.example limited (all applied), and an open motion; #3's reason needs quoting.
+fn decided() -> Vec<Proposal> {
+    let applied = || {
+        closed(
+            Outcome::Passed,
+            Application::Applied {
+                at: utc("2026-12-07T20:01:00Z"),
+            },
+        )
+    };
+    let domain = || "c.example".to_string();
+    let numbered = |number, action, stage| Proposal {
+        number,
+        ..proposal(action, stage)
+    };
+    let mut quoted = numbered(3, suspend(), applied());
+    quoted.reason = "=1+1, \"so\"\nsaid\rbob".to_string();
+    vec![
+        numbered(2, Action::Suspend { domain: domain() }, applied()),
+        quoted,
+        numbered(4, Action::Unblock { domain: domain() }, applied()),
+        numbered(
+            5,
+            Action::Silence {
+                domain: "b.example".to_string(),
+            },
+            applied(),
+        ),
+        numbered(6, Action::Motion, Stage::Open),
+    ]
+}
+
+#[test]
+fn exports_quote_what_csv_needs_and_the_blocklist_keeps_the_latest_decision() {
+    let proposals = decided();
+    let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
+    let by = "alice,2026-12-01T20:00:00+00:00,2026-12-07T20:00:00+00:00,https://social.example/@coopbot/500";
+    let rule = "\"Rule: consensus, threshold 0.5, max blocks 0, override 9×, quorum 0\"";
+    let passed = "passed,4,1,0,0,applied 2026-12-07 20:01 UTC";
+    let reason = "they host harassment";
+    let rows = [
+        "number,action,domain,reason,proposer,opened_at,closes_at,ballot,rule,outcome,agree,abstain,disagree,block,application".to_string(),
+        format!("2,suspend,c.example,{reason},{by},{rule},{passed}"),
+        format!("3,suspend,bad.example,\"'=1+1, \"\"so\"\"\nsaid\rbob\",{by},{rule},{passed}"),
+        format!("4,unblock,c.example,{reason},{by},{rule},{passed}"),
+        format!("5,silence,b.example,{reason},{by},{rule},{passed}"),
+        format!("6,motion,,{reason},{by},{rule},,,,,,pending vote"),
+    ];
+    assert_eq!(spreadsheet(&records).expect("the CSV"), rows.join("\n"));
+    let blocks = [
+        "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate",
+        "b.example,silence,false,false,Decided by the members in proposal #5 https://social.example/@coopbot/500,false",
+        "bad.example,suspend,false,false,Decided by the members in proposal #3 https://social.example/@coopbot/500,false",
+    ];
+    assert_eq!(
+        mastodon_blocklist(&proposals).expect("the blocklist"),
+        blocks.join("\n")
+    );
+}
+
+#[test]
+fn export_formats_have_the_same_names_on_the_command_line_and_the_socket() {
+    use clap::ValueEnum;
+    for format in ExportFormat::value_variants() {
+        let name = format.to_possible_value().expect("every format is offered");
+        let json = serde_json::to_string(format).expect("a format serialises");
+        assert_eq!(json, format!("\"{}\"", name.get_name()));
+    }
+    let names: Vec<String> = ExportFormat::value_variants()
+        .iter()
+        .filter_map(|format| format.to_possible_value())
+        .map(|name| name.get_name().to_string())
+        .collect();
+    assert_eq!(names, ["json", "csv", "md", "mastodon-csv"]);
 }
