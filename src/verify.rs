@@ -117,6 +117,7 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
         answers_per_day: 0,
         proposals_per_day: 0,
         guide_url: None,
+        jury: None,
     }
 }
 

@@ -1,4 +1,5 @@
 //! Table tests for `bot.toml`: each case is a file and the expected outcome.
+//! (Over 400 lines: one row per mistake an admin can make in `bot.toml`.)
 
 use super::*;
 use crate::governance::{Method, Quorum};

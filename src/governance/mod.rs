@@ -6,6 +6,7 @@
 pub mod effects;
 pub mod eligibility;
 pub mod engine;
+pub mod jury;
 pub mod messages;
 pub mod proposal;
 pub mod purpose;

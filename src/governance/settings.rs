@@ -1,6 +1,7 @@
 //! What the core needs to know of the configuration and the instance, as plain data.
 
 use super::eligibility::Membership;
+use super::jury::JurySettings;
 use super::{ActionKind, Position, Rule};
 use crate::commands::Vocabulary;
 use std::collections::BTreeMap;
@@ -92,6 +93,8 @@ pub struct Settings {
     pub proposals_per_day: u32,
     /// The members' guide, linked from `help`.
     pub guide_url: Option<String>,
+    /// The Standing Jury, when `bot.toml` has a `[jury]` section.
+    pub jury: Option<JurySettings>,
 }
 
 impl Settings {

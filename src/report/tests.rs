@@ -1,4 +1,5 @@
 //! `list` and `show` as people read them, from records in each stage; `export`'s guards.
+//! (Over 400 lines: one scenario per stage of a proposal, read top to bottom as a tour.)
 
 use super::export::*;
 use super::*;

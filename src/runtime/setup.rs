@@ -287,6 +287,7 @@ pub fn settings(
         answers_per_day: config.limits.answers_per_account_per_day,
         proposals_per_day: config.limits.proposals_per_member_per_day,
         guide_url: config.membership.guide_url.clone(),
+        jury: None,
     })
 }
 

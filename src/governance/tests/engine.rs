@@ -1,4 +1,5 @@
 //! The engine's scenarios: open, vote, refuse, close, apply — each as members would meet it.
+//! (Over 400 lines: the life of a proposal, event by event, in the order members meet it.)
 
 use super::support::engine::{self, ThreadRecord};
 use super::support::*;

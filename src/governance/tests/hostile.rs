@@ -1,5 +1,6 @@
 //! Hostile input, the pure cases (the server-backed ones are in tests/e2e/hostile.rs).
 //! Each test is one threat of docs/SECURITY.md.
+//! (Over 400 lines: one test per threat, in the order docs/SECURITY.md lists them.)
 
 use super::support::engine;
 use super::support::*;

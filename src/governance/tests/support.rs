@@ -89,6 +89,7 @@ pub fn settings() -> Settings {
         answers_per_day: 20,
         proposals_per_day: 3,
         guide_url: None,
+        jury: None,
     }
 }
 

@@ -1,4 +1,5 @@
 //! The ballot states what `coopgov verify` needs, in a form it reads back.
+//! (Over 400 lines: every verdict `verify` can give, in one table and its scenarios.)
 
 use super::support::engine;
 use super::support::*;
