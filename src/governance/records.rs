@@ -5,6 +5,7 @@
 //! number a new proposal over #1, or drop a vote from a tally.
 
 use super::proposal::{Author, Post, Proposal, Vote};
+use std::collections::BTreeMap;
 
 /// Read access to the stored proposals.
 pub trait Records {
@@ -29,6 +30,8 @@ pub trait Records {
     fn next_number(&self) -> Result<u64, Self::Error>;
     /// Answers the account was given on `day` (UTC).
     fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, Self::Error>;
+    /// The jury's volunteers (`jury join`): account id → acct.
+    fn jury_pool(&self) -> Result<BTreeMap<String, String>, Self::Error>;
 }
 
 /// What the bot read of a ballot at closing time.

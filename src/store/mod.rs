@@ -72,6 +72,8 @@ pub struct Store {
     /// proposal's record so that one vote writes one small key.
     votes: sled::Tree,
     favourites: sled::Tree,
+    /// The jury's volunteers: account id → acct.
+    jury_pool: sled::Tree,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -121,6 +123,7 @@ impl Store {
             allowances: db.open_tree("allowances")?,
             votes: db.open_tree("votes")?,
             favourites: db.open_tree("favourites")?,
+            jury_pool: db.open_tree("jury_pool")?,
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {

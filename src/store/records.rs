@@ -4,6 +4,7 @@
 use super::{decode, member_key, Store, StoreError, NEXT_NUMBER};
 use crate::governance::proposal::Vote;
 use crate::governance::{Identity, Proposal, Records};
+use std::collections::BTreeMap;
 
 impl Store {
     /// The proposal number a status id is indexed under in `tree` (ballots, requests).
@@ -88,6 +89,19 @@ impl Records for Store {
 
     fn proposal_by_request(&self, status_id: &str) -> Result<Option<u64>, StoreError> {
         self.number_in(&self.requests, status_id)
+    }
+
+    fn jury_pool(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        self.jury_pool
+            .iter()
+            .map(|item| {
+                let (account_id, acct) = item?;
+                Ok((
+                    String::from_utf8_lossy(&account_id).into_owned(),
+                    String::from_utf8_lossy(&acct).into_owned(),
+                ))
+            })
+            .collect()
     }
 
     fn next_number(&self) -> Result<u64, StoreError> {

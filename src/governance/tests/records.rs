@@ -69,6 +69,9 @@ impl Records for Failing {
     fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, DiskFailed> {
         self.read("answers_given", self.memory.answers_given(account_id, day))
     }
+    fn jury_pool(&self) -> Result<std::collections::BTreeMap<String, String>, DiskFailed> {
+        self.read("jury_pool", self.memory.jury_pool.clone())
+    }
 }
 
 #[test]

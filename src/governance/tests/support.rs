@@ -141,6 +141,8 @@ pub struct Memory {
     pub effect_keys: Vec<String>,
     pub charged: Vec<String>,
     pub votes: BTreeMap<u64, Ballots>,
+    /// The jury's volunteers: account id → acct.
+    pub jury_pool: BTreeMap<String, String>,
 }
 
 impl Memory {
@@ -322,6 +324,10 @@ impl Records for Memory {
 
     fn next_number(&self) -> Result<u64, Infallible> {
         Ok(Memory::next_number(self))
+    }
+
+    fn jury_pool(&self) -> Result<BTreeMap<String, String>, Infallible> {
+        Ok(self.jury_pool.clone())
     }
 }
 
