@@ -91,7 +91,11 @@ fn open_proposal(settings: &coopgov::governance::Settings, store: &Store, number
         url: String::new(),
     };
     store
-        .commit(&engine::on_ballot_posted(&proposal, ballot), None, now)
+        .commit(
+            &engine::on_ballot_posted(settings, store, &proposal, ballot, now).expect("read"),
+            None,
+            now,
+        )
         .expect("commit");
     store.proposal(number).expect("read").expect("open")
 }

@@ -38,6 +38,10 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
             Line::default().text(head + "opening, the ballot is being posted"),
             closes(),
         ],
+        Stage::Open if proposal.is_seating() => vec![Line::default().text(format!(
+            "{head}seating its jury: {}",
+            messages::seating::progress(proposal)
+        ))],
         Stage::Open => {
             let tally = proposal.tally(favourites_count_as);
             let voters = match tally.voters() {

@@ -277,6 +277,7 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         explained: Default::default(),
         stage: Stage::Open,
         reminded: true,
+        jury: None,
     };
     let step = engine::close(&settings, &proposal, &record, stated.closes_at);
     let closing =

@@ -1,6 +1,7 @@
 //! Text → requests: status HTML to plain text, the request grammar, positions, domains
 //! and durations. Pure: no I/O, no clock; a `ParseError`'s `Display` is the bot's reply.
 
+mod consent;
 mod domain;
 mod duration;
 mod error;
@@ -9,6 +10,7 @@ mod parse;
 mod vocabulary;
 mod working_group;
 
+pub use consent::parse_consent;
 pub use domain::{normalize_domain, DomainError};
 pub use duration::{format_duration, parse_duration};
 pub use error::{help_text, help_text_with, ParseError};

@@ -45,7 +45,14 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "follow_up", rename_all = "snake_case")]
 pub enum FollowUp {
-    BallotPosted { number: u64 },
+    BallotPosted {
+        number: u64,
+    },
+    /// A jury invitation: the member's answer replies to it.
+    Invited {
+        number: u64,
+        acct: String,
+    },
 }
 
 impl Effect {

@@ -1,5 +1,6 @@
 //! A proposal's record: what was asked, who voted how, and how it ended.
 
+use super::jury::{JuryCase, Seating};
 use super::{Action, Outcome, Position, Rule, Tally};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -154,11 +155,24 @@ pub struct Proposal {
     /// The one reminder was posted (or its time had passed unseen).
     #[serde(default)]
     pub reminded: bool,
+    /// When the Standing Jury decides it: the draw and its seating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jury: Option<JuryCase>,
 }
 
 impl Proposal {
+    /// Votes count now: the ballot is up and, for a jury, the jury is seated.
     pub fn is_open(&self) -> bool {
+        self.stage == Stage::Open && !self.is_seating()
+    }
+
+    /// The ballot is up and the jury is being seated: no vote counts yet.
+    pub fn is_seating(&self) -> bool {
         self.stage == Stage::Open
+            && self
+                .jury
+                .as_ref()
+                .is_some_and(|jury| jury.seating == Seating::Seating)
     }
 
     pub fn closing(&self) -> Option<&Closing> {

@@ -38,6 +38,12 @@ pub enum Purpose {
     Answer { status_id: String },
     /// `receipt-<status id>`: a counted vote favourited.
     Receipt { status_id: String },
+    /// `draw-3-1`: part 1 of the jury's draw (seed and pool) in the ballot's thread.
+    Draw { number: u64, part: u64 },
+    /// `invite-3-<acct>`: a drawn member invited to serve on the jury.
+    Invitation { number: u64, acct: String },
+    /// `seated-3`: the seated jury (or the pool running out) told in the thread.
+    Seated { number: u64 },
 }
 
 impl Purpose {
@@ -93,6 +99,20 @@ impl Purpose {
             "receipt" => Purpose::Receipt {
                 status_id: id(rest)?,
             },
+            "draw" => {
+                let (number_text, part) = rest.split_once('-')?;
+                Purpose::Draw {
+                    number: number(number_text)?,
+                    part: number(part)?,
+                }
+            }
+            "invite" => {
+                let (number, acct) = number_and_id(rest)?;
+                Purpose::Invitation { number, acct }
+            }
+            "seated" => Purpose::Seated {
+                number: number(rest)?,
+            },
             _ => return None,
         };
         Some(purpose)
@@ -112,7 +132,10 @@ impl Purpose {
             | Purpose::ApplyOnCommand { number, .. }
             | Purpose::Applied { number }
             | Purpose::ApplyFailed { number, .. }
-            | Purpose::Explanation { number, .. } => Some(*number),
+            | Purpose::Explanation { number, .. }
+            | Purpose::Draw { number, .. }
+            | Purpose::Invitation { number, .. }
+            | Purpose::Seated { number } => Some(*number),
             Purpose::Answer { .. } | Purpose::Receipt { .. } => None,
         }
     }
@@ -128,7 +151,10 @@ impl Purpose {
             | Purpose::Apply { .. }
             | Purpose::ApplyOnCommand { .. }
             | Purpose::Applied { .. }
-            | Purpose::Cancellation { .. } => true,
+            | Purpose::Cancellation { .. }
+            | Purpose::Draw { .. }
+            | Purpose::Invitation { .. }
+            | Purpose::Seated { .. } => true,
             Purpose::Opened { .. }
             | Purpose::Reminder { .. }
             | Purpose::Extension { .. }
@@ -154,7 +180,10 @@ impl Purpose {
             | Purpose::ApplyOnCommand { .. }
             | Purpose::Applied { .. }
             | Purpose::ApplyFailed { .. }
-            | Purpose::Receipt { .. } => false,
+            | Purpose::Receipt { .. }
+            | Purpose::Draw { .. }
+            | Purpose::Invitation { .. }
+            | Purpose::Seated { .. } => false,
         }
     }
 }
@@ -193,6 +222,9 @@ impl fmt::Display for Purpose {
             }
             Purpose::Answer { status_id } => write!(f, "answer-{status_id}"),
             Purpose::Receipt { status_id } => write!(f, "receipt-{status_id}"),
+            Purpose::Draw { number, part } => write!(f, "draw-{number}-{part}"),
+            Purpose::Invitation { number, acct } => write!(f, "invite-{number}-{acct}"),
+            Purpose::Seated { number } => write!(f, "seated-{number}"),
         }
     }
 }
@@ -273,6 +305,15 @@ mod tests {
                     status_id: id("113456789012345678"),
                 },
             ),
+            ("draw-3-2", Purpose::Draw { number: 3, part: 2 }),
+            (
+                "invite-3-dave",
+                Purpose::Invitation {
+                    number: 3,
+                    acct: id("dave"),
+                },
+            ),
+            ("seated-3", Purpose::Seated { number: 3 }),
         ]
     }
 
@@ -290,7 +331,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 13, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 16, "a purpose added needs its row above");
     }
 
     #[test]
@@ -311,6 +352,10 @@ mod tests {
             "extend--1",
             "answer-",
             "receipt-",
+            "draw-3",
+            "draw-3-x",
+            "invite-3",
+            "seated-",
             "vote-3",
             "Ballot-3",
         ] {
@@ -339,7 +384,7 @@ mod tests {
         /// Whatever is read back writes the very key it was read from.
         #[test]
         fn a_key_read_is_written_back_unchanged(
-            key in "(ballot|opened|reminder|extend|cancel|result|apply|apply-failed|applied|explain|answer|receipt)-[0-9a-z@.+-]{0,12}"
+            key in "(ballot|opened|reminder|extend|cancel|result|apply|apply-failed|applied|explain|answer|receipt|draw|invite|seated)-[0-9a-z@.+-]{0,12}"
         ) {
             if let Some(purpose) = Purpose::parse(&key) {
                 prop_assert_eq!(purpose.to_string(), key);

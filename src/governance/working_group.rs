@@ -165,6 +165,9 @@ fn extend(
     by: std::time::Duration,
 ) -> Result<Step, Refusal> {
     let number = proposal.number;
+    if proposal.is_seating() {
+        return Ok(extend_consent(proposal, post, by));
+    }
     if !proposal.is_open() {
         return Err(Refusal(refusals::only_open_votes(proposal, "extended")));
     }
@@ -189,6 +192,23 @@ fn extend(
     ));
     step.proposals.push(extended);
     Ok(step)
+}
+
+/// Before the jury is seated, `extend` gives the drawn members more time to answer.
+fn extend_consent(proposal: &Proposal, post: &Post, by: std::time::Duration) -> Step {
+    let mut extended = proposal.clone();
+    let by_chrono = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+    let deadline = extended
+        .jury
+        .as_mut()
+        .and_then(|case| case.draw.as_mut())
+        .and_then(|jury| {
+            jury.extend_deadlines(by_chrono);
+            jury.next_deadline()
+        });
+    let mut step = dm(post, said::consent_extended(proposal.number, by, deadline));
+    step.proposals.push(extended);
+    step
 }
 
 fn cancel(

@@ -83,6 +83,18 @@ fn deed(purpose: &Purpose) -> Deed {
             "favourited a vote as its receipt",
             "favourite a vote as its receipt",
         ),
+        Purpose::Draw { part, .. } => Deed {
+            done: format!("posted the jury's draw in the ballot's thread (part {part})"),
+            to_do: format!("post the jury's draw in the ballot's thread (part {part})"),
+        },
+        Purpose::Invitation { acct, .. } => Deed {
+            done: format!("invited {acct} by direct message to serve on the jury"),
+            to_do: format!("invite {acct} by direct message to serve on the jury"),
+        },
+        Purpose::Seated { .. } => words(
+            "told the ballot's thread who sits on the jury",
+            "tell the ballot's thread who sits on the jury",
+        ),
     }
 }
 

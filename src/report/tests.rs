@@ -70,6 +70,7 @@ fn proposal(action: Action, stage: Stage) -> Proposal {
         explained: Default::default(),
         stage,
         reminded: false,
+        jury: None,
     }
 }
 

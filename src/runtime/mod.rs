@@ -281,6 +281,12 @@ impl Bot {
         if self.close_retry_at.is_none_or(|at| at <= now) {
             self.close_due(&proposals, now).await?;
         }
+        for number in engine::consent_due(&proposals, now) {
+            if let Some(proposal) = self.store.proposal(number)? {
+                let step = engine::on_consent_deadline(&self.settings, &proposal, now);
+                self.store.commit(&step, None, now)?;
+            }
+        }
         for number in reminders::due(&self.settings, &proposals, now) {
             if let Some(proposal) = self.store.proposal_with_votes(number)? {
                 let step = reminders::remind(&self.settings, &proposal, now);
@@ -358,6 +364,9 @@ impl Bot {
     fn next_wake_up(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let mut wake = now + chrono::Duration::from_std(MAX_SLEEP).unwrap_or_default();
         if let Ok(proposals) = self.store.proposals() {
+            if let Some(deadline) = engine::next_consent_deadline(&proposals) {
+                wake = wake.min(deadline.max(now));
+            }
             for proposal in proposals.iter().filter(|p| p.is_open()) {
                 // A ballot past its time whose thread could not be read waits for the retry.
                 let at = if proposal.closes_at <= now {

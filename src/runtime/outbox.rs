@@ -211,11 +211,17 @@ impl Outbox<'_> {
                         status
                     }
                 };
+                let (store, settings) = (self.store, self.settings);
                 Ok(match then {
-                    Some(FollowUp::BallotPosted { number }) => self
-                        .store
+                    Some(FollowUp::BallotPosted { number }) => match store.proposal(*number)? {
+                        Some(proposal) => {
+                            engine::on_ballot_posted(settings, store, &proposal, status, now)?
+                        }
+                        None => Step::default(),
+                    },
+                    Some(FollowUp::Invited { number, acct }) => store
                         .proposal(*number)?
-                        .map(|proposal| engine::on_ballot_posted(&proposal, status.clone()))
+                        .map(|proposal| engine::on_invitation_sent(&proposal, acct, &status))
                         .unwrap_or_default(),
                     None => Step::default(),
                 })

@@ -1,6 +1,6 @@
 //! The time is up: the live record reconciled with the public thread, tallied, announced.
 
-use super::vote::{is_late, missing_block_reason};
+use super::vote::{is_late, may_vote_on, missing_block_reason};
 use crate::commands::{self, Request};
 use crate::governance::effects::{Effect, Step, VoteChange};
 use crate::governance::messages;
@@ -104,10 +104,14 @@ fn reconcile(
     record: &ThreadRecord,
 ) -> (Proposal, u32) {
     let mut not_eligible = std::collections::BTreeSet::new();
-    let mut may_vote = |author: &Author| match settings.membership.check(author, proposal.opened_at)
+    let mut may_vote = |author: &Author| match settings
+        .membership
+        .check(author, proposal.opened_at)
+        .ok()
+        .filter(|()| may_vote_on(proposal, &author.identity.account_id))
     {
-        Ok(()) => true,
-        Err(_) => {
+        Some(()) => true,
+        None => {
             if author.identity.account_id != settings.membership.bot_account_id {
                 not_eligible.insert(author.identity.account_id.clone());
             }

@@ -9,11 +9,13 @@
 
 mod apply;
 mod close;
+mod jury;
 mod open;
 mod vote;
 
 pub use apply::on_applied;
 pub use close::{close, due};
+pub use jury::{consent_due, next_consent_deadline, on_consent_deadline, on_invitation_sent};
 pub use open::{closing_time, on_ballot_posted};
 pub use vote::{on_deleted, on_favourite};
 
@@ -86,6 +88,11 @@ fn decide_post<R: Records>(
         Some(id) => records.proposal_by_ballot(id)?,
         None => None,
     };
+    if ballot.is_none() {
+        if let Some(step) = jury::on_consent_reply(settings, records, post, now)? {
+            return Ok(step);
+        }
+    }
     if let Some(proposal) = &ballot {
         if let Some((position, reason)) =
             commands::parse_vote_reply(&post.text, &settings.vocabulary)

@@ -25,7 +25,11 @@ pub(super) fn open<R: Records>(
     if let Some(refusal) = refusal(settings, records, post, request, now)? {
         return Ok(answer(post, refusal));
     }
-    let duration = request.duration.unwrap_or(settings.durations.default);
+    let jury = super::jury::case_for(settings, request.action.kind(), request.duration);
+    let duration = jury.as_ref().map_or(
+        request.duration.unwrap_or(settings.durations.default),
+        |case| case.voting,
+    );
     let number = records.next_number()?;
     let proposal = Proposal {
         number,
@@ -37,7 +41,10 @@ pub(super) fn open<R: Records>(
             status_id: post.status_id.clone(),
             url: post.url.clone(),
         },
-        rule: settings.rule_for(request.action.kind()),
+        rule: match settings.jury.as_ref().filter(|_| jury.is_some()) {
+            Some(jury_settings) => jury_settings.rule,
+            None => settings.rule_for(request.action.kind()),
+        },
         opened_at: now,
         closes_at: closing_time(now, duration),
         ballot: None,
@@ -46,6 +53,7 @@ pub(super) fn open<R: Records>(
         explained: Default::default(),
         stage: Stage::Opening,
         reminded: false,
+        jury,
     };
     let ballot = Effect::Post {
         purpose: Purpose::Ballot { number },
@@ -104,12 +112,17 @@ fn refusal<R: Records>(
         return Ok(Some(refusals::cannot_silence(&settings.server.name)));
     }
     let durations = &settings.durations;
-    let duration = request.duration.unwrap_or(durations.default);
+    let jury = super::jury::case_for(settings, request.action.kind(), None);
+    let default = jury.as_ref().map_or(durations.default, |case| case.voting);
+    let duration = request.duration.unwrap_or(default);
     let minimum = if request.urgent {
         durations.urgent_min
     } else {
         durations.min
     };
+    // A jury's own voting time is allowed however short: the cooperative chose it for
+    // a few jurors who agreed to serve, not for the whole membership.
+    let minimum = jury.map_or(minimum, |case| minimum.min(case.voting));
     if duration < minimum {
         let urgent_minimum = (!request.urgent).then_some(durations.urgent_min);
         return Ok(Some(refusals::too_short(minimum, duration, urgent_minimum)));
@@ -136,14 +149,22 @@ pub fn closing_time(now: DateTime<Utc>, duration: std::time::Duration) -> DateTi
     }
 }
 
-/// The ballot is posted: voting is open, and the requester gets the link.
-pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
+/// The ballot is posted: voting is open (or, for a jury, its draw begins), and the
+/// requester gets the link.
+pub fn on_ballot_posted<R: Records>(
+    settings: &Settings,
+    records: &R,
+    proposal: &Proposal,
+    ballot: StatusRef,
+    now: DateTime<Utc>,
+) -> Result<Step, R::Error> {
     if proposal.stage != Stage::Opening {
-        return Step::default();
+        return Ok(Step::default());
     }
     let mut proposal = proposal.clone();
     let text = messages::opened(&proposal, &ballot.url);
     let event = format!("ballot posted: {}", ballot.url);
+    let ballot_ref = ballot.clone();
     proposal.ballot = Some(ballot);
     proposal.stage = Stage::Open;
     let reply = Effect::post(
@@ -155,5 +176,13 @@ pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
         Some(proposal.request.status_id.clone()),
     );
     let number = proposal.number;
-    Step::of(vec![proposal], vec![reply]).logged(Some(number), None, event)
+    let drawn = super::jury::draw_jury(settings, records, &mut proposal, &ballot_ref, now)?;
+    let mut step = Step::of(vec![proposal], vec![reply]).logged(Some(number), None, event);
+    // The draw's step carries the proposal as the draw left it.
+    if !drawn.proposals.is_empty() {
+        step.proposals = drawn.proposals;
+    }
+    step.effects.extend(drawn.effects);
+    step.audit.extend(drawn.audit);
+    Ok(step)
 }

@@ -19,6 +19,11 @@ pub fn on_favourite<R: Records>(
     if !proposal.is_open() || settings.favourites_count_as.is_none() {
         return Ok(Step::default());
     }
+    // A favourite is often a like: from a member who is not a juror it is left
+    // uncounted without a message.
+    if !may_vote_on(proposal, &author.identity.account_id) {
+        return Ok(Step::default());
+    }
     let identity = &author.identity;
     if let Err(why) = settings.membership.check(author, proposal.opened_at) {
         return Ok(refuse(settings, proposal, author, None, &why.explanation()));
@@ -136,7 +141,18 @@ fn vote_problem(
     if let Err(why) = settings.membership.check(author, proposal.opened_at) {
         return Some(why.explanation());
     }
+    if !may_vote_on(proposal, &author.identity.account_id) {
+        return Some(messages::seating::only_jurors(proposal.number));
+    }
     missing_block_reason(settings, proposal, position, reason)
+}
+
+/// Whether the account's vote may count: anyone's, unless a seated jury decides.
+pub(super) fn may_vote_on(proposal: &Proposal, account_id: &str) -> bool {
+    proposal
+        .jury
+        .as_ref()
+        .is_none_or(|case| case.may_vote(account_id))
 }
 
 /// A block without the reason the rules require, explained.

@@ -25,6 +25,9 @@ pub enum Answer {
 pub struct Summons {
     pub acct: String,
     pub answer: Answer,
+    /// The invitation's status id, once posted: an answer replies to it.
+    #[serde(default)]
+    pub invitation: Option<String>,
 }
 
 /// A proposal's jury: the draw, and the answer of each member invited so far.
@@ -95,6 +98,7 @@ impl Jury {
                 answer: Answer::Invited {
                     deadline: now + consent_within,
                 },
+                invitation: None,
             });
             invited.push(acct);
         }
@@ -120,6 +124,15 @@ impl Jury {
             None => {
                 summons.answer = Answer::PassedOver { at: now };
                 Answered::PassedOver
+            }
+        }
+    }
+
+    /// Gives everyone still invited `by` more to answer.
+    pub fn extend_deadlines(&mut self, by: chrono::Duration) {
+        for summons in &mut self.summoned {
+            if let Answer::Invited { deadline } = &mut summons.answer {
+                *deadline += by;
             }
         }
     }
@@ -155,6 +168,13 @@ impl Jury {
             Answer::Seated { account_id, .. } => Some((s.acct.as_str(), account_id.as_str())),
             _ => None,
         })
+    }
+
+    /// The member an invitation was sent to, by the invitation's status id.
+    pub fn invited_by(&self, invitation_id: &str) -> Option<&Summons> {
+        self.summoned
+            .iter()
+            .find(|s| s.invitation.as_deref() == Some(invitation_id))
     }
 
     /// Whether the account may vote: seated, by account id (an acct can be renamed).

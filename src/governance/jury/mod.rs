@@ -1,9 +1,11 @@
 //! The Standing Jury (SPEC §10): who may be drawn, the draw anyone can recompute, and
 //! how a drawn member's consent seats them.
 
+pub mod case;
 pub mod consent;
 pub mod draw;
 
+pub use case::{JuryCase, Seating};
 pub use consent::{Answer, Answered, Jury, Summons};
 
 use super::{ActionKind, Rule};
@@ -20,7 +22,8 @@ pub enum PoolSource {
 }
 
 /// What happens when the pool runs out before the jury is full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WhenShort {
     /// All members vote, as on a proposal no jury decides.
     Members,

@@ -2,12 +2,15 @@
 //! Every sentence a member or the working group reads is written here or in the two
 //! modules beside it (refusals, the working group's answers).
 
+mod ballot;
 pub mod refusals;
+pub mod seating;
 pub mod working_group;
 
-use super::proposal::{Application, Closing, Identity, Proposal, Stage, StatusRef, Unseen};
-use super::settings::{Mode, Settings};
-use super::terms::{self, VotingTerms};
+pub use ballot::{ballot, how_to_vote, room_for_reason};
+
+use super::proposal::{Application, Closing, Proposal, Unseen};
+use super::settings::Settings;
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
 
@@ -106,104 +109,6 @@ pub fn rule_line(rule: &Rule) -> String {
     line
 }
 
-/// How to vote on a ballot, as `coopgov verify` reads it back.
-pub fn how_to_vote(settings: &Settings) -> String {
-    terms::how_to_vote(&VotingTerms {
-        vocabulary: settings.vocabulary.clone(),
-        block_needs_reason: settings.block_requires_reason,
-        favourites_agree: settings.favourites_count_as == Some(Position::Agree),
-    })
-}
-
-/// What a passed proposal leads to, when that is not simply "it is applied".
-fn consequence_line(settings: &Settings, proposal: &Proposal) -> &'static str {
-    match (settings.mode, &proposal.action) {
-        (_, Action::Motion) | (Mode::Auto, _) => "",
-        (Mode::Confirm, _) => {
-            "\nIf it passes, a member of the working group confirms it before the bot applies it."
-        }
-        (Mode::DryRun, _) => {
-            "\nDry run: the bot will announce the result but change nothing on this instance."
-        }
-    }
-}
-
-pub fn ballot(settings: &Settings, proposal: &Proposal) -> String {
-    let reason = defang(&proposal.reason);
-    fit(settings.max_characters, &reason, |reason| {
-        ballot_around(settings, proposal, reason)
-    })
-}
-
-/// The ballot's text around its (already defanged) reason.
-fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str) -> String {
-    let urgent = if proposal.urgent { "URGENT " } else { "" };
-    format!(
-        "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}{consequence}\nCloses: {closes}",
-        number = proposal.number,
-        action = action_phrase(&proposal.action),
-        proposer = proposal.proposer.acct,
-        how = defang(&how_to_vote(settings)),
-        rule = terms::rule_sentence(&proposal.rule),
-        consequence = consequence_line(settings, proposal),
-        closes = time(proposal.closes_at),
-    )
-}
-
-/// A long domain, as ballots meet them, for measuring a ballot's room.
-const LONG_DOMAIN: &str = "a-rather-long-server-name.example.social";
-
-/// The fewest characters a ballot leaves for its reason on this instance, over every
-/// kind of proposal (urgent, numbered #9999, by a 30-character acct, about a 40-character
-/// domain, closing at a time with seconds). Below zero, the ballot's last lines would be
-/// cut and it could not be recounted.
-pub fn room_for_reason(settings: &Settings) -> i64 {
-    let domain = LONG_DOMAIN.to_string();
-    let actions = [
-        Action::Suspend {
-            domain: domain.clone(),
-        },
-        Action::Silence {
-            domain: domain.clone(),
-        },
-        Action::Unblock { domain },
-        Action::Motion,
-    ];
-    let at = DateTime::from_timestamp(4_102_444_799, 0).unwrap_or_default();
-    let nobody = StatusRef {
-        status_id: String::new(),
-        url: String::new(),
-    };
-    let longest = actions
-        .into_iter()
-        .map(|action| {
-            let proposal = Proposal {
-                number: 9999,
-                urgent: true,
-                reason: String::new(),
-                rule: settings.rule_for(action.kind()),
-                proposer: Identity {
-                    account_id: String::new(),
-                    acct: "a".repeat(30),
-                },
-                action,
-                request: nobody.clone(),
-                opened_at: at,
-                closes_at: at,
-                ballot: None,
-                votes: Default::default(),
-                favourites: Default::default(),
-                explained: Default::default(),
-                stage: Stage::Opening,
-                reminded: false,
-            };
-            ballot_around(settings, &proposal, "").chars().count()
-        })
-        .max()
-        .unwrap_or(0);
-    settings.max_characters as i64 - longest as i64
-}
-
 pub fn counts(tally: &Tally) -> String {
     Position::ALL
         .iter()
@@ -259,6 +164,11 @@ pub fn announcement(settings: &Settings, proposal: &Proposal, closing: &Closing)
         );
         if !closing.unseen.is_empty() {
             text.push_str(&unseen_line(closing.unseen));
+        }
+        let jury = proposal.jury.as_ref().filter(|case| case.jury_decides());
+        if let Some(jury) = jury.and_then(|case| case.draw.as_ref()) {
+            text.push_str(&seating::decided_by(jury, closing.tally.voters()));
+            text.push('\n');
         }
         if !block_text.is_empty() {
             text.push_str(&format!("Blocks: {block_text}\n"));
@@ -326,6 +236,12 @@ pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {
         .as_ref()
         .map(|ballot| format!("\nBallot: {}", ballot.url))
         .unwrap_or_default();
+    if proposal.is_seating() {
+        return format!(
+            "{head}\nSeating its jury: {}{ballot}",
+            seating::progress(proposal)
+        );
+    }
     match proposal.closing() {
         Some(closing) => format!(
             "{head}\nClosed {}: {}\n{}{ballot}",

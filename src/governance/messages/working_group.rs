@@ -25,6 +25,17 @@ pub fn extended(number: u64, by: Duration, closes_at: DateTime<Utc>) -> String {
     )
 }
 
+/// `deadline`: the earliest answer now due, if anyone is still invited.
+pub fn consent_extended(number: u64, by: Duration, deadline: Option<DateTime<Utc>>) -> String {
+    let until = deadline
+        .map(|at| format!("; the next answer is due {}", time(at)))
+        .unwrap_or_default();
+    format!(
+        "Done: the members drawn for the jury of proposal #{number} have {} more to answer{until}. Its voting time runs from the seating, as before.",
+        format_duration(by)
+    )
+}
+
 pub fn extension_done(number: u64, closes_at: DateTime<Utc>) -> String {
     format!("Done: proposal #{number} now closes {}.", time(closes_at))
 }
@@ -53,6 +64,9 @@ pub fn applying_now(proposal: &Proposal) -> String {
 pub fn list_line(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> Option<String> {
     let head = format!("#{} {}", proposal.number, action_phrase(&proposal.action));
     let state = match proposal.closing().map(|c| &c.application) {
+        None if proposal.is_seating() => {
+            format!("seating its jury, {}", super::seating::progress(proposal))
+        }
         None if proposal.is_open() => format!(
             "open until {}, {}",
             time(proposal.closes_at.max(now)),

@@ -2,6 +2,7 @@
 
 mod engine;
 mod hostile;
+mod jury;
 mod properties;
 mod records;
 mod rules;

@@ -17,10 +17,10 @@ use std::time::Duration;
 /// `Result` is its `Step`.
 pub mod engine {
     use super::{infallible, Memory};
-    use crate::governance::{engine as real, Author, Post, Proposal, Settings, Step};
+    use crate::governance::{engine as real, Author, Post, Proposal, Settings, StatusRef, Step};
     use chrono::{DateTime, Utc};
 
-    pub use crate::governance::engine::{close, closing_time, on_applied, on_ballot_posted};
+    pub use crate::governance::engine::{close, closing_time, on_applied};
     pub use crate::governance::ThreadRecord;
 
     pub fn on_post(settings: &Settings, memory: &Memory, post: &Post, now: DateTime<Utc>) -> Step {
@@ -38,6 +38,18 @@ pub mod engine {
 
     pub fn on_deleted(memory: &Memory, status_id: &str) -> Step {
         infallible(real::on_deleted(memory, status_id))
+    }
+
+    /// For a proposal no jury decides, which needs neither settings nor records.
+    pub fn on_ballot_posted(proposal: &Proposal, ballot: StatusRef) -> Step {
+        let (settings, memory) = (super::settings(), Memory::default());
+        infallible(real::on_ballot_posted(
+            &settings,
+            &memory,
+            proposal,
+            ballot,
+            super::t0(),
+        ))
     }
 }
 
@@ -206,7 +218,13 @@ impl Memory {
             status_id: "500".to_string(),
             url: "https://social.example/@coopbot/500".to_string(),
         };
-        memory.apply(&engine::on_ballot_posted(&proposal, ballot));
+        memory.apply(&infallible(crate::governance::engine::on_ballot_posted(
+            settings,
+            &memory,
+            &proposal,
+            ballot,
+            t0(),
+        )));
         memory
     }
 
