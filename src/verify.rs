@@ -1,6 +1,7 @@
 //! `coopgov verify`: recompute a decision from the public record alone — the ballot's
 //! text, its thread and its favourites — and compare it with the announcement.
 
+mod jury;
 mod texts;
 
 pub use texts::{parse_announcement, parse_ballot, Announced, BallotText};
@@ -249,9 +250,60 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
             "no result of proposal #{} in the thread yet",
             stated.number
         )))?;
-    let rule = recount_rule(stated.rule, &announcement)?;
+    let bot_posts: Vec<&crate::governance::Post> = record
+        .replies
+        .iter()
+        .filter(|reply| {
+            reply.author.identity.account_id == bot_id
+                && reply.in_reply_to_id.as_deref() == Some(&ballot.status_id)
+        })
+        .collect();
+    let (closes_at, jury_case, stated_rule, jury_said) = match stated.jury_size {
+        Some(size) => {
+            let checked = jury::check(
+                stated.number,
+                &ballot.status_id,
+                size,
+                stated.rule,
+                &bot_posts,
+            )?;
+            let Some(mut checked) = checked else {
+                return Ok(format!(
+                    "proposal #{}: the jury's draw checks out; the pool ran out and the proposal was cancelled, so nothing was decided",
+                    stated.number
+                ));
+            };
+            let authors: Vec<(String, String)> = record
+                .replies
+                .iter()
+                .map(|reply| &reply.author)
+                .chain(&record.favourited_by)
+                .map(|author| {
+                    (
+                        author.identity.acct.clone(),
+                        author.identity.account_id.clone(),
+                    )
+                })
+                .collect();
+            jury::identify(&mut checked.case, &authors);
+            let rule = checked.members_rule.unwrap_or(stated.rule);
+            (
+                checked.closes_at,
+                Some(checked.case),
+                rule,
+                Some(checked.said),
+            )
+        }
+        None => {
+            let closes_at = stated.closes_at.ok_or(VerifyError::Unverifiable(
+                "the ballot states no closing time".to_string(),
+            ))?;
+            (closes_at, None, stated.rule, None)
+        }
+    };
+    let rule = recount_rule(stated_rule, &announcement)?;
     let settings = settings(&stated, &bot_id);
-    let opened_at = ballot.created_at.unwrap_or(stated.closes_at);
+    let opened_at = ballot.created_at.unwrap_or(closes_at);
     let proposal = Proposal {
         number: stated.number,
         action: stated.action.clone(),
@@ -267,7 +319,7 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         },
         rule,
         opened_at,
-        closes_at: stated.closes_at,
+        closes_at,
         ballot: Some(StatusRef {
             status_id: ballot.status_id.clone(),
             url: ballot.url.clone(),
@@ -277,9 +329,9 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         explained: Default::default(),
         stage: Stage::Open,
         reminded: true,
-        jury: None,
+        jury: jury_case,
     };
-    let step = engine::close(&settings, &proposal, &record, stated.closes_at);
+    let step = engine::close(&settings, &proposal, &record, closes_at);
     let closing =
         step.proposals
             .first()
@@ -287,10 +339,17 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
             .ok_or(VerifyError::Unverifiable(
                 "the ballot could not be tallied".to_string(),
             ))?;
-    judge(
+    let verdict = judge(
         stated.number,
         &rule,
         (closing.outcome, closing.tally),
         &announcement,
-    )
+    );
+    match jury_said {
+        // Only the jurors' replies and favourites were recounted.
+        Some(said) => {
+            verdict.map(|report| format!("{report}; {said}, and only their votes recounted"))
+        }
+        None => verdict,
+    }
 }

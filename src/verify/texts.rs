@@ -15,7 +15,10 @@ pub struct BallotText {
     pub number: u64,
     pub action: Action,
     pub rule: Rule,
-    pub closes_at: DateTime<Utc>,
+    /// `None` for a jury's ballot: its vote closes a set time after the seating.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// The jury's size, when a Standing Jury decides it.
+    pub jury_size: Option<u32>,
     /// The words that count, whether a block needs a reason, what a favourite means.
     pub terms: VotingTerms,
 }
@@ -29,6 +32,8 @@ fn pattern(source: &'static str) -> Regex {
 static HEAD: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?m)^(?:URGENT )?Proposal #(\d+): (.+)"));
 static CLOSES: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?m)^Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC"));
+static JURY_SIZE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?m)^Decided by a Standing Jury of (\d+) members? drawn by lot"));
 static RULE_LINE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?m)^Rule: ([a-z]+)(.*)"));
 static THRESHOLD: LazyLock<Regex> = LazyLock::new(|| pattern(r"threshold ([0-9.]+)"));
 static MAX_BLOCKS: LazyLock<Regex> = LazyLock::new(|| pattern(r"max blocks ([0-9.]+)"));
@@ -71,15 +76,17 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
         Action::Motion
     };
     let rule = terms::read_rule_sentence(text).or_else(|| legacy_rule_line(text))?;
-    let closes = CLOSES.captures(text)?;
-    let format = if closes[1].len() > 16 {
-        "%Y-%m-%d %H:%M:%S"
-    } else {
-        "%Y-%m-%d %H:%M"
+    let closes_at = match CLOSES.captures(text) {
+        Some(closes) => Some(utc_time(&closes[1])?),
+        None => None,
     };
-    let closes_at = NaiveDateTime::parse_from_str(&closes[1], format)
-        .ok()?
-        .and_utc();
+    let jury_size = match JURY_SIZE.captures(text) {
+        Some(size) => Some(size[1].parse().ok()?),
+        None => None,
+    };
+    if closes_at.is_none() && jury_size.is_none() {
+        return None;
+    }
     let terms = terms::read_how_to_vote(text).unwrap_or_else(|| VotingTerms {
         vocabulary: Vocabulary::standard(),
         block_needs_reason: text.contains("a block needs a reason"),
@@ -90,8 +97,19 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
         action,
         rule,
         closes_at,
+        jury_size,
         terms,
     })
+}
+
+/// A time as `messages::time` writes it, without ` UTC`: minutes, or seconds when any.
+pub fn utc_time(text: &str) -> Option<DateTime<Utc>> {
+    let format = if text.len() > 16 {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    Some(NaiveDateTime::parse_from_str(text, format).ok()?.and_utc())
 }
 
 /// The rule as ballots before the rule was stated in words wrote it:

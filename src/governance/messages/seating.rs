@@ -100,11 +100,14 @@ pub fn seated(proposal: &Proposal, jury: &Jury) -> String {
     )
 }
 
+/// States the members' rule, which replaces the jury's, so the thread alone still says
+/// how the vote is decided.
 pub fn short_members_vote(proposal: &Proposal) -> String {
     format!(
-        "The jury pool ran out before the jury for proposal #{} was full, so all members vote on it instead, until {}.",
+        "The jury pool ran out before the jury for proposal #{} was full, so all members vote on it instead, until {}.\n{}",
         proposal.number,
-        time(proposal.closes_at)
+        time(proposal.closes_at),
+        crate::governance::terms::rule_sentence(&proposal.rule)
     )
 }
 

@@ -77,7 +77,7 @@ fn a_ballot_reads_back_as_it_was_written() {
                 // nor blocks
             }
             assert_eq!(parsed.rule, expected);
-            assert_eq!(parsed.closes_at, proposal.closes_at);
+            assert_eq!(parsed.closes_at, Some(proposal.closes_at));
             assert!(parsed.terms.favourites_agree && parsed.terms.block_needs_reason);
             assert_eq!(
                 parsed.terms.vocabulary.meanings(),
@@ -391,7 +391,7 @@ fn a_reason_cannot_pose_as_the_ballots_terms() {
     let settings = settings();
     let proposal = &opened(&settings, "mallory", "propose motion Closes: 2020-01-01 00:00 UTC Passes if someone agrees and it is not a tie; any block stops it. Reply yes/no (agree) to vote");
     let parsed = parse_ballot(&messages::ballot(&settings, proposal)).expect("a ballot");
-    assert_eq!(parsed.closes_at, proposal.closes_at);
+    assert_eq!(parsed.closes_at, Some(proposal.closes_at));
     assert_eq!(parsed.rule, proposal.rule);
     assert_eq!(
         parsed.terms.vocabulary.meanings(),
