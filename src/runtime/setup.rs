@@ -2,8 +2,11 @@
 
 use crate::backoff;
 use crate::commands::Vocabulary;
-use crate::config::{ActionMode, BallotVisibility, Config, Proposers, TokenSource, Voters};
+use crate::config::{
+    ActionMode, BallotVisibility, Config, JuryConfig, JuryPool, Proposers, TokenSource, Voters,
+};
 use crate::governance::eligibility::Membership;
+use crate::governance::jury::{JurySettings, PoolSource};
 use crate::governance::settings::{Durations, ServerTraits};
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
 use crate::mastodon::types::InstanceInfo;
@@ -141,9 +144,18 @@ fn is_transient(error: &anyhow::Error) -> bool {
 
 /// Reads a roster file: one acct per line; blank lines and `#` comments are ignored.
 pub fn read_roster(path: &Path) -> anyhow::Result<BTreeSet<String>> {
+    read_accts(path, "the roster file")
+}
+
+/// Reads the jury's pool_file, written like a roster file.
+pub fn read_jury_pool(path: &Path) -> anyhow::Result<BTreeSet<String>> {
+    read_accts(path, "the jury's pool_file")
+}
+
+fn read_accts(path: &Path, what: &str) -> anyhow::Result<BTreeSet<String>> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
-            "could not read the roster file {}; create it with one member's acct per line",
+            "could not read {what} {}; create it with one member's acct per line",
             path.display()
         )
     })?;
@@ -287,8 +299,45 @@ pub fn settings(
         answers_per_day: config.limits.answers_per_account_per_day,
         proposals_per_day: config.limits.proposals_per_member_per_day,
         guide_url: config.membership.guide_url.clone(),
-        jury: None,
+        jury: config.jury.as_ref().map(jury).transpose()?,
     })
+}
+
+/// The core's jury from `[jury]`, a roster pool read from its file.
+fn jury(config: &JuryConfig) -> anyhow::Result<JurySettings> {
+    Ok(JurySettings {
+        pool: match &config.pool {
+            JuryPool::Volunteers => PoolSource::Volunteers,
+            JuryPool::Roster { file } => PoolSource::Roster(read_jury_pool(file)?),
+        },
+        size: config.size,
+        consent_within: config.consent_within,
+        duration: config.duration,
+        decides: config.decides.clone(),
+        when_short: config.when_short,
+        rule: config.rule,
+    })
+}
+
+/// SIGHUP: reads the jury's pool_file again, keeping the previous pool if it cannot be
+/// read; false when the jury has no pool_file.
+pub fn reload_jury_pool(config: &Config, settings: &mut Settings) -> bool {
+    let (Some(JuryConfig { pool, .. }), Some(jury)) = (&config.jury, &mut settings.jury) else {
+        return false;
+    };
+    let JuryPool::Roster { file } = pool else {
+        return false;
+    };
+    match read_jury_pool(file) {
+        Ok(accts) => {
+            info!(accts = accts.len(), "jury pool_file reloaded");
+            jury.pool = PoolSource::Roster(accts);
+        }
+        Err(error) => {
+            warn!(error = %format!("{error:#}"), "could not reload the jury's pool_file; keeping the previous one")
+        }
+    }
+    true
 }
 
 /// Below this, the reasons on ballots are cut short often enough to say so.
