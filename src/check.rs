@@ -1,5 +1,6 @@
 //! `coopgov check`: is everything in place for the bot to run? One line per check.
 
+mod jury;
 mod membership;
 
 use crate::config::Config;
@@ -125,7 +126,9 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     }
     let mut healthy = scopes(&client).await;
     healthy &= notification_policy(&client, fix).await;
-    healthy &= membership::membership(&config, &client).await;
+    let mut lookups = membership::Lookups::default();
+    healthy &= membership::membership(&config, &client, &mut lookups).await;
+    healthy &= jury::jury(&config, &client, &mut lookups).await;
     healthy &= ballots_fit(&config, &me, &instance, &software);
     let urls = crate::mastodon::streaming::stream_urls(
         instance.streaming_url.as_deref(),
@@ -166,7 +169,7 @@ fn ballots_fit(
 ) -> bool {
     let settings = match setup::settings(config, me, instance, software, Default::default()) {
         Ok(settings) => settings,
-        // An unreadable roster is reported by the membership check.
+        // An unreadable roster or pool_file is reported by its own check.
         Err(_) => return true,
     };
     match setup::ballot_room(&settings) {

@@ -6,6 +6,7 @@
 
 mod check;
 mod edit;
+mod jury;
 mod raw;
 mod rulebook;
 #[cfg(test)]
@@ -13,6 +14,7 @@ mod tests;
 mod values;
 
 pub use edit::set_token_file;
+pub use jury::{JuryConfig, JuryPool, JURY_RULE};
 
 use crate::governance::{ActionKind, Position, Rule};
 use std::path::{Path, PathBuf};
@@ -61,6 +63,8 @@ pub struct Config {
     pub actions: ActionsConfig,
     pub vocabulary: VocabularyConfig,
     pub limits: LimitsConfig,
+    /// `[jury]` and `[rules.jury]`; `None` without `[jury]`: every proposal goes to all members.
+    pub jury: Option<JuryConfig>,
 }
 
 /// `[limits]`: bounds that keep the bot from being turned into a spam cannon.

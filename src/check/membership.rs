@@ -1,4 +1,5 @@
 //! `coopgov check`: are the working group's names and the roster's accts local accounts?
+//! (The jury's pool_file is looked up here too, from `jury.rs`.)
 
 use super::{line, Mark};
 use crate::config::{Config, Voters};
@@ -6,10 +7,11 @@ use crate::mastodon::rate_limit::Budget;
 use crate::mastodon::Client;
 use crate::runtime::setup;
 use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The most roster accts one `check` looks up. Mastodon allows an account 300 requests
-/// in 5 minutes, shared with the running bot: 200 leaves the bot room to govern.
+/// The most roster and jury pool accts one `check` looks up. Mastodon allows an account
+/// 300 requests in 5 minutes, shared with the running bot: 200 leaves the bot room to govern.
 pub(super) const ROSTER_LOOKUPS: usize = 200;
 /// Lookups stop when the instance says fewer requests than this are left before its
 /// limit resets: they are the running bot's.
@@ -18,10 +20,10 @@ const RESERVE: u32 = 50;
 const SHOWN: usize = 20;
 
 /// The working group's names, then the roster's accts: each must be a local account.
-pub(super) async fn membership(config: &Config, client: &Client) -> bool {
+pub(super) async fn membership(config: &Config, client: &Client, lookups: &mut Lookups) -> bool {
     let mut healthy = working_group(config, client).await;
     if let Voters::Roster { file } = &config.membership.voters {
-        healthy &= roster(config, client, file).await;
+        healthy &= roster(config, client, file, lookups).await;
     }
     healthy
 }
@@ -84,7 +86,7 @@ fn could_not_look_up(error: &anyhow::Error) -> bool {
     }
 }
 
-async fn roster(config: &Config, client: &Client, file: &Path) -> bool {
+async fn roster(config: &Config, client: &Client, file: &Path, lookups: &mut Lookups) -> bool {
     let accts = match setup::read_roster(file) {
         Ok(accts) => accts,
         Err(error) => {
@@ -103,25 +105,53 @@ async fn roster(config: &Config, client: &Client, file: &Path) -> bool {
         );
         return true;
     }
+    let place = format!("the roster {}", file.display());
+    all_local(config, client, &accts, &place, lookups).await
+}
+
+/// The account lookups of one `check`, shared by the roster's and the jury pool's
+/// accts: at most [`ROSTER_LOOKUPS`] in all, and each acct once.
+#[derive(Default)]
+pub(super) struct Lookups {
+    /// acct → whether it is a local account.
+    local: BTreeMap<String, bool>,
+}
+
+/// Whether each of `accts`, listed in `place`, is a local account; one line for the
+/// lookups left out, one for the outcome.
+pub(super) async fn all_local(
+    config: &Config,
+    client: &Client,
+    accts: &BTreeSet<String>,
+    place: &str,
+    lookups: &mut Lookups,
+) -> bool {
     let mut unknown = Vec::new();
     let mut checked = 0;
     let mut stopped = None;
-    for acct in accts.iter().take(ROSTER_LOOKUPS) {
-        if let Some(reason) = budget_short(client.budget(), Utc::now()) {
-            stopped = Some(reason);
-            break;
-        }
-        match client.local_account(acct).await {
-            Ok(Some(_)) => {}
-            Ok(None) => unknown.push(acct.as_str()),
-            Err(error) => {
-                let context = format!("could not look up the roster's acct {acct}");
-                return could_not_look_up(&anyhow::Error::new(error).context(context));
+    for acct in accts {
+        let local = match lookups.local.get(acct) {
+            Some(local) => *local,
+            None if lookups.local.len() >= ROSTER_LOOKUPS => break,
+            None => {
+                if let Some(reason) = budget_short(client.budget(), Utc::now()) {
+                    stopped = Some(reason);
+                    break;
+                }
+                match client.local_account(acct).await {
+                    Ok(found) => *lookups.local.entry(acct.clone()).or_insert(found.is_some()),
+                    Err(error) => {
+                        let context = format!("could not look up the acct {acct} of {place}");
+                        return could_not_look_up(&anyhow::Error::new(error).context(context));
+                    }
+                }
             }
+        };
+        if !local {
+            unknown.push(acct.as_str());
         }
         checked += 1;
     }
-    let place = format!("the roster {}", file.display());
     if checked < accts.len() {
         let why = stopped.unwrap_or_else(|| {
             format!(
@@ -151,7 +181,7 @@ async fn roster(config: &Config, client: &Client, file: &Path) -> bool {
         format!(
             "{place} lists accts that are not local accounts of {}: {}; correct them (one \
              username of this instance a line, without @host) or remove them, then send the \
-             running bot SIGHUP to read the roster again",
+             running bot SIGHUP to read the file again",
             config.instance.url,
             listed(&unknown),
         ),
@@ -172,7 +202,7 @@ fn budget_short(budget: Budget, now: DateTime<Utc>) -> Option<String> {
 }
 
 /// `a, b, c`, or `a, b, … and 7 more` past `SHOWN` names.
-fn listed(names: &[&str]) -> String {
+pub(super) fn listed(names: &[&str]) -> String {
     let shown = names
         .iter()
         .take(SHOWN)

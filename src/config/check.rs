@@ -21,12 +21,17 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
     };
     let membership = checker.membership(raw.membership)?;
     let roster = matches!(membership.voters, Voters::Roster { .. });
+    let proposals = checker.proposals(&raw.proposals)?;
+    let mut rules = raw.rules;
+    let jury_rule = rules.jury.take();
+    let rules = checker.rules(rules, roster)?;
+    let jury = checker.jury(raw.jury, jury_rule, &proposals)?;
     Ok(Config {
         path: path.to_path_buf(),
         instance,
         storage,
-        proposals: checker.proposals(&raw.proposals)?,
-        rules: checker.rules(raw.rules, roster)?,
+        proposals,
+        rules,
         actions: checker.actions(&raw.actions, &membership)?,
         vocabulary: checker.vocabulary(raw.vocabulary)?,
         limits: LimitsConfig {
@@ -42,6 +47,7 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
             )?,
         },
         membership,
+        jury,
     })
 }
 

@@ -28,6 +28,7 @@ pub(super) struct RawConfig {
     pub vocabulary: RawVocabulary,
     #[serde(default)]
     pub limits: RawLimits,
+    pub jury: Option<Spanned<RawJury>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +82,8 @@ pub(super) struct RawRules {
     pub silence: Option<RawRule>,
     pub unblock: Option<RawRule>,
     pub motion: Option<RawRule>,
+    /// Spanned: `[rules.jury]` without `[jury]` is refused at its header's line.
+    pub jury: Option<Spanned<RawRule>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +95,18 @@ pub(super) struct RawRule {
     pub threshold: Field<f64>,
     pub max_blocks: Field<i64>,
     pub block_override_ratio: Field<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawJury {
+    pub pool: Field<String>,
+    pub pool_file: Field<String>,
+    pub size: Field<i64>,
+    pub consent_within: Field<DurationText>,
+    pub duration: Field<DurationText>,
+    pub decides: Option<Vec<Spanned<String>>>,
+    pub when_short: Field<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,7 +21,13 @@ impl Checker<'_> {
     }
 
     /// `[rules.<name>]`, its missing fields taken from `base`.
-    fn rule(&self, raw: Option<RawRule>, base: Rule, name: &str, roster: bool) -> Checked<Rule> {
+    pub(super) fn rule(
+        &self,
+        raw: Option<RawRule>,
+        base: Rule,
+        name: &str,
+        roster: bool,
+    ) -> Checked<Rule> {
         let Some(raw) = raw else {
             return Ok(base);
         };

@@ -118,6 +118,9 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     .await?;
     let working_group = setup::usable_working_group(config, working_group)?;
     let settings = setup::settings(config, &me, &instance, &software, working_group)?;
+    if let Some(warning) = config.jury.as_ref().and_then(|jury| jury.warning()) {
+        warn!("{warning}");
+    }
     if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {
         warn!("{warning}");
     }
@@ -304,10 +307,14 @@ impl Bot {
         Ok(())
     }
 
-    /// SIGHUP: reads the roster file again, so members join or leave without a restart.
+    /// SIGHUP: reads the roster file and the jury's pool_file again, so members join or
+    /// leave without a restart.
     fn reload_roster(&mut self, config: &Config) {
+        let pool_file = setup::reload_jury_pool(config, &mut self.settings);
         let Voters::Roster { file } = &config.membership.voters else {
-            info!("SIGHUP: no roster is configured; nothing to reload");
+            if !pool_file {
+                info!("SIGHUP: no roster or jury pool_file is configured; nothing to reload");
+            }
             return;
         };
         match setup::read_roster(file) {

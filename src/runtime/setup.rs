@@ -2,8 +2,11 @@
 
 use crate::backoff;
 use crate::commands::Vocabulary;
-use crate::config::{ActionMode, BallotVisibility, Config, Proposers, TokenSource, Voters};
+use crate::config::{
+    ActionMode, BallotVisibility, Config, JuryConfig, JuryPool, Proposers, TokenSource, Voters,
+};
 use crate::governance::eligibility::Membership;
+use crate::governance::jury::{JurySettings, PoolSource};
 use crate::governance::settings::{Durations, ServerTraits};
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
 use crate::mastodon::types::InstanceInfo;
@@ -141,9 +144,18 @@ fn is_transient(error: &anyhow::Error) -> bool {
 
 /// Reads a roster file: one acct per line; blank lines and `#` comments are ignored.
 pub fn read_roster(path: &Path) -> anyhow::Result<BTreeSet<String>> {
+    read_accts(path, "the roster file")
+}
+
+/// Reads the jury's pool_file, written like a roster file.
+pub fn read_jury_pool(path: &Path) -> anyhow::Result<BTreeSet<String>> {
+    read_accts(path, "the jury's pool_file")
+}
+
+fn read_accts(path: &Path, what: &str) -> anyhow::Result<BTreeSet<String>> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
-            "could not read the roster file {}; create it with one member's acct per line",
+            "could not read {what} {}; create it with one member's acct per line",
             path.display()
         )
     })?;
@@ -287,8 +299,45 @@ pub fn settings(
         answers_per_day: config.limits.answers_per_account_per_day,
         proposals_per_day: config.limits.proposals_per_member_per_day,
         guide_url: config.membership.guide_url.clone(),
-        jury: None,
+        jury: config.jury.as_ref().map(jury).transpose()?,
     })
+}
+
+/// The core's jury from `[jury]`, a roster pool read from its file.
+fn jury(config: &JuryConfig) -> anyhow::Result<JurySettings> {
+    Ok(JurySettings {
+        pool: match &config.pool {
+            JuryPool::Volunteers => PoolSource::Volunteers,
+            JuryPool::Roster { file } => PoolSource::Roster(read_jury_pool(file)?),
+        },
+        size: config.size,
+        consent_within: config.consent_within,
+        duration: config.duration,
+        decides: config.decides.clone(),
+        when_short: config.when_short,
+        rule: config.rule,
+    })
+}
+
+/// SIGHUP: reads the jury's pool_file again, keeping the previous pool if it cannot be
+/// read; false when the jury has no pool_file.
+pub fn reload_jury_pool(config: &Config, settings: &mut Settings) -> bool {
+    let (Some(JuryConfig { pool, .. }), Some(jury)) = (&config.jury, &mut settings.jury) else {
+        return false;
+    };
+    let JuryPool::Roster { file } = pool else {
+        return false;
+    };
+    match read_jury_pool(file) {
+        Ok(accts) => {
+            info!(accts = accts.len(), "jury pool_file reloaded");
+            jury.pool = PoolSource::Roster(accts);
+        }
+        Err(error) => {
+            warn!(error = %format!("{error:#}"), "could not reload the jury's pool_file; keeping the previous one")
+        }
+    }
+    true
 }
 
 /// Below this, the reasons on ballots are cut short often enough to say so.
@@ -330,72 +379,4 @@ fn instance_host(instance: &InstanceInfo, url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_refused_token_is_one_sentence_naming_where_it_was_read() {
-        let text = "[instance]\nurl = \"https://social.example\"\ntoken_env = \"BOT_TOKEN\"\n";
-        let config = Config::parse(text, Path::new("bot.toml")).expect("a valid config");
-        let http = |status| ApiError::Http {
-            status,
-            what: "checking the access token".into(),
-            message: "The access token is invalid".into(),
-            body: Box::default(),
-        };
-        let unreachable = || ApiError::Transport("could not connect".into());
-        let cases = [
-            (http(401), "the instance refused the access token in the environment variable BOT_TOKEN (it answered 401: \"The access token is invalid\"); it is mistyped", false),
-            (http(403), "the access token in the environment variable BOT_TOKEN may not read its own account (it answered 403", false),
-            (unreachable(), "could not verify the access token: could not reach the instance", true),
-        ];
-        for (error, wanted, transient) in cases {
-            let error = refused_token(&config, error);
-            let shown = format!("{error:#}");
-            assert!(shown.starts_with(wanted), "{shown}");
-            assert!(!shown.contains("while checking"), "said twice: {shown}");
-            assert_eq!(is_transient(&error), transient, "{shown}");
-        }
-    }
-
-    #[test]
-    fn a_working_group_of_only_unknown_names_is_refused_and_some_are_left_out() {
-        let text = "[instance]\nurl = \"https://social.example\"\n";
-        let config = Config::parse(text, Path::new("bot.toml")).expect("a valid config");
-        let lookup = |found: &[&str], unknown: &[&str]| Lookup {
-            found: found
-                .iter()
-                .map(|acct| (format!("id-{acct}"), acct.to_string()))
-                .collect(),
-            unknown: unknown.iter().map(|name| name.to_string()).collect(),
-        };
-        let kept = |found, unknown| {
-            usable_working_group(&config, lookup(found, unknown))
-                .map(|members| members.into_values().collect::<Vec<_>>())
-                .map_err(|error| error.to_string())
-        };
-        assert_eq!(kept(&[], &[]), Ok(vec![]), "working_group = [] is allowed");
-        assert_eq!(kept(&["alice"], &[]), Ok(vec!["alice".to_string()]));
-        assert_eq!(kept(&["alice"], &["bobb"]), Ok(vec!["alice".to_string()]));
-        let refusal = kept(&[], &["bobb", "alicia"]).expect_err("nobody could steer");
-        assert!(
-            refusal.starts_with("none of the names in membership.working_group (bobb, alicia) is a local account of https://social.example"),
-            "{refusal}"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_starting_bot_waits_for_a_command_reading_the_store() {
-        let folder = std::env::temp_dir().join(format!("coopgov-wait-{}", std::process::id()));
-        let reader = Store::open(&folder).expect("a command reads the store");
-        let done_reading = tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-            drop(reader);
-        });
-        let bot = open_store(&folder).await;
-        assert!(bot.is_ok(), "{:?}", bot.err());
-        done_reading.await.expect("the reader ends");
-        drop(bot);
-        let _ = std::fs::remove_dir_all(&folder);
-    }
-}
+mod tests;

@@ -116,6 +116,60 @@ async fn check_fails_naming_working_group_and_roster_names_that_are_not_local_ac
     assert!(report.contains("m019 and 180 more;"), "{report}");
 }
 
+/// `[jury]` gets its own line; a roster pool's accts are looked up like the roster's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_tells_the_jury_and_fails_naming_pool_accts_that_are_not_local_accounts() {
+    let mock = Mock::start(&members()).await;
+    let token = mock.bot_token().to_string();
+    let (_dir, config) = configure(
+        &mock,
+        "voters = \"roster\"\nroster_file = \"members.txt\"\n\n[jury]\npool = \"roster\"\n\
+         pool_file = \"jurors.txt\"\nsize = 2\ndecides = [\"suspend\"]\nwhen_short = \"cancel\"\n\
+         [rules.jury]\nquorum = 2",
+        &[
+            ("members.txt", "alice\nbob\n"),
+            ("jurors.txt", "alice\nzed\n"),
+        ],
+    );
+    let (code, report, _) = coopgov(&["check"], &config, &token);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("ok    jury: 2 jurors drawn from the accts in ")
+            && report.contains("jurors.txt decide suspend; each has 1d to accept; the seated jury votes for 3d; Passes if at least 2 vote")
+            && report.contains("If the pool runs out, the proposal is cancelled."),
+        "{report}"
+    );
+    assert!(
+        report.contains("jurors.txt lists accts that are not on the roster")
+            && report.contains("would not count if they were drawn: zed"),
+        "{report}"
+    );
+    let fail = report
+        .lines()
+        .find(|line| line.starts_with("FAIL"))
+        .unwrap_or_else(|| panic!("no FAIL line:\n{report}"));
+    assert!(
+        fail.contains("the jury's pool_file ")
+            && fail.contains("jurors.txt lists accts that are not local accounts of")
+            && fail.contains(": zed;"),
+        "{fail}"
+    );
+
+    // An unreadable pool_file fails with its own name.
+    let (_dir, config) = configure(
+        &mock,
+        "[jury]\npool = \"roster\"\npool_file = \"absent.txt\"",
+        &[],
+    );
+    let (code, report, _) = coopgov(&["check"], &config, &token);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("FAIL  could not read the jury's pool_file ")
+            && report.contains("absent.txt; create it with one member's acct per line"),
+        "{report}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_refuses_a_working_group_of_which_no_name_is_a_local_account() {
     let mock = Mock::start(&members()).await;
