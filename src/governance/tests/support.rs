@@ -5,8 +5,8 @@ use crate::governance::eligibility::Membership;
 use crate::governance::proposal::Vote;
 use crate::governance::settings::Durations;
 use crate::governance::{
-    ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule, Settings,
-    StatusRef, Step, Tally, Visibility, VoteChange,
+    ActionKind, Author, Effect, Identity, Mode, PoolChange, Position, Post, Proposal, Records,
+    Rule, Settings, StatusRef, Step, Tally, Visibility, VoteChange,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -175,6 +175,16 @@ impl Memory {
                 } => {
                     self.votes
                         .insert(*number, (votes.clone(), favourites.clone()));
+                }
+            }
+        }
+        for change in &step.pool {
+            match change {
+                PoolChange::Join { account_id, acct } => {
+                    self.jury_pool.insert(account_id.clone(), acct.clone());
+                }
+                PoolChange::Leave { account_id } => {
+                    self.jury_pool.remove(account_id);
                 }
             }
         }
