@@ -2,6 +2,7 @@
 
 mod engine;
 mod hostile;
+mod jury_pool;
 mod properties;
 mod records;
 mod rules;

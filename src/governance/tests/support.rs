@@ -2,6 +2,7 @@
 
 use crate::commands::Vocabulary;
 use crate::governance::eligibility::Membership;
+use crate::governance::jury::{JurySettings, PoolSource, WhenShort};
 use crate::governance::proposal::Vote;
 use crate::governance::settings::Durations;
 use crate::governance::{
@@ -90,6 +91,23 @@ pub fn settings() -> Settings {
         proposals_per_day: 3,
         guide_url: None,
         jury: None,
+    }
+}
+
+/// `settings()` with a Standing Jury of three drawn from `pool`, deciding suspensions
+/// and limits.
+pub fn with_jury(pool: PoolSource) -> Settings {
+    Settings {
+        jury: Some(JurySettings {
+            pool,
+            size: 3,
+            consent_within: Duration::from_secs(86_400),
+            duration: Duration::from_secs(3 * 86_400),
+            decides: [ActionKind::Suspend, ActionKind::Silence].into(),
+            when_short: WhenShort::Members,
+            rule: Rule::social_coop(),
+        }),
+        ..settings()
     }
 }
 
