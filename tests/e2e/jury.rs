@@ -12,6 +12,9 @@ size = 2
 consent_within = "1m"
 duration = "30s"
 decides = ["suspend"]
+
+[rules.jury]
+quorum = 2
 "#;
 
 /// Waits for the bot's answer to `request`, which must be a direct message, and
