@@ -59,7 +59,7 @@ pub fn already_in(pool: usize) -> String {
 
 pub fn left(pool: usize) -> String {
     format!(
-        "You left the jury pool, which now has {}; you will not be drawn again. A jury you already sit on keeps you until its case is decided.",
+        "You left the jury pool, which now has {}; you will not be drawn for new cases. A jury you already sit on keeps you until its case is decided.",
         members(pool)
     )
 }
