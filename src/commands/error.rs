@@ -49,13 +49,25 @@ pub enum ParseError {
     StatusWithoutNumber,
     #[error("“{given}” is not a proposal number; numbers look like 3 or #3.\nExample: status 3")]
     StatusBadNumber { given: String },
+    #[error(
+        "“jury” needs what you want of the Standing Jury: join, leave or pool.\nExample: jury join"
+    )]
+    JuryWithoutWord,
+    #[error("“{word}” is not something I can do with the Standing Jury: use join (volunteer to be drawn), leave (stop being drawn) or pool (how many volunteered).\nExample: jury pool")]
+    UnknownJuryWord { word: String },
 }
 
 impl ParseError {
-    /// Whether the text did not even start like a request (empty, or an unknown first
-    /// word): in a thread that is conversation, best left unanswered.
+    /// Whether the text did not even start like a request (empty, an unknown first
+    /// word, or "jury" followed by a word that is not one of its requests, as in "jury
+    /// duty is fun"): in a thread that is conversation, best left unanswered.
     pub fn is_not_a_request(&self) -> bool {
-        matches!(self, ParseError::Empty | ParseError::UnknownRequest { .. })
+        matches!(
+            self,
+            ParseError::Empty
+                | ParseError::UnknownRequest { .. }
+                | ParseError::UnknownJuryWord { .. }
+        )
     }
 }
 
@@ -102,23 +114,26 @@ fn first_word(accepted: &[(Position, Vec<String>)], position: Position) -> Strin
         .unwrap_or_else(|| position.name().to_string())
 }
 
-/// The short help reply, with the standard vocabulary.
+/// The short help reply, with the standard vocabulary and no Standing Jury.
 pub fn help_text() -> String {
-    help_text_with(&Vocabulary::standard())
+    help_text_with(&Vocabulary::standard(), false)
 }
 
-/// The short help reply (under 450 characters with the standard words): the requests,
-/// then each position's words, the co-op's own first.
-pub fn help_text_with(vocabulary: &Vocabulary) -> String {
+/// The short help reply (under 450 characters with the standard words, under 470 with
+/// the jury's line): the requests, then each position's words, the co-op's own first.
+/// `jury` says whether the cooperative has a Standing Jury, whose words are then listed.
+pub fn help_text_with(vocabulary: &Vocabulary, jury: bool) -> String {
     let mut text = String::from(
         "Mention me with one of these:\n\
          propose [urgent] suspend|silence|unblock <domain> [duration] <reason>\n\
          propose [urgent] motion [duration] <text>\n\
          vote <n> <position> [reason], or reply to a ballot with your position first\n\
-         status <n>\n\
-         help\n\
-         Durations look like 48h or 6d. Positions:",
+         status <n>\n",
     );
+    if jury {
+        text.push_str("jury join|leave|pool\n");
+    }
+    text.push_str("help\nDurations look like 48h or 6d. Positions:");
     let standard = Vocabulary::standard();
     for position in Position::ALL {
         let words = vocabulary.words(position);
@@ -200,6 +215,10 @@ mod tests {
             },
             ParseError::StatusWithoutNumber,
             ParseError::StatusBadNumber { given: "x".into() },
+            ParseError::JuryWithoutWord,
+            ParseError::UnknownJuryWord {
+                word: "duty".into(),
+            },
         ];
         for error in errors {
             let message = error.to_string();
@@ -270,7 +289,7 @@ mod tests {
         let vocabulary = Vocabulary::standard()
             .with_words(Position::Agree, &words(&["oui", "sí", "ja"]))
             .with_words(Position::Disagree, &words(&["non"]));
-        let help = help_text_with(&vocabulary);
+        let help = help_text_with(&vocabulary, false);
         assert!(help.starts_with("Mention me with one of these:"), "{help}");
         assert!(
             help.contains("\nagree: oui, sí, ja, agree, +1, 👍\n"),
@@ -287,7 +306,7 @@ mod tests {
             (Position::Disagree, words(&["contre"])),
             (Position::Block, words(&["bloquer", "⛔"])),
         ]);
-        assert!(help_text_with(&french).ends_with("\nblock: bloquer, ⛔ (say why)"));
+        assert!(help_text_with(&french, false).ends_with("\nblock: bloquer, ⛔ (say why)"));
     }
 
     #[test]
@@ -304,5 +323,19 @@ mod tests {
         ] {
             assert!(help.contains(needle), "{needle} missing from {help}");
         }
+        assert!(!help.contains("jury"), "{help}");
+    }
+
+    #[test]
+    fn help_names_the_jury_words_only_where_there_is_a_jury() {
+        let help = help_text_with(&Vocabulary::standard(), true);
+        assert!(help.contains("\njury join|leave|pool\n"), "{help}");
+        // Room for the member's mention in a 500-character post.
+        assert!(
+            help.chars().count() < 470,
+            "{} characters",
+            help.chars().count()
+        );
+        assert_eq!(help.replace("jury join|leave|pool\n", ""), help_text());
     }
 }

@@ -24,6 +24,29 @@ pub enum Request {
     Status { number: u64 },
     /// `help`
     Help,
+    /// `jury join`, `jury leave` or `jury pool`
+    Jury(JuryRequest),
+}
+
+/// What a member asks of the Standing Jury's pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JuryRequest {
+    /// Volunteer to be drawn.
+    Join,
+    /// Stop being drawn (a seated juror stays seated).
+    Leave,
+    /// How many may be drawn.
+    Pool,
+}
+
+impl JuryRequest {
+    pub fn word(self) -> &'static str {
+        match self {
+            JuryRequest::Join => "join",
+            JuryRequest::Leave => "leave",
+            JuryRequest::Pool => "pool",
+        }
+    }
 }
 
 /// A proposal as requested; its duration is not yet checked against the configured bounds.
@@ -71,6 +94,7 @@ impl fmt::Display for Request {
             }
             Request::Status { number } => write!(f, "status {number}"),
             Request::Help => f.write_str("help"),
+            Request::Jury(request) => write!(f, "jury {}", request.word()),
         }
     }
 }
@@ -87,6 +111,7 @@ pub fn parse_request(text: &str, vocabulary: &Vocabulary) -> Result<Request, Par
         "vote" => parse_vote(rest, vocabulary),
         "status" => parse_status(rest),
         "help" => Ok(Request::Help),
+        "jury" => parse_jury(rest).map(Request::Jury),
         _ if is_hash_number(first) => parse_vote(&tokens, vocabulary),
         _ => Err(ParseError::UnknownRequest {
             word: first.to_string(),
@@ -213,6 +238,22 @@ fn parse_status(tokens: &[&str]) -> Result<Request, ParseError> {
         given: number_token.to_string(),
     })?;
     Ok(Request::Status { number })
+}
+
+/// Words after the jury request are ignored, as after `help`: `jury join, please`.
+fn parse_jury(tokens: &[&str]) -> Result<JuryRequest, ParseError> {
+    let tokens = skip_punctuation(tokens);
+    let Some(word) = tokens.first() else {
+        return Err(ParseError::JuryWithoutWord);
+    };
+    match keyword(word).as_str() {
+        "join" => Ok(JuryRequest::Join),
+        "leave" => Ok(JuryRequest::Leave),
+        "pool" => Ok(JuryRequest::Pool),
+        _ => Err(ParseError::UnknownJuryWord {
+            word: word.to_string(),
+        }),
+    }
 }
 
 /// A request keyword: lowercase, surrounding punctuation removed (`Propose:` → `propose`).

@@ -119,6 +119,15 @@ pub enum VoteChange {
     },
 }
 
+/// A change to the Standing Jury's pool of volunteers, stored apart from proposals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PoolChange {
+    /// A member volunteered (`jury join`).
+    Join { account_id: String, acct: String },
+    /// A member left (`jury leave`).
+    Leave { account_id: String },
+}
+
 /// One line of a proposal's history, kept forever (every request, vote,
 /// command, state change and effect). The store stamps it with the time of the commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +177,7 @@ pub struct Step {
     /// Accounts charged one answer each against their daily allowance.
     pub charged: Vec<String>,
     pub votes: Vec<VoteChange>,
+    pub pool: Vec<PoolChange>,
 }
 
 impl Step {
@@ -203,7 +213,10 @@ impl Step {
 
     /// Changes nothing and does nothing (history aside).
     pub fn is_empty(&self) -> bool {
-        self.proposals.is_empty() && self.effects.is_empty() && self.votes.is_empty()
+        self.proposals.is_empty()
+            && self.effects.is_empty()
+            && self.votes.is_empty()
+            && self.pool.is_empty()
     }
 }
 

@@ -17,7 +17,7 @@ pub mod settings;
 pub mod terms;
 pub mod working_group;
 
-pub use effects::{AuditEntry, Effect, EffectEvent, FollowUp, Step, VoteChange};
+pub use effects::{AuditEntry, Effect, EffectEvent, FollowUp, PoolChange, Step, VoteChange};
 pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
 pub use purpose::Purpose;
 pub use records::{Records, ThreadRecord};

@@ -1,15 +1,17 @@
 //! The only module that knows sled: proposals, the notification cursor and the outbox.
 //!
-//! Everything one event changes (proposals, indexes, new effects, the cursor) is
-//! written in one transaction, so after a crash the store holds either all of it or none.
+//! Everything one event changes (proposals, indexes, votes, the jury pool, new effects,
+//! the cursor) is written in one transaction, so after a crash the store holds either all of it or none.
 
 mod records;
+mod writes;
 
-use crate::governance::{AuditEntry, Effect, Proposal, Step, VoteChange};
+use crate::governance::{AuditEntry, Effect, Proposal, Step};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use std::path::Path;
+use writes::member_key;
 
 const CURSOR: &[u8] = b"notification_cursor";
 /// sled's page cache: enough for the open proposals, small enough for a shared host.
@@ -218,8 +220,10 @@ impl Store {
             &self.allowances,
             &self.votes,
             &self.favourites,
+            &self.jury_pool,
         );
         let (vote_writes, favourite_writes) = self.vote_writes(&step.votes)?;
+        let pool_writes = writes::pool_writes(&step.pool);
         let day = at.format("%Y-%m-%d").to_string();
         let result = trees.transaction(
             |(
@@ -233,19 +237,11 @@ impl Store {
                 allowances,
                 votes,
                 favourites,
+                jury_pool,
             )| {
-                for (key, value) in &vote_writes {
-                    match value {
-                        Some(value) => votes.insert(key.as_slice(), value.as_slice())?,
-                        None => votes.remove(key.as_slice())?,
-                    };
-                }
-                for (key, value) in &favourite_writes {
-                    match value {
-                        Some(value) => favourites.insert(key.as_slice(), value.as_slice())?,
-                        None => favourites.remove(key.as_slice())?,
-                    };
-                }
+                writes::write(votes, &vote_writes)?;
+                writes::write(favourites, &favourite_writes)?;
+                writes::write(jury_pool, &pool_writes)?;
                 for account_id in &step.charged {
                     let key = format!("{day}/{account_id}");
                     let given = match allowances.get(key.as_bytes())? {
@@ -301,48 +297,6 @@ impl Store {
         unwrap_transaction(result)
     }
 
-    /// The keys a step's vote changes set (`Some`) or remove (`None`). A replacement
-    /// removes the proposal's earlier keys first; they are listed before the transaction,
-    /// which is safe because the bot is the store's only writer.
-    fn vote_writes(&self, changes: &[VoteChange]) -> Result<(Writes, Writes), StoreError> {
-        let (mut votes, mut favourites) = (Vec::new(), Vec::new());
-        for change in changes {
-            match change {
-                VoteChange::Cast { number, vote } => {
-                    votes.push((
-                        member_key(*number, &vote.voter.account_id),
-                        Some(encode(vote)),
-                    ));
-                }
-                VoteChange::Withdraw { number, account_id } => {
-                    votes.push((member_key(*number, account_id), None));
-                }
-                VoteChange::Favourite { number, voter } => {
-                    favourites.push((member_key(*number, &voter.account_id), Some(encode(voter))));
-                }
-                VoteChange::Replace {
-                    number,
-                    votes: cast,
-                    favourites: favoured,
-                } => {
-                    for key in self.votes.scan_prefix(number.to_be_bytes()).keys() {
-                        votes.push((key?.to_vec(), None));
-                    }
-                    for key in self.favourites.scan_prefix(number.to_be_bytes()).keys() {
-                        favourites.push((key?.to_vec(), None));
-                    }
-                    for (account_id, vote) in cast {
-                        votes.push((member_key(*number, account_id), Some(encode(vote))));
-                    }
-                    for (account_id, voter) in favoured {
-                        favourites.push((member_key(*number, account_id), Some(encode(voter))));
-                    }
-                }
-            }
-        }
-        Ok((votes, favourites))
-    }
-
     /// Puts an entry back with its attempt count and the earliest time to try again.
     pub fn reschedule_effect(&self, seq: u64, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.outbox.insert(seq.to_be_bytes(), encode(entry))?;
@@ -385,16 +339,6 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
-}
-
-/// Keys to set (`Some(value)`) or remove (`None`) in one tree.
-type Writes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
-
-/// `<number BE><account id>`: a member's key under a proposal.
-fn member_key(number: u64, account_id: &str) -> Vec<u8> {
-    let mut key = number.to_be_bytes().to_vec();
-    key.extend_from_slice(account_id.as_bytes());
-    key
 }
 
 #[cfg(test)]

@@ -195,3 +195,61 @@ fn a_record_that_cannot_be_read_is_an_error_never_nothing() {
     drop(store);
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+#[test]
+fn a_jury_join_is_committed_with_its_answer_or_not_at_all() {
+    use crate::governance::engine;
+    use crate::governance::jury::PoolSource;
+    use crate::governance::tests::support::{member, post, with_jury};
+
+    let folder = scratch("jury-pool");
+    let settings = with_jury(PoolSource::Volunteers);
+    let store = Store::open(&folder).expect("opens");
+    let join = post(&member("bob", 11), 90, "jury join", None);
+    let step = engine::on_post(&settings, &store, &join, Utc::now()).expect("reads");
+    assert_eq!(step.pool.len(), 1);
+
+    // A transaction that fails part-way writes neither the volunteer nor the answer.
+    store
+        .meta
+        .insert(NEXT_NUMBER, b"{not json".as_slice())
+        .expect("insert");
+    assert!(matches!(
+        store.commit(&step, Some("90"), Utc::now()),
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(store.jury_pool().expect("read").is_empty());
+    assert!(store.pending_effects().expect("read").is_empty());
+    assert_eq!(store.cursor().expect("read"), None);
+
+    store
+        .meta
+        .insert(NEXT_NUMBER, encode(&1u64))
+        .expect("insert");
+    store.commit(&step, Some("90"), Utc::now()).expect("commit");
+    let pending = store.pending_effects().expect("read");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        pending[0].1.effect.purpose(),
+        &Purpose::Answer {
+            status_id: "90".into()
+        }
+    );
+    let history = store.history(0).expect("read");
+    assert!(history
+        .iter()
+        .any(|line| line.entry.event == "joined the jury pool"
+            && line.entry.account.as_deref() == Some("bob")));
+    drop(store);
+
+    // The pool is in the database: it outlives the process.
+    let store = Store::open(&folder).expect("opens again");
+    let pool = store.jury_pool().expect("read");
+    assert_eq!(pool.get("11").map(String::as_str), Some("bob"));
+    let leave = post(&member("bob", 11), 91, "jury leave", None);
+    let step = engine::on_post(&settings, &store, &leave, Utc::now()).expect("reads");
+    store.commit(&step, Some("91"), Utc::now()).expect("commit");
+    assert!(store.jury_pool().expect("read").is_empty());
+    drop(store);
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -8,6 +8,7 @@ mod gotosocial;
 mod governance_loop;
 mod harness;
 mod hostile;
+mod jury;
 mod operators;
 mod reliability;
 mod scenario;

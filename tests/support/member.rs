@@ -112,6 +112,14 @@ impl Member {
         .await
     }
 
+    /// Replies to `in_reply_to_id` by direct message (to the accounts `text` mentions).
+    pub async fn reply_direct(&self, in_reply_to_id: &str, text: &str) -> Value {
+        self.create(
+            json!({ "status": text, "visibility": "direct", "in_reply_to_id": in_reply_to_id }),
+        )
+        .await
+    }
+
     /// Posts a direct message; it reaches the accounts mentioned in `text`.
     pub async fn direct(&self, text: &str) -> Value {
         self.create(json!({ "status": text, "visibility": "direct" }))

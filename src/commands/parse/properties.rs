@@ -105,6 +105,12 @@ fn request() -> impl Strategy<Value = Request> {
         ),
         (1..=u64::MAX).prop_map(|number| Request::Status { number }),
         Just(Request::Help),
+        prop::sample::select(vec![
+            JuryRequest::Join,
+            JuryRequest::Leave,
+            JuryRequest::Pool
+        ])
+        .prop_map(Request::Jury),
     ]
 }
 

@@ -93,6 +93,41 @@ fn help_and_status() {
 }
 
 #[test]
+fn jury_requests() {
+    let jury = |request| Ok(Request::Jury(request));
+    let unknown = |word: &str| {
+        Err(ParseError::UnknownJuryWord {
+            word: word.to_string(),
+        })
+    };
+    check(&[
+        ("jury join", jury(JuryRequest::Join)),
+        ("Jury Join!", jury(JuryRequest::Join)),
+        ("JURY: join, please", jury(JuryRequest::Join)),
+        ("jury — leave", jury(JuryRequest::Leave)),
+        ("jury leave now", jury(JuryRequest::Leave)),
+        ("jury pool?", jury(JuryRequest::Pool)),
+        ("jury", Err(ParseError::JuryWithoutWord)),
+        ("jury:", Err(ParseError::JuryWithoutWord)),
+        ("jury !", Err(ParseError::JuryWithoutWord)),
+        ("jury duty sounds fun", unknown("duty")),
+        ("jury joined", unknown("joined")),
+        ("jury 3", unknown("3")),
+        (
+            "juries join",
+            Err(ParseError::UnknownRequest {
+                word: "juries".into(),
+            }),
+        ),
+    ]);
+    assert!(ParseError::UnknownJuryWord {
+        word: "duty".into()
+    }
+    .is_not_a_request());
+    assert!(!ParseError::JuryWithoutWord.is_not_a_request());
+}
+
+#[test]
 fn votes() {
     check(&[
         ("vote 3 agree", vote(3, Agree, "")),

@@ -33,7 +33,8 @@ pub(super) fn case_for(
     })
 }
 
-/// The pool at the moment of the draw, less the proposer, sorted as the draw reads it.
+/// The pool at the moment of the draw, less the proposer and anyone who could not vote,
+/// sorted as the draw reads it.
 fn pool<R: Records>(
     settings: &Settings,
     records: &R,
@@ -43,11 +44,15 @@ fn pool<R: Records>(
         Some(PoolSource::Roster(accts)) => accts.iter().cloned().collect(),
         Some(PoolSource::Volunteers) | None => records.jury_pool()?.into_values().collect(),
     };
+    // Volunteers were members when they joined; one who has since left the roster, or
+    // a remote acct in a pool file, could never vote, so is not drawn.
+    let roster = settings.membership.roster.as_ref();
     Ok(draw::sorted_pool(
         members
             .iter()
             .map(String::as_str)
-            .filter(|acct| *acct != proposal.proposer.acct),
+            .filter(|acct| *acct != proposal.proposer.acct && !acct.contains('@'))
+            .filter(|acct| roster.is_none_or(|roster| roster.contains(*acct))),
     ))
 }
 

@@ -11,6 +11,7 @@ mod apply;
 mod close;
 mod jury;
 mod open;
+mod pool;
 mod vote;
 
 pub use apply::on_applied;
@@ -127,6 +128,7 @@ fn decide_post<R: Records>(
             Ok(answer(post, commands::working_group_help()))
         }
         Ok(Request::Help) => Ok(answer(post, messages::help(settings))),
+        Ok(Request::Jury(request)) => pool::on_jury(settings, records, post, request, now),
         Err(error @ ParseError::UnknownPosition { number, .. }) => {
             match records.proposal(number)? {
                 Some(proposal) => Ok(vote::explain(

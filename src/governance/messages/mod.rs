@@ -1,8 +1,9 @@
 //! The words the bot posts: ballots, results, answers. Pure functions of the record.
-//! Every sentence a member or the working group reads is written here or in the two
-//! modules beside it (refusals, the working group's answers).
+//! Every sentence a member or the working group reads is written here or in the
+//! modules beside it (refusals, the working group's answers, the jury pool's answers).
 
 mod ballot;
+pub mod jury;
 pub mod refusals;
 pub mod seating;
 pub mod working_group;
@@ -306,7 +307,7 @@ pub fn time_left(left: chrono::Duration) -> String {
 
 /// The members' help; the guide's link goes first, where cutting a long post never reaches.
 pub fn help(settings: &Settings) -> String {
-    let help = crate::commands::help_text_with(&settings.vocabulary);
+    let help = crate::commands::help_text_with(&settings.vocabulary, settings.jury.is_some());
     match &settings.guide_url {
         Some(url) => format!("How it all works: {url}\n{help}"),
         None => help,

@@ -3,6 +3,7 @@
 mod engine;
 mod hostile;
 mod jury;
+mod jury_pool;
 mod properties;
 mod records;
 mod rules;

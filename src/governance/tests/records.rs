@@ -141,4 +141,10 @@ fn every_read_that_fails_stops_the_event_and_the_same_event_succeeds_after() {
     let mut close = post(&wg, 98, "close 1", None);
     close.direct = true;
     assert!(working_group::on_command(&settings, &records, &close, command, t0()).is_err());
+
+    // A pool that cannot be read is not an empty pool to join.
+    let volunteers = with_jury(crate::governance::jury::PoolSource::Volunteers);
+    records.failing.set("jury_pool");
+    let join = post(&bob, 99, "jury join", None);
+    assert!(engine::on_post(&volunteers, &records, &join, t0()).is_err());
 }

@@ -2,11 +2,12 @@
 
 use crate::commands::Vocabulary;
 use crate::governance::eligibility::Membership;
+use crate::governance::jury::{JurySettings, PoolSource, WhenShort};
 use crate::governance::proposal::Vote;
 use crate::governance::settings::Durations;
 use crate::governance::{
-    ActionKind, Author, Effect, Identity, Mode, Position, Post, Proposal, Records, Rule, Settings,
-    StatusRef, Step, Tally, Visibility, VoteChange,
+    ActionKind, Author, Effect, Identity, Mode, PoolChange, Position, Post, Proposal, Records,
+    Rule, Settings, StatusRef, Step, Tally, Visibility, VoteChange,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -105,6 +106,23 @@ pub fn settings() -> Settings {
     }
 }
 
+/// `settings()` with a Standing Jury of three drawn from `pool`, deciding suspensions
+/// and limits.
+pub fn with_jury(pool: PoolSource) -> Settings {
+    Settings {
+        jury: Some(JurySettings {
+            pool,
+            size: 3,
+            consent_within: Duration::from_secs(86_400),
+            duration: Duration::from_secs(3 * 86_400),
+            decides: [ActionKind::Suspend, ActionKind::Silence].into(),
+            when_short: WhenShort::Members,
+            rule: Rule::social_coop(),
+        }),
+        ..settings()
+    }
+}
+
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0)
         .single()
@@ -187,6 +205,16 @@ impl Memory {
                 } => {
                     self.votes
                         .insert(*number, (votes.clone(), favourites.clone()));
+                }
+            }
+        }
+        for change in &step.pool {
+            match change {
+                PoolChange::Join { account_id, acct } => {
+                    self.jury_pool.insert(account_id.clone(), acct.clone());
+                }
+                PoolChange::Leave { account_id } => {
+                    self.jury_pool.remove(account_id);
                 }
             }
         }
