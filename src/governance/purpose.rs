@@ -44,6 +44,8 @@ pub enum Purpose {
     Invitation { number: u64, acct: String },
     /// `seated-3`: the seated jury (or the pool running out) told in the thread.
     Seated { number: u64 },
+    /// `remind-3-<acct>`: a juror who has not voted reminded by DM.
+    JurorReminder { number: u64, acct: String },
 }
 
 impl Purpose {
@@ -113,6 +115,10 @@ impl Purpose {
             "seated" => Purpose::Seated {
                 number: number(rest)?,
             },
+            "remind" => {
+                let (number, acct) = number_and_id(rest)?;
+                Purpose::JurorReminder { number, acct }
+            }
             _ => return None,
         };
         Some(purpose)
@@ -135,7 +141,8 @@ impl Purpose {
             | Purpose::Explanation { number, .. }
             | Purpose::Draw { number, .. }
             | Purpose::Invitation { number, .. }
-            | Purpose::Seated { number } => Some(*number),
+            | Purpose::Seated { number }
+            | Purpose::JurorReminder { number, .. } => Some(*number),
             Purpose::Answer { .. } | Purpose::Receipt { .. } => None,
         }
     }
@@ -156,6 +163,7 @@ impl Purpose {
             | Purpose::Invitation { .. }
             | Purpose::Seated { .. } => true,
             Purpose::Opened { .. }
+            | Purpose::JurorReminder { .. }
             | Purpose::Reminder { .. }
             | Purpose::Extension { .. }
             | Purpose::ApplyFailed { .. }
@@ -183,7 +191,8 @@ impl Purpose {
             | Purpose::Receipt { .. }
             | Purpose::Draw { .. }
             | Purpose::Invitation { .. }
-            | Purpose::Seated { .. } => false,
+            | Purpose::Seated { .. }
+            | Purpose::JurorReminder { .. } => false,
         }
     }
 }
@@ -225,6 +234,7 @@ impl fmt::Display for Purpose {
             Purpose::Draw { number, part } => write!(f, "draw-{number}-{part}"),
             Purpose::Invitation { number, acct } => write!(f, "invite-{number}-{acct}"),
             Purpose::Seated { number } => write!(f, "seated-{number}"),
+            Purpose::JurorReminder { number, acct } => write!(f, "remind-{number}-{acct}"),
         }
     }
 }
@@ -314,6 +324,13 @@ mod tests {
                 },
             ),
             ("seated-3", Purpose::Seated { number: 3 }),
+            (
+                "remind-3-bob",
+                Purpose::JurorReminder {
+                    number: 3,
+                    acct: id("bob"),
+                },
+            ),
         ]
     }
 
@@ -331,7 +348,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 16, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 17, "a purpose added needs its row above");
     }
 
     #[test]
@@ -384,7 +401,7 @@ mod tests {
         /// Whatever is read back writes the very key it was read from.
         #[test]
         fn a_key_read_is_written_back_unchanged(
-            key in "(ballot|opened|reminder|extend|cancel|result|apply|apply-failed|applied|explain|answer|receipt|draw|invite|seated)-[0-9a-z@.+-]{0,12}"
+            key in "(ballot|opened|reminder|extend|cancel|result|apply|apply-failed|applied|explain|answer|receipt|draw|invite|seated|remind)-[0-9a-z@.+-]{0,12}"
         ) {
             if let Some(purpose) = Purpose::parse(&key) {
                 prop_assert_eq!(purpose.to_string(), key);

@@ -4,7 +4,7 @@ use super::effects::{Effect, Step};
 use super::messages;
 use super::proposal::Proposal;
 use super::purpose::Purpose;
-use super::settings::Settings;
+use super::settings::{Settings, Visibility};
 use chrono::{DateTime, Utc};
 
 /// When `proposal`'s reminder is due, if it gets one: only open votes longer than
@@ -25,7 +25,9 @@ pub fn due(settings: &Settings, proposals: &[Proposal], now: DateTime<Utc>) -> V
         .collect()
 }
 
-/// Posts the reminder in the ballot's thread, with the time left and the votes so far.
+/// Posts the reminder in the ballot's thread, with the time left and the votes so far;
+/// when a seated jury decides, each juror who has not voted yet is also reminded by DM.
+/// `proposal` must come with its votes.
 pub fn remind(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> Step {
     let (Some(ballot), Some(_)) = (&proposal.ballot, reminder_time(settings, proposal)) else {
         return Step::default();
@@ -41,5 +43,29 @@ pub fn remind(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> S
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),
     );
-    Step::of(vec![reminded], vec![effect]).logged(Some(proposal.number), None, "reminder posted")
+    let mut effects = vec![effect];
+    let counted = proposal.counted_positions(settings.favourites_count_as);
+    let jury = proposal.jury.as_ref().filter(|case| case.jury_decides());
+    for (acct, account_id) in jury
+        .and_then(|case| case.draw.as_ref())
+        .into_iter()
+        .flat_map(|jury| jury.jurors())
+    {
+        if counted.contains_key(account_id) {
+            continue;
+        }
+        effects.push(Effect::post(
+            Purpose::JurorReminder {
+                number: proposal.number,
+                acct: acct.to_string(),
+            },
+            messages::to(
+                acct,
+                &messages::seating::juror_reminder(proposal, &ballot.url, now),
+            ),
+            Visibility::Direct,
+            None,
+        ));
+    }
+    Step::of(vec![reminded], effects).logged(Some(proposal.number), None, "reminder posted")
 }

@@ -25,6 +25,8 @@ pub struct DecisionRecord {
     pub disagree: Option<u32>,
     pub block: Option<u32>,
     pub application: String,
+    /// `members`, or the seated jury: `jury: bob, dave`.
+    pub decided_by: String,
 }
 
 pub(super) fn record(proposal: &Proposal) -> DecisionRecord {
@@ -55,6 +57,7 @@ pub(super) fn record(proposal: &Proposal) -> DecisionRecord {
         disagree: count(Position::Disagree),
         block: count(Position::Block),
         application,
+        decided_by: messages::seating::decided_by_whom(proposal),
     }
 }
 
@@ -147,6 +150,7 @@ pub(super) fn spreadsheet(records: &[DecisionRecord]) -> Result<String, csv::Err
         "disagree",
         "block",
         "application",
+        "decided_by",
     ]
     .map(str::to_string);
     let rows = records.iter().map(|r| {
@@ -166,6 +170,7 @@ pub(super) fn spreadsheet(records: &[DecisionRecord]) -> Result<String, csv::Err
             or_empty(&r.disagree),
             or_empty(&r.block),
             r.application.clone(),
+            r.decided_by.clone(),
         ]
         .map(|field| inert_in_spreadsheets(&field))
     });

@@ -91,6 +91,10 @@ fn deed(purpose: &Purpose) -> Deed {
             done: format!("invited {acct} by direct message to serve on the jury"),
             to_do: format!("invite {acct} by direct message to serve on the jury"),
         },
+        Purpose::JurorReminder { acct, .. } => Deed {
+            done: format!("reminded {acct} of the jury by direct message to vote"),
+            to_do: format!("remind {acct} of the jury by direct message to vote"),
+        },
         Purpose::Seated { .. } => words(
             "told the ballot's thread who sits on the jury",
             "tell the ballot's thread who sits on the jury",

@@ -51,15 +51,7 @@ async fn a_proposal_passes_and_the_server_is_suspended() {
     );
     assert!(result.contains("Voters: 4"), "{result}");
 
-    let block = wait_for("the domain block", secs(20), || async {
-        scenario
-            .mock
-            .domain_blocks()
-            .await
-            .into_iter()
-            .find(|b| b["domain"] == "harassment.example")
-    })
-    .await;
+    let block = scenario.domain_block("harassment.example").await;
     assert_eq!(block["severity"], "suspend");
     let comment = block["public_comment"].as_str().unwrap_or_default();
     assert!(comment.contains("proposal #1"), "{comment}");

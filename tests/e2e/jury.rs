@@ -223,16 +223,16 @@ async fn a_jury_drawn_by_lot_is_seated_with_consent_decides_alone_and_verify_che
         result.contains("Decided by the Standing Jury: 2 of its 2 jurors voted."),
         "{result}"
     );
-    let block = wait_for("the domain block", secs(20), || async {
-        scenario
-            .mock
-            .domain_blocks()
-            .await
-            .into_iter()
-            .find(|b| b["domain"] == "spam.example")
-    })
-    .await;
+    let block = scenario.domain_block("spam.example").await;
     assert_eq!(block["severity"], "suspend");
+    let comment = block["public_comment"].as_str().unwrap_or_default();
+    assert!(
+        comment.contains("Decided by the Standing Jury in proposal #1"),
+        "{comment}"
+    );
+    let exported = scenario.cli(&["export", "--format", "json"]);
+    let jurors = format!("jury: {}, {}", order[1], order[3]);
+    assert!(exported.contains(&jurors), "{exported}");
 
     let url = ballot["url"].as_str().expect("a ballot address");
     let (ok, report) = scenario.cli_status(&["verify", url], "");

@@ -288,6 +288,22 @@ mode = "{mode}"
         .await
     }
 
+    /// Waits for the instance's domain block on `domain` and returns it.
+    pub async fn domain_block(&self, domain: &str) -> Value {
+        wait_for(
+            &format!("the domain block on {domain}"),
+            secs(20),
+            || async {
+                self.mock
+                    .domain_blocks()
+                    .await
+                    .into_iter()
+                    .find(|block| block["domain"] == domain)
+            },
+        )
+        .await
+    }
+
     /// Makes the instance answer `status` with `body` to every domain-block creation.
     pub async fn refuse_domain_blocks(&self, status: u16, body: Value) {
         let rule = serde_json::json!({

@@ -155,6 +155,12 @@ fn answer(post: &Post, text: String) -> Step {
     } else {
         Visibility::Unlisted
     };
+    answer_as(post, text, visibility)
+}
+
+/// A reply to the requester with `visibility`. Keyed by the request, so the daily ration
+/// applies and a request handled twice is answered once.
+fn answer_as(post: &Post, text: String, visibility: Visibility) -> Step {
     let acct = &post.author.identity.acct;
     Step::of(
         Vec::new(),

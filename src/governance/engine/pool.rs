@@ -2,11 +2,10 @@
 //! Standing Jury's pool of volunteers, or asks its size. Answered by direct message.
 
 use crate::commands::JuryRequest;
-use crate::governance::effects::{Effect, PoolChange, Step};
+use crate::governance::effects::{PoolChange, Step};
 use crate::governance::jury::PoolSource;
-use crate::governance::messages::{self, jury as words};
+use crate::governance::messages::jury as words;
 use crate::governance::proposal::Post;
-use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
 use chrono::{DateTime, Utc};
@@ -68,24 +67,7 @@ fn changed(mut step: Step, change: PoolChange, acct: &str, event: &str) -> Step 
 }
 
 /// A private answer, whatever the request's visibility (SPEC §10: "answered by DM"), so
-/// that who volunteers is not announced. Keyed like every answer, so the daily ration
-/// applies and a request handled twice is answered once.
+/// that who volunteers is not announced.
 fn dm(post: &Post, text: String) -> Step {
-    let acct = &post.author.identity.acct;
-    Step::of(
-        Vec::new(),
-        vec![Effect::post(
-            Purpose::Answer {
-                status_id: post.status_id.clone(),
-            },
-            messages::to(acct, &text),
-            Visibility::Direct,
-            Some(post.status_id.clone()),
-        )],
-    )
-    .logged(
-        None,
-        Some(acct),
-        format!("asked {:?}; answered {:?}", post.text, text),
-    )
+    super::answer_as(post, text, Visibility::Direct)
 }

@@ -220,10 +220,11 @@ pub fn block_comment(proposal: &Proposal) -> String {
         .as_ref()
         .map(|ballot| format!(" {}", ballot.url))
         .unwrap_or_default();
-    format!(
-        "Decided by the members in proposal #{}{link}",
-        proposal.number
-    )
+    let who = match &proposal.jury {
+        Some(case) if case.jury_decides() => "the Standing Jury",
+        _ => "the members",
+    };
+    format!("Decided by {who} in proposal #{}{link}", proposal.number)
 }
 
 pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {

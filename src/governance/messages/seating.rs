@@ -29,6 +29,23 @@ pub fn progress(proposal: &Proposal) -> String {
     text
 }
 
+/// Who decides a proposal, for the record and exports: `members`, `jury: bob, dave`.
+pub fn decided_by_whom(proposal: &Proposal) -> String {
+    let Some(case) = &proposal.jury else {
+        return "members".to_string();
+    };
+    match (case.seating, case.draw.as_ref()) {
+        (crate::governance::jury::Seating::Short { .. }, _) => {
+            "members (the jury pool ran out)".to_string()
+        }
+        (crate::governance::jury::Seating::Seated { .. }, Some(jury)) => {
+            let jurors: Vec<&str> = jury.jurors().map(|(acct, _)| acct).collect();
+            format!("jury: {}", jurors.join(", "))
+        }
+        _ => "jury (being seated)".to_string(),
+    }
+}
+
 /// The ballot's line for a proposal the jury decides, in place of its closing time.
 pub fn ballot_line(case: &JuryCase) -> String {
     let members = if case.size == 1 { "member" } else { "members" };
@@ -144,6 +161,17 @@ pub fn decided_by(jury: &Jury, voters: u32) -> String {
     format!(
         "Decided by the Standing Jury: {voters} of its {} jurors voted.",
         jury.seated_count()
+    )
+}
+
+/// A juror who has not voted, reminded privately before the close.
+pub fn juror_reminder(proposal: &Proposal, ballot_url: &str, now: DateTime<Utc>) -> String {
+    format!(
+        "You sit on the jury for proposal #{} ({}), and voting closes in {}, at {}. Reply to the ballot with your vote: {ballot_url}",
+        proposal.number,
+        action_phrase(&proposal.action),
+        super::time_left(proposal.closes_at - now),
+        time(proposal.closes_at)
     )
 }
 

@@ -131,6 +131,23 @@ fn invitations_sent(memory: &mut Memory, order: &[String], accts: &[String]) {
     }
 }
 
+/// Opens and draws proposal #1, and every member first invited accepts; returns them.
+fn seat_the_first_drawn(settings: &Settings, memory: &mut Memory) -> Vec<String> {
+    let effects = open_and_draw(settings, memory);
+    let drawn = invited(&effects);
+    let order = one(memory)
+        .jury
+        .and_then(|case| case.draw)
+        .expect("drawn")
+        .order;
+    invitations_sent(memory, &order, &drawn);
+    for (at, acct) in drawn.iter().enumerate() {
+        let reply = dm(acct, 801 + at as u64, "Accept!", &(700 + at).to_string());
+        memory.apply(&engine::on_post(settings, memory, &reply, t0()));
+    }
+    drawn
+}
+
 fn one(memory: &Memory) -> Proposal {
     memory.proposal(1).expect("proposal #1")
 }
@@ -282,20 +299,7 @@ fn a_jury_is_drawn_invited_in_order_seated_and_alone_decides() {
 fn a_juror_who_leaves_the_pool_stays_seated() {
     let settings = jury_settings(1, WhenShort::Members);
     let mut memory = pool_of(&everyone());
-    let effects = open_and_draw(&settings, &mut memory);
-    let drawn = invited(&effects);
-    let order = one(&memory)
-        .jury
-        .and_then(|case| case.draw)
-        .expect("drawn")
-        .order;
-    invitations_sent(&mut memory, &order, &drawn);
-    memory.apply(&engine::on_post(
-        &settings,
-        &memory,
-        &dm(&drawn[0], 801, "Accept!", "700"),
-        t0(),
-    ));
+    let drawn = seat_the_first_drawn(&settings, &mut memory);
     memory.jury_pool.remove(&id_of(&drawn[0]).to_string());
     let vote = post(
         &member(&drawn[0], id_of(&drawn[0])),
@@ -396,4 +400,29 @@ fn before_the_seating_extend_gives_more_time_to_answer_and_status_says_where_it_
     let all = memory.all_proposals();
     assert!(real::consent_due(&all, t0() + days(1)).is_empty());
     assert_eq!(real::consent_due(&all, t0() + days(3)), [1]);
+}
+
+#[test]
+fn the_reminder_goes_to_the_thread_and_by_dm_to_each_juror_who_has_not_voted() {
+    let settings = Settings {
+        reminder_before: Some(DAY),
+        ..jury_settings(2, WhenShort::Members)
+    };
+    let mut memory = pool_of(&everyone());
+    let drawn = seat_the_first_drawn(&settings, &mut memory);
+    let voted = post(
+        &member(&drawn[0], id_of(&drawn[0])),
+        902,
+        "agree",
+        Some("500"),
+    );
+    memory.apply(&engine::on_post(&settings, &memory, &voted, t0()));
+    let proposal = memory.proposal_with_votes(1).expect("proposal #1");
+    let due = proposal.closes_at - days(1);
+    let step = crate::governance::reminders::remind(&settings, &proposal, due);
+    let purposes: Vec<String> = step.effects.iter().map(Effect::key).collect();
+    assert_eq!(
+        purposes,
+        ["reminder-1".to_string(), format!("remind-1-{}", drawn[1])]
+    );
 }
