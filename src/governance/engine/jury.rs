@@ -112,6 +112,10 @@ fn settle(
 ) -> Step {
     let number = proposal.number;
     let ballot = proposal.ballot.clone();
+    // A case cancelled (or closed) meanwhile invites and seats nobody more.
+    if !proposal.is_seating() {
+        return step;
+    }
     let Some(case) = proposal.jury.as_mut() else {
         return step;
     };
@@ -279,6 +283,9 @@ pub(super) fn on_consent_reply<R: Records>(
         return Ok(None);
     }
     let number = proposal.number;
+    if !proposal.is_seating() {
+        return Ok(Some(super::answer(post, said::answered_already(number))));
+    }
     let Some(accepts) = commands::parse_consent(&post.text) else {
         return Ok(Some(super::answer(post, said::invitation_help(number))));
     };

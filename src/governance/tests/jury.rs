@@ -426,3 +426,31 @@ fn the_reminder_goes_to_the_thread_and_by_dm_to_each_juror_who_has_not_voted() {
         ["reminder-1".to_string(), format!("remind-1-{}", drawn[1])]
     );
 }
+
+#[test]
+fn after_the_working_group_cancels_a_seating_an_answer_seats_nobody() {
+    let settings = jury_settings(2, WhenShort::Members);
+    let mut memory = pool_of(&everyone());
+    let effects = open_and_draw(&settings, &mut memory);
+    let drawn = invited(&effects);
+    let order = one(&memory)
+        .jury
+        .and_then(|case| case.draw)
+        .expect("drawn")
+        .order;
+    invitations_sent(&mut memory, &order, &drawn);
+    let mut command = post(&member("wg", 50), 96, "cancel 1 opened by mistake", None);
+    command.direct = true;
+    memory.apply(&engine::on_post(&settings, &memory, &command, t0()));
+    let late = engine::on_post(
+        &settings,
+        &memory,
+        &dm(&drawn[0], 801, "decline", "700"),
+        t0(),
+    );
+    assert!(late.proposals.is_empty(), "{late:?}");
+    assert!(invited(&late.effects).is_empty());
+    assert!(first_post_text(&late.effects).contains("stays as it was"));
+    let all = memory.all_proposals();
+    assert!(real::consent_due(&all, t0() + days(2)).is_empty());
+}
