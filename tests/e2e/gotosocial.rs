@@ -134,8 +134,12 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "gotosocial suite: {line}");
 }
 
+/// One scenario at a time: they share the server's accounts (one bot) and its rate limit.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let Some(kit) = Kit::from_environment() else {
         say("SKIPPED: no GoToSocial (set COOPGOV_GOTOSOCIAL to the GTS_HOME of a server started with ../shared/gotosocial/start.sh)");
         return;
@@ -304,4 +308,140 @@ async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
         )
         .await;
     say("PASSED");
+}
+
+/// The member's notification of a post of the bot's since `since` that contains `words`
+/// (a DM reaches its reader only this way).
+async fn notified(kit: &Kit, member: &str, since: &str, words: &str) -> Value {
+    let reader = kit.member(member);
+    wait_for(&format!("{member}'s {words:?}"), secs(60), || async {
+        reader
+            .notifications()
+            .await
+            .into_iter()
+            .filter_map(|notification| notification.get("status").cloned())
+            .find(|status| newer(&id_of(status), since) && text(status).contains(words))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_real_gotosocial_a_standing_jury_is_drawn_seated_and_decides() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let Some(kit) = Kit::from_environment() else {
+        say("SKIPPED (jury): no GoToSocial (set COOPGOV_GOTOSOCIAL to the GTS_HOME of a server started with ../shared/gotosocial/start.sh)");
+        return;
+    };
+    let run = chrono::Utc::now().timestamp();
+    let domain = format!("spam-{run}.example");
+    let before = kit
+        .bot_statuses_since("0")
+        .await
+        .last()
+        .map(id_of)
+        .unwrap_or_else(|| "0".to_string());
+    let dir = TempDir::new("gotosocial-jury");
+    let config = dir.path().join("bot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[instance]\nurl = \"{}\"\npoll_interval = \"5s\"\n[storage]\npath = \"coopgov.db\"\n\
+             [membership]\nworking_group = [\"alice\"]\n\
+             [proposals]\ndefault_duration = \"40s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n\
+             [jury]\npool = \"volunteers\"\nsize = 2\nconsent_within = \"2m\"\nduration = \"40s\"\ndecides = [\"suspend\"]\n\
+             [rules.jury]\nquorum = 2\n",
+            kit.base_url
+        ),
+    )
+    .expect("write bot.toml");
+    let bot_token = kit.token("bot");
+    let bot = BotProcess::start(&config, &bot_token);
+    wait_for("the stream", secs(30), || async {
+        bot.log().contains("stream connected").then_some(())
+    })
+    .await;
+    for name in ["bob", "carol", "dave", "erin"] {
+        kit.member(name).post("@bot jury join").await;
+    }
+    // Notifications are handled in order: the joins before the proposal.
+    kit.member("alice")
+        .post(&format!(
+            "@bot propose suspend {domain} they send spam every day"
+        ))
+        .await;
+    let ballot = kit.bot_post_starting(&before, "Proposal #1:", 60).await;
+    let ballot_id = id_of(&ballot);
+    let drawn = text(
+        &kit.bot_post_starting(&before, "The jury for proposal #1 is drawn", 60)
+            .await,
+    );
+    say(&format!("draw:\n{drawn}"));
+    use coopgov::governance::jury::draw;
+    let pool = draw::sorted_pool(["bob", "carol", "dave", "erin"]);
+    let seed = draw::seed(1, &ballot_id, &pool);
+    assert!(drawn.contains(&seed), "{drawn}");
+    let order = draw::draw_order(&seed, &pool);
+
+    // The first declines, the second and third accept.
+    let first = notified(&kit, &order[0], &before, "You were drawn by lot").await;
+    kit.member(&order[0])
+        .reply_direct(&id_of(&first), "@bot decline")
+        .await;
+    for member in &order[1..3] {
+        let invitation = notified(&kit, member, &before, "You were drawn by lot").await;
+        kit.member(member)
+            .reply_direct(&id_of(&invitation), "@bot accept")
+            .await;
+    }
+    let seating = text(
+        &kit.bot_post_starting(&before, "The jury for proposal #1 is seated", 90)
+            .await,
+    );
+    say(&format!("seating:\n{seating}"));
+    let marks = format!(
+        "{}: passed over\n{}: seated\n{}: seated",
+        order[0], order[1], order[2]
+    );
+    assert!(seating.contains(&marks), "{seating}");
+    for juror in &order[1..3] {
+        kit.member(juror).reply(&ballot_id, "@bot agree").await;
+    }
+    kit.member(&order[3])
+        .reply(&ballot_id, "@bot disagree")
+        .await;
+
+    let result = text(
+        &kit.bot_post_starting(&before, "Result of proposal #1", 120)
+            .await,
+    );
+    say(&format!("result:\n{result}"));
+    assert!(result.contains("PASSED"), "{result}");
+    assert!(
+        result.contains("Decided by the Standing Jury: 2 of its 2 jurors voted."),
+        "{result}"
+    );
+    kit.bot_post_starting(&before, "Done:", 60).await;
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+        .args(["verify", ballot["url"].as_str().expect("a ballot address")])
+        .args(["--config", "/nonexistent/bot.toml"])
+        .env("COOPGOV_VERIFY_TOKEN", kit.token("alice"))
+        .output()
+        .expect("run coopgov verify");
+    let verdict = String::from_utf8_lossy(&verify.stdout).into_owned();
+    say(&format!("coopgov verify (jury): {verdict}"));
+    assert!(
+        verify.status.success() && verdict.contains("seated in draw order"),
+        "{verdict}{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(bot.terminate().success());
+    let blocks = kit.member("bot").get("/api/v1/admin/domain_blocks").await;
+    if let Some(block) = blocks
+        .as_array()
+        .and_then(|blocks| blocks.iter().find(|b| b["domain"] == domain.as_str()))
+    {
+        let path = format!("/api/v1/admin/domain_blocks/{}", id_of(block));
+        kit.member("bot").send(Method::DELETE, &path, None).await;
+    }
+    say("PASSED (jury)");
 }
