@@ -79,6 +79,43 @@ impl Kit {
         statuses
     }
 
+    /// The id of the bot's newest status ("0" if none): later ones are this run's.
+    async fn newest_bot_status(&self) -> String {
+        self.bot_statuses_since("0")
+            .await
+            .last()
+            .map(id_of)
+            .unwrap_or_else(|| "0".to_string())
+    }
+
+    /// Writes a `bot.toml` for this server in `dir`, with votes of seconds and `extra`
+    /// tables at the end; returns its path.
+    fn write_config(&self, dir: &TempDir, extra: &str) -> PathBuf {
+        let config = dir.path().join("bot.toml");
+        let text = format!(
+            "[instance]\nurl = \"{}\"\npoll_interval = \"5s\"\n[storage]\npath = \"coopgov.db\"\n\
+             [membership]\nworking_group = [\"alice\"]\n\
+             [proposals]\ndefault_duration = \"40s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n{extra}",
+            self.base_url
+        );
+        std::fs::write(&config, text).expect("write bot.toml");
+        config
+    }
+
+    /// `coopgov verify <ballot>` as a reader with `reader`'s token (GoToSocial shows
+    /// threads to no visitor); its success and what it printed.
+    fn verify(&self, ballot: &Value, reader: &str) -> (bool, String) {
+        let verify = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(["verify", ballot["url"].as_str().expect("a ballot address")])
+            .args(["--config", "/nonexistent/bot.toml"])
+            .env("COOPGOV_VERIFY_TOKEN", self.token(reader))
+            .output()
+            .expect("run coopgov verify");
+        let said = String::from_utf8_lossy(&verify.stdout).into_owned()
+            + &String::from_utf8_lossy(&verify.stderr);
+        (verify.status.success(), said)
+    }
+
     /// Waits for the bot's first status since `since` whose text starts with `opening`.
     async fn bot_post_starting(&self, since: &str, opening: &str, timeout: u64) -> Value {
         wait_for(
@@ -147,24 +184,9 @@ async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
     say(&format!("running against {}", kit.base_url));
     let run = chrono::Utc::now().timestamp();
     let domain = format!("harassment-{run}.example");
-    let before = kit
-        .bot_statuses_since("0")
-        .await
-        .last()
-        .map(id_of)
-        .unwrap_or_else(|| "0".to_string());
+    let before = kit.newest_bot_status().await;
     let dir = TempDir::new("gotosocial");
-    let config = dir.path().join("bot.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[instance]\nurl = \"{}\"\npoll_interval = \"5s\"\n[storage]\npath = \"coopgov.db\"\n\
-             [membership]\nworking_group = [\"alice\"]\n\
-             [proposals]\ndefault_duration = \"40s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n",
-            kit.base_url
-        ),
-    )
-    .expect("write bot.toml");
+    let config = kit.write_config(&dir, "");
     let bot_token = kit.token("bot");
 
     // check: what this server can and cannot do.
@@ -284,19 +306,9 @@ async fn on_a_real_gotosocial_a_vote_runs_from_proposal_to_suspension() {
     }
 
     // Anyone with an account there can recount it.
-    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
-        .args(["verify", ballot["url"].as_str().expect("a ballot address")])
-        .args(["--config", "/nonexistent/bot.toml"])
-        .env("COOPGOV_VERIFY_TOKEN", kit.token("dave"))
-        .output()
-        .expect("run coopgov verify");
-    let verdict = String::from_utf8_lossy(&verify.stdout).into_owned();
+    let (agreed, verdict) = kit.verify(&ballot, "dave");
     say(&format!("coopgov verify: {verdict}"));
-    assert!(
-        verify.status.success() && verdict.contains("they agree"),
-        "{verdict}{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    assert!(agreed && verdict.contains("they agree"), "{verdict}");
     assert!(bot.terminate().success());
     // Leave the server as it was for the next run.
     let id = id_of(block);
@@ -334,26 +346,13 @@ async fn on_a_real_gotosocial_a_standing_jury_is_drawn_seated_and_decides() {
     };
     let run = chrono::Utc::now().timestamp();
     let domain = format!("spam-{run}.example");
-    let before = kit
-        .bot_statuses_since("0")
-        .await
-        .last()
-        .map(id_of)
-        .unwrap_or_else(|| "0".to_string());
+    let before = kit.newest_bot_status().await;
     let dir = TempDir::new("gotosocial-jury");
-    let config = dir.path().join("bot.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[instance]\nurl = \"{}\"\npoll_interval = \"5s\"\n[storage]\npath = \"coopgov.db\"\n\
-             [membership]\nworking_group = [\"alice\"]\n\
-             [proposals]\ndefault_duration = \"40s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n\
-             [jury]\npool = \"volunteers\"\nsize = 2\nconsent_within = \"2m\"\nduration = \"40s\"\ndecides = [\"suspend\"]\n\
-             [rules.jury]\nquorum = 2\n",
-            kit.base_url
-        ),
-    )
-    .expect("write bot.toml");
+    let config = kit.write_config(
+        &dir,
+        "[jury]\npool = \"volunteers\"\nsize = 2\nconsent_within = \"2m\"\nduration = \"40s\"\ndecides = [\"suspend\"]\n\
+         [rules.jury]\nquorum = 2\n",
+    );
     let bot_token = kit.token("bot");
     let bot = BotProcess::start(&config, &bot_token);
     wait_for("the stream", secs(30), || async {
@@ -421,18 +420,11 @@ async fn on_a_real_gotosocial_a_standing_jury_is_drawn_seated_and_decides() {
         "{result}"
     );
     kit.bot_post_starting(&before, "Done:", 60).await;
-    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
-        .args(["verify", ballot["url"].as_str().expect("a ballot address")])
-        .args(["--config", "/nonexistent/bot.toml"])
-        .env("COOPGOV_VERIFY_TOKEN", kit.token("alice"))
-        .output()
-        .expect("run coopgov verify");
-    let verdict = String::from_utf8_lossy(&verify.stdout).into_owned();
+    let (agreed, verdict) = kit.verify(&ballot, "alice");
     say(&format!("coopgov verify (jury): {verdict}"));
     assert!(
-        verify.status.success() && verdict.contains("seated in draw order"),
-        "{verdict}{}",
-        String::from_utf8_lossy(&verify.stderr)
+        agreed && verdict.contains("seated in draw order"),
+        "{verdict}"
     );
     assert!(bot.terminate().success());
     let blocks = kit.member("bot").get("/api/v1/admin/domain_blocks").await;
