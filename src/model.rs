@@ -98,3 +98,21 @@ impl Action {
 pub fn id_order(left: &str, right: &str) -> std::cmp::Ordering {
     left.len().cmp(&right.len()).then_with(|| left.cmp(right))
 }
+
+/// A domain block exactly as it stands on the instance, so that an urgent action can
+/// put it back as it was when the vote does not back it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockState {
+    /// `silence` or `suspend` (a block without a severity is read as the server means it).
+    pub severity: String,
+    #[serde(default)]
+    pub public_comment: String,
+    #[serde(default)]
+    pub private_comment: String,
+    #[serde(default)]
+    pub reject_media: bool,
+    #[serde(default)]
+    pub reject_reports: bool,
+    #[serde(default)]
+    pub obfuscate: bool,
+}

@@ -119,6 +119,9 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
         proposals_per_day: 0,
         guide_url: None,
         jury: None,
+        reports: None,
+        ratify_rule: crate::governance::Rule::ratify(),
+        appeals_within: None,
     }
 }
 
@@ -330,6 +333,7 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         stage: Stage::Open,
         reminded: true,
         jury: jury_case,
+        origin: Default::default(),
     };
     let step = engine::close(&settings, &proposal, &record, closes_at);
     let closing =

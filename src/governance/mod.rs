@@ -12,6 +12,7 @@ pub mod proposal;
 pub mod purpose;
 pub mod records;
 pub mod reminders;
+pub mod reports;
 pub mod rules;
 pub mod settings;
 pub mod terms;

@@ -2,6 +2,7 @@
 
 use super::jury::{JuryCase, Seating};
 use super::{Action, Outcome, Position, Rule, Tally};
+use crate::model::BlockState;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -158,6 +159,76 @@ pub struct Proposal {
     /// When the Standing Jury decides it: the draw and its seating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jury: Option<JuryCase>,
+    /// How it came to be: a member's request, members' reports, an urgent action to
+    /// ratify, or an appeal.
+    #[serde(default, skip_serializing_if = "Origin::is_request")]
+    pub origin: Origin,
+}
+
+/// How a proposal came to be.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "origin", rename_all = "snake_case")]
+pub enum Origin {
+    /// A member (or the working group) asked for it.
+    #[default]
+    Request,
+    /// The bot opened it from members' reports about one remote domain.
+    Reports(ReportCase),
+    /// A working-group member acted at once; the vote ratifies or undoes it.
+    Ratification(Provisional),
+    /// A member appealed decision `of` to the whole membership.
+    Appeal { of: u64 },
+}
+
+impl Origin {
+    pub fn is_request(&self) -> bool {
+        *self == Origin::Request
+    }
+}
+
+/// What the public may know of a case opened from reports: how many, of what kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCase {
+    pub domain: String,
+    /// Distinct local members who had reported accounts of the domain when it opened.
+    pub reporters: u32,
+    /// Reports per category when it opened (`spam`, `violation`, `legal`, `other`).
+    pub categories: BTreeMap<String, u32>,
+    /// The window the reports were counted in.
+    #[serde(with = "humantime_seconds")]
+    pub within: std::time::Duration,
+}
+
+/// An urgent action in force while its ratification is voted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provisional {
+    /// The working-group member who acted.
+    pub actor: Identity,
+    /// The domain's block before the action, once read.
+    pub earlier: Earlier,
+}
+
+/// The block a domain had before an urgent action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "read", rename_all = "snake_case")]
+pub enum Earlier {
+    /// Not read yet: nothing has been changed on the instance.
+    Unknown,
+    /// No block.
+    Unblocked,
+    Blocked(BlockState),
+}
+
+mod humantime_seconds {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &std::time::Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(value.as_secs())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+        u64::deserialize(d).map(std::time::Duration::from_secs)
+    }
 }
 
 impl Proposal {

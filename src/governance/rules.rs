@@ -73,6 +73,15 @@ impl Rule {
             block_override_ratio: Some(9.0),
         }
     }
+
+    /// How an urgent action is ratified unless `[rules.ratify]` says otherwise: it stays
+    /// unless a block stands (consent, no quorum, any block overridden 9 to 1).
+    pub fn ratify() -> Rule {
+        Rule {
+            method: Method::Consent,
+            ..Rule::social_coop()
+        }
+    }
 }
 
 /// How many members took each position.

@@ -2,6 +2,7 @@
 
 use super::eligibility::Membership;
 use super::jury::JurySettings;
+use super::reports::ReportSettings;
 use super::{ActionKind, Position, Rule};
 use crate::commands::Vocabulary;
 use std::collections::BTreeMap;
@@ -95,6 +96,13 @@ pub struct Settings {
     pub guide_url: Option<String>,
     /// The Standing Jury, when `bot.toml` has a `[jury]` section.
     pub jury: Option<JurySettings>,
+    /// Cases from members' reports, when `[reports] watch` is on.
+    pub reports: Option<ReportSettings>,
+    /// How a working group's urgent action is ratified (`[rules.ratify]`).
+    pub ratify_rule: Rule,
+    /// How long after a jury's or a ratification's decision a member may appeal it;
+    /// `None` when appeals are off.
+    pub appeals_within: Option<Duration>,
 }
 
 impl Settings {

@@ -71,6 +71,7 @@ fn proposal(action: Action, stage: Stage) -> Proposal {
         stage,
         reminded: false,
         jury: None,
+        origin: Default::default(),
     }
 }
 

@@ -300,6 +300,9 @@ pub fn settings(
         proposals_per_day: config.limits.proposals_per_member_per_day,
         guide_url: config.membership.guide_url.clone(),
         jury: config.jury.as_ref().map(jury).transpose()?,
+        reports: None,
+        ratify_rule: crate::governance::Rule::ratify(),
+        appeals_within: None,
     })
 }
 

@@ -54,6 +54,7 @@ pub(super) fn open<R: Records>(
         stage: Stage::Opening,
         reminded: false,
         jury,
+        origin: Default::default(),
     };
     let ballot = Effect::Post {
         purpose: Purpose::Ballot { number },

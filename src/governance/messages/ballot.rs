@@ -116,6 +116,7 @@ pub fn room_for_reason(settings: &Settings) -> i64 {
                     draw: None,
                     seating: Seating::Seating,
                 }),
+                origin: Default::default(),
             };
             ballot_around(settings, &proposal, "").chars().count()
         })

@@ -103,6 +103,9 @@ pub fn settings() -> Settings {
         proposals_per_day: 3,
         guide_url: None,
         jury: None,
+        reports: None,
+        ratify_rule: crate::governance::Rule::ratify(),
+        appeals_within: None,
     }
 }
 
