@@ -47,6 +47,8 @@ impl Software {
                 visitors_read_threads: true,
                 admin_reports: true,
                 report_notifications: true,
+                report_comment: false,
+                resolved_filter: false,
             },
             Software::GoToSocial => Capabilities {
                 silence: false,
@@ -57,6 +59,8 @@ impl Software {
                 visitors_read_threads: false,
                 admin_reports: true,
                 report_notifications: false,
+                report_comment: true,
+                resolved_filter: true,
             },
             Software::Other(_) => Capabilities {
                 silence: true,
@@ -67,6 +71,8 @@ impl Software {
                 visitors_read_threads: false,
                 admin_reports: false,
                 report_notifications: false,
+                report_comment: false,
+                resolved_filter: false,
             },
         }
     }
@@ -101,11 +107,19 @@ pub struct Capabilities {
     pub admin_reports: bool,
     /// Staff are notified of each new report.
     pub report_notifications: bool,
+    /// Resolving a report takes a comment, which the reporter is shown.
+    pub report_comment: bool,
+    /// The admin reports list can be asked for unresolved reports only (`resolved=false`).
+    /// Mastodon before 4.6 reads any `resolved` as true, but lists only unresolved reports
+    /// when asked nothing. A detail of the wire, not something the admin acts on, so
+    /// `check` does not print it.
+    pub resolved_filter: bool,
 }
 
 impl Capabilities {
-    /// Each capability as `check` prints it: whether the server has it, and in words.
-    pub fn lines(&self) -> [(bool, &'static str); 8] {
+    /// Each capability the admin should know of (all but `resolved_filter`) as `check`
+    /// prints it: whether the server has it, and in words.
+    pub fn lines(&self) -> [(bool, &'static str); 9] {
         [
             (self.silence, "limit (silence) a server; without it, proposals to limit are refused at opening and every block is a suspension"),
             (self.block_severity, "domain blocks carry a severity; without it, a block is checked by its presence"),
@@ -115,6 +129,7 @@ impl Capabilities {
             (self.visitors_read_threads, "visitors may read a public thread; without it, coopgov verify needs a token of any account there"),
             (self.admin_reports, "reports through the admin API"),
             (self.report_notifications, "a notification for each new report; without it, reports are polled"),
+            (self.report_comment, "a comment on resolving a report, shown to its reporter; without it, reports are resolved without a note"),
         ]
     }
 }
@@ -157,6 +172,10 @@ mod tests {
                 .idempotency_keys
         );
         assert_eq!(Software::from_name("pleroma").to_string(), "pleroma");
+        let mastodon = Software::Mastodon.capabilities();
+        assert!(gotosocial.report_comment && !mastodon.report_comment);
+        // Mastodon before 4.6 would answer `resolved=false` with the resolved reports.
+        assert!(gotosocial.resolved_filter && !mastodon.resolved_filter);
         assert_eq!(Software::GoToSocial.sns(), megalodon::SNS::Gotosocial);
     }
 }
