@@ -9,6 +9,7 @@ pub mod events;
 pub mod oauth;
 pub mod posts;
 pub mod rate_limit;
+pub mod reports;
 pub mod server;
 pub mod streaming;
 pub mod thread;

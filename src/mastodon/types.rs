@@ -130,9 +130,17 @@ pub struct StreamFrame {
     pub payload: Option<serde_json::Value>,
 }
 
-fn lenient_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+pub(super) fn lenient_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     let value = Option::<serde_json::Value>::deserialize(deserializer)?;
     Ok(matches!(value, Some(serde_json::Value::Bool(true))))
+}
+
+/// A text, or None for `null`, a missing field or anything that is not a string.
+pub(super) fn lenient_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+    Ok(value.and_then(|value| value.as_str().map(str::to_string)))
 }
 
 /// Times come as ISO 8601 with or without millis, sometimes date-only; anything else is None.
