@@ -21,6 +21,13 @@ pub struct BlockRequest<'a> {
     pub severity: &'a str,
     pub public_comment: &'a str,
     pub private_comment: &'a str,
+    /// `None` sends nothing: the server's default on creation, the block's own on update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_media: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_reports: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub obfuscate: Option<bool>,
 }
 
 /// The result of asking for a domain block.
@@ -64,6 +71,13 @@ fn wanted(action: &Action) -> Option<(&str, Wanted)> {
 /// blocks and blocklist files write it); `None` when it puts none.
 pub fn block_severity(action: &Action) -> Option<&'static str> {
     wanted(action).and_then(|(_, wanted)| wanted.severity())
+}
+
+fn cannot_silence() -> ApiError {
+    ApiError::Unsupported(
+        "this server cannot limit (silence) another server, only suspend it; nothing was changed"
+            .to_string(),
+    )
 }
 
 /// The comments a block carries: the public one names the decision.
@@ -178,9 +192,7 @@ impl Client {
         capabilities: &Capabilities,
     ) -> Result<Option<String>, ApiError> {
         if wanted == Wanted::Silence && !capabilities.silence {
-            return Err(ApiError::Unsupported(
-                "this server cannot limit (silence) another server, only suspend it; nothing was changed".to_string(),
-            ));
+            return Err(cannot_silence());
         }
         let existing = self.block_on(domain).await?;
         let Some(severity) = wanted.severity() else {
@@ -197,6 +209,9 @@ impl Client {
             severity,
             public_comment: comments.public,
             private_comment: comments.private,
+            reject_media: None,
+            reject_reports: None,
+            obfuscate: None,
         };
         match existing {
             Some(block) if severity_of(&block, capabilities) == severity => return Ok(None),
@@ -263,8 +278,32 @@ mod tests {
             id: "1".into(),
             domain: "spam.example".into(),
             severity: severity.map(str::to_string),
-            public_comment: None,
+            ..DomainBlock::default()
         }
+    }
+
+    /// Decisions carried out as before: the flags are not sent, so each server keeps its
+    /// default (Mastodon: false) and a block's own flags survive a change of severity.
+    #[test]
+    fn a_decision_s_request_sends_no_flags() {
+        let request = BlockRequest {
+            domain: "spam.example",
+            severity: "suspend",
+            public_comment: "spam (ballot #1)",
+            private_comment: "coopgov ballot 1 passed",
+            reject_media: None,
+            reject_reports: None,
+            obfuscate: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&request).expect("JSON"),
+            serde_json::json!({
+                "domain": "spam.example",
+                "severity": "suspend",
+                "public_comment": "spam (ballot #1)",
+                "private_comment": "coopgov ballot 1 passed",
+            })
+        );
     }
 
     #[test]

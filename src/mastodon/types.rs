@@ -93,7 +93,7 @@ pub struct Context {
 }
 
 /// An admin domain block (`/api/v1/admin/domain_blocks`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct DomainBlock {
     pub id: String,
     pub domain: String,
@@ -102,6 +102,15 @@ pub struct DomainBlock {
     pub severity: Option<String>,
     #[serde(default)]
     pub public_comment: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub private_comment: Option<String>,
+    /// Absent on GoToSocial, like the severity.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub reject_media: bool,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub reject_reports: bool,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub obfuscate: bool,
 }
 
 /// The parts of `GET /api/v2/instance` (or v1) coopgov needs.
