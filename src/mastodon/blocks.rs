@@ -1,7 +1,8 @@
 //! Domain blocks: the admin API's verbs, and making a domain's block match a decision,
 //! then reading it back to check that it does, on servers whose domain blocks differ:
 //! Mastodon's carry a severity (`silence`, `suspend`); GoToSocial's do not (every block
-//! is a suspension), and it answers a duplicate block with the existing one.
+//! is a suspension), and it answers a duplicate block with the existing one. `exact.rs`
+//! reads a block as an exact state and puts one back, comments and flags included.
 
 use super::client::{path_segment, Client};
 use super::server::Capabilities;
@@ -10,6 +11,10 @@ use super::ApiError;
 use crate::governance::Action;
 use reqwest::Method;
 use tracing::{info, warn};
+
+mod exact;
+#[cfg(test)]
+pub(super) use exact::state_of;
 
 /// Mastodon's largest page of admin domain blocks.
 const DOMAIN_BLOCK_PAGE_LIMIT: u32 = 200;

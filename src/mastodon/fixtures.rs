@@ -5,7 +5,6 @@
 //! `../shared/fixtures` beside the crate. Without it these tests say so and check nothing.
 
 use super::convert;
-use super::reports::{unresolved_oldest_first, AdminReport};
 use super::streaming::{parse_frame, StreamEvent};
 use super::types::{
     decode_items, parse_instance, Account, Context, DomainBlock, ErrorBody, Notification, Status,
@@ -13,6 +12,8 @@ use super::types::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::path::PathBuf;
+
+mod admin;
 
 const SERVERS: [&str; 2] = ["mastodon", "gotosocial"];
 
@@ -154,7 +155,7 @@ fn accounts_context_and_favourites_parse() {
 
 #[test]
 fn admin_domain_blocks_parse() {
-    // The folders also hold reports (read in their own test) and account actions.
+    // The folders also hold reports (read in `admin.rs`) and account actions.
     let domain_blocks = bodies("admin")
         .into_iter()
         .filter(|(name, _)| name.contains("/admin/domain_block") && !name.contains("_500"));
@@ -178,90 +179,6 @@ fn admin_domain_blocks_parse() {
                 None => assert!(name.starts_with("gotosocial/"), "{name}"),
             }
         }
-    }
-}
-
-/// Who filed each recorded report, whom it names and the posts it links (all local).
-fn recorded_report(id: &str) -> (&'static str, &'static str, Vec<&'static str>) {
-    match id {
-        "1" => (
-            "admin",
-            "mastodonpy_test_2",
-            vec!["http://localhost:3000/@mastodonpy_test_2/117020570302719057"],
-        ),
-        "01M8SFHPGHWQYHJGVYWW0793RY" => (
-            "alice",
-            "bob",
-            vec!["http://127.0.0.1:18765/@bob/statuses/01M8SFHDHKVMDS2FRANFZGJG8B"],
-        ),
-        "01M8SFHPGNNAQKJ2F734G2KK8F" => ("carol", "bob", vec![]),
-        other => panic!("no recorded report {other}"),
-    }
-}
-
-#[test]
-fn admin_reports_parse_and_read_as_reports() {
-    let recorded = bodies("admin")
-        .into_iter()
-        .filter(|(name, _)| name.contains("/admin/report"));
-    for (name, value) in recorded {
-        let reports: Vec<AdminReport> = if value.is_array() {
-            parse_all(&name, &value)
-        } else {
-            vec![parse(&name, &value)]
-        };
-        for report in reports {
-            let report = report.into_report();
-            let (reporter, target, status_urls) = recorded_report(&report.id);
-            assert_eq!(report.reporter.identity.acct, reporter, "{name}");
-            assert_eq!(report.target_acct, target, "{name}");
-            assert_eq!(report.target_domain, None, "{name}: a local account");
-            assert_eq!(report.status_urls, status_urls, "{name}");
-            assert_eq!(report.category, "other", "{name}");
-        }
-    }
-}
-
-/// GoToSocial lists newest first and both recorded reports share a second: the older
-/// by id comes first. Its resolved list leaves nothing unresolved.
-#[test]
-fn gotosocial_reports_come_oldest_first() {
-    let Some(folder) = folder("gotosocial") else {
-        return;
-    };
-    let list = |file: &str| -> Vec<String> {
-        let text = std::fs::read_to_string(folder.join("admin").join(file)).expect("readable");
-        let reports = parse_all::<AdminReport>(file, &serde_json::from_str(&text).expect("JSON"));
-        unresolved_oldest_first(reports)
-            .into_iter()
-            .map(|report| report.id)
-            .collect()
-    };
-    assert_eq!(
-        list("reports_list.json"),
-        ["01M8SFHPGHWQYHJGVYWW0793RY", "01M8SFHPGNNAQKJ2F734G2KK8F"]
-    );
-    assert!(list("reports_list_resolved.json").is_empty());
-}
-
-/// A recorded report whose target is made remote names the target's domain.
-#[test]
-fn a_remote_target_names_its_domain() {
-    for server in SERVERS {
-        let Some(folder) = folder(server) else {
-            return;
-        };
-        let text = std::fs::read_to_string(folder.join("admin/report_get.json")).expect("readable");
-        let mut value: Value = serde_json::from_str(&text).expect("JSON");
-        value["target_account"]["domain"] = Value::from("evil.example");
-        value["target_account"]["account"]["acct"] = Value::from("troll@evil.example");
-        let report = parse::<AdminReport>(server, &value).into_report();
-        assert_eq!(
-            report.target_domain.as_deref(),
-            Some("evil.example"),
-            "{server}"
-        );
-        assert_eq!(report.target_acct, "troll@evil.example");
     }
 }
 
