@@ -57,7 +57,7 @@ impl AdminReport {
     /// The report as the core reads it.
     pub fn into_report(self) -> Report {
         let mut reporter = convert::author(&self.account.account);
-        // Staff see a suspension the public account may not show (GoToSocial never does).
+        // Staff see a suspension the public account may not show (GoToSocial's says nothing).
         reporter.suspended |= self.account.suspended;
         let target_domain = target_domain(&self.target_account);
         Report {
