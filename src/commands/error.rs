@@ -55,6 +55,12 @@ pub enum ParseError {
     JuryWithoutWord,
     #[error("“{word}” is not something I can do with the Standing Jury: use join (volunteer to be drawn), leave (stop being drawn) or pool (how many volunteered).\nExample: jury pool")]
     UnknownJuryWord { word: String },
+    #[error("“appeal” needs the number of the decision you appeal, then why.\nExample: appeal 3 the jury did not hear from the people affected")]
+    AppealWithoutNumber,
+    #[error("“{given}” is not a proposal number; numbers look like 3 or #3.\nExample: appeal 3 the jury did not hear from the people affected")]
+    AppealBadNumber { given: String },
+    #[error("Please say why you appeal #{number}: all members read it on the new ballot.\nExample: appeal {number} the jury did not hear from the people affected")]
+    AppealWithoutReason { number: u64 },
 }
 
 impl ParseError {

@@ -26,6 +26,8 @@ pub enum Request {
     Help,
     /// `jury join`, `jury leave` or `jury pool`
     Jury(JuryRequest),
+    /// `appeal <n> <reason…>`: all members decide again what a jury or a ratification decided.
+    Appeal { number: u64, reason: String },
 }
 
 /// What a member asks of the Standing Jury's pool.
@@ -95,6 +97,7 @@ impl fmt::Display for Request {
             Request::Status { number } => write!(f, "status {number}"),
             Request::Help => f.write_str("help"),
             Request::Jury(request) => write!(f, "jury {}", request.word()),
+            Request::Appeal { number, reason } => write!(f, "appeal {number} {reason}"),
         }
     }
 }
@@ -112,6 +115,7 @@ pub fn parse_request(text: &str, vocabulary: &Vocabulary) -> Result<Request, Par
         "status" => parse_status(rest),
         "help" => Ok(Request::Help),
         "jury" => parse_jury(rest).map(Request::Jury),
+        "appeal" => parse_appeal(rest),
         _ if is_hash_number(first) => parse_vote(&tokens, vocabulary),
         _ => Err(ParseError::UnknownRequest {
             word: first.to_string(),
@@ -238,6 +242,20 @@ fn parse_status(tokens: &[&str]) -> Result<Request, ParseError> {
         given: number_token.to_string(),
     })?;
     Ok(Request::Status { number })
+}
+
+fn parse_appeal(tokens: &[&str]) -> Result<Request, ParseError> {
+    let Some(number_token) = tokens.first() else {
+        return Err(ParseError::AppealWithoutNumber);
+    };
+    let number = parse_number(number_token).ok_or_else(|| ParseError::AppealBadNumber {
+        given: number_token.to_string(),
+    })?;
+    let reason = join_reason(&tokens[1..]);
+    if reason.is_empty() {
+        return Err(ParseError::AppealWithoutReason { number });
+    }
+    Ok(Request::Appeal { number, reason })
 }
 
 /// Words after the jury request are ignored, as after `help`: `jury join, please`.

@@ -3,18 +3,37 @@
 //! `help`, `status <n>` and `propose …` are the members' requests; the verbs here are
 //! the working group's alone.
 
+use super::domain::{normalize_domain, DomainError};
 use super::duration::with_unit;
 use super::parse::{join_reason, keyword, parse_number, skip_punctuation};
+use super::vocabulary::trim_punctuation;
+use crate::model::Action;
 use std::time::Duration;
 
 /// A command only the working group may give.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     List,
-    Close { number: u64 },
-    Extend { number: u64, by: Duration },
-    Cancel { number: u64, reason: String },
-    Apply { number: u64 },
+    Close {
+        number: u64,
+    },
+    Extend {
+        number: u64,
+        by: Duration,
+    },
+    Cancel {
+        number: u64,
+        reason: String,
+    },
+    Apply {
+        number: u64,
+    },
+    /// `suspend now` / `silence now` / `limit now <domain> <reason…>`: block at once, and
+    /// put it to a vote that ratifies it or undoes it.
+    Now {
+        action: Action,
+        reason: String,
+    },
 }
 
 /// A working-group command the bot could not read; `Display` is the reply.
@@ -30,6 +49,18 @@ pub enum CommandError {
     MissingDuration,
     #[error("“cancel” needs a reason, which is posted in the ballot's thread.\nExample: cancel 3 duplicate of #2")]
     MissingReason,
+    #[error("To act at once, write “{verb} now”, the domain and why; the members then vote on it.\nExample: {verb} now spam.example ongoing harassment of our members\n(To ask the members first, write “propose {verb} …” instead.)")]
+    NotNow { verb: &'static str },
+    #[error("“{verb} now” needs the domain of the server.\nExample: {verb} now spam.example ongoing harassment of our members")]
+    MissingDomain { verb: &'static str },
+    #[error("“{given}” is not a domain: {why}\nExample: {verb} now spam.example ongoing harassment of our members")]
+    BadDomain {
+        verb: &'static str,
+        given: String,
+        why: DomainError,
+    },
+    #[error("“{verb} now” needs a reason: it is public, in the block's comment and the vote that ratifies it.\nExample: {verb} now spam.example ongoing harassment of our members")]
+    MissingUrgentReason { verb: &'static str },
 }
 
 /// Reads a working-group command. `None` when the text does not start with one of
@@ -42,9 +73,37 @@ pub fn parse_command(text: &str) -> Option<Result<Command, CommandError>> {
         "extend" => "extend",
         "cancel" => "cancel",
         "apply" => "apply",
+        "suspend" => return Some(parse_now("suspend", &tokens[1..])),
+        "silence" => return Some(parse_now("silence", &tokens[1..])),
+        "limit" => return Some(parse_now("limit", &tokens[1..])),
         _ => return None,
     };
     Some(parse_numbered(verb, &tokens[1..]))
+}
+
+/// `<verb> now <domain> <reason…>`; "limit" is an alias of "silence".
+fn parse_now(verb: &'static str, tokens: &[&str]) -> Result<Command, CommandError> {
+    if tokens.first().map(|token| keyword(token)).as_deref() != Some("now") {
+        return Err(CommandError::NotNow { verb });
+    }
+    let Some(given) = tokens.get(1) else {
+        return Err(CommandError::MissingDomain { verb });
+    };
+    let domain =
+        normalize_domain(trim_punctuation(given)).map_err(|why| CommandError::BadDomain {
+            verb,
+            given: given.to_string(),
+            why,
+        })?;
+    let reason = join_reason(&tokens[2..]);
+    if reason.is_empty() {
+        return Err(CommandError::MissingUrgentReason { verb });
+    }
+    let action = match verb {
+        "suspend" => Action::Suspend { domain },
+        _ => Action::Silence { domain },
+    };
+    Ok(Command::Now { action, reason })
 }
 
 fn parse_numbered(verb: &'static str, tokens: &[&str]) -> Result<Command, CommandError> {
@@ -80,6 +139,8 @@ fn parse_numbered(verb: &'static str, tokens: &[&str]) -> Result<Command, Comman
 pub fn working_group_help() -> String {
     "Working-group commands, by direct message only:\n\
      list · status <n> · close <n> · extend <n> <duration> · cancel <n> <reason> · apply <n> · propose …\n\
+     When harm is ongoing: suspend now <domain> <reason> · silence now <domain> <reason> \
+     (blocks at once; the members then vote to keep it or undo it)\n\
      Example: extend 3 2d"
         .to_string()
 }
@@ -140,6 +201,44 @@ mod tests {
             ("extend 3 0s", Some(Err(CommandError::MissingDuration))),
             ("extend 3 soon", Some(Err(CommandError::MissingDuration))),
             ("cancel 3", Some(Err(CommandError::MissingReason))),
+            (
+                "suspend now Spam.Example ongoing harassment",
+                Some(Ok(Command::Now {
+                    action: Action::Suspend {
+                        domain: "spam.example".into(),
+                    },
+                    reason: "ongoing harassment".into(),
+                })),
+            ),
+            (
+                "Limit NOW spam.example: floods of spam",
+                Some(Ok(Command::Now {
+                    action: Action::Silence {
+                        domain: "spam.example".into(),
+                    },
+                    reason: "floods of spam".into(),
+                })),
+            ),
+            (
+                "silence now spam.example",
+                Some(Err(CommandError::MissingUrgentReason { verb: "silence" })),
+            ),
+            (
+                "suspend now",
+                Some(Err(CommandError::MissingDomain { verb: "suspend" })),
+            ),
+            (
+                "suspend spam.example harassment",
+                Some(Err(CommandError::NotNow { verb: "suspend" })),
+            ),
+            (
+                "suspend now https://spam.example/ harassment",
+                Some(Err(CommandError::BadDomain {
+                    verb: "suspend",
+                    given: "https://spam.example/".into(),
+                    why: DomainError::NotBare,
+                })),
+            ),
             ("status 3", None),
             ("propose motion 1d hi", None),
             ("agree", None),
@@ -156,6 +255,9 @@ mod tests {
             CommandError::MissingNumber { verb: "close" },
             CommandError::MissingDuration,
             CommandError::MissingReason,
+            CommandError::NotNow { verb: "suspend" },
+            CommandError::MissingDomain { verb: "limit" },
+            CommandError::MissingUrgentReason { verb: "silence" },
         ] {
             assert!(error.to_string().contains("Example: "), "{error}");
         }

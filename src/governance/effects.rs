@@ -1,10 +1,12 @@
 //! What the core asks the runtime to do, and the state it changed.
 
 use super::messages;
-use super::proposal::{Identity, Proposal, Vote};
+use super::proposal::{Earlier, Identity, Origin, Proposal, Vote};
 use super::purpose::Purpose;
+use super::reports::FiledReport;
 use super::settings::Visibility;
-use super::Action;
+use super::{Action, Outcome};
+use crate::model::BlockState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,6 +41,29 @@ pub enum Effect {
         public_comment: String,
         private_comment: String,
     },
+    /// Read a domain's block before an urgent action changes it, so it can be put back.
+    Snapshot {
+        #[serde(rename = "key")]
+        purpose: Purpose,
+        number: u64,
+        domain: String,
+    },
+    /// Make a domain's block exactly `block` (`None`: no block): an urgent action, the
+    /// provisional mark removed when it is ratified, or the earlier block put back.
+    SetBlock {
+        #[serde(rename = "key")]
+        purpose: Purpose,
+        number: u64,
+        domain: String,
+        block: Option<BlockState>,
+    },
+    /// Resolve a member's report, with a note where the server takes one.
+    Resolve {
+        #[serde(rename = "key")]
+        purpose: Purpose,
+        report_id: String,
+        comment: String,
+    },
 }
 
 /// A decision that waits for an effect's result.
@@ -52,6 +77,10 @@ pub enum FollowUp {
     Invited {
         number: u64,
         acct: String,
+    },
+    /// A case's jury is seated (or all members vote): its file goes to its readers.
+    Seated {
+        number: u64,
     },
 }
 
@@ -71,14 +100,62 @@ impl Effect {
         }
     }
 
-    /// The admin call that makes the instance match `proposal`'s decision.
-    pub fn apply_decision(proposal: &Proposal, purpose: Purpose) -> Effect {
-        Effect::Apply {
+    /// The admin call that makes the instance match `proposal`'s decision. For a
+    /// ratification: the block kept without its provisional mark when it passed, else the
+    /// earlier block put back (`None` when the urgent action never reached the instance).
+    pub fn apply_decision(proposal: &Proposal, purpose: Purpose) -> Option<Effect> {
+        if let Origin::Ratification(provisional) = &proposal.origin {
+            let domain = proposal.action.domain()?.to_string();
+            let earlier = match &provisional.earlier {
+                Earlier::Unknown => return None,
+                Earlier::Unblocked => None,
+                Earlier::Blocked(block) => Some(block),
+            };
+            let passed = proposal
+                .closing()
+                .is_some_and(|closing| closing.outcome == Outcome::Passed);
+            let block = match passed {
+                true => Some(Effect::block_for(
+                    proposal,
+                    earlier,
+                    messages::block_comment(proposal),
+                )),
+                false => earlier.cloned(),
+            };
+            return Some(Effect::SetBlock {
+                purpose,
+                number: proposal.number,
+                domain,
+                block,
+            });
+        }
+        Some(Effect::Apply {
             purpose,
             number: proposal.number,
             action: proposal.action.clone(),
             public_comment: messages::block_comment(proposal),
             private_comment: format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
+        })
+    }
+
+    /// The block `proposal`'s action puts in place with `public_comment`, keeping the
+    /// earlier block's other settings (media, reports, obfuscation) as they were.
+    pub fn block_for(
+        proposal: &Proposal,
+        earlier: Option<&BlockState>,
+        public_comment: String,
+    ) -> BlockState {
+        let severity = match proposal.action {
+            Action::Silence { .. } => "silence",
+            _ => "suspend",
+        };
+        BlockState {
+            severity: severity.to_string(),
+            public_comment,
+            private_comment: format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
+            reject_media: earlier.is_some_and(|block| block.reject_media),
+            reject_reports: earlier.is_some_and(|block| block.reject_reports),
+            obfuscate: earlier.is_some_and(|block| block.obfuscate),
         }
     }
 
@@ -92,7 +169,10 @@ impl Effect {
         match self {
             Effect::Post { purpose, .. }
             | Effect::Favourite { purpose, .. }
-            | Effect::Apply { purpose, .. } => purpose,
+            | Effect::Apply { purpose, .. }
+            | Effect::Snapshot { purpose, .. }
+            | Effect::SetBlock { purpose, .. }
+            | Effect::Resolve { purpose, .. } => purpose,
         }
     }
 
@@ -178,6 +258,8 @@ pub struct Step {
     pub charged: Vec<String>,
     pub votes: Vec<VoteChange>,
     pub pool: Vec<PoolChange>,
+    /// Members' reports kept (new ones, or ones given to a case), by id.
+    pub reports: Vec<FiledReport>,
 }
 
 impl Step {
@@ -217,6 +299,7 @@ impl Step {
             && self.effects.is_empty()
             && self.votes.is_empty()
             && self.pool.is_empty()
+            && self.reports.is_empty()
     }
 }
 

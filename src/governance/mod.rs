@@ -16,7 +16,6 @@ pub mod reports;
 pub mod rules;
 pub mod settings;
 pub mod terms;
-pub mod working_group;
 
 pub use effects::{AuditEntry, Effect, EffectEvent, FollowUp, PoolChange, Step, VoteChange};
 pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};

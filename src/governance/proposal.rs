@@ -197,6 +197,11 @@ pub struct ReportCase {
     /// The window the reports were counted in.
     #[serde(with = "humantime_seconds")]
     pub within: std::time::Duration,
+    /// The reports of the case, those added while it was open included (ids only: the
+    /// reports themselves are kept apart, and never posted).
+    pub report_ids: Vec<String>,
+    /// Resolve them when it closes (`[reports] resolve` when it opened).
+    pub resolve: bool,
 }
 
 /// An urgent action in force while its ratification is voted on.

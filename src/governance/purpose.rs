@@ -46,6 +46,19 @@ pub enum Purpose {
     Seated { number: u64 },
     /// `remind-3-<acct>`: a juror who has not voted reminded by DM.
     JurorReminder { number: u64, acct: String },
+    /// `snapshot-3`: the domain's block read before an urgent action changes it.
+    Snapshot { number: u64 },
+    /// `provisional-3`: the urgent action's block, in force until the vote.
+    Provisional { number: u64 },
+    /// `case-3-<report id>-<acct>`: one report of a case sent by DM to a juror or the
+    /// working group (report ids hold no `-`).
+    CaseFile {
+        number: u64,
+        report: String,
+        acct: String,
+    },
+    /// `resolve-3-<report id>`: a report of the case resolved at its close.
+    Resolve { number: u64, report: String },
 }
 
 impl Purpose {
@@ -119,6 +132,25 @@ impl Purpose {
                 let (number, acct) = number_and_id(rest)?;
                 Purpose::JurorReminder { number, acct }
             }
+            "snapshot" => Purpose::Snapshot {
+                number: number(rest)?,
+            },
+            "provisional" => Purpose::Provisional {
+                number: number(rest)?,
+            },
+            "case" => {
+                let (number, rest) = number_and_id(rest)?;
+                let (report, acct) = rest.split_once('-')?;
+                Purpose::CaseFile {
+                    number,
+                    report: id(report)?,
+                    acct: id(acct)?,
+                }
+            }
+            "resolve" => {
+                let (number, report) = number_and_id(rest)?;
+                Purpose::Resolve { number, report }
+            }
             _ => return None,
         };
         Some(purpose)
@@ -142,7 +174,11 @@ impl Purpose {
             | Purpose::Draw { number, .. }
             | Purpose::Invitation { number, .. }
             | Purpose::Seated { number }
-            | Purpose::JurorReminder { number, .. } => Some(*number),
+            | Purpose::JurorReminder { number, .. }
+            | Purpose::Snapshot { number }
+            | Purpose::Provisional { number }
+            | Purpose::CaseFile { number, .. }
+            | Purpose::Resolve { number, .. } => Some(*number),
             Purpose::Answer { .. } | Purpose::Receipt { .. } => None,
         }
     }
@@ -161,8 +197,12 @@ impl Purpose {
             | Purpose::Cancellation { .. }
             | Purpose::Draw { .. }
             | Purpose::Invitation { .. }
-            | Purpose::Seated { .. } => true,
+            | Purpose::Seated { .. }
+            | Purpose::Snapshot { .. }
+            | Purpose::Provisional { .. } => true,
             Purpose::Opened { .. }
+            | Purpose::CaseFile { .. }
+            | Purpose::Resolve { .. }
             | Purpose::JurorReminder { .. }
             | Purpose::Reminder { .. }
             | Purpose::Extension { .. }
@@ -192,7 +232,11 @@ impl Purpose {
             | Purpose::Draw { .. }
             | Purpose::Invitation { .. }
             | Purpose::Seated { .. }
-            | Purpose::JurorReminder { .. } => false,
+            | Purpose::JurorReminder { .. }
+            | Purpose::Snapshot { .. }
+            | Purpose::Provisional { .. }
+            | Purpose::CaseFile { .. }
+            | Purpose::Resolve { .. } => false,
         }
     }
 }
@@ -235,6 +279,14 @@ impl fmt::Display for Purpose {
             Purpose::Invitation { number, acct } => write!(f, "invite-{number}-{acct}"),
             Purpose::Seated { number } => write!(f, "seated-{number}"),
             Purpose::JurorReminder { number, acct } => write!(f, "remind-{number}-{acct}"),
+            Purpose::Snapshot { number } => write!(f, "snapshot-{number}"),
+            Purpose::Provisional { number } => write!(f, "provisional-{number}"),
+            Purpose::CaseFile {
+                number,
+                report,
+                acct,
+            } => write!(f, "case-{number}-{report}-{acct}"),
+            Purpose::Resolve { number, report } => write!(f, "resolve-{number}-{report}"),
         }
     }
 }
@@ -331,6 +383,23 @@ mod tests {
                     acct: id("bob"),
                 },
             ),
+            ("snapshot-4", Purpose::Snapshot { number: 4 }),
+            ("provisional-4", Purpose::Provisional { number: 4 }),
+            (
+                "case-5-01M8SFHPGNNAQKJ2F734G2KK8F-wg_member",
+                Purpose::CaseFile {
+                    number: 5,
+                    report: id("01M8SFHPGNNAQKJ2F734G2KK8F"),
+                    acct: id("wg_member"),
+                },
+            ),
+            (
+                "resolve-5-12",
+                Purpose::Resolve {
+                    number: 5,
+                    report: id("12"),
+                },
+            ),
         ]
     }
 
@@ -348,7 +417,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 17, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 21, "a purpose added needs its row above");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! number a new proposal over #1, or drop a vote from a tally.
 
 use super::proposal::{Author, Post, Proposal, Vote};
+use super::reports::FiledReport;
 use std::collections::BTreeMap;
 
 /// Read access to the stored proposals.
@@ -32,6 +33,8 @@ pub trait Records {
     fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, Self::Error>;
     /// The jury's volunteers (`jury join`): account id → acct.
     fn jury_pool(&self) -> Result<BTreeMap<String, String>, Self::Error>;
+    /// Every member's report kept, by id.
+    fn filed_reports(&self) -> Result<BTreeMap<String, FiledReport>, Self::Error>;
 }
 
 /// What the bot read of a ballot at closing time.

@@ -4,6 +4,7 @@ use super::proposal::Author;
 use super::ActionKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// `[reports]`, as the core needs it.
@@ -53,4 +54,78 @@ pub struct FiledReport {
     /// The case it belongs to, once one was opened or it was added to one.
     #[serde(default)]
     pub case: Option<u64>,
+}
+
+impl FiledReport {
+    /// The report kept, when it is about an account of another server than `own_domain`
+    /// (reports about local accounts are left to people).
+    pub fn from_report(report: &Report, own_domain: &str) -> Option<FiledReport> {
+        let domain = report.target_domain.as_deref()?.trim().to_lowercase();
+        let own = own_domain.to_lowercase();
+        if domain.is_empty() || domain == own || domain.ends_with(&format!(".{own}")) {
+            return None;
+        }
+        Some(FiledReport {
+            id: report.id.clone(),
+            created_at: report.created_at,
+            category: report.category.clone(),
+            comment: report.comment.clone(),
+            reporter_id: report.reporter.identity.account_id.clone(),
+            domain,
+            target_acct: report.target_acct.clone(),
+            status_urls: report.status_urls.clone(),
+            case: None,
+        })
+    }
+}
+
+/// The domains a case should open for now: reports not yet part of a case, filed within
+/// `within` before `now` and still unresolved, from at least `open_after` distinct
+/// reporters. A reporter who reported one domain twice counts once.
+pub fn due_cases<'a>(
+    reports: impl IntoIterator<Item = &'a FiledReport>,
+    unresolved: &BTreeSet<&str>,
+    settings: &ReportSettings,
+    now: DateTime<Utc>,
+) -> BTreeMap<String, Vec<&'a FiledReport>> {
+    let window = chrono::Duration::from_std(settings.within).unwrap_or(chrono::Duration::MAX);
+    let since = now
+        .checked_sub_signed(window)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let mut by_domain: BTreeMap<String, Vec<&FiledReport>> = BTreeMap::new();
+    for report in reports {
+        if report.case.is_none()
+            && report.created_at > since
+            && report.created_at <= now
+            && unresolved.contains(report.id.as_str())
+        {
+            by_domain
+                .entry(report.domain.clone())
+                .or_default()
+                .push(report);
+        }
+    }
+    by_domain.retain(|_, reports| {
+        let reporters: BTreeSet<&str> = reports.iter().map(|r| r.reporter_id.as_str()).collect();
+        reporters.len() >= settings.open_after as usize
+    });
+    by_domain
+}
+
+/// Reports per category, as the public ballot may state them.
+pub fn categories<'a>(reports: impl IntoIterator<Item = &'a FiledReport>) -> BTreeMap<String, u32> {
+    let mut counts = BTreeMap::new();
+    for report in reports {
+        *counts.entry(report.category.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Distinct reporters among `reports`.
+pub fn reporters<'a>(reports: impl IntoIterator<Item = &'a FiledReport>) -> u32 {
+    let distinct: BTreeSet<&str> = reports
+        .into_iter()
+        .map(|report| report.reporter_id.as_str())
+        .collect();
+    u32::try_from(distinct.len()).unwrap_or(u32::MAX)
 }

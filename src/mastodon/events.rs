@@ -42,6 +42,11 @@ pub enum Incoming {
 }
 
 impl Incoming {
+    /// Staff are told of a new report (Mastodon; GoToSocial sends none): read the reports.
+    pub fn is_new_report(&self) -> bool {
+        matches!(self, Incoming::Other { kind, .. } if kind == "admin.report")
+    }
+
     /// Reads a notification; `bot_account_id` is whose mentions are left out of a post's text.
     fn from_wire(notification: Notification, bot_account_id: &str) -> Incoming {
         let Notification {

@@ -79,6 +79,22 @@ fn deed(purpose: &Purpose) -> Deed {
             "tell a member by direct message why their vote was not counted",
         ),
         Purpose::Answer { .. } => words("answered a request", "answer a request"),
+        Purpose::Snapshot { .. } => words(
+            "read the domain's block before acting at once",
+            "read the domain's block before acting at once",
+        ),
+        Purpose::Provisional { .. } => words(
+            "blocked the domain at once, provisionally",
+            "block the domain at once, provisionally",
+        ),
+        Purpose::CaseFile { acct, .. } => Deed {
+            done: format!("sent a report of the case to @{acct} by direct message"),
+            to_do: format!("send a report of the case to @{acct} by direct message"),
+        },
+        Purpose::Resolve { .. } => words(
+            "resolved a member's report on the instance",
+            "resolve a member's report on the instance",
+        ),
         Purpose::Receipt { .. } => words(
             "favourited a vote as its receipt",
             "favourite a vote as its receipt",

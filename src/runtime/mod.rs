@@ -161,6 +161,11 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         close_retry_at: None,
         outbox_retry_at: None,
         behind: None,
+        // Read at start: reports already waiting count if they are recent enough.
+        reports: config.watched_reports().map(|reports| ReportWatch {
+            every: reports.poll_every,
+            due_at: Utc::now(),
+        }),
     };
     setup::patiently("reading the notifications", || bot.start_cursor()).await?;
     Ok(Started {
@@ -183,6 +188,15 @@ struct Bot {
     outbox_retry_at: Option<DateTime<Utc>>,
     /// Set while a notification waits to be recorded.
     behind: Option<handling::Behind>,
+    /// When `[reports] watch` is on: how often, and when next, the reports are read.
+    reports: Option<ReportWatch>,
+}
+
+/// The reading of members' reports.
+#[derive(Debug, Clone, Copy)]
+struct ReportWatch {
+    every: Duration,
+    due_at: DateTime<Utc>,
 }
 
 impl Bot {
@@ -219,6 +233,7 @@ impl Bot {
             Ok(notifications) => {
                 debug!(count = notifications.len(), "caught up on notifications");
                 for incoming in notifications {
+                    self.note_new_report(&incoming);
                     let recorded =
                         handling::record(&self.settings, &self.store, &incoming, Utc::now());
                     if let Err(error) = recorded {
@@ -236,6 +251,7 @@ impl Bot {
     /// A notification from the stream: recorded now, unless an earlier one is waiting
     /// for the catch-up (which will read this one too, in order).
     fn on_notification(&mut self, incoming: Incoming) {
+        self.note_new_report(&incoming);
         if self.behind.is_some() {
             debug!(
                 notification = incoming.id(),
@@ -246,6 +262,43 @@ impl Bot {
         if let Err(error) = handling::record(&self.settings, &self.store, &incoming, Utc::now()) {
             self.fell_behind(&error);
         }
+    }
+
+    /// A report was filed: the reports are read at the next turn, not at the next poll.
+    fn note_new_report(&mut self, incoming: &Incoming) {
+        if let Some(watch) = self.reports.as_mut().filter(|_| incoming.is_new_report()) {
+            watch.due_at = Utc::now();
+        }
+    }
+
+    /// Reads the unresolved reports and hands them to the core: kept once each, added to
+    /// an open case, or opening one. A failed read is tried again at the next poll.
+    async fn read_reports(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let Some(watch) = self.reports.filter(|watch| watch.due_at <= now) else {
+            return Ok(());
+        };
+        let every = chrono::Duration::from_std(watch.every).unwrap_or(chrono::Duration::MAX);
+        self.reports = Some(ReportWatch {
+            due_at: now + every,
+            ..watch
+        });
+        match self.client.unresolved_reports(&self.capabilities).await {
+            Ok(reports) => {
+                let step = engine::on_reports(&self.settings, &self.store, &reports, now)?;
+                if !step.is_empty() || !step.audit.is_empty() {
+                    info!(
+                        unresolved = reports.len(),
+                        opened = step.proposals.iter().filter(|p| p.ballot.is_none()).count(),
+                        "reports read"
+                    );
+                    self.store.commit(&step, None, now)?;
+                }
+            }
+            Err(error) => {
+                warn!(%error, advice = error.advice(), "could not read the reports; will try again at the next poll")
+            }
+        }
+        Ok(())
     }
 
     /// A notification could not be recorded: nothing of it was kept, and the catch-up
@@ -279,6 +332,7 @@ impl Bot {
         if self.events.poll_due(now) || retry_due {
             self.catch_up().await;
         }
+        self.read_reports(now).await?;
         // One read of the records serves both the closings and the reminders.
         let proposals = self.store.proposals()?;
         if self.close_retry_at.is_none_or(|at| at <= now) {
@@ -396,6 +450,9 @@ impl Bot {
         }
         if let Some(behind) = self.behind {
             wake = wake.min(behind.retry_at);
+        }
+        if let Some(watch) = self.reports {
+            wake = wake.min(watch.due_at.max(now));
         }
         wake
     }

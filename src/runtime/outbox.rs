@@ -1,7 +1,9 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
 use crate::backoff;
-use crate::governance::{engine, messages, Effect, EffectEvent, FollowUp, Records, Settings, Step};
+use crate::governance::{
+    engine, messages, Effect, EffectEvent, FollowUp, Proposal, Purpose, Records, Settings, Step,
+};
 use crate::mastodon::posts::Posted;
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
@@ -14,7 +16,10 @@ use tracing::{error, info, warn};
 /// (ballots, results, admin calls and their announcements) first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
     match effect {
-        Effect::Apply { .. } => Priority::Critical,
+        Effect::Apply { .. } | Effect::Snapshot { .. } | Effect::SetBlock { .. } => {
+            Priority::Critical
+        }
+        Effect::Resolve { .. } => Priority::Answer,
         Effect::Favourite { .. } => Priority::Receipt,
         Effect::Post { purpose, .. } if purpose.is_decision() => Priority::Critical,
         Effect::Post { .. } => Priority::Answer,
@@ -223,11 +228,47 @@ impl Outbox<'_> {
                         .proposal(*number)?
                         .map(|proposal| engine::on_invitation_sent(&proposal, acct, &status))
                         .unwrap_or_default(),
+                    Some(FollowUp::Seated { number }) => match store.proposal(*number)? {
+                        Some(proposal) => engine::on_seated(settings, store, &proposal)?,
+                        None => Step::default(),
+                    },
                     None => Step::default(),
                 })
             }
             Effect::Favourite { status_id, .. } => {
                 self.client.favourite(status_id).await?;
+                Ok(Step::default())
+            }
+            Effect::Snapshot { number, domain, .. } => {
+                let earlier = self.client.block_state(domain, &self.capabilities).await?;
+                Ok(self
+                    .store
+                    .proposal(*number)?
+                    .map(|proposal| engine::on_snapshot(&proposal, earlier.clone(), now))
+                    .unwrap_or_default())
+            }
+            Effect::SetBlock {
+                purpose,
+                number,
+                domain,
+                block,
+            } => {
+                self.client
+                    .set_block(domain, block.as_ref(), &self.capabilities)
+                    .await?;
+                info!(proposal = number, %domain, block = ?block.as_ref().map(|b| &b.severity), "domain block set");
+                Ok(self
+                    .store
+                    .proposal(*number)?
+                    .map(|proposal| self.on_block_set(purpose, &proposal, Ok(()), now))
+                    .unwrap_or_default())
+            }
+            Effect::Resolve {
+                report_id, comment, ..
+            } => {
+                self.client
+                    .resolve_report(report_id, Some(comment), &self.capabilities)
+                    .await?;
                 Ok(Step::default())
             }
             Effect::Apply {
@@ -253,6 +294,23 @@ impl Outbox<'_> {
         }
     }
 
+    /// What follows a domain block set: the provisional block lets the ballot go up; a
+    /// ratification's answer carried out is announced like any decision applied.
+    fn on_block_set(
+        &self,
+        purpose: &Purpose,
+        proposal: &Proposal,
+        result: Result<(), String>,
+        now: DateTime<Utc>,
+    ) -> Step {
+        match purpose {
+            Purpose::Provisional { .. } => {
+                engine::on_provisional_block(self.settings, proposal, result, now)
+            }
+            _ => engine::on_applied(self.settings, proposal, result.map(|()| None), now),
+        }
+    }
+
     fn on_permanent_failure(
         &self,
         effect: &Effect,
@@ -260,6 +318,15 @@ impl Outbox<'_> {
         now: DateTime<Utc>,
     ) -> Result<Step, StoreError> {
         Ok(match effect {
+            Effect::SetBlock {
+                purpose, number, ..
+            } => {
+                let reason = format!("{failure}. {}", failure.advice());
+                self.store
+                    .proposal(*number)?
+                    .map(|proposal| self.on_block_set(purpose, &proposal, Err(reason), now))
+                    .unwrap_or_default()
+            }
             Effect::Apply { number, .. } => {
                 let reason = format!("{failure}. {}", failure.advice());
                 self.store

@@ -76,6 +76,8 @@ pub struct Store {
     favourites: sled::Tree,
     /// The jury's volunteers: account id → acct.
     jury_pool: sled::Tree,
+    /// Members' reports about remote accounts: report id → `FiledReport`.
+    reports: sled::Tree,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -126,6 +128,7 @@ impl Store {
             votes: db.open_tree("votes")?,
             favourites: db.open_tree("favourites")?,
             jury_pool: db.open_tree("jury_pool")?,
+            reports: db.open_tree("reports")?,
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {
@@ -221,9 +224,15 @@ impl Store {
             &self.votes,
             &self.favourites,
             &self.jury_pool,
+            &self.reports,
         );
         let (vote_writes, favourite_writes) = self.vote_writes(&step.votes)?;
         let pool_writes = writes::pool_writes(&step.pool);
+        let report_writes: writes::Writes = step
+            .reports
+            .iter()
+            .map(|report| (report.id.as_bytes().to_vec(), Some(encode(report))))
+            .collect();
         let day = at.format("%Y-%m-%d").to_string();
         let result = trees.transaction(
             |(
@@ -238,10 +247,12 @@ impl Store {
                 votes,
                 favourites,
                 jury_pool,
+                reports,
             )| {
                 writes::write(votes, &vote_writes)?;
                 writes::write(favourites, &favourite_writes)?;
                 writes::write(jury_pool, &pool_writes)?;
+                writes::write(reports, &report_writes)?;
                 for account_id in &step.charged {
                     let key = format!("{day}/{account_id}");
                     let given = match allowances.get(key.as_bytes())? {

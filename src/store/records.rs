@@ -3,6 +3,7 @@
 
 use super::{decode, member_key, Store, StoreError, NEXT_NUMBER};
 use crate::governance::proposal::Vote;
+use crate::governance::reports::FiledReport;
 use crate::governance::{Identity, Proposal, Records};
 use std::collections::BTreeMap;
 
@@ -100,6 +101,17 @@ impl Records for Store {
                     String::from_utf8_lossy(&account_id).into_owned(),
                     String::from_utf8_lossy(&acct).into_owned(),
                 ))
+            })
+            .collect()
+    }
+
+    fn filed_reports(&self) -> Result<BTreeMap<String, FiledReport>, StoreError> {
+        self.reports
+            .iter()
+            .map(|item| {
+                let (_, bytes) = item?;
+                let report: FiledReport = decode(&bytes)?;
+                Ok((report.id.clone(), report))
             })
             .collect()
     }

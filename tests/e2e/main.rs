@@ -11,6 +11,7 @@ mod hostile;
 mod jury;
 mod operators;
 mod reliability;
+mod reports;
 mod scenario;
 mod startup;
 mod unkind;

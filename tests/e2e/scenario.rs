@@ -22,6 +22,7 @@ pub struct Setup<'a> {
     /// Lines added to `[membership]`.
     pub membership: &'a str,
     pub min_duration: &'a str,
+    pub urgent_min_duration: &'a str,
     pub reminder_before: &'a str,
     /// Lines added to `[proposals]`.
     pub proposals: &'a str,
@@ -48,6 +49,7 @@ impl Default for Setup<'_> {
             mode: "auto",
             membership: "",
             min_duration: "3s",
+            urgent_min_duration: "2s",
             reminder_before: "0",
             proposals: "",
             extra: "",
@@ -114,7 +116,7 @@ working_group = ["alice"]
 [proposals]
 default_duration = "10s"
 min_duration = "{min}"
-urgent_min_duration = "2s"
+urgent_min_duration = "{urgent_min}"
 max_duration = "2h"
 reminder_before = "{reminder}"
 {proposals}
@@ -129,6 +131,7 @@ mode = "{mode}"
             poll = setup.poll_interval,
             membership = setup.membership,
             min = setup.min_duration,
+            urgent_min = setup.urgent_min_duration,
             reminder = setup.reminder_before,
             proposals = setup.proposals,
             mode = setup.mode,

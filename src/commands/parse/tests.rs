@@ -128,6 +128,45 @@ fn jury_requests() {
 }
 
 #[test]
+fn appeals() {
+    let appeal = |number, reason: &str| {
+        Ok(Request::Appeal {
+            number,
+            reason: reason.to_string(),
+        })
+    };
+    check(&[
+        (
+            "appeal 3 they were not heard",
+            appeal(3, "they were not heard"),
+        ),
+        (
+            "Appeal #3: they were not heard",
+            appeal(3, "they were not heard"),
+        ),
+        ("appeal", Err(ParseError::AppealWithoutNumber)),
+        (
+            "appeal three please",
+            Err(ParseError::AppealBadNumber {
+                given: "three".into(),
+            }),
+        ),
+        (
+            "appeal 3",
+            Err(ParseError::AppealWithoutReason { number: 3 }),
+        ),
+    ]);
+    let request = Request::Appeal {
+        number: 3,
+        reason: "they were not heard".into(),
+    };
+    assert_eq!(
+        parse_request(&request.to_string(), &Vocabulary::standard()),
+        Ok(request)
+    );
+}
+
+#[test]
 fn votes() {
     check(&[
         ("vote 3 agree", vote(3, Agree, "")),

@@ -4,7 +4,9 @@ use super::vote::{is_late, may_vote_on, missing_block_reason};
 use crate::commands::{self, Request};
 use crate::governance::effects::{Effect, Step, VoteChange};
 use crate::governance::messages;
-use crate::governance::proposal::{Application, Author, Closing, Proposal, Stage, Unseen, Vote};
+use crate::governance::proposal::{
+    Application, Author, Closing, Earlier, Origin, Proposal, Stage, Unseen, Vote,
+};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::ThreadRecord;
 use crate::governance::rules::decide;
@@ -36,7 +38,14 @@ pub fn close(
     let (mut proposal, not_eligible) = reconcile(settings, proposal, &ballot.status_id, record);
     let tally = proposal.tally(settings.favourites_count_as);
     let outcome = decide(&proposal.rule, &tally, settings.roster_size());
+    let ratification = matches!(proposal.origin, Origin::Ratification(_));
     let application = match (outcome, &proposal.action, settings.mode) {
+        // An urgent action is kept or undone by the vote itself, in every mode: the
+        // working group already acted, and the members' answer is final.
+        _ if ratification => match provisional_is_in_force(&proposal) {
+            true => Application::Pending,
+            false => Application::NotNeeded,
+        },
         (Outcome::Passed, Action::Motion, _)
         | (Outcome::Rejected | Outcome::Blocked | Outcome::NoQuorum | Outcome::Cancelled, _, _) => {
             Application::NotNeeded
@@ -69,15 +78,16 @@ pub fn close(
         settings.ballot_visibility,
         Some(ballot.status_id.clone()),
     )];
-    if application == Application::Pending {
-        effects.push(Effect::apply_decision(&proposal, Purpose::Apply { number }));
-    }
     let event = format!(
         "closed: {outcome}, {} ({} voters)",
         messages::counts(&tally),
         tally.voters()
     );
     proposal.stage = Stage::Closed(closing);
+    if application == Application::Pending {
+        effects.extend(Effect::apply_decision(&proposal, Purpose::Apply { number }));
+    }
+    effects.extend(super::reports::resolutions(&proposal));
     let reconciled = VoteChange::Replace {
         number,
         votes: proposal.votes.clone(),
@@ -88,6 +98,15 @@ pub fn close(
         ..Step::of(vec![proposal], effects)
     }
     .logged(Some(number), None, event)
+}
+
+/// Whether an urgent action reached the instance, so the vote's answer must be carried
+/// out (its block kept without the provisional mark, or undone).
+fn provisional_is_in_force(proposal: &Proposal) -> bool {
+    match &proposal.origin {
+        Origin::Ratification(provisional) => provisional.earlier != Earlier::Unknown,
+        _ => false,
+    }
 }
 
 fn count_u32(count: usize) -> u32 {

@@ -6,7 +6,7 @@ use crate::commands;
 use crate::governance::effects::{Effect, FollowUp, Step};
 use crate::governance::jury::{draw, Answered, Jury, JuryCase, PoolSource, Seating, WhenShort};
 use crate::governance::messages::{self, seating as said};
-use crate::governance::proposal::{Application, Closing, Post, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{Application, Closing, Origin, Post, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
@@ -185,12 +185,16 @@ fn settle(
         None
     };
     if let Some(text) = notice {
-        step.effects.push(Effect::post(
-            Purpose::Seated { number },
-            messages::shorten(&text, settings.max_characters),
-            settings.ballot_visibility,
-            in_thread,
-        ));
+        // A case from reports sends its file to its readers once they are known.
+        let then =
+            matches!(proposal.origin, Origin::Reports(_)).then_some(FollowUp::Seated { number });
+        step.effects.push(Effect::Post {
+            purpose: Purpose::Seated { number },
+            text: messages::shorten(&text, settings.max_characters),
+            visibility: settings.ballot_visibility,
+            in_reply_to: in_thread,
+            then,
+        });
     }
     step.proposals.retain(|p| p.number != number);
     step.proposals.push(proposal.clone());

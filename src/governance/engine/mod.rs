@@ -7,17 +7,24 @@
 //! of the records that fails stops the event with that error: nothing is decided from
 //! a record that could not be read.
 
+mod appeal;
 mod apply;
 mod close;
 mod jury;
 mod open;
 mod pool;
+mod reports;
+mod urgent;
 mod vote;
+pub mod working_group;
 
+pub use appeal::{eligible as appeal_eligible, reversal};
 pub use apply::on_applied;
 pub use close::{close, due};
 pub use jury::{consent_due, next_consent_deadline, on_consent_deadline, on_invitation_sent};
 pub use open::{closing_time, on_ballot_posted};
+pub use reports::{on_reports, on_seated};
+pub use urgent::{on_provisional_block, on_snapshot};
 pub use vote::{on_deleted, on_favourite};
 
 use super::effects::{Effect, Step};
@@ -26,7 +33,6 @@ use super::proposal::Post;
 use super::purpose::Purpose;
 use super::records::Records;
 use super::settings::{Settings, Visibility};
-use super::working_group;
 use crate::commands::{self, ParseError, Request};
 use chrono::{DateTime, Utc};
 
@@ -129,6 +135,9 @@ fn decide_post<R: Records>(
         }
         Ok(Request::Help) => Ok(answer(post, messages::help(settings))),
         Ok(Request::Jury(request)) => pool::on_jury(settings, records, post, request, now),
+        Ok(Request::Appeal { number, reason }) => {
+            appeal::appeal(settings, records, post, number, &reason, now)
+        }
         Err(error @ ParseError::UnknownPosition { number, .. }) => {
             match records.proposal(number)? {
                 Some(proposal) => Ok(vote::explain(

@@ -1,14 +1,15 @@
 //! A request opens a proposal; the ballot's posting opens its vote.
 
 use super::answer;
+use super::working_group;
 use crate::commands::ProposeRequest;
 use crate::governance::effects::{Effect, FollowUp, Step};
 use crate::governance::messages::{self, refusals};
-use crate::governance::proposal::{Post, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{Identity, Origin, Post, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
-use crate::governance::{working_group, Action};
+use crate::governance::Action;
 use chrono::{DateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 
@@ -25,25 +26,73 @@ pub(super) fn open<R: Records>(
     if let Some(refusal) = refusal(settings, records, post, request, now)? {
         return Ok(answer(post, refusal));
     }
-    let jury = super::jury::case_for(settings, request.action.kind(), request.duration);
-    let duration = jury.as_ref().map_or(
-        request.duration.unwrap_or(settings.durations.default),
-        |case| case.voting,
-    );
     let number = records.next_number()?;
-    let proposal = Proposal {
-        number,
-        action: request.action.clone(),
-        urgent: request.urgent,
-        reason: request.reason.clone(),
+    let request_ref = StatusRef {
+        status_id: post.status_id.clone(),
+        url: post.url.clone(),
+    };
+    let asked = Asked {
+        action: &request.action,
+        reason: &request.reason,
         proposer: post.author.identity.clone(),
-        request: StatusRef {
-            status_id: post.status_id.clone(),
-            url: post.url.clone(),
-        },
+        request: request_ref,
+        duration: request.duration,
+    };
+    let mut proposal = new_proposal(settings, number, asked, now);
+    proposal.urgent = request.urgent;
+    let ballot = ballot_effect(settings, &proposal);
+    let event = format!(
+        "proposed: {} ({}), closes {}",
+        messages::action_phrase(&proposal.action),
+        proposal.reason,
+        messages::time(proposal.closes_at)
+    );
+    let acct = proposal.proposer.acct.clone();
+    Ok(Step::of(vec![proposal], vec![ballot]).logged(Some(number), Some(&acct), event))
+}
+
+/// What a new proposal asks, and who asked, where.
+pub(super) struct Asked<'a> {
+    pub action: &'a Action,
+    pub reason: &'a str,
+    pub proposer: Identity,
+    /// The request's status (or, for a proposal the bot opened itself, a name for it).
+    pub request: StatusRef,
+    /// Replaces the default voting time.
+    pub duration: Option<std::time::Duration>,
+}
+
+/// A new proposal, decided by a jury when one decides its kind, else by the members
+/// under its kind's rule.
+pub(super) fn new_proposal(
+    settings: &Settings,
+    number: u64,
+    asked: Asked,
+    now: DateTime<Utc>,
+) -> Proposal {
+    let Asked {
+        action,
+        reason,
+        proposer,
+        request,
+        duration: requested,
+    } = asked;
+    let jury = super::jury::case_for(settings, action.kind(), requested);
+    let duration = jury
+        .as_ref()
+        .map_or(requested.unwrap_or(settings.durations.default), |case| {
+            case.voting
+        });
+    Proposal {
+        number,
+        action: action.clone(),
+        urgent: false,
+        reason: reason.to_string(),
+        proposer,
+        request,
         rule: match settings.jury.as_ref().filter(|_| jury.is_some()) {
             Some(jury_settings) => jury_settings.rule,
-            None => settings.rule_for(request.action.kind()),
+            None => settings.rule_for(action.kind()),
         },
         opened_at: now,
         closes_at: closing_time(now, duration),
@@ -55,22 +104,19 @@ pub(super) fn open<R: Records>(
         reminded: false,
         jury,
         origin: Default::default(),
-    };
-    let ballot = Effect::Post {
+    }
+}
+
+/// The ballot's post; once it exists, voting opens (`on_ballot_posted`).
+pub(super) fn ballot_effect(settings: &Settings, proposal: &Proposal) -> Effect {
+    let number = proposal.number;
+    Effect::Post {
         purpose: Purpose::Ballot { number },
-        text: messages::ballot(settings, &proposal),
+        text: messages::ballot(settings, proposal),
         visibility: settings.ballot_visibility,
         in_reply_to: None,
         then: Some(FollowUp::BallotPosted { number }),
-    };
-    let event = format!(
-        "proposed: {} ({}), closes {}",
-        messages::action_phrase(&proposal.action),
-        proposal.reason,
-        messages::time(proposal.closes_at)
-    );
-    let acct = proposal.proposer.acct.clone();
-    Ok(Step::of(vec![proposal], vec![ballot]).logged(Some(number), Some(&acct), event))
+    }
 }
 
 /// Why this request may not open a proposal, when it may not.
@@ -178,7 +224,12 @@ pub fn on_ballot_posted<R: Records>(
     );
     let number = proposal.number;
     let drawn = super::jury::draw_jury(settings, records, &mut proposal, &ballot_ref, now)?;
-    let mut step = Step::of(vec![proposal], vec![reply]).logged(Some(number), None, event);
+    // Nobody asked for a case opened from reports: there is nobody to tell.
+    let replies = match proposal.origin {
+        Origin::Reports(_) => Vec::new(),
+        _ => vec![reply],
+    };
+    let mut step = Step::of(vec![proposal], replies).logged(Some(number), None, event);
     // The draw's step carries the proposal as the draw left it.
     if !drawn.proposals.is_empty() {
         step.proposals = drawn.proposals;

@@ -1,9 +1,9 @@
 //! The ballot: what is proposed, how to vote, the rule, and when it closes (or, for a
 //! jury, how its voting time runs); and how much room a ballot leaves for its reason.
 
-use super::{action_phrase, defang, fit, seating, time};
+use super::{action_phrase, defang, fit, seating, time, urgent};
 use crate::governance::jury::{JuryCase, Seating};
-use crate::governance::proposal::{Identity, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{Identity, Origin, Proposal, Stage, StatusRef};
 use crate::governance::settings::{Mode, Settings};
 use crate::governance::terms::{self, VotingTerms};
 use crate::governance::{Action, Position};
@@ -20,6 +20,10 @@ pub fn how_to_vote(settings: &Settings) -> String {
 
 /// What a passed proposal leads to, when that is not simply "it is applied".
 fn consequence_line(settings: &Settings, proposal: &Proposal) -> &'static str {
+    // A ratification's answer is carried out in every mode: the block is already there.
+    if matches!(proposal.origin, Origin::Ratification(_)) {
+        return "";
+    }
     match (settings.mode, &proposal.action) {
         (_, Action::Motion) | (Mode::Auto, _) => "",
         (Mode::Confirm, _) => {
@@ -46,8 +50,11 @@ fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str) -> Stri
         Some(case) => seating::ballot_line(case),
         None => format!("Closes: {}", time(proposal.closes_at)),
     };
+    let origin = urgent::ballot_line(proposal)
+        .map(|line| format!("\n{line}"))
+        .unwrap_or_default();
     format!(
-        "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}\n\n{how}\n{rule}{consequence}\n{closes}",
+        "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}{origin}\n\n{how}\n{rule}{consequence}\n{closes}",
         number = proposal.number,
         action = action_phrase(&proposal.action),
         proposer = proposal.proposer.acct,

@@ -5,12 +5,15 @@
 mod ballot;
 pub mod jury;
 pub mod refusals;
+pub mod reports;
 pub mod seating;
+pub mod urgent;
 pub mod working_group;
 
+pub mod appeals;
 pub use ballot::{ballot, how_to_vote, room_for_reason};
 
-use super::proposal::{Application, Closing, Proposal, Unseen};
+use super::proposal::{Application, Closing, Origin, Proposal, Unseen};
 use super::settings::Settings;
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
@@ -130,6 +133,10 @@ pub fn outcome_phrase(outcome: Outcome) -> &'static str {
 }
 
 fn what_next(proposal: &Proposal, closing: &Closing) -> String {
+    if matches!(proposal.origin, Origin::Ratification(_)) {
+        let in_force = closing.application != Application::NotNeeded;
+        return urgent::what_next(proposal, closing, in_force);
+    }
     let action = action_phrase(&proposal.action);
     match (&closing.application, &proposal.action) {
         (_, Action::Motion) if closing.outcome == Outcome::Passed => {
@@ -190,6 +197,9 @@ pub fn unseen_line(unseen: Unseen) -> String {
 /// The decision is in force; `stricter` names the severity of a stricter block that
 /// was already in place.
 pub fn applied(proposal: &Proposal, stricter: Option<&str>) -> String {
+    if let (Origin::Ratification(_), Some(closing)) = (&proposal.origin, proposal.closing()) {
+        return urgent::done(proposal, closing);
+    }
     if let (Some(severity), Some(domain)) = (stricter, proposal.action.domain()) {
         return format!(
             "Done: {} was already under a {severity} block, as strict or stricter than proposal #{} asked; it stays.",

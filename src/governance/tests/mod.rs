@@ -1,12 +1,15 @@
 //! Tests of the pure core: the rules table, the engine's scenarios, and properties.
 
+mod appeals;
 mod engine;
 mod hostile;
 mod jury;
 mod jury_pool;
 mod properties;
 mod records;
+mod reports;
 mod rules;
 pub(crate) mod support;
+mod urgent;
 mod verify;
 mod working_group;

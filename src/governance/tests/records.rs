@@ -2,8 +2,10 @@
 //! for "no such proposal", "not a vote" or "the first proposal".
 
 use super::support::*;
+use crate::governance::engine::{self, working_group};
 use crate::governance::proposal::Vote;
-use crate::governance::{engine, working_group, Post, Proposal, Records};
+use crate::governance::reports::FiledReport;
+use crate::governance::{Post, Proposal, Records};
 use std::cell::Cell;
 
 /// The disk failing.
@@ -71,6 +73,9 @@ impl Records for Failing {
     }
     fn jury_pool(&self) -> Result<std::collections::BTreeMap<String, String>, DiskFailed> {
         self.read("jury_pool", self.memory.jury_pool.clone())
+    }
+    fn filed_reports(&self) -> Result<std::collections::BTreeMap<String, FiledReport>, DiskFailed> {
+        self.read("filed_reports", self.memory.reports.clone())
     }
 }
 

@@ -4,6 +4,7 @@ use crate::commands::Vocabulary;
 use crate::governance::eligibility::Membership;
 use crate::governance::jury::{JurySettings, PoolSource, WhenShort};
 use crate::governance::proposal::Vote;
+use crate::governance::reports::FiledReport;
 use crate::governance::settings::Durations;
 use crate::governance::{
     ActionKind, Author, Effect, Identity, Mode, PoolChange, Position, Post, Proposal, Records,
@@ -176,6 +177,8 @@ pub struct Memory {
     pub votes: BTreeMap<u64, Ballots>,
     /// The jury's volunteers: account id → acct.
     pub jury_pool: BTreeMap<String, String>,
+    /// Members' reports kept, by id.
+    pub reports: BTreeMap<String, FiledReport>,
 }
 
 impl Memory {
@@ -220,6 +223,9 @@ impl Memory {
                     self.jury_pool.remove(account_id);
                 }
             }
+        }
+        for report in &step.reports {
+            self.reports.insert(report.id.clone(), report.clone());
         }
         self.charged.extend(step.charged.iter().cloned());
         let mut fresh = Vec::new();
@@ -377,6 +383,10 @@ impl Records for Memory {
 
     fn jury_pool(&self) -> Result<BTreeMap<String, String>, Infallible> {
         Ok(self.jury_pool.clone())
+    }
+
+    fn filed_reports(&self) -> Result<BTreeMap<String, FiledReport>, Infallible> {
+        Ok(self.reports.clone())
     }
 }
 

@@ -3,14 +3,14 @@
 //! A command counts only from an account whose id is one the working group's accts
 //! resolved to at start-up, and only by direct message; every answer is a direct message.
 
-use super::effects::{Effect, Step};
-use super::messages::{self, refusals, working_group as said};
-use super::proposal::{Application, Closing, Post, Proposal, Stage};
-use super::purpose::Purpose;
-use super::records::Records;
-use super::settings::{Mode, Settings, Visibility};
-use super::Outcome;
 use crate::commands::{Command, CommandError};
+use crate::governance::effects::{Effect, Step};
+use crate::governance::messages::{self, refusals, working_group as said};
+use crate::governance::proposal::{Application, Closing, Origin, Post, Proposal, Stage};
+use crate::governance::purpose::Purpose;
+use crate::governance::records::Records;
+use crate::governance::settings::{Mode, Settings, Visibility};
+use crate::governance::Outcome;
 use chrono::{DateTime, Utc};
 
 /// Why a command was turned down, as its sender reads it.
@@ -66,6 +66,9 @@ pub fn on_command<R: Records>(
         Command::Apply { number } => {
             with_proposal(records, post, *number, |p| apply(settings, p, post))
         }
+        Command::Now { action, reason } => {
+            super::urgent::act_now(settings, records, post, action, reason, now)
+        }
     }?;
     let number = match command {
         Command::List => None,
@@ -73,6 +76,8 @@ pub fn on_command<R: Records>(
         | Command::Extend { number, .. }
         | Command::Cancel { number, .. }
         | Command::Apply { number } => Some(number),
+        // The new proposal's own history says who acted.
+        Command::Now { .. } => return Ok(step),
     };
     Ok(step.logged(number, Some(acct), format!("command: {}", post.text)))
 }
@@ -231,6 +236,8 @@ fn cancel(
         return Err(Refusal(refusals::nothing_to_cancel(proposal)));
     }
     let mut cancelled = proposal.clone();
+    // Cancelling a ratification undoes its urgent action, as a vote that fails would.
+    let undo = matches!(proposal.origin, Origin::Ratification(_)) && proposal.closing().is_none();
     cancelled.stage = Stage::Closed(Closing {
         outcome: Outcome::Cancelled,
         tally: proposal.closing().map_or(tally, |c| c.tally),
@@ -243,6 +250,15 @@ fn cancel(
         unseen: proposal.closing().map(|c| c.unseen).unwrap_or_default(),
     });
     let mut step = dm(post, said::cancel_done(number));
+    if let Some(undo) = undo
+        .then(|| Effect::apply_decision(&cancelled, Purpose::Apply { number }))
+        .flatten()
+    {
+        if let Stage::Closed(closing) = &mut cancelled.stage {
+            closing.application = Application::Pending;
+        }
+        step.effects.push(undo);
+    }
     step.effects.extend(in_thread(
         settings,
         proposal,
@@ -261,7 +277,9 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
     let Some(closing) = proposal.closing() else {
         return Err(Refusal(refusals::not_passed_yet(proposal)));
     };
-    if closing.outcome != Outcome::Passed {
+    // A ratification's answer is carried out whatever it was: kept, or undone.
+    let ratification = matches!(proposal.origin, Origin::Ratification(_));
+    if closing.outcome != Outcome::Passed && !ratification {
         return Err(Refusal(refusals::did_not_pass(number, closing.outcome)));
     }
     if proposal.action.domain().is_none() {
@@ -283,7 +301,7 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
     applying.stage = Stage::Closed(closing);
     let mut step = dm(post, said::applying_now(proposal));
     // A new key per command: a failed application can be tried again after a fix.
-    step.effects.push(Effect::apply_decision(
+    step.effects.extend(Effect::apply_decision(
         proposal,
         Purpose::ApplyOnCommand {
             number,

@@ -1,0 +1,134 @@
+//! The words of an urgent action: what the working group is told, the block's
+//! provisional comment, the ballot's line about it, and how the vote's answer ends it.
+
+use super::{action_phrase, defang, domain_shown, time};
+use crate::governance::proposal::{Closing, Earlier, Origin, Proposal};
+use crate::governance::{Action, Outcome};
+use crate::model::BlockState;
+
+/// The block's severity in words: "suspended" or "limited".
+fn blocked_word(action: &Action) -> &'static str {
+    match action {
+        Action::Silence { .. } => "limited",
+        _ => "suspended",
+    }
+}
+
+/// The working-group member's answer: what happens now.
+pub fn acting(proposal: &Proposal) -> String {
+    format!(
+        "Acting now: {} at once. Proposal #{} puts it to the members; if it does not pass, the block is undone. You will get the ballot's link once the block is in force.",
+        action_phrase(&proposal.action),
+        proposal.number
+    )
+}
+
+/// The public comment a provisional block carries.
+pub fn provisional_comment(proposal: &Proposal) -> String {
+    format!(
+        "Provisional: {} at once by the working group; the members decide whether it stays in coopgov proposal #{}, closing {}. Undone if it does not pass.",
+        blocked_word(&proposal.action),
+        proposal.number,
+        time(proposal.closes_at)
+    )
+}
+
+/// The ballot's line saying what was done at once, and what the vote decides.
+pub fn ballot_line(proposal: &Proposal) -> Option<String> {
+    let Origin::Ratification(provisional) = &proposal.origin else {
+        return None;
+    };
+    let domain = proposal.action.domain().map(domain_shown)?;
+    Some(format!(
+        "The working group ({}) {} {domain} at once because harm was ongoing. Vote to keep it: if this proposal does not pass, the block is undone and {domain} is put back as it was.",
+        defang(&format!("@{}", provisional.actor.acct)),
+        blocked_word(&proposal.action),
+    ))
+}
+
+/// Refusal: an urgent action on this domain is already being ratified.
+pub fn already_being_ratified(number: u64, domain: &str) -> String {
+    format!(
+        "Proposal #{number} already puts an urgent action on {} to the members; wait for its result, or cancel it first.",
+        domain_shown(domain)
+    )
+}
+
+/// Nothing was changed: a block as strict or stricter was already in place.
+pub fn already_in_place(proposal: &Proposal, earlier: &BlockState) -> String {
+    format!(
+        "Nothing was changed: {} is already under a {} block, as strict or stricter than {}. Proposal #{} is closed without a vote.",
+        proposal
+            .action
+            .domain()
+            .map(domain_shown)
+            .unwrap_or_default(),
+        earlier.severity,
+        action_phrase(&proposal.action),
+        proposal.number
+    )
+}
+
+/// The urgent action could not be carried out; the members are not asked to ratify it.
+pub fn could_not_act(proposal: &Proposal, reason: &str) -> String {
+    format!(
+        "The urgent action of proposal #{} could not be carried out: {reason}. Nothing is put to the members; whatever was changed is being put back as it was.",
+        proposal.number
+    )
+}
+
+/// What the close leads to for a ratification, in the result's last line.
+pub fn what_next(proposal: &Proposal, closing: &Closing, in_force: bool) -> String {
+    let domain = proposal
+        .action
+        .domain()
+        .map(domain_shown)
+        .unwrap_or_default();
+    if !in_force {
+        return "The urgent action never reached the instance; there is nothing to undo."
+            .to_string();
+    }
+    if closing.outcome == Outcome::Passed {
+        return format!("The block on {domain} stays; its provisional mark is being removed.");
+    }
+    format!(
+        "Undoing the urgent action now: {}.",
+        put_back(proposal, &domain)
+    )
+}
+
+/// How the domain is put back when the vote does not back the urgent action.
+fn put_back(proposal: &Proposal, domain: &str) -> String {
+    match &proposal.origin {
+        Origin::Ratification(provisional) => match &provisional.earlier {
+            Earlier::Blocked(block) => {
+                format!("{domain} goes back to its earlier {} block", block.severity)
+            }
+            Earlier::Unblocked | Earlier::Unknown => format!("{domain} is unblocked"),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The vote's answer is carried out on the instance.
+pub fn done(proposal: &Proposal, closing: &Closing) -> String {
+    let domain = proposal
+        .action
+        .domain()
+        .map(domain_shown)
+        .unwrap_or_default();
+    let number = proposal.number;
+    match closing.outcome {
+        Outcome::Passed => format!(
+            "Done: the block on {domain} stays, as the members decided in proposal #{number}; it is no longer marked provisional."
+        ),
+        Outcome::Cancelled => format!(
+            "Undone: {}, as proposal #{number} was cancelled.",
+            put_back(proposal, &domain).replace(" goes back to", " is back under")
+        ),
+        _ => format!(
+            "Undone: {}, as proposal #{number} did not pass.",
+            put_back(proposal, &domain).replace(" goes back to", " is back under")
+        ),
+    }
+}
