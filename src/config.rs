@@ -8,6 +8,7 @@ mod check;
 mod edit;
 mod jury;
 mod raw;
+mod reports;
 mod rulebook;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ mod values;
 
 pub use edit::set_token_file;
 pub use jury::{JuryConfig, JuryPool, JURY_RULE};
+pub use reports::ReportsConfig;
 
 use crate::governance::{ActionKind, Position, Rule};
 use std::path::{Path, PathBuf};
@@ -65,6 +67,9 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `[jury]` and `[rules.jury]`; `None` without `[jury]`: every proposal goes to all members.
     pub jury: Option<JuryConfig>,
+    /// `[reports]`; `None` without the table. Reports are read only with `watch = true`
+    /// (see [`Config::watched_reports`]).
+    pub reports: Option<ReportsConfig>,
 }
 
 /// `[limits]`: bounds that keep the bot from being turned into a spam cannon.
@@ -339,6 +344,12 @@ impl Config {
             ),
         })?;
         Config::parse(&text, path)
+    }
+
+    /// `[reports]` when `watch = true`: the bot then reads members' reports, and its
+    /// token and role must allow it.
+    pub fn watched_reports(&self) -> Option<&ReportsConfig> {
+        self.reports.as_ref().filter(|reports| reports.watch)
     }
 
     /// Checks `text` as if read from `path` (used for messages and relative paths).

@@ -48,6 +48,7 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
         },
         membership,
         jury,
+        reports: checker.reports(raw.reports)?,
     })
 }
 

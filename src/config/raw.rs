@@ -29,6 +29,7 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub limits: RawLimits,
     pub jury: Option<Spanned<RawJury>>,
+    pub reports: Option<RawReports>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,6 +108,17 @@ pub(super) struct RawJury {
     pub duration: Field<DurationText>,
     pub decides: Option<Vec<Spanned<String>>>,
     pub when_short: Field<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReports {
+    pub watch: Option<bool>,
+    pub poll_every: Field<DurationText>,
+    pub open_after: Field<i64>,
+    pub within: Field<DurationText>,
+    pub propose: Field<String>,
+    pub resolve: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,7 @@ use super::*;
 use crate::governance::{Method, Quorum};
 
 mod jury;
+mod reports;
 
 /// The smallest valid file; cases append to it, so their lines start at 3.
 const MINIMAL: &str = "[instance]\nurl = \"https://social.example\"\n";

@@ -19,6 +19,7 @@ fn jury_sections_are_accepted_or_refused_at_the_right_line() {
         // unknown keys
         ("[jury]\nsize = 5\njurors = 3\n", Err("bot.toml:5: jury.jurors is not a known key; expected one of `pool`, `pool_file`, `size`")),
         ("[jury]\n[rules.jury]\nquorom = 3\n", Err("bot.toml:5: rules.jury.quorom is not a known key")),
+        ("[[jury]]\nsize = 3\n", Err("bot.toml:3: jury must be a table, [jury], not an array of tables")),
         // the pool
         ("[jury]\npool = \"everyone\"\n", Err(r#"bot.toml:4: jury.pool "everyone" is not a kind of pool; use "volunteers" or "roster""#)),
         ("[jury]\npool = \"roster\"\n", Err(r#"bot.toml:4: jury.pool = "roster" needs pool_file, the accts that may be drawn, one per line"#)),
