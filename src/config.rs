@@ -70,6 +70,9 @@ pub struct Config {
     /// `[reports]`; `None` without the table. Reports are read only with `watch = true`
     /// (see [`Config::watched_reports`]).
     pub reports: Option<ReportsConfig>,
+    /// `[appeals] within`: how long after a jury's or a ratification's decision a member
+    /// may appeal it (30 days by default); `None` when it is "0": appeals are off.
+    pub appeals_within: Option<Duration>,
 }
 
 /// `[limits]`: bounds that keep the bot from being turned into a spam cannon.
@@ -176,6 +179,9 @@ pub struct RuleBook {
     pub silence: Rule,
     pub unblock: Rule,
     pub motion: Rule,
+    /// `[rules.ratify]`: how the working group's urgent action is ratified, merged with
+    /// `Rule::ratify()` (not `[rules.default]`).
+    pub ratify: Rule,
 }
 
 impl RuleBook {

@@ -30,6 +30,8 @@ pub(super) struct RawConfig {
     pub limits: RawLimits,
     pub jury: Option<Spanned<RawJury>>,
     pub reports: Option<RawReports>,
+    #[serde(default)]
+    pub appeals: RawAppeals,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,6 +87,7 @@ pub(super) struct RawRules {
     pub motion: Option<RawRule>,
     /// Spanned: `[rules.jury]` without `[jury]` is refused at its header's line.
     pub jury: Option<Spanned<RawRule>>,
+    pub ratify: Option<RawRule>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,6 +122,12 @@ pub(super) struct RawReports {
     pub within: Field<DurationText>,
     pub propose: Field<String>,
     pub resolve: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAppeals {
+    pub within: Field<DurationText>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,9 +1,11 @@
-//! `[reports]`: cases opened from members' reports (SPEC §11).
+//! `[reports]`, `[rules.ratify]` and `[appeals]`: cases opened from members' reports, the
+//! ratification of the working group's urgent actions, and appeals (SPEC §11).
 
-use super::raw::RawReports;
+use super::raw::{RawAppeals, RawReports};
 use super::values::Checker;
-use super::ConfigError;
-use crate::governance::ActionKind;
+use super::{ConfigError, JuryConfig};
+use crate::governance::{ActionKind, Quorum, Rule};
+use std::ops::Range;
 use std::time::Duration;
 
 type Checked<T> = Result<T, ConfigError>;
@@ -87,5 +89,53 @@ impl Checker<'_> {
             )?,
             resolve: raw.resolve.unwrap_or(true),
         }))
+    }
+
+    /// `[appeals] within`; `None` when it is "0", which turns appeals off.
+    pub(super) fn appeals_within(&self, raw: &RawAppeals) -> Checked<Option<Duration>> {
+        let within = self.duration(&raw.within, "appeals.within", "30d", true)?;
+        Ok(Some(within.value).filter(|within| !within.is_zero()))
+    }
+
+    /// A ratification of a suspension or a silence is voted on by the jury when the jury
+    /// decides that kind, under `[rules.ratify]`: a quorum no jury can reach would undo
+    /// every such urgent action. `quorum` is where `rules.ratify.quorum` was written.
+    pub(super) fn ratify_fits_jury(
+        &self,
+        ratify: &Rule,
+        quorum: Option<Range<usize>>,
+        jury: Option<&JuryConfig>,
+    ) -> Checked<()> {
+        let (Some(jury), Some(span)) = (jury, quorum) else {
+            return Ok(());
+        };
+        let kinds: Vec<&str> = [ActionKind::Suspend, ActionKind::Silence]
+            .into_iter()
+            .filter(|kind| jury.decides.contains(kind))
+            .map(ActionKind::name)
+            .collect();
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let decided = format!(
+            "the jury decides the ratification of an urgent {}",
+            kinds.join(" or ")
+        );
+        let message = match ratify.quorum {
+            Quorum::Voters(quorum) if quorum > jury.size => format!(
+                "rules.ratify.quorum {quorum} is more than jury.size {}, and {decided}, so \
+                 it could never pass and the urgent action would always be undone; lower \
+                 the quorum in [rules.ratify] or seat more jurors",
+                jury.size
+            ),
+            Quorum::Voters(_) => return Ok(()),
+            Quorum::PercentOfRoster(percent) => format!(
+                "rules.ratify.quorum \"{percent}%\" is a share of the roster, but {decided}, \
+                 and a jury's quorum is a number of jurors; write one up to jury.size {}, \
+                 like quorum = 0",
+                jury.size
+            ),
+        };
+        Err(self.at(span, message))
     }
 }

@@ -1,8 +1,9 @@
-//! `[reports]`: one row per mistake, and the values a good section gives.
+//! `[reports]`, `[rules.ratify]` and `[appeals]`: one row per mistake, and the values a
+//! good section gives.
 
 use super::{check, parse};
 use crate::config::ReportsConfig;
-use crate::governance::ActionKind;
+use crate::governance::{ActionKind, Method, Quorum, Rule};
 use std::time::Duration;
 
 #[test]
@@ -110,4 +111,86 @@ fn a_bare_reports_section_takes_the_defaults_and_watches_nothing() {
 fn without_a_reports_section_no_report_is_read() {
     assert_eq!(parse("").reports, None);
     assert_eq!(parse(super::FULL).watched_reports(), None);
+}
+
+#[test]
+fn ratify_and_appeals_sections_are_accepted_or_refused_at_the_right_line() {
+    let cases: &[(&str, Result<(), &str>)] = &[
+        ("[rules.ratify]\n", Ok(())),
+        ("[rules.ratify]\nmethod = \"consent\"\nquorum = 0\nmax_blocks = 0\nblock_override_ratio = 9\n", Ok(())),
+        ("[rules.ratify]\nmethod = \"majority\"\nquorum = 3\nthreshold = 0.66\n", Ok(())),
+        ("[appeals]\n", Ok(())),
+        ("[appeals]\nwithin = \"0\"\n", Ok(())),
+        ("[appeals]\nwithin = 0\n", Ok(())),
+        ("[appeals]\nwithin = \"90d\"\n", Ok(())),
+        // [rules.ratify] is any rule, checked as the others
+        ("[rules.ratify]\nmethod = \"veto\"\n", Err(r#"bot.toml:4: rules.ratify.method "veto" is not a method; use "consensus", "consent" or "majority""#)),
+        ("[rules.ratify]\nquorom = 1\n", Err("bot.toml:4: rules.ratify.quorom is not a known key; expected one of `method`, `quorum`")),
+        ("[rules.ratify]\nthreshold = 1\n", Err("bot.toml:4: rules.ratify.threshold is 1; write a share from 0 up to (not including) 1, like 0.5")),
+        ("[rules.ratify]\nmax_blocks = -1\n", Err("bot.toml:4: rules.ratify.max_blocks is -1; write a whole number from 0 up")),
+        ("[rules.ratify]\nblock_override_ratio = -9\n", Err("bot.toml:4: rules.ratify.block_override_ratio is -9; write a positive number, like 9")),
+        ("[rules.ratify]\nquorum = \"20%\"\n", Err(r#"bot.toml:4: rules.ratify.quorum "20%" is a share of the roster, but membership.voters is not "roster""#)),
+        ("[membership]\nvoters = \"roster\"\nroster_file = \"m.txt\"\n[rules.ratify]\nquorum = \"20%\"\n", Ok(())),
+        ("[rules.ratify]\nquorum = \"3\"\n", Err(r#"bot.toml:4: rules.ratify.quorum "3" is a number in quotes"#)),
+        ("[rules]\nratify = 3\n", Err("bot.toml:4: rules.ratify is the integer `3`, but must be a table")),
+        // a ratification the jury decides must be one a jury can pass
+        ("[jury]\nsize = 5\n[rules.ratify]\nquorum = 5\n", Ok(())),
+        ("[jury]\nsize = 5\n[rules.ratify]\nquorum = 6\n", Err("bot.toml:6: rules.ratify.quorum 6 is more than jury.size 5, and the jury decides the ratification of an urgent suspend or silence, so it could never pass and the urgent action would always be undone; lower the quorum in [rules.ratify] or seat more jurors")),
+        ("[jury]\nsize = 5\ndecides = [\"silence\", \"motion\"]\n[rules.ratify]\nquorum = 6\n", Err("bot.toml:7: rules.ratify.quorum 6 is more than jury.size 5, and the jury decides the ratification of an urgent silence, so it could never pass")),
+        ("[jury]\nsize = 5\ndecides = [\"unblock\"]\n[rules.ratify]\nquorum = 6\n", Ok(())),
+        ("[membership]\nvoters = \"roster\"\nroster_file = \"m.txt\"\n[jury]\n[rules.ratify]\nquorum = \"20%\"\n", Err(r#"bot.toml:8: rules.ratify.quorum "20%" is a share of the roster, but the jury decides the ratification of an urgent suspend or silence, and a jury's quorum is a number of jurors; write one up to jury.size 5, like quorum = 0"#)),
+        // [appeals]
+        ("[appeals]\nwithin = \"30 days\"\n", Err(r#"bot.toml:4: appeals.within "30 days" is not a duration; write a number and a unit, like "90m", "48h" or "6d""#)),
+        ("[appeals]\nwithin = 30\n", Err(r#"bot.toml:4: appeals.within: 30 has no unit; write a number and a unit, like "30m", "30h" or "30d""#)),
+        ("[appeals]\nwithin = \"2y\"\n", Err(r#"bot.toml:4: appeals.within "2y" is not a duration"#)),
+        ("[appeals]\nwithin = \"400d\"\n", Err(r#"bot.toml:4: appeals.within "400d" is longer than a year; write at most "365d""#)),
+        ("[appeals]\nwithin = false\n", Err(r#"bot.toml:4: appeals.within is the boolean `false`, but must be a duration, like "90m""#)),
+        ("[appeals]\nwithin = \"30d\"\nby = \"members\"\n", Err("bot.toml:5: appeals.by is not a known key; expected `within`")),
+        ("[appeal]\nwithin = \"30d\"\n", Err("bot.toml:3: appeal is not a known key")),
+    ];
+    for (rest, expected) in cases {
+        check(rest, *expected);
+    }
+}
+
+#[test]
+fn ratify_takes_what_it_leaves_out_from_its_own_base_not_the_default_rule() {
+    // Without [rules.ratify]: consent, no quorum, no block unless overridden 9 to 1.
+    let config = parse("");
+    assert_eq!(config.rules.ratify, Rule::ratify());
+    let base = Rule::ratify();
+    assert_eq!(base.method, Method::Consent);
+    assert_eq!(base.quorum, Quorum::Voters(0));
+    assert_eq!((base.threshold, base.max_blocks), (0.5, 0));
+    assert_eq!(base.block_override_ratio, Some(9.0));
+    // [rules.default] changes every kind's rule, but not the ratification's.
+    let text = "[rules.default]\nmethod = \"majority\"\nquorum = 10\nthreshold = 0.75\n\
+                max_blocks = 2\nblock_override_ratio = 0\n\n[rules.ratify]\nquorum = 4\n";
+    let config = parse(text);
+    assert_eq!(config.rules.default.method, Method::Majority);
+    let expected = Rule {
+        quorum: Quorum::Voters(4),
+        ..Rule::ratify()
+    };
+    assert_eq!(config.rules.ratify, expected);
+    assert_eq!(parse("[rules.default]\nquorum = 10\n").rules.ratify, base);
+    // block_override_ratio = 0 turns the ratification's override off
+    let off = parse("[rules.ratify]\nblock_override_ratio = 0\n")
+        .rules
+        .ratify;
+    assert_eq!(off.block_override_ratio, None);
+}
+
+#[test]
+fn appeals_last_thirty_days_unless_said_otherwise_and_zero_turns_them_off() {
+    let day = Duration::from_secs(86_400);
+    assert_eq!(parse("").appeals_within, Some(30 * day));
+    assert_eq!(parse("[appeals]\n").appeals_within, Some(30 * day));
+    assert_eq!(
+        parse("[appeals]\nwithin = \"14d\"\n").appeals_within,
+        Some(14 * day)
+    );
+    assert_eq!(parse("[appeals]\nwithin = \"0\"\n").appeals_within, None);
+    assert_eq!(parse("[appeals]\nwithin = \"0d\"\n").appeals_within, None);
+    assert_eq!(parse("[appeals]\nwithin = 0\n").appeals_within, None);
 }
