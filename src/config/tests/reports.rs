@@ -2,7 +2,7 @@
 //! good section gives.
 
 use super::{check, parse};
-use crate::config::ReportsConfig;
+use crate::config::{Config, ReportsConfig};
 use crate::governance::{ActionKind, Method, Quorum, Rule};
 use std::time::Duration;
 
@@ -193,4 +193,34 @@ fn appeals_last_thirty_days_unless_said_otherwise_and_zero_turns_them_off() {
     assert_eq!(parse("[appeals]\nwithin = \"0\"\n").appeals_within, None);
     assert_eq!(parse("[appeals]\nwithin = \"0d\"\n").appeals_within, None);
     assert_eq!(parse("[appeals]\nwithin = 0\n").appeals_within, None);
+}
+
+/// The shipped bot.toml shows `[reports]`, `[rules.ratify]` and `[appeals]` commented
+/// out; uncommenting them, with the jury or without, must just work and change nothing
+/// but turning reports on: the other two show their defaults.
+#[test]
+fn uncommenting_reports_ratify_and_appeals_in_the_shipped_bot_toml_gives_their_defaults() {
+    let (text, path) = super::shipped();
+    let shipped = Config::parse(&text, path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        shipped.reports, None,
+        "reports are an example, not on by default"
+    );
+    let mut edited = text.clone();
+    for header in ["[reports]", "[rules.ratify]", "[appeals]"] {
+        edited = super::uncomment(&edited, header);
+        assert!(edited.contains(&format!("\n{header}\n")), "{edited}");
+    }
+    let with_jury = super::uncomment(&edited, "[jury]");
+    for edited in [edited, with_jury] {
+        let config = Config::parse(&edited, path).unwrap_or_else(|e| panic!("{e}\n{edited}"));
+        let watched = parse("[reports]\nwatch = true\n").reports;
+        assert_eq!(config.reports, watched);
+        assert_eq!(config.rules.ratify, Rule::ratify());
+        assert_eq!(config.appeals_within, shipped.appeals_within);
+        assert_eq!(
+            config.appeals_within,
+            Some(Duration::from_secs(30 * 86_400))
+        );
+    }
 }
