@@ -8,6 +8,7 @@ mod check;
 mod edit;
 mod jury;
 mod raw;
+mod reports;
 mod rulebook;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ mod values;
 
 pub use edit::set_token_file;
 pub use jury::{JuryConfig, JuryPool, JURY_RULE};
+pub use reports::ReportsConfig;
 
 use crate::governance::{ActionKind, Position, Rule};
 use std::path::{Path, PathBuf};
@@ -65,6 +67,12 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `[jury]` and `[rules.jury]`; `None` without `[jury]`: every proposal goes to all members.
     pub jury: Option<JuryConfig>,
+    /// `[reports]`; `None` without the table. Reports are read only with `watch = true`
+    /// (see [`Config::watched_reports`]).
+    pub reports: Option<ReportsConfig>,
+    /// `[appeals] within`: how long after a jury's or a ratification's decision a member
+    /// may appeal it (30 days by default); `None` when it is "0": appeals are off.
+    pub appeals_within: Option<Duration>,
 }
 
 /// `[limits]`: bounds that keep the bot from being turned into a spam cannon.
@@ -171,6 +179,9 @@ pub struct RuleBook {
     pub silence: Rule,
     pub unblock: Rule,
     pub motion: Rule,
+    /// `[rules.ratify]`: how the working group's urgent action is ratified, merged with
+    /// `Rule::ratify()` (not `[rules.default]`).
+    pub ratify: Rule,
 }
 
 impl RuleBook {
@@ -339,6 +350,12 @@ impl Config {
             ),
         })?;
         Config::parse(&text, path)
+    }
+
+    /// `[reports]` when `watch = true`: the bot then reads members' reports, and its
+    /// token and role must allow it.
+    pub fn watched_reports(&self) -> Option<&ReportsConfig> {
+        self.reports.as_ref().filter(|reports| reports.watch)
     }
 
     /// Checks `text` as if read from `path` (used for messages and relative paths).

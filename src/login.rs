@@ -1,7 +1,7 @@
 //! `coopgov login`: obtain a least-privilege token and keep it in a private file.
 
 use crate::config::{Config, Secret, TokenSource};
-use crate::mastodon::account::Credentials;
+use crate::mastodon::account::{Credentials, Role, REPORT_SCOPES};
 use crate::mastodon::client::Client;
 use crate::mastodon::oauth;
 use std::io::{BufRead, Write};
@@ -15,12 +15,22 @@ pub async fn login(instance: &str, token_file: &Path, config: &Path) -> Result<(
     let instance = crate::config::instance_address(instance)
         .map_err(|problem| format!("--instance {problem}"))?;
     let instance = instance.as_str();
-    let app = oauth::register(instance)
+    let watches_reports = read_config(config).is_some_and(|read| read.watched_reports().is_some());
+    if watches_reports {
+        println!(
+            "[reports] watch = true in {}, so coopgov also asks to read and resolve members' \
+             reports ({}).",
+            config.display(),
+            REPORT_SCOPES.join(" ")
+        );
+    }
+    let scopes = scopes(watches_reports);
+    let app = oauth::register(instance, &scopes)
         .await
         .map_err(|error| format!("could not register coopgov on {instance}: {error}"))?;
     println!("1. Log in to {instance} as the bot's account, in a browser.");
     println!("2. Open this address and authorise coopgov:");
-    println!("   {}", oauth::authorize_url(instance, &app));
+    println!("   {}", oauth::authorize_url(instance, &app, &scopes));
     println!("3. Paste the code the instance shows here, then press Enter:");
     std::io::stdout()
         .flush()
@@ -34,13 +44,13 @@ pub async fn login(instance: &str, token_file: &Path, config: &Path) -> Result<(
     if code.is_empty() {
         return Err("no code was given; run coopgov login again and paste the code".to_string());
     }
-    let token = oauth::exchange(instance, &app, code)
+    let token = oauth::exchange(instance, &app, code, &scopes)
         .await
         .map_err(|error| {
             format!("the instance did not accept the code: {error}; run coopgov login again")
         })?;
     // Said before the token is kept: a token for the wrong account is worth knowing at once.
-    who_authorised(instance, &token).await;
+    who_authorised(instance, &token, watches_reports).await;
     write_private(token_file, token.expose())?;
     println!(
         "The token is in {} (readable only by you).",
@@ -57,6 +67,35 @@ pub async fn login(instance: &str, token_file: &Path, config: &Path) -> Result<(
     let config = config.display();
     println!("Then check the setup: coopgov check --config {config}  (from the source folder: cargo run --release -- check --config {config})");
     Ok(())
+}
+
+/// The configuration at `path`, when there is one and it can be read; login only asks it
+/// whether reports are watched, so a missing or broken file is no reason to stop.
+fn read_config(path: &Path) -> Option<Config> {
+    if !path.is_file() {
+        return None;
+    }
+    match Config::load(path) {
+        Ok(config) => Some(config),
+        Err(error) => {
+            println!(
+                "note: {error}\n(coopgov asks for the scopes it needs without [reports]; once \
+                 the file is fixed, coopgov check tells whether the token has all it needs)"
+            );
+            None
+        }
+    }
+}
+
+/// The scopes to ask for, space-separated: the bot's own, and with `watches_reports`
+/// those that read and resolve reports. Nothing more: a token's scopes are all a stolen
+/// token could do.
+fn scopes(watches_reports: bool) -> String {
+    let mut scopes = vec![oauth::SCOPES];
+    if watches_reports {
+        scopes.extend(REPORT_SCOPES);
+    }
+    scopes.join(" ")
 }
 
 /// `token_file` as the configuration should name it: relative to the configuration's
@@ -143,15 +182,16 @@ fn point_config_to_token(
     ))
 }
 
-/// Prints the account the token acts as, and warns of what would stop it governing.
-async fn who_authorised(instance: &str, token: &Secret) {
+/// Prints the account the token acts as, and warns of what would stop it governing (or,
+/// with `watches_reports`, reading members' reports).
+async fn who_authorised(instance: &str, token: &Secret, watches_reports: bool) {
     let credentials = match Client::new(instance, token.clone(), Duration::from_secs(30)) {
         Ok(client) => client.credentials().await,
         Err(error) => Err(error),
     };
     match credentials {
         Ok(credentials) => {
-            for line in about(&credentials) {
+            for line in about(&credentials, watches_reports) {
                 println!("{line}");
             }
         }
@@ -162,8 +202,9 @@ async fn who_authorised(instance: &str, token: &Secret) {
     }
 }
 
-/// "Authorised as @acct", then a warning for each thing that would stop it governing.
-fn about(credentials: &Credentials) -> Vec<String> {
+/// "Authorised as @acct", then a warning for each thing that would stop it governing
+/// (with `watches_reports`, or reading members' reports).
+fn about(credentials: &Credentials, watches_reports: bool) -> Vec<String> {
     let acct = &credentials.account.acct;
     let mut lines = vec![format!("Authorised as @{acct}.")];
     if !credentials.account.bot {
@@ -174,24 +215,43 @@ fn about(credentials: &Credentials) -> Vec<String> {
         ));
     }
     let role = credentials.role.as_ref();
-    match role.map(|role| (role.name.as_str(), role.manages_federation())) {
-        Some((_, Some(true))) => {}
-        Some((name, Some(false))) => {
-            let whose = match name {
-                "" => format!("@{acct} has no role with"),
-                name => format!("@{acct}'s role {name:?} lacks"),
-            };
-            lines.push(format!(
-                "warning: {whose} the Manage Federation permission, so the bot could not \
-                 block domains; give the account a role that has it (Administration › \
-                 Roles), or authorise as an account that has one."
-            ));
+    let mut needed = vec![(
+        "Manage Federation",
+        Role::manages_federation as fn(&Role) -> _,
+        "block domains",
+    )];
+    if watches_reports {
+        needed.push((
+            "Manage Reports",
+            Role::manages_reports,
+            "read members' reports",
+        ));
+    }
+    let mut untold = Vec::new();
+    for (permission, allows, what) in needed {
+        match role.map(|role| (role.name.as_str(), allows(role))) {
+            Some((_, Some(true))) => {}
+            Some((name, Some(false))) => {
+                let whose = match name {
+                    "" => format!("@{acct} has no role with"),
+                    name => format!("@{acct}'s role {name:?} lacks"),
+                };
+                lines.push(format!(
+                    "warning: {whose} the {permission} permission, so the bot could not \
+                     {what}; give the account a role that has it (Administration › \
+                     Roles), or authorise as an account that has one."
+                ));
+            }
+            Some((_, None)) | None => untold.push(what),
         }
-        Some((_, None)) | None => lines.push(format!(
+    }
+    if !untold.is_empty() {
+        lines.push(format!(
             "note: the instance did not say what @{acct}'s role may do, so coopgov cannot \
-             tell whether it may block domains; coopgov check will tell, once bot.toml \
-             points to the token."
-        )),
+             tell whether it may {}; coopgov check will tell, once bot.toml points to the \
+             token.",
+            untold.join(" or ")
+        ));
     }
     lines
 }
@@ -214,7 +274,6 @@ fn write_private(path: &Path, token: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mastodon::account::Role;
 
     fn credentials(bot: bool, role: Option<(&str, Option<u64>)>) -> Credentials {
         let account =
@@ -250,12 +309,76 @@ mod tests {
             (credentials(true, Some(("Odd", None))), &["coopgov check"]),
         ];
         for (credentials, warnings) in cases {
-            let lines = about(&credentials);
+            let lines = about(&credentials, false);
             assert_eq!(lines[0], "Authorised as @coopbot.");
             assert_eq!(lines.len(), 1 + warnings.len(), "{lines:#?}");
             for (line, wanted) in lines[1..].iter().zip(warnings) {
                 assert!(line.contains(wanted), "{line}");
             }
         }
+    }
+
+    #[test]
+    fn login_asks_for_the_report_scopes_only_while_reports_are_watched() {
+        let folder = std::env::temp_dir().join(format!("coopgov-login-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).expect("a folder");
+        let config = folder.join("bot.toml");
+        let minimal = "[instance]\nurl = \"https://social.example\"\n";
+        let cases: [(Option<String>, bool); 5] = [
+            (None, false),
+            (Some(minimal.to_owned()), false),
+            (Some(format!("{minimal}[reports]\nopen_after = 2\n")), false),
+            (Some(format!("{minimal}[reports]\nwatch = true\n")), true),
+            // a file the bot would refuse: login goes on, asking for no more than it needs
+            (
+                Some(format!("{minimal}[reports]\nwatch = \"yes\"\n")),
+                false,
+            ),
+        ];
+        for (text, watched) in cases {
+            let _ = std::fs::remove_file(&config);
+            if let Some(text) = &text {
+                std::fs::write(&config, text).expect("write the config");
+            }
+            let read = read_config(&config);
+            let watches = read.is_some_and(|read| read.watched_reports().is_some());
+            assert_eq!(watches, watched, "{text:?}");
+            let asked = scopes(watches);
+            let words: Vec<&str> = asked.split(' ').collect();
+            for scope in oauth::SCOPES.split(' ') {
+                assert!(words.contains(&scope), "{asked}");
+            }
+            for scope in REPORT_SCOPES {
+                assert_eq!(words.contains(&scope), watched, "{text:?}: {asked}");
+            }
+            assert_eq!(
+                words.len(),
+                oauth::SCOPES.split(' ').count() + 2 * usize::from(watched)
+            );
+        }
+        let _ = std::fs::remove_dir_all(&folder);
+    }
+
+    #[test]
+    fn login_warns_of_a_role_that_cannot_read_reports_only_while_they_are_watched() {
+        let moderator = credentials(true, Some(("Moderator", Some(0x20))));
+        assert_eq!(about(&moderator, false).len(), 1);
+        let lines = about(&moderator, true);
+        assert_eq!(lines.len(), 2, "{lines:#?}");
+        assert_eq!(
+            lines[1],
+            "warning: @coopbot's role \"Moderator\" lacks the Manage Reports permission, so the \
+             bot could not read members' reports; give the account a role that has it \
+             (Administration › Roles), or authorise as an account that has one."
+        );
+        let untold = about(&credentials(true, Some(("Odd", None))), true);
+        assert!(
+            untold[1].contains("cannot tell whether it may block domains or read members' reports"),
+            "{untold:#?}"
+        );
+        assert_eq!(
+            about(&credentials(true, Some(("Admin", Some(1)))), true).len(),
+            1
+        );
     }
 }

@@ -24,8 +24,11 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
     let proposals = checker.proposals(&raw.proposals)?;
     let mut rules = raw.rules;
     let jury_rule = rules.jury.take();
+    let ratify_quorum = rules.ratify.as_ref().and_then(|rule| rule.quorum.as_ref());
+    let ratify_quorum = ratify_quorum.map(Spanned::span);
     let rules = checker.rules(rules, roster)?;
     let jury = checker.jury(raw.jury, jury_rule, &proposals)?;
+    checker.ratify_fits_jury(&rules.ratify, ratify_quorum, jury.as_ref())?;
     Ok(Config {
         path: path.to_path_buf(),
         instance,
@@ -48,6 +51,8 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
         },
         membership,
         jury,
+        reports: checker.reports(raw.reports)?,
+        appeals_within: checker.appeals_within(&raw.appeals)?,
     })
 }
 

@@ -29,6 +29,9 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub limits: RawLimits,
     pub jury: Option<Spanned<RawJury>>,
+    pub reports: Option<RawReports>,
+    #[serde(default)]
+    pub appeals: RawAppeals,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,6 +87,7 @@ pub(super) struct RawRules {
     pub motion: Option<RawRule>,
     /// Spanned: `[rules.jury]` without `[jury]` is refused at its header's line.
     pub jury: Option<Spanned<RawRule>>,
+    pub ratify: Option<RawRule>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,6 +111,23 @@ pub(super) struct RawJury {
     pub duration: Field<DurationText>,
     pub decides: Option<Vec<Spanned<String>>>,
     pub when_short: Field<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReports {
+    pub watch: Option<bool>,
+    pub poll_every: Field<DurationText>,
+    pub open_after: Field<i64>,
+    pub within: Field<DurationText>,
+    pub propose: Field<String>,
+    pub resolve: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAppeals {
+    pub within: Field<DurationText>,
 }
 
 #[derive(Debug, Default, Deserialize)]

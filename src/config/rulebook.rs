@@ -1,4 +1,5 @@
-//! `[rules.*]`: each kind's rule, merged over `[rules.default]` and checked.
+//! `[rules.*]`: each kind's rule, merged over `[rules.default]` and checked; `[rules.ratify]`
+//! over its own base.
 
 use super::raw::{RawRule, RawRules};
 use super::values::Checker;
@@ -16,6 +17,9 @@ impl Checker<'_> {
             silence: self.rule(raw.silence, default, "silence", roster)?,
             unblock: self.rule(raw.unblock, default, "unblock", roster)?,
             motion: self.rule(raw.motion, default, "motion", roster)?,
+            // Ratifying asks whether an action already taken may stand, not whether to
+            // take it: its base is its own, not what [rules.default] says of a proposal.
+            ratify: self.rule(raw.ratify, Rule::ratify(), "ratify", roster)?,
             default,
         })
     }

@@ -5,6 +5,7 @@ use super::*;
 use crate::governance::{Method, Quorum};
 
 mod jury;
+mod reports;
 
 /// The smallest valid file; cases append to it, so their lines start at 3.
 const MINIMAL: &str = "[instance]\nurl = \"https://social.example\"\n";
@@ -25,6 +26,28 @@ fn check(rest: &str, expected: Result<(), &str>) {
         (Ok(config), Err(wanted)) => panic!("for\n{text}\nwanted {wanted:?}, got {config:?}"),
         (Err(error), Ok(())) => panic!("for\n{text}\nwanted Ok, got {error}"),
     }
+}
+
+/// The shipped bot.toml, and its path.
+fn shipped() -> (String, &'static Path) {
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"));
+    (std::fs::read_to_string(path).expect("the example"), path)
+}
+
+/// `text` with the commented-out example that opens with `# <header>` uncommented, as an
+/// admin would do it: every line from the header to the next blank line loses its "# ".
+fn uncomment(text: &str, header: &str) -> String {
+    let opening = format!("\n# {header}\n");
+    let start = text.find(&opening).expect("the example shows the table") + 1;
+    let end = text[start..]
+        .find("\n\n")
+        .map_or(text.len(), |end| start + end + 1);
+    let example: String = text[start..end]
+        .lines()
+        .map(|line| line.strip_prefix("# ").unwrap_or(line))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    format!("{}{example}{}", &text[..start], &text[end..])
 }
 
 fn parse(rest: &str) -> Config {

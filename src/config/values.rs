@@ -84,18 +84,30 @@ impl Checker<'_> {
             // "`foo`, expected one of `a`, `b`": the path already ends with `foo`
             let expected = rest.split_once(", ").map_or("", |(_, expected)| expected);
             format!("{key} is not a known key; {expected} (check the spelling and the [table] it is in)")
+        } else if (message.starts_with("invalid length") && message.contains("struct "))
+            || (message.starts_with("invalid type: map") && self.is_array_header(span.start))
+        {
+            // An optional table written `[[key]]` is read as the table's fields in order,
+            // and trips over the first one; only its header tells what happened.
+            format!("{key} must be a table, [{key}], not an array of tables")
         } else if let Some((found, expected)) = message
             .strip_prefix("invalid type: ")
             .and_then(|rest| rest.split_once(", expected "))
         {
             format!("{key} is the {found}, but must be {}", plain_type(expected))
-        } else if message.starts_with("invalid length") && message.contains("struct ") {
-            format!("{key} must be a table, [{key}], not an array of tables")
         } else {
             format!("{key}: {}", message.replace('\n', "; "))
         };
         let message = message.trim_start_matches(": ").to_owned();
         self.at(span, message)
+    }
+
+    /// Whether the line holding byte `offset` is an `[[array of tables]]` header.
+    fn is_array_header(&self, offset: usize) -> bool {
+        let start = self.text[..offset.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
+        self.text[start..].trim_start().starts_with("[[")
     }
 
     /// One of a fixed set of words; absent means `default`.

@@ -9,6 +9,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tracing::debug;
 
+/// The scopes a token needs, beyond the bot's usual ones, to read members' reports and
+/// resolve them (`[reports] watch = true`).
+pub const REPORT_SCOPES: [&str; 2] = ["admin:read:reports", "admin:write:reports"];
+
 /// The bot's own account.
 #[derive(Debug, Clone)]
 pub struct BotAccount {
@@ -36,6 +40,8 @@ pub struct Role {
 impl Role {
     /// Administrator: every permission, whatever the other bits say.
     const ADMINISTRATOR: u64 = 0x1;
+    /// Manage Reports: what the admin reports API asks for.
+    const MANAGE_REPORTS: u64 = 0x10;
     /// Manage Federation: what the admin domain-block API asks for.
     const MANAGE_FEDERATION: u64 = 0x20;
 
@@ -59,8 +65,18 @@ impl Role {
 
     /// Whether the role may block domains; `None` when its permissions are unreadable.
     pub fn manages_federation(&self) -> Option<bool> {
+        self.allows(Role::MANAGE_FEDERATION)
+    }
+
+    /// Whether the role may read and resolve reports; `None` when its permissions are
+    /// unreadable.
+    pub fn manages_reports(&self) -> Option<bool> {
+        self.allows(Role::MANAGE_REPORTS)
+    }
+
+    fn allows(&self, permission: u64) -> Option<bool> {
         let bits = self.permissions?;
-        Some(bits & (Role::ADMINISTRATOR | Role::MANAGE_FEDERATION) != 0)
+        Some(bits & (Role::ADMINISTRATOR | permission) != 0)
     }
 }
 
@@ -123,6 +139,15 @@ impl Client {
                     .filter_map(|s| s.as_str().map(str::to_string))
                     .collect()
             }))
+    }
+
+    /// Reads one unresolved report: proves the token and the account's role may read
+    /// members' reports. (Resolving cannot be tried without resolving a real report.)
+    pub async fn can_list_reports(&self) -> Result<(), ApiError> {
+        let request = self
+            .request(Method::GET, "/api/v1/admin/reports")
+            .query(&[("limit", "1")]);
+        self.json("listing reports", request).await.map(|_| ())
     }
 
     /// A local account by its acct; `None` when the instance has no such account.
@@ -226,5 +251,94 @@ mod tests {
             assert_eq!(read.manages_federation(), expected, "{role}");
         }
         assert_eq!(Role::from_wire(&Value::Null), None);
+    }
+
+    #[test]
+    fn a_role_manages_reports_by_its_own_bit_or_as_administrator() {
+        let cases = [
+            (
+                json!({"name": "Owner", "permissions": "8388607"}),
+                Some(true),
+            ),
+            (
+                json!({"name": "Moderator", "permissions": "1308"}),
+                Some(true),
+            ),
+            (json!({"name": "Reports", "permissions": 16}), Some(true)),
+            (
+                json!({"name": "Administrator only", "permissions": "1"}),
+                Some(true),
+            ),
+            (
+                json!({"name": "Federation", "permissions": "32"}),
+                Some(false),
+            ),
+            (json!({"name": "", "permissions": "65536"}), Some(false)),
+            (json!({"name": "Silent"}), None),
+        ];
+        for (role, expected) in cases {
+            let read = Role::from_wire(&role).expect("a role");
+            assert_eq!(read.manages_reports(), expected, "{role}");
+        }
+    }
+
+    /// Answers one request with `status` and `body`, and hands back its head.
+    async fn answer_once(
+        status: &'static str,
+        body: &'static str,
+    ) -> (String, tokio::task::JoinHandle<String>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let address = format!("http://{}", listener.local_addr().expect("an address"));
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("a request");
+            let mut head = Vec::new();
+            let mut buffer = [0; 1024];
+            while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                let read = stream.read(&mut buffer).await.expect("the request");
+                if read == 0 {
+                    break;
+                }
+                head.extend_from_slice(&buffer[..read]);
+            }
+            let answer = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(answer.as_bytes()).await.expect("answer");
+            String::from_utf8_lossy(&head).into_owned()
+        });
+        (address, server)
+    }
+
+    #[tokio::test]
+    async fn listing_reports_asks_for_one_unresolved_report_and_tells_a_refusal() {
+        let token = crate::config::Secret::new("t0ken".into());
+        let timeout = std::time::Duration::from_secs(5);
+        let (address, server) = answer_once("200 OK", "[]").await;
+        let client = Client::on_loopback(&address, token.clone(), timeout).expect("a client");
+        client.can_list_reports().await.expect("listed");
+        let head = server.await.expect("the server").to_lowercase();
+        assert!(
+            head.starts_with("get /api/v1/admin/reports?limit=1 http/1.1\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("authorization: bearer t0ken"), "{head}");
+
+        let refusal = r#"{"error":"This action is not allowed"}"#;
+        let (address, server) = answer_once("403 Forbidden", refusal).await;
+        let client = Client::on_loopback(&address, token, timeout).expect("a client");
+        let error = client.can_list_reports().await.expect_err("refused");
+        assert!(
+            matches!(&error, ApiError::Http { status: 403, .. }),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the instance answered 403 while listing reports: This action is not allowed"
+        );
+        server.await.expect("the server");
     }
 }

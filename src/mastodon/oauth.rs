@@ -9,7 +9,8 @@ use std::time::Duration;
 pub const OUT_OF_BAND: &str = "urn:ietf:wg:oauth:2.0:oob";
 
 /// The least the bot needs: read what members post, answer and favourite, read and
-/// adjust its notification policy, and manage domain blocks.
+/// adjust its notification policy, and manage domain blocks. `coopgov login` adds to them
+/// what the configuration needs beyond that.
 pub const SCOPES: &str = "read:statuses read:notifications read:accounts write:statuses write:favourites write:notifications admin:read:domain_blocks admin:write:domain_blocks";
 
 /// A registered application.
@@ -68,12 +69,12 @@ async fn post_form<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// `POST /api/v1/apps` with the bot's scopes and the out-of-band redirect.
-pub async fn register(instance: &str) -> Result<App, ApiError> {
+/// `POST /api/v1/apps` with `scopes` (space-separated) and the out-of-band redirect.
+pub async fn register(instance: &str, scopes: &str) -> Result<App, ApiError> {
     let form = [
         ("client_name", "coopgov"),
         ("redirect_uris", OUT_OF_BAND),
-        ("scopes", SCOPES),
+        ("scopes", scopes),
     ];
     post_form(
         format!("{instance}/api/v1/apps"),
@@ -83,13 +84,14 @@ pub async fn register(instance: &str) -> Result<App, ApiError> {
     .await
 }
 
-/// The address where the bot's account authorises the app.
-pub fn authorize_url(instance: &str, app: &App) -> String {
+/// The address where the bot's account authorises the app for `scopes`, those it was
+/// registered with.
+pub fn authorize_url(instance: &str, app: &App, scopes: &str) -> String {
     let query = [
         ("client_id", app.client_id.as_str()),
         ("redirect_uri", OUT_OF_BAND),
         ("response_type", "code"),
-        ("scope", SCOPES),
+        ("scope", scopes),
     ]
     .iter()
     .map(|(key, value)| format!("{key}={}", urlencoding(value)))
@@ -110,15 +112,20 @@ fn urlencoding(value: &str) -> String {
         .collect()
 }
 
-/// `POST /oauth/token` with the code the instance showed.
-pub async fn exchange(instance: &str, app: &App, code: &str) -> Result<Secret, ApiError> {
+/// `POST /oauth/token` with the code the instance showed, for the `scopes` authorised.
+pub async fn exchange(
+    instance: &str,
+    app: &App,
+    code: &str,
+    scopes: &str,
+) -> Result<Secret, ApiError> {
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
         ("client_id", app.client_id.as_str()),
         ("client_secret", app.client_secret.as_str()),
         ("redirect_uri", OUT_OF_BAND),
-        ("scope", SCOPES),
+        ("scope", scopes),
     ];
     let answer: TokenAnswer = post_form(
         format!("{instance}/oauth/token"),

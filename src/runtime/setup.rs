@@ -3,10 +3,12 @@
 use crate::backoff;
 use crate::commands::Vocabulary;
 use crate::config::{
-    ActionMode, BallotVisibility, Config, JuryConfig, JuryPool, Proposers, TokenSource, Voters,
+    ActionMode, BallotVisibility, Config, JuryConfig, JuryPool, Proposers, ReportsConfig,
+    TokenSource, Voters,
 };
 use crate::governance::eligibility::Membership;
 use crate::governance::jury::{JurySettings, PoolSource};
+use crate::governance::reports::ReportSettings;
 use crate::governance::settings::{Durations, ServerTraits};
 use crate::governance::{ActionKind, Mode, Settings, Visibility};
 use crate::mastodon::types::InstanceInfo;
@@ -300,10 +302,20 @@ pub fn settings(
         proposals_per_day: config.limits.proposals_per_member_per_day,
         guide_url: config.membership.guide_url.clone(),
         jury: config.jury.as_ref().map(jury).transpose()?,
-        reports: None,
-        ratify_rule: crate::governance::Rule::ratify(),
-        appeals_within: None,
+        reports: config.watched_reports().map(reports),
+        ratify_rule: config.rules.ratify,
+        appeals_within: config.appeals_within,
     })
+}
+
+/// The core's part of `[reports]`; how often reports are read is the runtime's business.
+fn reports(config: &ReportsConfig) -> ReportSettings {
+    ReportSettings {
+        open_after: config.open_after,
+        within: config.within,
+        propose: config.propose,
+        resolve: config.resolve,
+    }
 }
 
 /// The core's jury from `[jury]`, a roster pool read from its file.

@@ -19,6 +19,7 @@ fn jury_sections_are_accepted_or_refused_at_the_right_line() {
         // unknown keys
         ("[jury]\nsize = 5\njurors = 3\n", Err("bot.toml:5: jury.jurors is not a known key; expected one of `pool`, `pool_file`, `size`")),
         ("[jury]\n[rules.jury]\nquorom = 3\n", Err("bot.toml:5: rules.jury.quorom is not a known key")),
+        ("[[jury]]\nsize = 3\n", Err("bot.toml:3: jury must be a table, [jury], not an array of tables")),
         // the pool
         ("[jury]\npool = \"everyone\"\n", Err(r#"bot.toml:4: jury.pool "everyone" is not a kind of pool; use "volunteers" or "roster""#)),
         ("[jury]\npool = \"roster\"\n", Err(r#"bot.toml:4: jury.pool = "roster" needs pool_file, the accts that may be drawn, one per line"#)),
@@ -138,22 +139,17 @@ fn a_jury_that_decides_nothing_is_allowed_with_a_warning() {
 /// give SPEC §10's jury.
 #[test]
 fn uncommenting_the_jury_in_the_shipped_bot_toml_gives_spec_section_10s_jury() {
-    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"));
-    let text = std::fs::read_to_string(path).expect("the example");
+    let (text, path) = super::shipped();
     let shipped = crate::config::Config::parse(&text, path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         shipped.jury, None,
         "the jury is an example, not on by default"
     );
-    let start = text.find("\n# [jury]\n").expect("the example shows [jury]");
-    let uncommented: String = text[start..]
-        .lines()
-        .map(|line| line.strip_prefix("# ").unwrap_or(line))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    assert!(uncommented.contains("\n[rules.jury]"), "{uncommented}");
-    let edited = format!("{}{uncommented}", &text[..start]);
-    let config = crate::config::Config::parse(&edited, path).unwrap_or_else(|e| panic!("{e}"));
+    let edited = super::uncomment(&text, "[jury]");
+    assert!(edited.contains("\n[jury]\n"), "{edited}");
+    assert!(edited.contains("\n[rules.jury]"), "{edited}");
+    let config =
+        crate::config::Config::parse(&edited, path).unwrap_or_else(|e| panic!("{e}\n{edited}"));
     let jury = config.jury.expect("a jury");
     assert_eq!(jury, parse("[jury]\n").jury.expect("a jury"));
     assert_eq!(jury.rule, JURY_RULE);

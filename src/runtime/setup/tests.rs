@@ -140,3 +140,52 @@ fn settings_error(
         Err(error) => format!("{error:#}"),
     }
 }
+
+#[test]
+fn reports_ratification_and_appeals_come_from_their_sections() {
+    let me = BotAccount {
+        id: "1".into(),
+        acct: "coopbot".into(),
+        bot: true,
+    };
+    let built = |rest: &str| {
+        let text = format!("[instance]\nurl = \"https://social.example\"\n{rest}");
+        let config = Config::parse(&text, Path::new("bot.toml")).expect("a valid config");
+        let instance = InstanceInfo::default();
+        settings(
+            &config,
+            &me,
+            &instance,
+            &Software::Mastodon,
+            BTreeMap::new(),
+        )
+        .expect("settings")
+    };
+    let day = std::time::Duration::from_secs(86_400);
+    // without the sections: no reports read, the shipped ratification, 30 days to appeal
+    let plain = built("");
+    assert_eq!(plain.reports, None);
+    assert_eq!(plain.ratify_rule, crate::governance::Rule::ratify());
+    assert_eq!(plain.appeals_within, Some(30 * day));
+    // [reports] without watch = true reads nothing
+    assert_eq!(built("[reports]\nopen_after = 2\n").reports, None);
+    let full = built(
+        "[reports]\nwatch = true\npoll_every = \"2m\"\nopen_after = 2\nwithin = \"3d\"\n\
+         propose = \"suspend\"\nresolve = false\n\n[rules.ratify]\nmethod = \"majority\"\n\
+         quorum = 3\n\n[appeals]\nwithin = \"0\"\n",
+    );
+    let reports = ReportSettings {
+        open_after: 2,
+        within: 3 * day,
+        propose: ActionKind::Suspend,
+        resolve: false,
+    };
+    assert_eq!(full.reports, Some(reports));
+    let ratify = crate::governance::Rule {
+        method: crate::governance::Method::Majority,
+        quorum: crate::governance::Quorum::Voters(3),
+        ..crate::governance::Rule::ratify()
+    };
+    assert_eq!(full.ratify_rule, ratify);
+    assert_eq!(full.appeals_within, None);
+}
