@@ -2,13 +2,16 @@
 
 mod jury;
 mod membership;
+mod reports;
 
 use crate::config::Config;
+use crate::mastodon::account::REPORT_SCOPES;
 use crate::mastodon::{ApiError, Client, Software};
 use crate::runtime::setup;
 use std::path::Path;
 use std::process::ExitCode;
 
+#[derive(Debug, PartialEq)]
 enum Mark {
     Ok,
     Warn,
@@ -124,11 +127,12 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let mut healthy = scopes(&client).await;
+    let mut healthy = scopes(&client, &needed_scopes(&config)).await;
     healthy &= notification_policy(&client, fix).await;
     let mut lookups = membership::Lookups::default();
     healthy &= membership::membership(&config, &client, &mut lookups).await;
     healthy &= jury::jury(&config, &client, &mut lookups).await;
+    healthy &= reports::reports(&config, &client, &software).await;
     healthy &= ballots_fit(&config, &me, &instance, &software);
     let urls = crate::mastodon::streaming::stream_urls(
         instance.streaming_url.as_deref(),
@@ -203,6 +207,16 @@ const SCOPES: [&str; 7] = [
     "admin:write:domain_blocks",
 ];
 
+/// The scopes this configuration needs: [`SCOPES`], and those that read and resolve
+/// reports while `[reports] watch = true`.
+fn needed_scopes(config: &Config) -> Vec<&'static str> {
+    let reports = config.watched_reports().map(|_| REPORT_SCOPES);
+    SCOPES
+        .into_iter()
+        .chain(reports.into_iter().flatten())
+        .collect()
+}
+
 /// Whether `granted` covers `needed` (`read` covers `read:statuses`, and so on).
 fn covers(granted: &[String], needed: &str) -> bool {
     let (family, _) = needed.split_once(':').unwrap_or((needed, ""));
@@ -213,10 +227,10 @@ fn covers(granted: &[String], needed: &str) -> bool {
     })
 }
 
-async fn scopes(client: &Client) -> bool {
+async fn scopes(client: &Client, needed: &[&str]) -> bool {
     match client.token_scopes().await {
         Ok(Some(granted)) => {
-            let missing: Vec<&str> = SCOPES
+            let missing: Vec<&str> = needed
                 .iter()
                 .copied()
                 .filter(|s| !covers(&granted, s))
@@ -228,10 +242,16 @@ async fn scopes(client: &Client) -> bool {
                 );
                 true
             } else {
+                let login = match missing.iter().any(|scope| REPORT_SCOPES.contains(scope)) {
+                    true => {
+                        " (coopgov login asks for the report scopes while [reports] watch = true)"
+                    }
+                    false => "",
+                };
                 line(
                     Mark::Fail,
                     format!(
-                        "the token lacks the scopes {}; create a new token with them",
+                        "the token lacks the scopes {}; create a new token with them{login}",
                         missing.join(", ")
                     ),
                 );
@@ -243,7 +263,7 @@ async fn scopes(client: &Client) -> bool {
                 Mark::Warn,
                 format!(
                     "the instance does not say the token's scopes; make sure it has {}",
-                    SCOPES.join(", ")
+                    needed.join(", ")
                 ),
             );
             true
