@@ -54,13 +54,13 @@ fn summary(config: &Config, reports: &ReportsConfig) -> String {
     )
 }
 
-/// A server that cannot limit another would refuse every case proposing it.
+/// A server that cannot limit another makes every limit a suspension: the cases say so.
 fn cannot_propose(reports: &ReportsConfig, software: &Software) -> Option<String> {
     (reports.propose == ActionKind::Silence && !software.capabilities().silence).then(|| {
         format!(
             "[reports] propose = \"silence\", but {software} cannot limit (silence) a server, \
-             so a case opened from reports would be refused; set propose = \"suspend\" in \
-             [reports]"
+             so a case opened from reports proposes to suspend it instead; set \
+             propose = \"suspend\" in [reports] to say so in the file too"
         )
     })
 }

@@ -179,14 +179,6 @@ impl Client {
             Err(error) => Err(error),
         }
     }
-
-    /// Reads one page of reports: proves the token may manage reports.
-    pub async fn can_read_reports(&self) -> Result<(), ApiError> {
-        let request = self
-            .request(Method::GET, "/api/v1/admin/reports")
-            .query(&[("limit", "1")]);
-        self.json("listing reports", request).await.map(|_| ())
-    }
 }
 
 fn required_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {

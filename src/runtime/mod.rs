@@ -118,7 +118,14 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     .await?;
     let working_group = setup::usable_working_group(config, working_group)?;
     let settings = setup::settings(config, &me, &instance, &software, working_group)?;
-    if let Some(warning) = config.jury.as_ref().and_then(|jury| jury.warning()) {
+    let warnings = [
+        config.jury.as_ref().and_then(|jury| jury.warning()),
+        config
+            .reports
+            .as_ref()
+            .and_then(|reports| reports.warning()),
+    ];
+    for warning in warnings.into_iter().flatten() {
         warn!("{warning}");
     }
     if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {

