@@ -26,6 +26,8 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
         messages::action_phrase(&proposal.action),
         proposal.proposer.acct
     );
+    let origin = messages::origin_phrase(proposal)
+        .map(|origin| Line::default().text(format!("{INDENT}{origin}")));
     let closes = || {
         Line::default()
             .text(format!("{INDENT}closes "))
@@ -33,7 +35,7 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
             .text(", ")
             .until(proposal.closes_at)
     };
-    match &proposal.stage {
+    let mut lines = match &proposal.stage {
         Stage::Opening => vec![
             Line::default().text(head + "opening, the ballot is being posted"),
             closes(),
@@ -71,7 +73,11 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
             lines.extend(application(proposal, closing));
             lines
         }
+    };
+    if let Some(origin) = origin {
+        lines.insert(1.min(lines.len()), origin);
     }
+    lines
 }
 
 /// What became of a passed decision on the instance; nothing for one that did not pass.

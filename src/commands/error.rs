@@ -122,13 +122,15 @@ fn first_word(accepted: &[(Position, Vec<String>)], position: Position) -> Strin
 
 /// The short help reply, with the standard vocabulary and no Standing Jury.
 pub fn help_text() -> String {
-    help_text_with(&Vocabulary::standard(), false)
+    help_text_with(&Vocabulary::standard(), false, false)
 }
 
 /// The short help reply (under 450 characters with the standard words, under 470 with
 /// the jury's line): the requests, then each position's words, the co-op's own first.
 /// `jury` says whether the cooperative has a Standing Jury, whose words are then listed.
-pub fn help_text_with(vocabulary: &Vocabulary, jury: bool) -> String {
+/// `jury`: the instance has a Standing Jury; `appeals`: members may appeal its decisions
+/// and the votes on urgent actions.
+pub fn help_text_with(vocabulary: &Vocabulary, jury: bool, appeals: bool) -> String {
     let mut text = String::from(
         "Mention me with one of these:\n\
          propose [urgent] suspend|silence|unblock <domain> [duration] <reason>\n\
@@ -138,6 +140,9 @@ pub fn help_text_with(vocabulary: &Vocabulary, jury: bool) -> String {
     );
     if jury {
         text.push_str("jury join|leave|pool\n");
+    }
+    if appeals {
+        text.push_str("appeal <n> <why>\n");
     }
     text.push_str("help\nDurations look like 48h or 6d. Positions:");
     let standard = Vocabulary::standard();
@@ -295,7 +300,7 @@ mod tests {
         let vocabulary = Vocabulary::standard()
             .with_words(Position::Agree, &words(&["oui", "sí", "ja"]))
             .with_words(Position::Disagree, &words(&["non"]));
-        let help = help_text_with(&vocabulary, false);
+        let help = help_text_with(&vocabulary, false, false);
         assert!(help.starts_with("Mention me with one of these:"), "{help}");
         assert!(
             help.contains("\nagree: oui, sí, ja, agree, +1, 👍\n"),
@@ -312,7 +317,7 @@ mod tests {
             (Position::Disagree, words(&["contre"])),
             (Position::Block, words(&["bloquer", "⛔"])),
         ]);
-        assert!(help_text_with(&french, false).ends_with("\nblock: bloquer, ⛔ (say why)"));
+        assert!(help_text_with(&french, false, false).ends_with("\nblock: bloquer, ⛔ (say why)"));
     }
 
     #[test]
@@ -334,7 +339,7 @@ mod tests {
 
     #[test]
     fn help_names_the_jury_words_only_where_there_is_a_jury() {
-        let help = help_text_with(&Vocabulary::standard(), true);
+        let help = help_text_with(&Vocabulary::standard(), true, true);
         assert!(help.contains("\njury join|leave|pool\n"), "{help}");
         // Room for the member's mention in a 500-character post.
         assert!(
@@ -342,6 +347,10 @@ mod tests {
             "{} characters",
             help.chars().count()
         );
-        assert_eq!(help.replace("jury join|leave|pool\n", ""), help_text());
+        assert!(help.contains("\nappeal <n> <why>"), "{help}");
+        let without = help
+            .replace("jury join|leave|pool\n", "")
+            .replace("appeal <n> <why>\n", "");
+        assert_eq!(without, help_text());
     }
 }

@@ -57,6 +57,11 @@ impl ApiError {
             ApiError::Http { status: 401, .. } => {
                 "The access token is invalid or revoked: create a new one and restart the bot."
             }
+            ApiError::Http {
+                status: 403, what, ..
+            } if what.contains("report") => {
+                "The bot's account may not handle reports: give its role \"Manage Reports\" and the token the scopes admin:read:reports and admin:write:reports."
+            }
             ApiError::Http { status: 403, .. } => {
                 "The bot's account lacks a permission: give its role \"Manage Federation\" and the token the admin scopes."
             }
@@ -111,6 +116,13 @@ mod tests {
             assert_eq!(error.is_transient(), transient, "{error}");
         }
         assert!(http(403).advice().contains("Manage Federation"));
+        let reports = ApiError::Http {
+            status: 403,
+            what: "resolving a report".into(),
+            message: String::new(),
+            body: Box::default(),
+        };
+        assert!(reports.advice().contains("Manage Reports"));
         assert!(http(401).advice().contains("token"));
     }
 }

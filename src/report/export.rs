@@ -27,6 +27,8 @@ pub struct DecisionRecord {
     pub application: String,
     /// `members`, or the seated jury: `jury: bob, dave`.
     pub decided_by: String,
+    /// `request`, or how else it came to be: members' reports, an urgent action, an appeal.
+    pub origin: String,
 }
 
 pub(super) fn record(proposal: &Proposal) -> DecisionRecord {
@@ -58,6 +60,7 @@ pub(super) fn record(proposal: &Proposal) -> DecisionRecord {
         block: count(Position::Block),
         application,
         decided_by: messages::seating::decided_by_whom(proposal),
+        origin: messages::origin_phrase(proposal).unwrap_or_else(|| "request".to_string()),
     }
 }
 
@@ -151,6 +154,7 @@ pub(super) fn spreadsheet(records: &[DecisionRecord]) -> Result<String, csv::Err
         "block",
         "application",
         "decided_by",
+        "origin",
     ]
     .map(str::to_string);
     let rows = records.iter().map(|r| {
@@ -171,6 +175,7 @@ pub(super) fn spreadsheet(records: &[DecisionRecord]) -> Result<String, csv::Err
             or_empty(&r.block),
             r.application.clone(),
             r.decided_by.clone(),
+            r.origin.clone(),
         ]
         .map(|field| inert_in_spreadsheets(&field))
     });

@@ -87,6 +87,10 @@ fn deed(purpose: &Purpose) -> Deed {
             "blocked the domain at once, provisionally",
             "block the domain at once, provisionally",
         ),
+        Purpose::AtOnce { .. } => words(
+            "said in the ballot's thread what was done at once",
+            "say in the ballot's thread what was done at once",
+        ),
         Purpose::CaseFile { acct, .. } => Deed {
             done: format!("sent a report of the case to @{acct} by direct message"),
             to_do: format!("send a report of the case to @{acct} by direct message"),

@@ -374,15 +374,15 @@ fn exports_quote_what_csv_needs_and_the_blocklist_keeps_the_latest_decision() {
     let records: Vec<DecisionRecord> = proposals.iter().map(record).collect();
     let by = "alice,2026-12-01T20:00:00+00:00,2026-12-07T20:00:00+00:00,https://social.example/@coopbot/500";
     let rule = "\"Rule: consensus, threshold 0.5, max blocks 0, override 9×, quorum 0\"";
-    let passed = "passed,4,1,0,0,applied 2026-12-07 20:01 UTC,members";
+    let passed = "passed,4,1,0,0,applied 2026-12-07 20:01 UTC,members,request";
     let reason = "they host harassment";
     let rows = [
-        "number,action,domain,reason,proposer,opened_at,closes_at,ballot,rule,outcome,agree,abstain,disagree,block,application,decided_by".to_string(),
+        "number,action,domain,reason,proposer,opened_at,closes_at,ballot,rule,outcome,agree,abstain,disagree,block,application,decided_by,origin".to_string(),
         format!("2,suspend,c.example,{reason},{by},{rule},{passed}"),
         format!("3,suspend,bad.example,\"'=1+1, \"\"so\"\"\nsaid\rbob\",{by},{rule},{passed}"),
         format!("4,unblock,c.example,{reason},{by},{rule},{passed}"),
         format!("5,silence,b.example,{reason},{by},{rule},{passed}"),
-        format!("6,motion,,{reason},{by},{rule},,,,,,pending vote,members"),
+        format!("6,motion,,{reason},{by},{rule},,,,,,pending vote,members,request"),
     ];
     assert_eq!(spreadsheet(&records).expect("the CSV"), rows.join("\n"));
     let blocks = [

@@ -1,17 +1,20 @@
 //! The event loop: hears the instance, feeds the core, stores its steps, runs the outbox.
 
+mod closing;
 mod handling;
 pub mod outbox;
+mod reports;
 pub mod setup;
 
 use crate::config::{Config, Voters};
-use crate::governance::{engine, reminders, Proposal, Records, Settings, Step};
+use crate::governance::{engine, reminders, Records, Settings, Step};
 use crate::mastodon::events::{Event, Events, Incoming};
 use crate::mastodon::{Capabilities, Client};
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use outbox::Outbox;
+use reports::ReportWatch;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -199,13 +202,6 @@ struct Bot {
     reports: Option<ReportWatch>,
 }
 
-/// The reading of members' reports.
-#[derive(Debug, Clone, Copy)]
-struct ReportWatch {
-    every: Duration,
-    due_at: DateTime<Utc>,
-}
-
 impl Bot {
     /// On the very first start, begins after the newest notification: older mentions
     /// were not meant for a bot that did not exist yet.
@@ -269,43 +265,6 @@ impl Bot {
         if let Err(error) = handling::record(&self.settings, &self.store, &incoming, Utc::now()) {
             self.fell_behind(&error);
         }
-    }
-
-    /// A report was filed: the reports are read at the next turn, not at the next poll.
-    fn note_new_report(&mut self, incoming: &Incoming) {
-        if let Some(watch) = self.reports.as_mut().filter(|_| incoming.is_new_report()) {
-            watch.due_at = Utc::now();
-        }
-    }
-
-    /// Reads the unresolved reports and hands them to the core: kept once each, added to
-    /// an open case, or opening one. A failed read is tried again at the next poll.
-    async fn read_reports(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
-        let Some(watch) = self.reports.filter(|watch| watch.due_at <= now) else {
-            return Ok(());
-        };
-        let every = chrono::Duration::from_std(watch.every).unwrap_or(chrono::Duration::MAX);
-        self.reports = Some(ReportWatch {
-            due_at: now + every,
-            ..watch
-        });
-        match self.client.unresolved_reports(&self.capabilities).await {
-            Ok(reports) => {
-                let step = engine::on_reports(&self.settings, &self.store, &reports, now)?;
-                if !step.is_empty() || !step.audit.is_empty() {
-                    info!(
-                        unresolved = reports.len(),
-                        opened = step.proposals.iter().filter(|p| p.ballot.is_none()).count(),
-                        "reports read"
-                    );
-                    self.store.commit(&step, None, now)?;
-                }
-            }
-            Err(error) => {
-                warn!(%error, advice = error.advice(), "could not read the reports; will try again at the next poll")
-            }
-        }
-        Ok(())
     }
 
     /// A notification could not be recorded: nothing of it was kept, and the catch-up
@@ -387,45 +346,6 @@ impl Bot {
                 warn!(error = %format!("{error:#}"), "could not reload the roster; keeping the previous one")
             }
         }
-    }
-
-    async fn close_due(
-        &mut self,
-        proposals: &[Proposal],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        self.close_retry_at = None;
-        for number in engine::due(proposals, now) {
-            let Some(proposal) = self.store.proposal_with_votes(number)? else {
-                continue;
-            };
-            let Some(ballot) = &proposal.ballot else {
-                continue;
-            };
-            let recorded_in_thread = proposal
-                .votes
-                .values()
-                .filter(|vote| vote.in_thread)
-                .map(|vote| vote.status_id.as_str());
-            let bot = &self.settings.membership.bot_account_id;
-            let record = self
-                .client
-                .thread_record(&ballot.status_id, recorded_in_thread, bot)
-                .await;
-            match record {
-                Ok(record) => {
-                    let step = engine::close(&self.settings, &proposal, &record, now);
-                    self.store.commit(&step, None, now)?;
-                    info!(proposal = number, outcome = ?step.proposals.first().and_then(|p| p.closing()).map(|c| c.outcome), "proposal closed");
-                }
-                Err(error) => {
-                    warn!(proposal = number, %error, "could not read the ballot's thread; will try again");
-                    self.close_retry_at =
-                        Some(now + chrono::Duration::from_std(CLOSE_RETRY).unwrap_or_default());
-                }
-            }
-        }
-        Ok(())
     }
 
     /// The next moment something is due: a closing time, a retry, a poll.

@@ -363,6 +363,8 @@ const ROOM_WORTH_A_WARNING: i64 = 80;
 /// nobody could recount it; `Ok(Some(warning))` when reasons will often be cut short.
 pub fn ballot_room(settings: &Settings) -> Result<Option<String>, String> {
     let room = crate::governance::messages::room_for_reason(settings);
+    let ratification = crate::governance::messages::room_for_ratification(settings);
+    let room = if ratification < 0 { ratification } else { room };
     let limit = settings.max_characters;
     if room < 0 {
         Err(format!(

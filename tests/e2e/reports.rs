@@ -112,6 +112,10 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
     assert!(result.contains("PASSED"), "{result}");
     let block = scenario.domain_block("evil.example").await;
     assert_eq!(block["severity"], "silence");
+    // Anyone recounts the case from its public thread; the case file is not needed.
+    let url = ballot["url"].as_str().expect("a ballot address");
+    let (ok, verdict) = scenario.cli_status(&["verify", url], "");
+    assert!(ok && verdict.contains("they agree"), "{verdict}");
 
     // Every report of the case is resolved.
     wait_for("the reports resolved", secs(30), || async {
@@ -196,10 +200,16 @@ async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members
     let ballot = scenario.ballot(1).await;
     let text = text_of(&ballot);
     assert!(
-        text.starts_with("URGENT Proposal #1: suspend spam.example"),
+        text.starts_with("Proposal #1: suspend spam.example"),
         "{text}"
     );
-    assert!(text.contains("at once"), "{text}");
+    assert!(
+        text.contains("Done at once by @\u{200B}alice: they are harassing"),
+        "{text}"
+    );
+    scenario
+        .post_containing("the working group suspended spam.example at once")
+        .await;
     let other = scenario.ballot(2).await;
     wait_for("other.example suspended", secs(20), || async {
         let block = scenario.domain_block("other.example").await;
@@ -237,6 +247,19 @@ async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members
     assert!(
         !blocks.iter().any(|block| block["domain"] == "spam.example"),
         "{blocks:?}"
+    );
+    let url = ballot["url"].as_str().expect("a ballot address");
+    let output = scenario.cli_output(&["verify", url], &[("COOPGOV_TOKEN", "")]);
+    let verdict = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && verdict.contains("they agree"),
+        "{verdict}"
+    );
+    let shown = scenario.cli(&["show", "1"]);
+    assert!(
+        shown.contains("ratifies the urgent action of @alice"),
+        "{shown}"
     );
     let restored = blocks
         .iter()

@@ -225,10 +225,19 @@ pub fn on_ballot_posted<R: Records>(
     let number = proposal.number;
     let drawn = super::jury::draw_jury(settings, records, &mut proposal, &ballot_ref, now)?;
     // Nobody asked for a case opened from reports: there is nobody to tell.
-    let replies = match proposal.origin {
+    let mut replies = match proposal.origin {
         Origin::Reports(_) => Vec::new(),
         _ => vec![reply],
     };
+    // Before any draw: a ratification's thread first says what was already done.
+    if let Origin::Ratification(_) = proposal.origin {
+        replies.push(Effect::post(
+            Purpose::AtOnce { number },
+            messages::urgent::at_once_note(&proposal),
+            settings.ballot_visibility,
+            Some(ballot_ref.status_id.clone()),
+        ));
+    }
     let mut step = Step::of(vec![proposal], replies).logged(Some(number), None, event);
     // The draw's step carries the proposal as the draw left it.
     if !drawn.proposals.is_empty() {

@@ -3,7 +3,9 @@
 
 use super::{action_phrase, defang, fit, seating, time, urgent};
 use crate::governance::jury::{JuryCase, Seating};
-use crate::governance::proposal::{Identity, Origin, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{
+    Earlier, Identity, Origin, Proposal, Provisional, Stage, StatusRef,
+};
 use crate::governance::settings::{Mode, Settings};
 use crate::governance::terms::{self, VotingTerms};
 use crate::governance::{Action, Position};
@@ -44,20 +46,24 @@ pub fn ballot(settings: &Settings, proposal: &Proposal) -> String {
 
 /// The ballot's text around its (already defanged) reason.
 fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str) -> String {
-    let urgent = if proposal.urgent { "URGENT " } else { "" };
+    // A ratification's lead says it was done at once; its room is the shortest.
+    let ratification = matches!(proposal.origin, Origin::Ratification(_));
+    let urgent = if proposal.urgent && !ratification {
+        "URGENT "
+    } else {
+        ""
+    };
     // A jury's vote closes a set time after its seating, not at a time known now.
     let closes = match &proposal.jury {
         Some(case) => seating::ballot_line(case),
         None => format!("Closes: {}", time(proposal.closes_at)),
     };
-    let origin = urgent::ballot_line(proposal)
-        .map(|line| format!("\n{line}"))
-        .unwrap_or_default();
+    let lead = urgent::ballot_lead(proposal)
+        .unwrap_or_else(|| format!("Proposed by @{}", proposal.proposer.acct));
     format!(
-        "{urgent}Proposal #{number}: {action}\nProposed by @{proposer}: {reason}{origin}\n\n{how}\n{rule}{consequence}\n{closes}",
+        "{urgent}Proposal #{number}: {action}\n{lead}: {reason}\n\n{how}\n{rule}{consequence}\n{closes}",
         number = proposal.number,
         action = action_phrase(&proposal.action),
-        proposer = proposal.proposer.acct,
         how = defang(&how_to_vote(settings)),
         rule = terms::rule_sentence(&proposal.rule),
         consequence = consequence_line(settings, proposal),
@@ -72,6 +78,16 @@ const LONG_DOMAIN: &str = "a-rather-long-server-name.example.social";
 /// domain, closing at a time with seconds). Below zero, the ballot's last lines would be
 /// cut and it could not be recounted.
 pub fn room_for_reason(settings: &Settings) -> i64 {
+    room(settings, false)
+}
+
+/// As `room_for_reason`, for the ballot that puts a working group's urgent action to the
+/// vote (its own lead and rule): below zero, that ballot could not be recounted.
+pub fn room_for_ratification(settings: &Settings) -> i64 {
+    room(settings, true)
+}
+
+fn room(settings: &Settings, ratification: bool) -> i64 {
     let domain = LONG_DOMAIN.to_string();
     let actions = [
         Action::Suspend {
@@ -125,7 +141,22 @@ pub fn room_for_reason(settings: &Settings) -> i64 {
                 }),
                 origin: Default::default(),
             };
-            ballot_around(settings, &proposal, "").chars().count()
+            if !ratification {
+                return ballot_around(settings, &proposal, "").chars().count();
+            }
+            // The same block done at once by the working group, to be ratified.
+            let urgent = Proposal {
+                rule: settings.ratify_rule,
+                origin: Origin::Ratification(Provisional {
+                    actor: proposal.proposer.clone(),
+                    earlier: Earlier::Unknown,
+                }),
+                ..proposal
+            };
+            match urgent.action.domain() {
+                Some(_) => ballot_around(settings, &urgent, "").chars().count(),
+                None => 0,
+            }
         })
         .max()
         .unwrap_or(0);

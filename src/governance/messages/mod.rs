@@ -11,7 +11,7 @@ pub mod urgent;
 pub mod working_group;
 
 pub mod appeals;
-pub use ballot::{ballot, how_to_vote, room_for_reason};
+pub use ballot::{ballot, how_to_vote, room_for_ratification, room_for_reason};
 
 use super::proposal::{Application, Closing, Origin, Proposal, Unseen};
 use super::settings::Settings;
@@ -237,6 +237,23 @@ pub fn block_comment(proposal: &Proposal) -> String {
     format!("Decided by {who} in proposal #{}{link}", proposal.number)
 }
 
+/// How a proposal came to be, for `show` and the exports; `None` for a member's request.
+pub fn origin_phrase(proposal: &Proposal) -> Option<String> {
+    match &proposal.origin {
+        Origin::Request => None,
+        Origin::Reports(case) => Some(format!(
+            "opened by the bot from reports by {} members about {}",
+            case.reporters,
+            domain_shown(&case.domain)
+        )),
+        Origin::Ratification(provisional) => Some(format!(
+            "ratifies the urgent action of @{}",
+            provisional.actor.acct
+        )),
+        Origin::Appeal { of } => Some(format!("appeals proposal #{of}")),
+    }
+}
+
 pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {
     let head = format!(
         "Proposal #{}: {}",
@@ -318,7 +335,11 @@ pub fn time_left(left: chrono::Duration) -> String {
 
 /// The members' help; the guide's link goes first, where cutting a long post never reaches.
 pub fn help(settings: &Settings) -> String {
-    let help = crate::commands::help_text_with(&settings.vocabulary, settings.jury.is_some());
+    let help = crate::commands::help_text_with(
+        &settings.vocabulary,
+        settings.jury.is_some(),
+        settings.appeals_within.is_some(),
+    );
     match &settings.guide_url {
         Some(url) => format!("How it all works: {url}\n{help}"),
         None => help,

@@ -50,7 +50,7 @@ pub fn decided_by_whom(proposal: &Proposal) -> String {
 pub fn ballot_line(case: &JuryCase) -> String {
     let members = if case.size == 1 { "member" } else { "members" };
     format!(
-        "Decided by a Standing Jury of {} {members} drawn by lot (the draw follows in this thread); voting runs {} from the jury's seating.",
+        "Decided by a Standing Jury of {} {members} drawn by lot in this thread; voting runs {} from the jury's seating.",
         case.size,
         format_duration(case.voting)
     )

@@ -33,17 +33,29 @@ pub fn provisional_comment(proposal: &Proposal) -> String {
     )
 }
 
-/// The ballot's line saying what was done at once, and what the vote decides.
-pub fn ballot_line(proposal: &Proposal) -> Option<String> {
+/// A ratification ballot's lead, before the reason: who did it at once.
+pub fn ballot_lead(proposal: &Proposal) -> Option<String> {
     let Origin::Ratification(provisional) = &proposal.origin else {
         return None;
     };
-    let domain = proposal.action.domain().map(domain_shown)?;
     Some(format!(
-        "The working group ({}) {} {domain} at once because harm was ongoing. Vote to keep it: if this proposal does not pass, the block is undone and {domain} is put back as it was.",
-        defang(&format!("@{}", provisional.actor.acct)),
-        blocked_word(&proposal.action),
+        "Done at once by {}",
+        defang(&format!("@{}", provisional.actor.acct))
     ))
+}
+
+/// Posted in the ballot's thread right after it: what was done, and what the vote decides.
+pub fn at_once_note(proposal: &Proposal) -> String {
+    let domain = proposal
+        .action
+        .domain()
+        .map(domain_shown)
+        .unwrap_or_default();
+    format!(
+        "Proposal #{}: the working group {} {domain} at once, because harm was ongoing, before any vote. This vote decides whether it stays: agree to keep it; if the proposal does not pass, the block is undone and {domain} is put back as it was.",
+        proposal.number,
+        blocked_word(&proposal.action),
+    )
 }
 
 /// Refusal: an urgent action on this domain is already being ratified.

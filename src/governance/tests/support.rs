@@ -1,4 +1,6 @@
 //! Builders for core tests: settings, members, posts, and an in-memory record.
+//! (Over 400 lines: one in-memory `Records` that every core test shares, so that each
+//! test reads as members meet the bot rather than as set-up.)
 
 use crate::commands::Vocabulary;
 use crate::governance::eligibility::Membership;
