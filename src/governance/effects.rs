@@ -138,6 +138,29 @@ impl Effect {
         })
     }
 
+    /// `text` by direct message to each member of the working group, about proposal
+    /// `number` (one key per member: `apply-failed-N-<acct>`).
+    pub fn tell_working_group(
+        working_group: &BTreeMap<String, String>,
+        number: u64,
+        text: &str,
+    ) -> Vec<Effect> {
+        working_group
+            .values()
+            .map(|acct| {
+                Effect::post(
+                    Purpose::ApplyFailed {
+                        number,
+                        acct: acct.clone(),
+                    },
+                    messages::to(acct, text),
+                    Visibility::Direct,
+                    None,
+                )
+            })
+            .collect()
+    }
+
     /// The block `proposal`'s action puts in place with `public_comment`, keeping the
     /// earlier block's other settings (media, reports, obfuscation) as they were.
     pub fn block_for(

@@ -91,6 +91,20 @@ pub struct Closing {
     pub unseen: Unseen,
 }
 
+impl Closing {
+    /// Cancelled before any vote was counted: no tally, no block reasons.
+    pub fn cancelled_unvoted(closed_at: DateTime<Utc>, application: Application) -> Closing {
+        Closing {
+            outcome: Outcome::Cancelled,
+            tally: Tally::default(),
+            closed_at,
+            block_reasons: Vec::new(),
+            application,
+            unseen: Unseen::default(),
+        }
+    }
+}
+
 /// Counted or refused votes that a reader of the ballot's thread cannot see as such.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unseen {

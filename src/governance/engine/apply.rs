@@ -5,7 +5,7 @@ use crate::governance::effects::{Effect, Step};
 use crate::governance::messages;
 use crate::governance::proposal::{Application, Proposal, Stage};
 use crate::governance::purpose::Purpose;
-use crate::governance::settings::{Settings, Visibility};
+use crate::governance::settings::Settings;
 use chrono::{DateTime, Utc};
 
 /// The admin call finished: announce it, or tell the working group why it failed.
@@ -35,21 +35,7 @@ pub fn on_applied(
         Err(reason) => {
             let text = messages::apply_failed(proposal, &reason);
             closing.application = Application::Failed { reason };
-            settings
-                .working_group
-                .values()
-                .map(|acct| {
-                    Effect::post(
-                        Purpose::ApplyFailed {
-                            number,
-                            acct: acct.clone(),
-                        },
-                        messages::to(acct, &text),
-                        Visibility::Direct,
-                        None,
-                    )
-                })
-                .collect()
+            Effect::tell_working_group(&settings.working_group, number, &text)
         }
     };
     let event = match &closing.application {

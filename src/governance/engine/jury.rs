@@ -10,7 +10,7 @@ use crate::governance::proposal::{Application, Closing, Origin, Post, Proposal, 
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
-use crate::governance::{ActionKind, Outcome};
+use crate::governance::ActionKind;
 use chrono::{DateTime, Utc};
 
 use super::open::closing_time;
@@ -170,14 +170,8 @@ fn settle(
                 Some(said::short_members_vote(proposal))
             }
             WhenShort::Cancel => {
-                proposal.stage = Stage::Closed(Closing {
-                    outcome: Outcome::Cancelled,
-                    tally: Default::default(),
-                    closed_at: now,
-                    block_reasons: Vec::new(),
-                    application: Application::NotNeeded,
-                    unseen: Default::default(),
-                });
+                proposal.stage =
+                    Stage::Closed(Closing::cancelled_unvoted(now, Application::NotNeeded));
                 Some(said::short_cancelled(number))
             }
         }

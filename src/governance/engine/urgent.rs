@@ -11,7 +11,7 @@ use crate::governance::proposal::{
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Mode, Settings, Visibility};
-use crate::governance::{Action, Outcome};
+use crate::governance::Action;
 use crate::model::BlockState;
 use chrono::{DateTime, Utc};
 
@@ -153,14 +153,7 @@ pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTi
         .filter(|block| strictness(&block.severity) >= strictness(wanted))
     {
         let text = said::already_in_place(proposal, block);
-        updated.stage = Stage::Closed(Closing {
-            outcome: Outcome::Cancelled,
-            tally: Default::default(),
-            closed_at: now,
-            block_reasons: Vec::new(),
-            application: Application::NotNeeded,
-            unseen: Default::default(),
-        });
+        updated.stage = Stage::Closed(Closing::cancelled_unvoted(now, Application::NotNeeded));
         // Nothing was changed, so nothing is to be put back.
         if let Origin::Ratification(provisional) = &mut updated.origin {
             provisional.earlier = Earlier::Unknown;
@@ -213,30 +206,9 @@ pub fn on_provisional_block(
         Err(reason) => reason,
     };
     let mut closed = proposal.clone();
-    closed.stage = Stage::Closed(Closing {
-        outcome: Outcome::Cancelled,
-        tally: Default::default(),
-        closed_at: now,
-        block_reasons: Vec::new(),
-        application: Application::Pending,
-        unseen: Default::default(),
-    });
+    closed.stage = Stage::Closed(Closing::cancelled_unvoted(now, Application::Pending));
     let text = said::could_not_act(proposal, &reason);
-    let mut effects: Vec<Effect> = settings
-        .working_group
-        .values()
-        .map(|acct| {
-            Effect::post(
-                Purpose::ApplyFailed {
-                    number,
-                    acct: acct.clone(),
-                },
-                messages::to(acct, &text),
-                Visibility::Direct,
-                None,
-            )
-        })
-        .collect();
+    let mut effects = Effect::tell_working_group(&settings.working_group, number, &text);
     match Effect::apply_decision(&closed, Purpose::Apply { number }) {
         Some(undo) => effects.push(undo),
         None => {

@@ -6,7 +6,7 @@ use crate::governance::engine as real;
 use crate::governance::jury::PoolSource;
 use crate::governance::proposal::Origin;
 use crate::governance::reports::{due_cases, FiledReport, Report, ReportSettings};
-use crate::governance::{ActionKind, Effect, Purpose, Settings, StatusRef, Visibility};
+use crate::governance::{ActionKind, Effect, Purpose, Settings, Visibility};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -224,18 +224,7 @@ fn at_the_close_every_report_of_the_case_is_resolved_naming_the_decision() {
         &three_reports(),
         t0(),
     )));
-    let ballot = StatusRef {
-        status_id: "500".into(),
-        url: "https://social.example/@coopbot/500".into(),
-    };
-    let step = infallible(real::on_ballot_posted(
-        &settings,
-        &memory,
-        &memory.one(),
-        ballot,
-        t0(),
-    ));
-    let effects = memory.apply(&step);
+    let effects = memory.post_ballot_of_one(&settings);
     assert!(
         !effects
             .iter()

@@ -252,19 +252,25 @@ impl Memory {
         );
         let step = engine::on_post(settings, &memory, &request, t0());
         memory.apply(&step);
-        let proposal = memory.proposal(1).expect("proposal #1 opened");
+        memory.post_ballot_of_one(settings);
+        memory
+    }
+
+    /// Posts proposal #1's ballot as status "500"; returns the new effects.
+    pub fn post_ballot_of_one(&mut self, settings: &Settings) -> Vec<Effect> {
+        let proposal = self.proposal(1).expect("proposal #1 opened");
         let ballot = StatusRef {
             status_id: "500".to_string(),
             url: "https://social.example/@coopbot/500".to_string(),
         };
-        memory.apply(&infallible(crate::governance::engine::on_ballot_posted(
+        let step = infallible(crate::governance::engine::on_ballot_posted(
             settings,
-            &memory,
+            self,
             &proposal,
             ballot,
             t0(),
-        )));
-        memory
+        ));
+        self.apply(&step)
     }
 
     /// Closes proposal #1 six days in, with `bob` having replied `vote` to its ballot.

@@ -6,7 +6,7 @@ use super::support::*;
 use crate::governance::engine as real;
 use crate::governance::proposal::{Application, Earlier, Origin};
 use crate::governance::settings::ServerTraits;
-use crate::governance::{Effect, Mode, Outcome, Post, Purpose, Stage, StatusRef};
+use crate::governance::{Effect, Mode, Outcome, Post, Purpose, Stage};
 use crate::model::BlockState;
 
 fn wg_dm(text: &str, id: u64) -> Post {
@@ -56,18 +56,7 @@ fn acted(
         Ok(()),
         t0(),
     ));
-    let ballot = StatusRef {
-        status_id: "500".to_string(),
-        url: "https://social.example/@coopbot/500".to_string(),
-    };
-    let proposal = memory.one();
-    memory.apply(&infallible(real::on_ballot_posted(
-        settings,
-        &memory,
-        &proposal,
-        ballot,
-        t0(),
-    )));
+    memory.post_ballot_of_one(settings);
     memory
 }
 
