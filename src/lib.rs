@@ -27,6 +27,7 @@ pub mod model;
 pub mod query;
 pub mod report;
 pub mod runtime;
+pub mod site;
 pub mod store;
 pub mod verify;
 

@@ -82,6 +82,10 @@ pub enum FollowUp {
     Seated {
         number: u64,
     },
+    /// The result is posted: its address is kept for the public record.
+    Announced {
+        number: u64,
+    },
 }
 
 impl Effect {

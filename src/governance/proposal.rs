@@ -89,6 +89,9 @@ pub struct Closing {
     /// `coopgov verify` can tell a difference they explain from a false count.
     #[serde(default)]
     pub unseen: Unseen,
+    /// The result's post in the ballot's thread, once posted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement: Option<StatusRef>,
 }
 
 impl Closing {
@@ -101,6 +104,7 @@ impl Closing {
             block_reasons: Vec::new(),
             application,
             unseen: Unseen::default(),
+            announcement: None,
         }
     }
 }

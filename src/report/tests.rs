@@ -88,6 +88,7 @@ fn closed(outcome: Outcome, application: Application) -> Stage {
         block_reasons: Vec::new(),
         application,
         unseen: Default::default(),
+        announcement: None,
     })
 }
 

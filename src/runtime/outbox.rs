@@ -228,6 +228,10 @@ impl Outbox<'_> {
                         .proposal(*number)?
                         .map(|proposal| engine::on_invitation_sent(&proposal, acct, &status))
                         .unwrap_or_default(),
+                    Some(FollowUp::Announced { number }) => store
+                        .proposal(*number)?
+                        .map(|proposal| engine::on_announced(&proposal, status))
+                        .unwrap_or_default(),
                     Some(FollowUp::Seated { number }) => match store.proposal(*number)? {
                         Some(proposal) => engine::on_seated(settings, store, &proposal)?,
                         None => Step::default(),

@@ -2,10 +2,10 @@
 
 use super::vote::{is_late, may_vote_on, missing_block_reason};
 use crate::commands::{self, Request};
-use crate::governance::effects::{Effect, Step, VoteChange};
+use crate::governance::effects::{Effect, FollowUp, Step, VoteChange};
 use crate::governance::messages;
 use crate::governance::proposal::{
-    Application, Author, Closing, Earlier, Origin, Proposal, Stage, Unseen, Vote,
+    Application, Author, Closing, Earlier, Origin, Proposal, Stage, StatusRef, Unseen, Vote,
 };
 use crate::governance::purpose::Purpose;
 use crate::governance::records::ThreadRecord;
@@ -70,14 +70,16 @@ pub fn close(
             outside_thread: count_u32(proposal.votes.values().filter(|v| !v.in_thread).count()),
             not_eligible,
         },
+        announcement: None,
     };
     let number = proposal.number;
-    let mut effects = vec![Effect::post(
-        Purpose::Result { number },
-        messages::announcement(settings, &proposal, &closing),
-        settings.ballot_visibility,
-        Some(ballot.status_id.clone()),
-    )];
+    let mut effects = vec![Effect::Post {
+        purpose: Purpose::Result { number },
+        text: messages::announcement(settings, &proposal, &closing),
+        visibility: settings.ballot_visibility,
+        in_reply_to: Some(ballot.status_id.clone()),
+        then: Some(FollowUp::Announced { number }),
+    }];
     let event = format!(
         "closed: {outcome}, {} ({} voters)",
         messages::counts(&tally),
@@ -98,6 +100,18 @@ pub fn close(
         ..Step::of(vec![proposal], effects)
     }
     .logged(Some(number), None, event)
+}
+
+/// The result is posted: its address is kept, for the public record to link to.
+pub fn on_announced(proposal: &Proposal, announcement: StatusRef) -> Step {
+    let mut updated = proposal.clone();
+    match &mut updated.stage {
+        Stage::Closed(closing) if closing.announcement.is_none() => {
+            closing.announcement = Some(announcement);
+            Step::changed(updated)
+        }
+        _ => Step::default(),
+    }
 }
 
 /// Whether an urgent action reached the instance, so the vote's answer must be carried

@@ -20,7 +20,7 @@ pub mod working_group;
 
 pub use appeal::{eligible as appeal_eligible, reversal};
 pub use apply::on_applied;
-pub use close::{close, due};
+pub use close::{close, due, on_announced};
 pub use jury::{consent_due, next_consent_deadline, on_consent_deadline, on_invitation_sent};
 pub use open::{closing_time, on_ballot_posted};
 pub use reports::{on_reports, on_seated};

@@ -248,6 +248,7 @@ fn cancel(
             .unwrap_or_default(),
         application: Application::NotNeeded,
         unseen: proposal.closing().map(|c| c.unseen).unwrap_or_default(),
+        announcement: proposal.closing().and_then(|c| c.announcement.clone()),
     });
     let mut step = dm(post, said::cancel_done(number));
     if let Some(undo) = undo

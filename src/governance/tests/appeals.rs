@@ -41,6 +41,7 @@ fn decided(outcome: Outcome, shape: impl FnOnce(&mut Proposal)) -> Memory {
         block_reasons: Vec::new(),
         application: Application::NotNeeded,
         unseen: Default::default(),
+        announcement: None,
     });
     shape(&mut proposal);
     memory.proposals.insert(1, proposal);
