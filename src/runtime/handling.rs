@@ -10,17 +10,27 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use tracing::debug;
 
-/// Records `incoming` unless the cursor is past it already.
+/// Records `incoming` unless it was handled already. A notification older than the
+/// cursor is still handled when it is newer than the oldest one the store remembers
+/// handling: GoToSocial numbers a notification before it stores and delivers it, so one
+/// can arrive after a newer one has moved the cursor.
 pub fn record(
     settings: &Settings,
     store: &Store,
     incoming: &Incoming,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    if let Some(cursor) = store.cursor()? {
-        if !incoming.is_after(&cursor) {
-            return Ok(());
-        }
+    if store.was_handled(incoming.id())? {
+        return Ok(());
+    }
+    // Below the floor (or, in a database from before the floor was kept, at or before
+    // the cursor) the store cannot tell handled from not: such a notification is old.
+    let known_from = match store.handled_floor()? {
+        Some(floor) => Some(floor),
+        None => store.cursor()?,
+    };
+    if known_from.is_some_and(|from| !incoming.is_after(&from)) {
+        return Ok(());
     }
     let step = match incoming {
         Incoming::Post { post, .. } => engine::on_post(settings, store, post, now)?,

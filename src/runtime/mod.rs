@@ -178,6 +178,13 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         }),
     };
     setup::patiently("reading the notifications", || bot.start_cursor()).await?;
+    // Late notifications come seconds after their time; two days of memory is plenty.
+    if let Err(error) = bot
+        .store
+        .forget_handled_before(Utc::now() - chrono::Duration::days(2))
+    {
+        warn!(%error, "could not forget old handled notifications; the database keeps them");
+    }
     Ok(Started {
         bot,
         _questions: questions,

@@ -6,7 +6,7 @@
 mod records;
 mod writes;
 
-use crate::governance::{AuditEntry, Effect, Proposal, Step};
+use crate::governance::{id_order, AuditEntry, Effect, Proposal, Step};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
@@ -78,6 +78,17 @@ pub struct Store {
     jury_pool: sled::Tree,
     /// Members' reports about remote accounts: report id → `FiledReport`.
     reports: sled::Tree,
+    /// Notifications handled (`handled_key(id)` → when), so that one arriving after a
+    /// newer one (GoToSocial numbers a notification before it is delivered) is still
+    /// handled, and none twice.
+    handled: sled::Tree,
+}
+
+/// A notification id as a key that sorts as ids do (by length, then lexically).
+fn handled_key(id: &str) -> Vec<u8> {
+    let mut key = vec![u8::try_from(id.len()).unwrap_or(u8::MAX)];
+    key.extend_from_slice(id.as_bytes());
+    key
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -129,6 +140,7 @@ impl Store {
             favourites: db.open_tree("favourites")?,
             jury_pool: db.open_tree("jury_pool")?,
             reports: db.open_tree("reports")?,
+            handled: db.open_tree("handled")?,
             db,
         };
         if store.meta.get(STORE_ID)?.is_none() {
@@ -164,6 +176,38 @@ impl Store {
             .meta
             .get(CURSOR)?
             .map(|id| String::from_utf8_lossy(&id).into_owned()))
+    }
+
+    /// Whether the notification `id` was handled.
+    pub fn was_handled(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.handled.contains_key(handled_key(id))?)
+    }
+
+    /// The oldest notification the store remembers handling: below it, the bot cannot
+    /// tell a notification it handled from one it did not, so it leaves them alone.
+    pub fn handled_floor(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .handled
+            .first()?
+            .map(|(key, _)| String::from_utf8_lossy(key.get(1..).unwrap_or_default()).into_owned()))
+    }
+
+    /// Forgets notifications handled before `before`, keeping the newest one so the
+    /// floor never falls back below the cursor.
+    pub fn forget_handled_before(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut forgotten = 0;
+        let newest = self.handled.last()?.map(|(key, _)| key);
+        for item in self.handled.iter() {
+            let (key, at) = item?;
+            let at = <[u8; 8]>::try_from(at.as_ref())
+                .map(i64::from_be_bytes)
+                .unwrap_or(0);
+            if at < before.timestamp() && Some(&key) != newest.as_ref() {
+                self.handled.remove(&key)?;
+                forgotten += 1;
+            }
+        }
+        Ok(forgotten)
     }
 
     /// Writes a step, and the cursor when given, in one transaction. Effects whose key
@@ -225,6 +269,7 @@ impl Store {
             &self.favourites,
             &self.jury_pool,
             &self.reports,
+            &self.handled,
         );
         let (vote_writes, favourite_writes) = self.vote_writes(&step.votes)?;
         let pool_writes = writes::pool_writes(&step.pool);
@@ -248,6 +293,7 @@ impl Store {
                 favourites,
                 jury_pool,
                 reports,
+                handled,
             )| {
                 writes::write(votes, &vote_writes)?;
                 writes::write(favourites, &favourite_writes)?;
@@ -293,8 +339,16 @@ impl Store {
                     };
                     outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
                 }
-                if let Some(cursor) = cursor {
-                    meta.insert(CURSOR, cursor.as_bytes())?;
+                if let Some(id) = cursor {
+                    handled.insert(handled_key(id), &at.timestamp().to_be_bytes())?;
+                    // A late notification is handled without moving the cursor back.
+                    let newer = match meta.get(CURSOR)? {
+                        Some(current) => id_order(id, &String::from_utf8_lossy(&current)).is_gt(),
+                        None => true,
+                    };
+                    if newer {
+                        meta.insert(CURSOR, id.as_bytes())?;
+                    }
                 }
                 if let Some(seq) = completed {
                     if let Some(bytes) = outbox.remove(&seq.to_be_bytes())? {

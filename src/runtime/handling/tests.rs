@@ -94,3 +94,48 @@ fn each_failure_waits_longer_before_the_catch_up_is_tried_again() {
     assert_eq!(second.failures, 2);
     assert!(first.retry_at > t0() && second.retry_at > first.retry_at);
 }
+
+#[test]
+fn a_notification_delivered_after_a_newer_one_is_handled_once_and_an_old_one_never() {
+    let folder = scratch().with_extension("late");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = settings();
+    let store = Store::open(&folder).expect("a store");
+    // The bot started after notification 100.
+    store
+        .commit(&Step::default(), Some("100"), t0())
+        .expect("commit");
+    let join = |id: &str, name: &str, account: u32| Incoming::Post {
+        id: id.to_string(),
+        post: post(
+            &member(name, account),
+            u64::from(account) + 900,
+            "jury join",
+            None,
+        ),
+    };
+    let pool = |store: &Store| store.jury_pool().expect("the pool").len();
+    let settings = crate::governance::Settings {
+        jury: crate::governance::tests::support::with_jury(
+            crate::governance::jury::PoolSource::Volunteers,
+        )
+        .jury,
+        ..settings
+    };
+    record(&settings, &store, &join("103", "carol", 12), t0()).expect("recorded");
+    // Numbered before 103, delivered after it (GoToSocial): still handled.
+    record(&settings, &store, &join("102", "bob", 11), t0()).expect("recorded");
+    assert_eq!(pool(&store), 2);
+    assert_eq!(store.cursor().expect("read").as_deref(), Some("103"));
+    // Delivered again (the stream and a poll overlap): nothing twice.
+    record(&settings, &store, &join("102", "bob", 11), t0()).expect("skipped");
+    assert_eq!(
+        store.pending_effects().expect("read").len(),
+        2,
+        "one answer each"
+    );
+    // Older than anything the store remembers: left alone.
+    record(&settings, &store, &join("99", "dave", 13), t0()).expect("skipped");
+    assert_eq!(pool(&store), 2);
+    let _ = std::fs::remove_dir_all(&folder);
+}
