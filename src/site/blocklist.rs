@@ -123,10 +123,15 @@ fn table(blocks: &[Block]) -> Markup {
                         td.domain { (messages::domain_shown(block.domain)) }
                         td.severity { (severity(block.severity)) }
                         td.decision {
-                            a href=(page_path(decision.number)) { "#" (decision.number) }
+                            @if super::has_page(decision) {
+                                a href=(page_path(decision.number)) { "#" (decision.number) }
+                            } @else {
+                                "#" (decision.number)
+                            }
                             @if let Some(closing) = decision.closing() {
-                                ", " (words::outcome(closing.outcome).to_lowercase()) " on "
-                                (messages::time(closing.closed_at)) " by " (words::who_decides(decision))
+                                ", " (words::outcome(closing.outcome).to_lowercase()) " "
+                                time datetime=(closing.closed_at.to_rfc3339()) { (closing.closed_at.format("%Y-%m-%d")) }
+                                " by " (words::who_decides(decision))
                             }
                         }
                         td.why { (messages::shorten(&decision.reason, 200)) }

@@ -9,6 +9,8 @@ const BAR: u32 = 200;
 const ROW: u32 = 28;
 /// Where bars start, after the longest name ("disagree").
 const BARS_AT: u32 = 78;
+/// Where the counts are written, in a column after the longest bar.
+const COUNTS_AT: u32 = BARS_AT + BAR + 8;
 
 /// A bar's length for `count` of `voters`: in proportion, and never invisible when
 /// someone took the position.
@@ -36,7 +38,7 @@ pub(super) fn tally_chart(tally: &Tally, title: &str, id: &str) -> Markup {
     let desc_id = format!("{id}-desc");
     html! {
         svg.tally xmlns="http://www.w3.org/2000/svg" role="img"
-            viewBox={ "0 0 " (BARS_AT + BAR + 48) " " (height) }
+            viewBox={ "0 0 " (COUNTS_AT + 40) " " (height) }
             aria-labelledby={ (title_id) " " (desc_id) } {
             title id=(title_id) { (title) }
             desc id=(desc_id) { (in_words(tally)) }
@@ -46,10 +48,10 @@ pub(super) fn tally_chart(tally: &Tally, title: &str, id: &str) -> Markup {
                 @let length = bar_length(count, voters);
                 g.row data-position=(position.name()) data-count=(count) {
                     text.label x="0" y=(y + 16) { (position.name()) }
-                    rect.track x=(BARS_AT) y=(y + 9) width=(BAR) height="2" {}
+                    rect.track x=(BARS_AT) y=(y + 2) width=(BAR) height="18" rx="2" {}
                     rect class={ "bar " (position.name()) } x=(BARS_AT) y=(y + 2)
                         width=(length) height="18" rx="2" {}
-                    text.count x=(BARS_AT + length + 6) y=(y + 16) { (count) }
+                    text.count x=(COUNTS_AT) y=(y + 16) { (count) }
                 }
             }
         }
@@ -71,9 +73,9 @@ pub(super) fn mini_chart(tally: &Tally) -> Markup {
         })
         .collect();
     html! {
-        svg.mini xmlns="http://www.w3.org/2000/svg" role="img" viewBox={ "0 0 " (BAR + 8) " 10" }
+        svg.mini xmlns="http://www.w3.org/2000/svg" role="img" viewBox={ "0 0 " (BAR) " 10" }
             preserveAspectRatio="none" aria-label=(in_words(tally)) {
-            rect.track x="0" y="4" width=(BAR + 8) height="2" {}
+            rect.track x="0" y="0" width=(BAR) height="10" {}
             @for (position, x, length) in segments {
                 @if length > 0 {
                     rect class=(position.name()) x=(x) y="0" width=(length) height="10" {}

@@ -90,7 +90,7 @@ fn entry(site: &Site, proposal: &Proposal) -> Option<Entry> {
             "#{} {}: {}",
             proposal.number,
             closing.outcome,
-            messages::action_phrase(&proposal.action)
+            words::title(proposal)
         ))),
         id: xml_text(&ballot.url),
         updated: updated.fixed_offset(),

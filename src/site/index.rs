@@ -3,6 +3,7 @@
 
 use super::{chart, page_path, style, words, Site};
 use crate::governance::{messages, Outcome, Proposal, Tally};
+use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 /// Decisions shown whole; older ones are listed by number only.
@@ -52,7 +53,7 @@ pub(super) fn page(site: &Site) -> String {
 
 /// "#n: action", linked to its page when it has one.
 fn heading(proposal: &Proposal, linked: bool) -> Markup {
-    let action = messages::action_phrase(&proposal.action);
+    let action = words::title(proposal);
     html! {
         h3 {
             @if linked {
@@ -76,7 +77,7 @@ fn open_card(site: &Site, proposal: &Proposal) -> Markup {
             @if proposal.ballot.is_none() {
                 dt { "Stage" } dd { "the ballot is being posted" }
             } @else {
-                dt { "Time left" } dd { (words::time_left(proposal, now)) }
+                dt { "Time left" } dd { (time_left(proposal, now)) }
                 dt { "Votes so far" }
                 dd {
                     @if proposal.is_seating() {
@@ -98,9 +99,21 @@ fn decision_card(proposal: &Proposal) -> Markup {
         (heading(proposal, true))
         p {
             span.outcome.(closing.outcome.name()) { (words::outcome(closing.outcome)) }
-            " on " (messages::time(closing.closed_at)) " · decided by " (words::who_decides(proposal))
+            " on " time datetime=(closing.closed_at.to_rfc3339()) { (messages::time(closing.closed_at)) }
+            " · decided by " (words::who_decides(proposal))
         }
         p { (counts(&closing.tally)) }
+    }
+}
+
+/// Time left, the date kept on one line.
+fn time_left(proposal: &Proposal, now: DateTime<Utc>) -> Markup {
+    if proposal.is_seating() || proposal.closes_at <= now {
+        return html! { (words::time_left(proposal, now)) };
+    }
+    html! {
+        (messages::time_left(proposal.closes_at - now)) " left, until "
+        time datetime=(proposal.closes_at.to_rfc3339()) { (messages::time(proposal.closes_at)) }
     }
 }
 

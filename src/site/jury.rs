@@ -72,7 +72,7 @@ fn the_draw(proposal: &Proposal, jury: &Jury) -> Markup {
             }
             pre.seed-text { (seed_text) }
             p {
-                "The pool (" (pool.len()) " members) in draw order, lowest SHA-256 of the seed, a newline and the name first; members were invited in this order until the seats were taken:"
+                "The pool (" (pool.len()) " members) in draw order, lowest SHA-256 of the seed, a newline and the name first; members are invited in this order until every seat is taken:"
             }
             ol.order {
                 @for acct in &jury.order {

@@ -13,11 +13,7 @@ use maud::{html, Markup};
 
 /// The whole page of `proposal`, which has a ballot.
 pub(super) fn page(site: &Site, proposal: &Proposal) -> String {
-    let title = format!(
-        "#{}: {}",
-        proposal.number,
-        messages::action_phrase(&proposal.action)
-    );
+    let title = format!("#{}: {}", proposal.number, words::title(proposal));
     let status_class = match proposal.closing() {
         Some(closing) => closing.outcome.name(),
         None => "open",
@@ -34,9 +30,14 @@ pub(super) fn page(site: &Site, proposal: &Proposal) -> String {
             h2 { "The rule" }
             p { (rule_sentence(&proposal.rule)) }
             p.muted {
-                "Opened " (messages::time(proposal.opened_at)) "; voting "
-                @if closing.is_some() { "closed " } @else { "closes " }
-                (messages::time(closing.map_or(proposal.closes_at, |c| c.closed_at))) "."
+                "Opened " (messages::time(proposal.opened_at)) "; "
+                @if let Some(closing) = closing {
+                    "voting closed " (messages::time(closing.closed_at)) "."
+                } @else if proposal.is_seating() {
+                    (words::time_left(proposal, site.input.generated_at)) "."
+                } @else {
+                    "voting closes " (messages::time(proposal.closes_at)) "."
+                }
             }
         }
         section {

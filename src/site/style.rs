@@ -10,13 +10,13 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 /// paper. Colours meet WCAG AA contrast on both backgrounds.
 const CSS: &str = r#"
 :root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fdfdfc;--muted:#595959;--line:#d0d0d0;--card:#f3f3f1;--link:#0b57a4;
---agree:#1e7b3a;--abstain:#6a6a6a;--disagree:#a85300;--block:#b01c2e}
+--track:#e4e4e0;--agree:#1e7b3a;--abstain:#6a6a6a;--disagree:#a85300;--block:#b01c2e}
 @media (prefers-color-scheme:dark){:root{--fg:#ececec;--bg:#151515;--muted:#b0b0b0;--line:#444;--card:#222;--link:#8cc1ff;
---agree:#4cb96b;--abstain:#9a9a9a;--disagree:#e08a33;--block:#ef5a6b}}
+--track:#333;--agree:#4cb96b;--abstain:#9a9a9a;--disagree:#e08a33;--block:#ef5a6b}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:48rem;padding:0 1rem 2rem;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;
-color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
-a{color:var(--link)}
+color:var(--fg);background:var(--bg);overflow-wrap:break-word}
+a{color:var(--link)}time{white-space:nowrap}
 header{border-bottom:1px solid var(--line);padding:.75rem 0;margin-bottom:1rem}
 header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:baseline}
 header nav .site{font-weight:700;margin-right:auto}
@@ -27,23 +27,27 @@ h3{font-size:1rem;margin:0 0 .25rem}
 footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.75rem;font-size:.9rem}
 ul.cards{list-style:none;padding:0;margin:0}
 ul.cards>li{background:var(--card);border-radius:.4rem;padding:.6rem .8rem;margin:.5rem 0}
+ul.cards p{margin:.2rem 0}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .75rem;margin:.25rem 0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
-@media (max-width:30rem){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.35rem}}
 blockquote{margin:.5rem 0;padding:.4rem .8rem;border-left:.25rem solid var(--line);white-space:pre-wrap}
 code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.9em}
-pre{background:var(--card);padding:.5rem .75rem;border-radius:.3rem;white-space:pre-wrap;word-break:break-all}
+pre{background:var(--card);padding:.5rem .75rem;border-radius:.3rem;white-space:pre-wrap;overflow-wrap:anywhere}
+code.seed{overflow-wrap:anywhere}
 .outcome{font-weight:700}
 .passed{color:var(--agree)}.rejected,.no_quorum,.cancelled{color:var(--muted)}.blocked{color:var(--block)}
-svg.tally{display:block;width:100%;max-width:30rem;height:auto}
+figure{margin:.5rem 0}figcaption{margin-top:.25rem}
+svg.tally{display:block;width:100%;max-width:24rem;height:auto}
 svg.tally text{fill:currentColor;font:14px system-ui,sans-serif}
 svg.mini{vertical-align:middle;width:7.5rem;height:.7rem;margin-right:.4rem}
 .agree{fill:var(--agree)}.abstain{fill:var(--abstain)}.disagree{fill:var(--disagree)}.block{fill:var(--block)}
-rect.track{fill:var(--line)}
+rect.track{fill:var(--track)}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-@media (max-width:30rem){table.blocks thead{display:none}table.blocks tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--line)}
-table.blocks td{display:block;border:0;padding:.05rem 0}}
+td.domain{font-weight:700}td.severity{white-space:nowrap}td.why{color:var(--muted)}
+@media (max-width:30rem){table.blocks thead{display:none}table.blocks tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}
+table.blocks td{display:block;border:0;padding:.05rem 0}table.blocks td.domain,table.blocks td.severity{display:inline}
+table.blocks td.severity::before{content:" · "}}
 @media print{header nav a:not(.site),.feed{display:none}body{max-width:none;font-size:11pt;color:#000;background:#fff}
 a{color:#000}main a[href^="http"]::after{content:" <" attr(href) ">";font-size:.85em;word-break:break-all}
 ul.cards>li{border:1px solid #999;break-inside:avoid}}
@@ -73,8 +77,7 @@ pub(super) fn page(site: &Site, title: &str, root: &str, body: Markup) -> String
             body {
                 header {
                     nav {
-                        a.site href={ (root) "index.html" } { "Decisions of " (host) }
-                        a href={ (root) "index.html" } { "Proposals" }
+                        a.site href={ (root) "index.html" } { (host) }
                         a href={ (root) "blocklist.html" } { "Blocklist" }
                         a.feed href={ (root) "feed.xml" } { "Feed" }
                     }

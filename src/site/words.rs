@@ -29,6 +29,15 @@ pub(super) fn who_decides(proposal: &Proposal) -> String {
     }
 }
 
+/// What a proposal asks, as headings name it: its action, or a motion's own words
+/// (shortened).
+pub(super) fn title(proposal: &Proposal) -> String {
+    match &proposal.action {
+        Action::Motion => format!("motion: {}", messages::shorten(proposal.reason.trim(), 80)),
+        action => messages::action_phrase(action),
+    }
+}
+
 /// "Passed", "No quorum"…
 pub(super) fn outcome(outcome: Outcome) -> String {
     let words = outcome.to_string();
@@ -60,7 +69,8 @@ pub(super) fn time_left(proposal: &Proposal, now: DateTime<Utc>) -> String {
         return match &proposal.jury {
             Some(case) => format!(
                 "voting runs {} from the jury’s seating",
-                crate::commands::format_duration(case.voting)
+                chrono::Duration::from_std(case.voting)
+                    .map_or_else(|_| "long".to_string(), messages::time_left)
             ),
             None => until,
         };

@@ -142,7 +142,11 @@ fn juried(
     answers: &[Option<bool>],
     seating: Seating,
 ) -> Proposal {
-    let pool = draw::sorted_pool(POOL);
+    // As the engine draws: never the proposer.
+    let pool = draw::sorted_pool(
+        POOL.into_iter()
+            .filter(|acct| *acct != proposal.proposer.acct),
+    );
     let ballot_id = proposal
         .ballot
         .as_ref()

@@ -315,8 +315,12 @@ fn a_jury_being_seated_names_nobody_yet() {
     assert!(main.contains("No vote counts until the jury is seated."));
     assert_eq!(
         all(&page, "ol.order li").len(),
-        5,
-        "the draw is public from the start"
+        4,
+        "the draw is public from the start, without the proposer"
+    );
+    assert!(
+        main.contains("voting runs 3 days from the jury’s seating"),
+        "no closing time yet"
     );
 }
 
