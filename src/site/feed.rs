@@ -53,7 +53,7 @@ pub(super) fn feed(site: &Site) -> String {
         write_document_declaration: true,
         indent_size: Some(2),
     };
-    // Written to memory from well-formed text (see `xml_text`): nothing can fail.
+    // Written to memory, from text `render` made printable: nothing can fail.
     let bytes = feed
         .write_with_config(Vec::new(), config)
         .expect("an Atom feed written to memory");
@@ -86,17 +86,17 @@ fn entry(site: &Site, proposal: &Proposal) -> Option<Entry> {
         links.push(link(url.to_string(), "related", "text/html"));
     }
     Some(Entry {
-        title: Text::plain(xml_text(&format!(
+        title: Text::plain(format!(
             "#{} {}: {}",
             proposal.number,
             closing.outcome,
             words::title(proposal)
-        ))),
-        id: xml_text(&ballot.url),
+        )),
+        id: ballot.url.clone(),
         updated: updated.fixed_offset(),
         published: Some(closing.closed_at.fixed_offset()),
         links,
-        summary: Some(Text::plain(xml_text(&summary))),
+        summary: Some(Text::plain(summary)),
         ..Default::default()
     })
 }
@@ -116,14 +116,4 @@ fn link(href: String, rel: &str, mime_type: &str) -> Link {
         mime_type: Some(mime_type.to_string()),
         ..Default::default()
     }
-}
-
-/// `text` without the characters XML 1.0 cannot carry at all (most control characters),
-/// which a member's reason might hold; the writer escapes the rest.
-fn xml_text(text: &str) -> String {
-    text.chars()
-        .filter(|c| {
-            matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-        })
-        .collect()
 }

@@ -70,7 +70,7 @@ fn open_card(site: &Site, proposal: &Proposal) -> Markup {
     html! {
         (heading(proposal, super::has_page(proposal)))
         @if let Some(origin) = messages::origin_phrase(proposal) {
-            p.muted { (capitalised(&origin)) "." }
+            p.muted { (words::capitalised(&origin)) "." }
         }
         dl.facts {
             dt { "Decided by" } dd { (words::who_decides(proposal)) }
@@ -129,12 +129,4 @@ fn number_links(proposals: &[&Proposal]) -> Markup {
             a href=(page_path(proposal.number)) { "#" (proposal.number) }
         }
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut letters = text.chars();
-    letters
-        .next()
-        .map(|first| first.to_uppercase().chain(letters).collect())
-        .unwrap_or_default()
 }

@@ -14,7 +14,7 @@ mod proposal;
 mod style;
 mod words;
 
-use crate::governance::{Outcome, Position, Proposal};
+use crate::governance::{Outcome, Position, Proposal, Stage};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -45,7 +45,8 @@ pub struct SiteFile {
 /// The whole site for `input`: `index.html`, `blocklist.html`, `blocklist.csv`,
 /// `feed.xml`, and `p/<n>.html` for every proposal whose ballot was posted.
 pub fn render(input: &SiteInput) -> Vec<SiteFile> {
-    let site = Site::new(input);
+    let input = printable_input(input);
+    let site = Site::new(&input);
     let mut files = vec![
         file("index.html", index::page(&site)),
         file("blocklist.html", blocklist::page(&site)),
@@ -59,6 +60,41 @@ pub fn render(input: &SiteInput) -> Vec<SiteFile> {
         ));
     }
     files
+}
+
+/// `input` with the members' words made printable: a reason may hold control
+/// characters, which neither HTML nor XML may carry (a feed with them would not parse).
+fn printable_input(input: &SiteInput) -> SiteInput {
+    let proposals = input
+        .proposals
+        .iter()
+        .map(|proposal| {
+            let mut proposal = proposal.clone();
+            proposal.reason = printable(&proposal.reason);
+            if let Stage::Closed(closing) = &mut proposal.stage {
+                for (_, reason) in &mut closing.block_reasons {
+                    *reason = printable(reason);
+                }
+            }
+            proposal
+        })
+        .collect();
+    SiteInput {
+        proposals,
+        instance_url: input.instance_url.clone(),
+        base_url: input.base_url.clone(),
+        bot_acct: input.bot_acct.clone(),
+        generated_at: input.generated_at,
+        favourites_count_as: input.favourites_count_as,
+    }
+}
+
+/// `text` without control characters (tabs and line breaks kept) and noncharacters.
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .filter(|&c| !matches!(c, '\u{FDD0}'..='\u{FDEF}') && (c as u32) & 0xFFFE != 0xFFFE)
+        .collect()
 }
 
 fn file(path: &str, text: String) -> SiteFile {
@@ -101,7 +137,7 @@ impl<'a> Site<'a> {
     /// The decisions, latest first: closed proposals with a page, cancelled ones aside.
     fn decisions(&self) -> Vec<&'a Proposal> {
         let mut decisions: Vec<&Proposal> = self.paged().filter(|p| is_decision(p)).collect();
-        decisions.sort_by_key(|p| std::cmp::Reverse(p.closing().map(|c| c.closed_at)));
+        decisions.sort_by_key(|p| std::cmp::Reverse((p.closing().map(|c| c.closed_at), p.number)));
         decisions
     }
 

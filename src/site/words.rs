@@ -40,8 +40,11 @@ pub(super) fn title(proposal: &Proposal) -> String {
 
 /// "Passed", "No quorum"…
 pub(super) fn outcome(outcome: Outcome) -> String {
-    let words = outcome.to_string();
-    let mut letters = words.chars();
+    capitalised(&outcome.to_string())
+}
+
+pub(super) fn capitalised(text: &str) -> String {
+    let mut letters = text.chars();
     letters
         .next()
         .map(|first| first.to_uppercase().chain(letters).collect())

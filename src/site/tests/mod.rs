@@ -4,6 +4,7 @@
 mod blocklist;
 mod feed;
 mod fixture;
+mod index;
 mod pages;
 mod privacy;
 
@@ -32,4 +33,35 @@ fn the_site_has_its_pages_and_one_page_per_ballot() {
     expected.extend(pages.iter().map(String::as_str));
     expected.sort();
     assert_eq!(paths, expected, "#12's ballot is not posted yet: no page");
+}
+
+#[test]
+fn only_the_instance_s_own_addresses_are_linked() {
+    let input = input();
+    let site = Site::new(&input);
+    let check = |url: &str, linked: bool| {
+        assert_eq!(site.on_instance(url).is_some(), linked, "{url}");
+    };
+    check("https://social.example/@coopbot/501", true);
+    check("https://social.example", true);
+    check("https://social.example.evil.example/@coopbot/501", false);
+    check("https://social.exampl", false);
+    check("http://social.example/@coopbot/501", false);
+    check("javascript:alert(1)", false);
+    check("", false);
+    let trailing = SiteInput {
+        instance_url: "https://social.example/".to_string(),
+        ..input.clone()
+    };
+    assert!(Site::new(&trailing)
+        .on_instance("https://social.example/@coopbot/501")
+        .is_some());
+}
+
+#[test]
+fn control_characters_are_left_out_of_what_members_wrote() {
+    assert_eq!(
+        printable("a\u{1}b\u{7f}c\u{85}d\u{FFFF}e\u{FDD0}f\tg\nh"),
+        "abcdef\tg\nh"
+    );
 }

@@ -5,16 +5,16 @@ use super::*;
 use crate::site::chart::bar_length;
 use scraper::{ElementRef, Html, Selector};
 
-fn select(text: &str) -> Selector {
+pub(super) fn select(text: &str) -> Selector {
     Selector::parse(text).expect("a test selector")
 }
 
 /// Every element `selector` finds in `page`.
-fn all<'a>(page: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
+pub(super) fn all<'a>(page: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
     page.select(&select(selector)).collect()
 }
 
-fn text(element: &ElementRef) -> String {
+pub(super) fn text(element: &ElementRef) -> String {
     element.text().collect()
 }
 
@@ -208,56 +208,9 @@ fn a_member_s_reason_is_shown_as_text_never_as_markup() {
     );
 }
 
-fn page_text(site: &BTreeMap<String, String>, path: &str) -> String {
+pub(super) fn page_text(site: &BTreeMap<String, String>, path: &str) -> String {
     let page = page(site, path);
     all(&page, "main").iter().map(text).collect()
-}
-
-#[test]
-fn the_index_shows_what_is_open_and_what_was_decided() {
-    let site = site(&input());
-    let index = page(&site, "index.html");
-    let sections = all(&index, "main section");
-    let open: Vec<String> = sections[0]
-        .select(&select("li h3"))
-        .map(|h| text(&h))
-        .collect();
-    assert_eq!(
-        open,
-        [
-            "#8: lift the block on spam.example",
-            "#9: suspend evil.example",
-            "#10: suspend other.example",
-            "#12: limit (silence) new.example",
-        ]
-    );
-    let open_text = text(&sections[0]);
-    assert!(
-        open_text.contains("agree 2 · abstain 0 · disagree 1 · block 0 (3 voters)"),
-        "#8 counts the favourite: {open_text}"
-    );
-    assert!(open_text.contains("2 days left, until 2026-12-12 18:00 UTC"));
-    assert!(open_text.contains("the Standing Jury (being seated: 1 of 3 seated, 2 invited"));
-    assert!(open_text.contains("none count until the jury is seated"));
-    assert!(open_text.contains("the ballot is being posted"));
-    let decided: Vec<String> = sections[1]
-        .select(&select("li h3 a"))
-        .map(|a| text(&a))
-        .collect();
-    assert_eq!(
-        decided.len(),
-        7,
-        "cancelled #11 is not a decision: {decided:?}"
-    );
-    assert_eq!(decided[0], "#7: suspend nasty.example", "latest first");
-    let decided_text = text(&sections[1]);
-    assert!(
-        decided_text.contains(
-            "Passed on 2026-12-07 12:00 UTC · decided by the Standing Jury (2 seated jurors)"
-        ),
-        "{decided_text}"
-    );
-    assert!(decided_text.contains("Cancelled without a decision: #11"));
 }
 
 #[test]
@@ -356,4 +309,31 @@ fn a_proposal_page_tells_its_story_and_how_to_check_it() {
     assert!(appealed.contains("This decision was appealed: proposal #8."));
     let appeal = page_text(&site, "p/8.html");
     assert!(appeal.contains("An appeal of proposal #2, decided by all members. See proposal #2."));
+}
+
+#[test]
+fn a_reason_with_control_characters_leaves_the_page_valid() {
+    let mut input = input();
+    input.proposals[0].reason = "before\u{1}\u{0}\u{FFFF}after".to_string();
+    let site = site(&input);
+    let page = page(&site, "p/1.html");
+    assert_eq!(page.errors, Vec::<std::borrow::Cow<str>>::new());
+    assert_eq!(text(&all(&page, "blockquote.reason")[0]), "beforeafter");
+}
+
+#[test]
+fn a_ballot_elsewhere_is_named_but_not_linked() {
+    let mut input = input();
+    let elsewhere = "https://elsewhere.example/@coopbot/501";
+    if let Some(ballot) = input.proposals[0].ballot.as_mut() {
+        ballot.url = elsewhere.to_string();
+    }
+    let site = site(&input);
+    let page = page(&site, "p/1.html");
+    let hrefs: Vec<&str> = all(&page, "a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(!hrefs.contains(&elsewhere), "{hrefs:?}");
+    assert!(page_text(&site, "p/1.html").contains(&format!("The ballot ({elsewhere})")));
 }
