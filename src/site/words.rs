@@ -2,7 +2,7 @@
 //! it on the instance, and its public history. Nothing a direct message said: an
 //! application's error, for one, went to the working group only.
 
-use crate::governance::jury::Seating;
+use crate::governance::jury::{Seating, WhenShort};
 use crate::governance::messages;
 use crate::governance::proposal::{Application, Closing, Earlier, Origin};
 use crate::governance::{Action, Outcome, Proposal, Stage};
@@ -14,7 +14,10 @@ pub(super) fn who_decides(proposal: &Proposal) -> String {
         return "all members".to_string();
     };
     match case.seating {
-        Seating::Short { .. } => "all members (the jury pool ran out)".to_string(),
+        Seating::Short { .. } => match case.when_short {
+            WhenShort::Members => "all members (the jury pool ran out)".to_string(),
+            WhenShort::Cancel => "nobody: the jury pool ran out".to_string(),
+        },
         Seating::Seated { .. } => {
             let size = case
                 .draw
@@ -163,7 +166,7 @@ pub(super) fn origin(proposal: &Proposal) -> Option<String> {
                 .map(|(category, count)| format!("{category} {count}"))
                 .collect();
             Some(format!(
-                "Opened by the bot from {members} about accounts of {} (reports by category: {}). The reports themselves are private.",
+                "Opened by the bot from {members} about {}: {}. The reports themselves are private.",
                 messages::domain_shown(&case.domain),
                 categories.join(", ")
             ))

@@ -218,7 +218,7 @@ fn a_case_from_reports_shows_counts_and_categories_and_its_jury_s_draw() {
     let site = site(&input());
     let page = page(&site, "p/2.html");
     let main = page_text(&site, "p/2.html");
-    assert!(main.contains("Opened by the bot from 3 members’ reports about accounts of spam.example (reports by category: spam 2, violation 2)"), "{main}");
+    assert!(main.contains("Opened by the bot from 3 members’ reports about spam.example: spam 2, violation 2. The reports themselves are private."), "{main}");
     assert!(main.contains("Proposed bythe bot, @coopbot"));
     let case = &input().proposals[1];
     let jury = case
