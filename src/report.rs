@@ -5,7 +5,7 @@ mod export;
 mod history;
 mod page;
 
-pub use export::{export, DecisionRecord, ExportFormat};
+pub use export::{export, mastodon_blocklist, DecisionRecord, ExportFormat};
 pub use history::in_words;
 pub use page::{Line, Page, View, Zone};
 

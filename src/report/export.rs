@@ -212,8 +212,9 @@ fn markdown(records: &[DecisionRecord]) -> String {
     lines.join("\n")
 }
 
-/// The domain blocks the members decided and the bot applied, latest decision per domain.
-pub(super) fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
+/// The domain blocks the members decided and the bot applied, latest decision per domain
+/// (also the public record's `blocklist.csv`, given only the decisions that stand).
+pub fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
     let mut blocks: std::collections::BTreeMap<&str, (&'static str, String)> = Default::default();
     for proposal in proposals {
         let applied = proposal

@@ -5,7 +5,16 @@
 //! Only what the public threads already show goes in: never direct messages, refused
 //! voters, reporters or a case's reports.
 
-use crate::governance::{Position, Proposal};
+mod blocklist;
+mod chart;
+mod feed;
+mod index;
+mod jury;
+mod proposal;
+mod style;
+mod words;
+
+use crate::governance::{Outcome, Position, Proposal, Stage};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -33,15 +42,135 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
-/// The whole site for `input`.
+/// The whole site for `input`: `index.html`, `blocklist.html`, `blocklist.csv`,
+/// `feed.xml`, and `p/<n>.html` for every proposal whose ballot was posted.
 pub fn render(input: &SiteInput) -> Vec<SiteFile> {
-    // Replaced by the real pages (issue 16); only here so the writer can be built beside it.
-    vec![SiteFile {
-        path: PathBuf::from("index.html"),
-        bytes: format!(
-            "<!doctype html><title>{} proposals</title>",
-            input.proposals.len()
-        )
-        .into_bytes(),
-    }]
+    let input = printable_input(input);
+    let site = Site::new(&input);
+    let mut files = vec![
+        file("index.html", index::page(&site)),
+        file("blocklist.html", blocklist::page(&site)),
+        file("blocklist.csv", blocklist::csv(&site)),
+        file("feed.xml", feed::feed(&site)),
+    ];
+    for proposal in site.paged() {
+        files.push(file(
+            &page_path(proposal.number),
+            proposal::page(&site, proposal),
+        ));
+    }
+    files
 }
+
+/// `input` with the members' words made printable: a reason may hold control
+/// characters, which neither HTML nor XML may carry (a feed with them would not parse).
+fn printable_input(input: &SiteInput) -> SiteInput {
+    let proposals = input
+        .proposals
+        .iter()
+        .map(|proposal| {
+            let mut proposal = proposal.clone();
+            proposal.reason = printable(&proposal.reason);
+            if let Stage::Closed(closing) = &mut proposal.stage {
+                for (_, reason) in &mut closing.block_reasons {
+                    *reason = printable(reason);
+                }
+            }
+            proposal
+        })
+        .collect();
+    SiteInput {
+        proposals,
+        instance_url: input.instance_url.clone(),
+        base_url: input.base_url.clone(),
+        bot_acct: input.bot_acct.clone(),
+        generated_at: input.generated_at,
+        favourites_count_as: input.favourites_count_as,
+    }
+}
+
+/// `text` without control characters (tabs and line breaks kept) and noncharacters.
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .filter(|&c| !matches!(c, '\u{FDD0}'..='\u{FDEF}') && (c as u32) & 0xFFFE != 0xFFFE)
+        .collect()
+}
+
+fn file(path: &str, text: String) -> SiteFile {
+    SiteFile {
+        path: PathBuf::from(path),
+        bytes: text.into_bytes(),
+    }
+}
+
+/// A proposal's page, from the site's root.
+fn page_path(number: u64) -> String {
+    format!("p/{number}.html")
+}
+
+/// The input, with the questions every page asks of it.
+struct Site<'a> {
+    input: &'a SiteInput,
+    /// The instance's address without a trailing `/`.
+    instance: &'a str,
+}
+
+impl<'a> Site<'a> {
+    fn new(input: &'a SiteInput) -> Site<'a> {
+        Site {
+            input,
+            instance: input.instance_url.trim_end_matches('/'),
+        }
+    }
+
+    /// The proposals that have a page: those whose ballot was posted, in number order.
+    fn paged(&self) -> impl Iterator<Item = &'a Proposal> {
+        self.input.proposals.iter().filter(|p| has_page(p))
+    }
+
+    /// Proposal `number`, when it has a page to link to.
+    fn page_of(&self, number: u64) -> Option<&'a Proposal> {
+        self.paged().find(|p| p.number == number)
+    }
+
+    /// The decisions, latest first: closed proposals with a page, cancelled ones aside.
+    fn decisions(&self) -> Vec<&'a Proposal> {
+        let mut decisions: Vec<&Proposal> = self.paged().filter(|p| is_decision(p)).collect();
+        decisions.sort_by_key(|p| std::cmp::Reverse((p.closing().map(|c| c.closed_at), p.number)));
+        decisions
+    }
+
+    /// `url` when it is on the instance, the only place outside the site a page links to.
+    fn on_instance<'u>(&self, url: &'u str) -> Option<&'u str> {
+        let rest = url.strip_prefix(self.instance)?;
+        (!self.instance.is_empty() && (rest.is_empty() || rest.starts_with('/'))).then_some(url)
+    }
+
+    /// The instance's host, as titles name it: `social.example`.
+    fn host(&self) -> &str {
+        self.instance
+            .split_once("://")
+            .map_or(self.instance, |(_, host)| host)
+    }
+
+    /// The bot's profile on the instance.
+    fn bot_profile(&self) -> String {
+        format!("{}/@{}", self.instance, self.input.bot_acct)
+    }
+}
+
+fn has_page(proposal: &Proposal) -> bool {
+    proposal.ballot.is_some()
+}
+
+/// Closed by a vote (whatever its outcome), not cancelled.
+fn is_decision(proposal: &Proposal) -> bool {
+    has_page(proposal)
+        && proposal
+            .closing()
+            .is_some_and(|closing| closing.outcome != Outcome::Cancelled)
+}
+
+#[cfg(test)]
+mod tests;
