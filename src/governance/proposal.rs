@@ -276,6 +276,17 @@ impl Proposal {
         }
     }
 
+    /// Whether what it did to its domain's block stands: everything but an urgent action
+    /// the members did not ratify, which was undone.
+    pub fn effect_stands(&self) -> bool {
+        match self.origin {
+            Origin::Ratification(_) => self
+                .closing()
+                .is_some_and(|closing| closing.outcome == Outcome::Passed),
+            _ => true,
+        }
+    }
+
     /// Open and past its closing time.
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
         self.is_open() && self.closes_at <= now

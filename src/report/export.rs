@@ -217,9 +217,11 @@ fn markdown(records: &[DecisionRecord]) -> String {
 pub fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
     let mut blocks: std::collections::BTreeMap<&str, (&'static str, String)> = Default::default();
     for proposal in proposals {
-        let applied = proposal
-            .closing()
-            .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
+        // An urgent action voted down was applied too: by being undone.
+        let applied = proposal.effect_stands()
+            && proposal
+                .closing()
+                .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
         let Some(domain) = proposal.action.domain().filter(|_| applied) else {
             continue;
         };

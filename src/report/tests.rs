@@ -412,3 +412,28 @@ fn export_formats_have_the_same_names_on_the_command_line_and_the_socket() {
         .collect();
     assert_eq!(names, ["json", "csv", "md", "mastodon-csv"]);
 }
+
+#[test]
+fn an_urgent_block_the_members_voted_down_is_not_on_the_blocklist() {
+    use crate::governance::proposal::{Earlier, Origin, Provisional};
+    let applied = || Application::Applied {
+        at: utc("2026-12-07T20:01:00Z"),
+    };
+    let urgent = |outcome| {
+        let mut proposal = proposal(
+            Action::Suspend {
+                domain: "raid.example".into(),
+            },
+            closed(outcome, applied()),
+        );
+        proposal.origin = Origin::Ratification(Provisional {
+            actor: member("alice", "10"),
+            earlier: Earlier::Unblocked,
+        });
+        proposal
+    };
+    let undone = mastodon_blocklist(&[urgent(Outcome::Blocked)]).expect("the CSV");
+    assert!(!undone.contains("raid.example"), "{undone}");
+    let kept = mastodon_blocklist(&[urgent(Outcome::Passed)]).expect("the CSV");
+    assert!(kept.contains("raid.example,suspend"), "{kept}");
+}

@@ -8,28 +8,17 @@
 
 use super::{page_path, style, words, Site};
 use crate::governance::proposal::{Application, Origin};
-use crate::governance::{messages, Outcome, Proposal};
+use crate::governance::{messages, Proposal};
 use crate::mastodon::blocks::block_severity;
 use crate::report::mastodon_blocklist;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
-/// Whether `proposal`'s effect on its domain's block stands: everything but an urgent
-/// action the members did not ratify.
-fn stands(proposal: &Proposal) -> bool {
-    match proposal.origin {
-        Origin::Ratification(_) => proposal
-            .closing()
-            .is_some_and(|closing| closing.outcome == Outcome::Passed),
-        _ => true,
-    }
-}
-
 fn standing(site: &Site) -> Vec<Proposal> {
     site.input
         .proposals
         .iter()
-        .filter(|p| stands(p))
+        .filter(|p| p.effect_stands())
         .cloned()
         .collect()
 }
@@ -45,7 +34,7 @@ pub(super) struct Block<'a> {
 /// latest applied decision on each domain, an unblock removing it.
 pub(super) fn in_force<'a>(site: &Site<'a>) -> Vec<Block<'a>> {
     let mut blocks: BTreeMap<&str, Block> = BTreeMap::new();
-    for proposal in site.input.proposals.iter().filter(|p| stands(p)) {
+    for proposal in site.input.proposals.iter().filter(|p| p.effect_stands()) {
         let applied = proposal
             .closing()
             .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
