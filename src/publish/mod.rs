@@ -157,9 +157,12 @@ pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String,
             .await
             .map_err(|error| format!("writing the site failed: {error}"))?
             .map_err(|error| error.to_string())?;
+    let files = match written.files {
+        1 => "1 file".to_string(),
+        files => format!("{files} files"),
+    };
     Ok(format!(
-        "Wrote the public record ({} files) to {}\nOpen {} in a browser, or serve the folder with any web server.",
-        written.files,
+        "Wrote the public record ({files}) to {}\nOpen {} in a browser, or serve the folder with any web server.",
         written.folder.display(),
         index_url(&written.folder)
     ))
