@@ -148,15 +148,7 @@ pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String,
             config.path.display()
         ));
     };
-    let records = crate::query::ask_site(&config.storage.path)
-        .await
-        .map_err(|error| error.to_string())?;
-    let settings = SiteSettings::of(config);
-    let written =
-        tokio::task::spawn_blocking(move || publish(&folder, records, &settings, Utc::now()))
-            .await
-            .map_err(|error| format!("writing the site failed: {error}"))?
-            .map_err(|error| error.to_string())?;
+    let written = publish_into(config, folder).await?;
     let files = match written.files {
         1 => "1 file".to_string(),
         files => format!("{files} files"),
@@ -166,6 +158,19 @@ pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String,
         written.folder.display(),
         index_url(&written.folder)
     ))
+}
+
+/// The site written once into `folder`, from the running bot's records or its stopped
+/// store; or a sentence saying why not.
+pub async fn publish_into(config: &Config, folder: PathBuf) -> Result<Written, String> {
+    let records = crate::query::ask_site(&config.storage.path)
+        .await
+        .map_err(|error| error.to_string())?;
+    let settings = SiteSettings::of(config);
+    tokio::task::spawn_blocking(move || publish(&folder, records, &settings, Utc::now()))
+        .await
+        .map_err(|error| format!("writing the site failed: {error}"))?
+        .map_err(|error| error.to_string())
 }
 
 /// `file:///…/index.html` for the site at `folder` (absolute), for a browser's address bar.

@@ -71,12 +71,21 @@ impl SiteWriter {
 
     /// Lets the write in flight finish, within `grace`; a site not yet rewritten is
     /// written at the next start.
-    pub(super) async fn stop(self, grace: Duration) {
-        if let Some(running) = self.running {
+    pub(super) async fn stop(mut self, grace: Duration) {
+        if let Some(running) = self.running.take() {
             running.stop.notify_one();
             if tokio::time::timeout(grace, running.task).await.is_err() {
                 warn!("stopped while the public record was being written; it is written whole at the next start");
             }
+        }
+    }
+}
+
+impl Drop for SiteWriter {
+    /// A bot that stops on an error lets go of the store; a write in flight finishes.
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.task.abort();
         }
     }
 }
