@@ -81,7 +81,7 @@ fn a_publish_section_without_a_folder_publishes_nothing_and_says_so() {
 }
 
 #[test]
-fn uncommenting_publish_in_the_shipped_bot_toml_gives_the_spec_example() {
+fn uncommenting_publish_in_the_shipped_bot_toml_gives_a_folder_of_its_own_and_the_address() {
     let (text, path) = super::shipped();
     let shipped = Config::parse(&text, path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -91,5 +91,9 @@ fn uncommenting_publish_in_the_shipped_bot_toml_gives_the_spec_example() {
     let edited = super::uncomment(&text, "[publish]");
     assert!(edited.contains("\n[publish]\n"), "{edited}");
     let config = Config::parse(&edited, path).unwrap_or_else(|e| panic!("{e}\n{edited}"));
-    assert_eq!(config.publish, parse(GOOD).publish);
+    let expected = PublishConfig {
+        dir: Some(PathBuf::from("/var/www/coopgov/site")),
+        base_url: Some("https://social.example/governance/".to_string()),
+    };
+    assert_eq!(config.publish, Some(expected));
 }
