@@ -1,6 +1,6 @@
 //! How long to wait before trying again, for every loop that retries: the outbox, the
-//! stream's reconnects, start-up, and a store another process holds. Pure functions of
-//! the attempt number, so one table shows every schedule.
+//! stream's reconnects, start-up, a store another process holds, the public record.
+//! Pure functions of the attempt number, so one table shows every schedule.
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -55,6 +55,13 @@ pub fn store_in_use_delay(attempt: u32) -> Option<Duration> {
     (attempt < 20).then_some(Duration::from_millis(500))
 }
 
+/// The wait after the public record failed to be written `failures` times in a row
+/// (1-based): a minute, doubling to half an hour. A full disk or a folder the bot may not
+/// write is fixed by a person, so there is no hurry; the log says each time what failed.
+pub fn publish_retry_delay(failures: u32) -> Duration {
+    Duration::from_secs(60u64 << failures.saturating_sub(1).min(5)).min(Duration::from_secs(1800))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +104,22 @@ mod tests {
                 start_up_delay(attempt),
                 seconds.map(Duration::from_secs),
                 "start-up {attempt}"
+            );
+        }
+        let publish = [
+            (0, 60),
+            (1, 60),
+            (2, 120),
+            (5, 960),
+            (6, 1800),
+            (7, 1800),
+            (99, 1800),
+        ];
+        for (failures, seconds) in publish {
+            assert_eq!(
+                publish_retry_delay(failures),
+                Duration::from_secs(seconds),
+                "publish {failures}"
             );
         }
         let store = [(0, Some(500)), (19, Some(500)), (20, None)];

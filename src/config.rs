@@ -7,6 +7,7 @@
 mod check;
 mod edit;
 mod jury;
+mod publish;
 mod raw;
 mod reports;
 mod rulebook;
@@ -16,6 +17,7 @@ mod values;
 
 pub use edit::set_token_file;
 pub use jury::{JuryConfig, JuryPool, JURY_RULE};
+pub use publish::PublishConfig;
 pub use reports::ReportsConfig;
 
 use crate::governance::{ActionKind, Position, Rule};
@@ -73,6 +75,9 @@ pub struct Config {
     /// `[appeals] within`: how long after a jury's or a ratification's decision a member
     /// may appeal it (30 days by default); `None` when it is "0": appeals are off.
     pub appeals_within: Option<Duration>,
+    /// `[publish]`; `None` without the table. The running bot writes the public record
+    /// only when it has a `dir`.
+    pub publish: Option<PublishConfig>,
 }
 
 /// `[limits]`: bounds that keep the bot from being turned into a spam cannon.

@@ -1,6 +1,7 @@
 //! `coopgov demo`: a throwaway local instance, a few members, one short vote, told step
 //! by step. It uses the mock server the tests use (mastodon_mock from PyPI, installed
-//! into the user's cache on first use) and cleans up after itself.
+//! into the user's cache on first use) and cleans up after itself, but for the public
+//! record it ends by writing, left in the cache for the user to open.
 
 use crate::config::{Config, Secret};
 use crate::governance::{Post, Visibility};
@@ -30,14 +31,26 @@ fn mock_venv() -> PathBuf {
     if owned_by_me(&marker) && owned_by_me(&built_beside) {
         return built_beside;
     }
+    in_cache(&folder)
+}
+
+/// `name` in the user's cache, `$XDG_CACHE_HOME/coopgov` or `~/.cache/coopgov`, or else
+/// in the temporary folder.
+fn in_cache(name: &str) -> PathBuf {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .filter(|dir| Path::new(dir).is_absolute())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")));
     match cache {
-        Some(cache) => cache.join("coopgov").join(folder),
-        None => std::env::temp_dir().join(format!("coopgov-{folder}")),
+        Some(cache) => cache.join("coopgov").join(name),
+        None => std::env::temp_dir().join(format!("coopgov-{name}")),
     }
+}
+
+/// Where the demo leaves its public record: outside its throwaway folder, so that it
+/// can be opened after the demo, and the same each time, so that demos do not pile up.
+fn demo_site() -> PathBuf {
+    in_cache("demo-site")
 }
 
 /// Whether `path` exists and belongs to the user running this process.
@@ -238,16 +251,19 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
         let private = std::fs::Permissions::from_mode(0o600);
         std::fs::set_permissions(dir.join("token"), private).map_err(|e| e.to_string())?;
     }
+    let site = demo_site();
     let bot_toml = format!(
         "[instance]\nurl = \"{}\"\ntoken_file = \"token\"\n[membership]\nworking_group = [\"alice\"]\n\
-         [proposals]\ndefault_duration = \"10s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n",
-        mock.url
+         [proposals]\ndefault_duration = \"10s\"\nmin_duration = \"5s\"\nurgent_min_duration = \"5s\"\nmax_duration = \"1h\"\nreminder_before = \"0\"\n\
+         [publish]\ndir = {}\n",
+        mock.url,
+        toml::Value::String(site.display().to_string())
     );
     std::fs::write(dir.join("bot.toml"), bot_toml).map_err(|e| e.to_string())?;
     let config = Config::load(&dir.join("bot.toml")).map_err(|e| e.to_string())?;
     say("Starting coopgov as @coopbot, with Social.coop's bylaws as the rule");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let bot = tokio::spawn(crate::runtime::run(config, async move {
+    let bot = tokio::spawn(crate::runtime::run(config.clone(), async move {
         let _ = stopped.await;
     }));
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -303,6 +319,18 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
     }
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), bot).await;
-    say("Done. The throwaway instance and the bot's database are removed. Try `coopgov verify` on a real ballot next.");
+    // The bot rewrote its site as the vote went; once more, from its stopped store, so
+    // that the record is whole whatever the bot had left for later.
+    match crate::publish::publish_into(&config, site).await {
+        Ok(written) => {
+            say("The bot keeps the record of every decision as a web site, rewritten as the vote went:");
+            println!(
+                "    The public record: {}",
+                crate::publish::index_url(&written.folder)
+            );
+        }
+        Err(error) => say(&format!("The public record could not be written: {error}")),
+    }
+    say("Done. The throwaway instance and the bot's database are removed; the public record stays until the next demo. Try `coopgov verify` on a real ballot next.");
     Ok(())
 }

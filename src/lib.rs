@@ -13,6 +13,8 @@
 //! - `verify`: `coopgov verify`, a decision recomputed from the public thread alone.
 //! - `report`: `coopgov list`, `show` and `export`, read from the store.
 //! - `query`: those questions asked of the running bot over a local socket, or of the store.
+//! - `site`: the public record's pages, rendered from the proposals (pure).
+//! - `publish`: the public record gathered, rendered and swapped into place whole.
 //! - `backoff`: how long every retry loop waits before trying again.
 
 pub mod backoff;
@@ -24,6 +26,7 @@ pub mod governance;
 pub mod login;
 pub mod mastodon;
 pub mod model;
+pub mod publish;
 pub mod query;
 pub mod report;
 pub mod runtime;

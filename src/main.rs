@@ -73,6 +73,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
     },
+    /// Write the public record as a static web site (pages, blocklist, Atom feed).
+    Publish {
+        /// The site's folder (default: [publish] dir in bot.toml). It is replaced whole.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +124,7 @@ fn main() -> ExitCode {
             Command::List => ask(&cli.config, Query::List).await,
             Command::Show { number } => ask(&cli.config, Query::Show { number }).await,
             Command::Export { format } => ask(&cli.config, Query::Export { format }).await,
+            Command::Publish { out } => publish(&cli.config, out.as_deref()).await,
         }
     })
 }
@@ -175,6 +182,14 @@ async fn ask(config_path: &std::path::Path, query: Query) -> ExitCode {
             let favourites = config.proposals.favourites_count_as;
             print_report(coopgov::query::ask(&config.storage.path, &query, favourites).await)
         }
+        Err(error) => print_report(Err(error)),
+    }
+}
+
+/// `coopgov publish`: from the running bot's records, or its stopped store.
+async fn publish(config_path: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    match Config::load(config_path) {
+        Ok(config) => print_report(coopgov::publish::publish_once(&config, out).await),
         Err(error) => print_report(Err(error)),
     }
 }

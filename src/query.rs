@@ -1,4 +1,4 @@
-//! `list`, `show` and `export` while the bot runs. sled admits one process per database,
+//! `list`, `show`, `export` and `publish` while the bot runs. sled admits one process per database,
 //! so the running bot answers these questions on a Unix socket beside its database
 //! (`<storage.path>.sock`, usable only by the user the bot runs as); when no bot answers
 //! there, the command opens the database itself.
@@ -6,9 +6,11 @@
 //! The exchange is one JSON line each way: a `Query`, then `{"Ok": answer}` or
 //! `{"Err": sentence}`. The answer is the text to print, or, when the question says
 //! `"page": true`, a `report::Page` that the asker renders with its own clock and time
-//! zone. Only reads are offered: the record cannot be changed this way.
+//! zone; for `publish`, the records the site is made of, which the asker renders and
+//! writes. Only reads are offered: the record cannot be changed this way.
 
 use crate::governance::Position;
+use crate::publish::SiteRecords;
 use crate::report::{self, ExportFormat, Page, ReportError, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -37,23 +39,40 @@ const BUSY_TRIES: u32 = 10;
 #[serde(tag = "query", rename_all = "snake_case")]
 pub enum Query {
     List,
-    Show { number: u64 },
-    Export { format: ExportFormat },
+    Show {
+        number: u64,
+    },
+    Export {
+        format: ExportFormat,
+    },
+    /// What the public record is made of (`coopgov publish`).
+    Site,
+}
+
+/// What a question is answered with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A page to print.
+    Page(Page),
+    /// The records the public site is made of.
+    Site(SiteRecords),
 }
 
 impl Query {
-    /// The answer, read from `store`: the page to print, or a sentence saying why not.
+    /// The answer, read from `store`, or a sentence saying why not.
     /// `favourites_count_as` is `[proposals] favourites_count_as`, for running counts.
     pub fn answer(
         &self,
         store: &Store,
         favourites_count_as: Option<Position>,
-    ) -> Result<Page, ReportError> {
-        match self {
+    ) -> Result<Answer, ReportError> {
+        let page = match self {
             Query::List => report::list(store, favourites_count_as),
             Query::Show { number } => report::show(store, *number, favourites_count_as),
             Query::Export { format } => report::export(store, *format).map(Page::text),
-        }
+            Query::Site => return Ok(Answer::Site(SiteRecords::read(store)?)),
+        };
+        page.map(Answer::Page)
     }
 }
 
@@ -124,12 +143,24 @@ struct Question {
     page: bool,
 }
 
-/// An answer as it travels: text from bots that predate pages, or a page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An answer as it travels: text from bots that predate pages, the site's records
+/// (under their own key, so they are never taken for a page), or a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 enum Reply {
     Text(String),
+    Site { site: SiteRecords },
     Page(Page),
+}
+
+impl From<Reply> for Answer {
+    fn from(reply: Reply) -> Answer {
+        match reply {
+            Reply::Text(text) => Answer::Page(Page::text(text)),
+            Reply::Site { site } => Answer::Site(site),
+            Reply::Page(page) => Answer::Page(page),
+        }
+    }
 }
 
 /// Where the bot whose database is at `store_path` answers: beside the database, not in
@@ -150,7 +181,25 @@ pub async fn ask(
     query: &Query,
     favourites_count_as: Option<Position>,
 ) -> Result<String, QueryError> {
-    ask_within(store_path, query, favourites_count_as, BUSY_TRIES).await
+    match ask_within(store_path, query, favourites_count_as, BUSY_TRIES).await? {
+        Answer::Page(page) => Ok(page.render(&View::here())),
+        Answer::Site(_) => Err(unexpected()),
+    }
+}
+
+/// The records the public site is made of, from the running bot or its stopped store.
+pub async fn ask_site(store_path: &Path) -> Result<SiteRecords, QueryError> {
+    match ask_within(store_path, &Query::Site, None, BUSY_TRIES).await? {
+        Answer::Site(records) => Ok(records),
+        Answer::Page(_) => Err(unexpected()),
+    }
+}
+
+fn unexpected() -> QueryError {
+    QueryError::Garbled(std::io::Error::new(
+        ErrorKind::InvalidData,
+        "it answered another question",
+    ))
 }
 
 async fn ask_within(
@@ -158,7 +207,7 @@ async fn ask_within(
     query: &Query,
     favourites_count_as: Option<Position>,
     tries: u32,
-) -> Result<String, QueryError> {
+) -> Result<Answer, QueryError> {
     let socket = socket_path(store_path);
     for _ in 0..tries {
         match UnixStream::connect(&socket).await {
@@ -191,21 +240,20 @@ fn read_store(
     store_path: &Path,
     query: &Query,
     favourites_count_as: Option<Position>,
-) -> Result<Result<String, QueryError>, Busy> {
+) -> Result<Result<Answer, QueryError>, Busy> {
     if !store_path.exists() {
         return Ok(Err(QueryError::NoDatabase(store_path.to_path_buf())));
     }
     match Store::open(store_path) {
         Ok(store) => Ok(query
             .answer(&store, favourites_count_as)
-            .map(|page| page.render(&View::here()))
             .map_err(QueryError::from)),
         Err(StoreError::InUse { .. }) => Err(Busy),
         Err(error) => Ok(Err(QueryError::Store(error))),
     }
 }
 
-async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, QueryError> {
+async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<Answer, QueryError> {
     let exchange = async {
         let (reader, mut writer) = stream.into_split();
         let question = Question {
@@ -226,12 +274,7 @@ async fn ask_running_bot(stream: UnixStream, query: &Query) -> Result<String, Qu
         })
     };
     match tokio::time::timeout(EXCHANGE_TIMEOUT, exchange).await {
-        Ok(Ok(answer)) => answer
-            .map(|reply| match reply {
-                Reply::Text(text) => text,
-                Reply::Page(page) => page.render(&View::here()),
-            })
-            .map_err(QueryError::Bot),
+        Ok(Ok(answer)) => answer.map(Answer::from).map_err(QueryError::Bot),
         Ok(Err(error)) => Err(QueryError::Garbled(error)),
         Err(_) => Err(QueryError::Timeout),
     }
@@ -341,13 +384,17 @@ async fn answer_one(
     let answer = match tokio::time::timeout(EXCHANGE_TIMEOUT, read).await {
         Err(_) => return Ok(()),
         Ok(read) => match serde_json::from_slice::<Question>(&line[..read?]) {
-            Ok(Question { query, page }) => {
-                debug!(?query, page, "answering a question on the socket");
+            Ok(Question { query, page: wants_page }) => {
+                debug!(?query, wants_page, "answering a question on the socket");
                 tokio::task::spawn_blocking(move || query.answer(&store, favourites_count_as).map_err(|error| error.to_string()))
                     .await
                     .unwrap_or_else(|_| Err("the bot failed while answering; its log says why".to_string()))
-                    // An older client prints what it gets: render for it, with the bot's clock and zone.
-                    .map(|answer| if page { Reply::Page(answer) } else { Reply::Text(answer.render(&View::here())) })
+                    .map(|answer| match answer {
+                        Answer::Site(site) => Reply::Site { site },
+                        Answer::Page(page) if wants_page => Reply::Page(page),
+                        // An older client prints what it gets: render for it, with the bot's clock and zone.
+                        Answer::Page(page) => Reply::Text(page.render(&View::here())),
+                    })
             }
             Err(_) => Err("that question was not understood; use the same version of coopgov as the running bot".to_string()),
         },

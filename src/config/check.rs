@@ -32,7 +32,6 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
     Ok(Config {
         path: path.to_path_buf(),
         instance,
-        storage,
         proposals,
         rules,
         actions: checker.actions(&raw.actions, &membership)?,
@@ -53,6 +52,8 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
         jury,
         reports: checker.reports(raw.reports)?,
         appeals_within: checker.appeals_within(&raw.appeals)?,
+        publish: checker.publish(raw.publish, &storage.path)?,
+        storage,
     })
 }
 

@@ -32,6 +32,7 @@ pub(super) struct RawConfig {
     pub reports: Option<RawReports>,
     #[serde(default)]
     pub appeals: RawAppeals,
+    pub publish: Option<RawPublish>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +129,13 @@ pub(super) struct RawReports {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAppeals {
     pub within: Field<DurationText>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPublish {
+    pub dir: Field<String>,
+    pub base_url: Field<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

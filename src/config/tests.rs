@@ -5,6 +5,7 @@ use super::*;
 use crate::governance::{Method, Quorum};
 
 mod jury;
+mod publish;
 mod reports;
 
 /// The smallest valid file; cases append to it, so their lines start at 3.

@@ -160,3 +160,40 @@ async fn the_running_bot_answers_and_a_stopped_one_is_read_directly() {
     assert!(refused.contains("is not coopgov's socket"), "{refused}");
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+#[tokio::test]
+async fn the_sites_records_come_from_the_running_bot_or_from_its_stopped_store() {
+    let folder = std::env::temp_dir().join(format!("coopgov-query-site-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let store_path = folder.join("coopgov.db");
+    let store = Store::open(&store_path).expect("a new store opens");
+    store.remember_bot_acct("coopbot").expect("kept");
+    let server = Server::start(store.clone(), &store_path, None).expect("the socket opens");
+    let from_the_bot = ask_site(&store_path).await.expect("the bot answers");
+    assert_eq!(from_the_bot.bot_acct.as_deref(), Some("coopbot"));
+    assert!(from_the_bot.proposals.is_empty());
+    // A page asked of the same bot is still a page.
+    assert_eq!(
+        ask(&store_path, &Query::List, None).await.expect("a page"),
+        "No proposals yet."
+    );
+    drop(server);
+    drop(store);
+    let from_the_store = ask_site(&store_path).await.expect("the store is read");
+    assert_eq!(from_the_store, from_the_bot);
+    // The records travel under their own key, never taken for a page or a text.
+    let site = Reply::Site {
+        site: from_the_bot.clone(),
+    };
+    let travelled: Result<Reply, String> = serde_json::from_str(
+        &serde_json::to_string(&Ok::<_, String>(site.clone())).expect("serialises"),
+    )
+    .expect("a site answer");
+    assert_eq!(travelled, Ok(site));
+    assert_eq!(
+        serde_json::to_string(&Query::Site).expect("serialises"),
+        r#"{"query":"site"}"#
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}

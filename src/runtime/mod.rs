@@ -3,6 +3,7 @@
 mod closing;
 mod handling;
 pub mod outbox;
+mod publish;
 mod reports;
 pub mod setup;
 
@@ -14,6 +15,7 @@ use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use outbox::Outbox;
+use publish::SiteWriter;
 use reports::ReportWatch;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -64,6 +66,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
                 }
             }
         }
+        bot.site.nudge();
         let wake_at = bot.next_wake_up(Utc::now());
         let sleep = (wake_at - Utc::now())
             .to_std()
@@ -82,6 +85,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         }
     }
     info!("stopping");
+    bot.site.stop(SHUTDOWN_GRACE).await;
     bot.events.stop().await;
     bot.store.flush()?;
     info!("stopped cleanly");
@@ -135,6 +139,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         warn!("{warning}");
     }
     let store = setup::open_store(&config.storage.path).await?;
+    store.remember_bot_acct(&me.acct)?;
     // Without the socket the bot still governs; only `list`, `show` and `export` then
     // wait for it to stop.
     let questions = match crate::query::Server::start(
@@ -163,6 +168,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     );
     let bot = Bot {
         store_id: store.store_id()?,
+        site: SiteWriter::start(config, &store),
         store,
         client,
         capabilities: software.capabilities(),
@@ -207,6 +213,8 @@ struct Bot {
     behind: Option<handling::Behind>,
     /// When `[reports] watch` is on: how often, and when next, the reports are read.
     reports: Option<ReportWatch>,
+    /// Rewrites the public record after the loop's turns that change it.
+    site: SiteWriter,
 }
 
 impl Bot {

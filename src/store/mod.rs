@@ -18,6 +18,8 @@ const CURSOR: &[u8] = b"notification_cursor";
 const CACHE_BYTES: u64 = 8 * 1024 * 1024;
 const NEXT_NUMBER: &[u8] = b"next_number";
 const STORE_ID: &[u8] = b"store_id";
+/// The bot's acct as it last started, for a site published while it is stopped.
+const BOT_ACCT: &[u8] = b"bot_acct";
 /// Marks an effect key whose effect was carried out (or given up on).
 const DONE: &[u8] = b"done";
 
@@ -168,6 +170,21 @@ impl Store {
                 "the database has no store id".to_string(),
             )),
         }
+    }
+
+    /// Keeps the bot's acct (at every start), so that the public record published from a
+    /// stopped bot's store can name it.
+    pub fn remember_bot_acct(&self, acct: &str) -> Result<(), StoreError> {
+        self.meta.insert(BOT_ACCT, acct.as_bytes())?;
+        Ok(())
+    }
+
+    /// The bot's acct as it last started; `None` if no bot has kept it in this store yet.
+    pub fn bot_acct(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(BOT_ACCT)?
+            .map(|acct| String::from_utf8_lossy(&acct).into_owned()))
     }
 
     /// The id of the last notification handled, if any.

@@ -10,6 +10,7 @@ mod harness;
 mod hostile;
 mod jury;
 mod operators;
+mod publish;
 mod reliability;
 mod reports;
 mod scenario;

@@ -442,9 +442,13 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
 async fn the_demo_runs_to_the_end() {
     // The demo installs the same mock the tests use; make sure it is there first.
     drop(crate::support::Mock::start(&[]).await);
-    let output = tokio::task::spawn_blocking(|| {
+    // Its public record goes to the user's cache: here, one of the test's own.
+    let cache = crate::support::TempDir::new("demo-cache");
+    let cache_path = cache.path().to_path_buf();
+    let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
             .arg("demo")
+            .env("XDG_CACHE_HOME", cache_path)
             .output()
             .expect("run coopgov demo")
     })
@@ -468,4 +472,14 @@ async fn the_demo_runs_to_the_end() {
             "{step:?} missing from the demo:\n{story}"
         );
     }
+    let site = cache.path().join("coopgov").join("demo-site");
+    let line = format!("The public record: file://{}/index.html\n", site.display());
+    assert!(
+        story.contains(&line),
+        "{line:?} missing from the demo:\n{story}"
+    );
+    assert!(
+        site.join("index.html").is_file(),
+        "the demo's site stays after it"
+    );
 }
