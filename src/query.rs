@@ -8,6 +8,8 @@
 //! `"page": true`, a `report::Page` that the asker renders with its own clock and time
 //! zone; for `publish`, the records the site is made of, which the asker renders and
 //! writes. Only reads are offered: the record cannot be changed this way.
+//! (Over 400 lines: both ends of the socket and its guards, kept together so the
+//! protocol is read in one place.)
 
 use crate::governance::Position;
 use crate::publish::SiteRecords;

@@ -86,16 +86,30 @@ impl SiteRecords {
 
     /// The site's input, as of `now`.
     pub fn into_input(self, settings: &SiteSettings, now: DateTime<Utc>) -> SiteInput {
+        let proposals: Vec<Proposal> = self.proposals.into_iter().map(Proposal::from).collect();
+        // A store no bot of this version has started on has not kept it: the ballots'
+        // addresses (`…/@coopbot/123`) name the bot.
+        let bot_acct = self
+            .bot_acct
+            .or_else(|| proposals.iter().find_map(acct_in_ballot_address))
+            .unwrap_or_else(|| "the bot".to_string());
         SiteInput {
-            proposals: self.proposals.into_iter().map(Proposal::from).collect(),
+            proposals,
             instance_url: settings.instance_url.clone(),
             base_url: settings.base_url.clone(),
-            // An older store has not kept it; the pages then name no account.
-            bot_acct: self.bot_acct.unwrap_or_default(),
+            bot_acct,
             generated_at: now,
             favourites_count_as: settings.favourites_count_as,
         }
     }
+}
+
+/// The account a ballot's address names: `https://host/@coopbot/123` → `coopbot`.
+fn acct_in_ballot_address(proposal: &Proposal) -> Option<String> {
+    let url = &proposal.ballot.as_ref()?.url;
+    let after = url.split("/@").nth(1)?;
+    let acct = after.split('/').next()?;
+    (!acct.is_empty()).then(|| acct.to_string())
 }
 
 /// What the site takes from `bot.toml`.

@@ -115,13 +115,25 @@ async fn the_bot_rewrites_its_site_as_a_proposal_goes_and_publish_writes_one_run
     })
     .await;
     scenario.domain_block("spam.example").await;
-    if site.join("p/1.html").exists() {
-        wait_for("proposal #1's page naming its server", secs(10), || async {
-            let page = std::fs::read_to_string(site.join("p/1.html")).ok()?;
-            page.contains("spam.example").then_some(())
-        })
-        .await;
-    }
+    // Once applied, the record says so on every page that shows it.
+    let read = |file: &str| std::fs::read_to_string(site.join(file)).unwrap_or_default();
+    wait_for("the record of the applied decision", secs(20), || async {
+        let page = read("p/1.html");
+        let whole = page.contains("spam.example")
+            && page.contains("Passed")
+            && page.contains("Done on the instance on")
+            && read("blocklist.csv").contains("\nspam.example,suspend,")
+            && read("feed.xml").matches("<entry>").count() == 1;
+        whole.then_some(())
+    })
+    .await;
+    let page = read("p/1.html");
+    let ballot_url = ballot["url"].as_str().expect("a ballot address");
+    assert!(
+        page.contains(&format!("coopgov verify {ballot_url}")),
+        "{page}"
+    );
+    assert!(read("index.html").contains("p/1.html"));
     assert_whole(&site);
     let log = scenario.log();
     assert!(log.contains("public record written"), "{log}");
