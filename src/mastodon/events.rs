@@ -191,15 +191,7 @@ impl Events {
 
     /// Every notification after `cursor`, oldest first. Call `polled` once they are handled.
     pub async fn after(&self, cursor: &str) -> Result<Vec<Incoming>, ApiError> {
-        let mut notifications = self.client.notifications_after(cursor).await?;
-        // A notification numbered before the cursor may have been delivered after it
-        // (GoToSocial): the newest page is read too; the store skips what it handled.
-        for late in self.client.newest_notifications().await? {
-            if !notifications.iter().any(|known| known.id == late.id) {
-                notifications.push(late);
-            }
-        }
-        notifications.sort_by(|a, b| id_order(&a.id, &b.id));
+        let notifications = self.client.notifications_after(cursor).await?;
         Ok(notifications
             .into_iter()
             .map(|notification| Incoming::from_wire(notification, &self.bot_account_id))
@@ -259,21 +251,6 @@ impl Client {
             collected.extend(page);
         }
         Ok(collected)
-    }
-
-    /// The newest page of notifications, oldest first.
-    async fn newest_notifications(&self) -> Result<Vec<Notification>, ApiError> {
-        let request = self
-            .request(Method::GET, "/api/v1/notifications")
-            .query(&[("limit", &PAGE_LIMIT.to_string())]);
-        let (value, _) = self.json("reading notifications", request).await?;
-        let items = into_array(value, "reading notifications")?;
-        let (mut page, unreadable) = decode_items::<Notification>(items);
-        for error in unreadable {
-            warn!(%error, "skipped a notification that could not be read");
-        }
-        page.sort_by(|a, b| id_order(&a.id, &b.id));
-        Ok(page)
     }
 
     /// The id of the newest notification, to start from when there is no cursor yet.

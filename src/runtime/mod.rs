@@ -26,6 +26,8 @@ use tracing::{debug, info, warn};
 const CLOSE_RETRY: Duration = Duration::from_secs(5);
 /// The longest the loop sleeps without looking at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
+/// How late a notification may reach the bot after a newer one.
+const LATE_NOTIFICATIONS: Duration = Duration::from_secs(60);
 /// After SIGTERM, how long the effect in flight may take to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -242,7 +244,10 @@ impl Bot {
     /// that cannot be recorded, to try again later from there.
     async fn catch_up(&mut self) {
         self.events.polled(Utc::now());
-        let cursor = match self.store.cursor() {
+        // A little behind the cursor: a notification numbered before it may have been
+        // delivered after it (GoToSocial); those handled already are skipped.
+        let lag = chrono::Duration::from_std(LATE_NOTIFICATIONS).unwrap_or_default();
+        let cursor = match self.store.cursor_as_of(Utc::now() - lag) {
             Ok(Some(cursor)) => cursor,
             Ok(None) => return,
             Err(error) => return self.fell_behind(&error),

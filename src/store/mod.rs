@@ -209,6 +209,28 @@ impl Store {
             .map(|(key, _)| String::from_utf8_lossy(key.get(1..).unwrap_or_default()).into_owned()))
     }
 
+    /// The newest notification handled by `at`: polling after it reads again what came
+    /// since (skipped as handled) and whatever was numbered earlier but delivered late.
+    /// The oldest remembered when all came after `at`; the cursor in a database that
+    /// remembers none.
+    pub fn cursor_as_of(&self, at: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+        for item in self.handled.iter().rev() {
+            let (key, handled_at) = item?;
+            let handled_at = <[u8; 8]>::try_from(handled_at.as_ref())
+                .map(i64::from_be_bytes)
+                .unwrap_or(0);
+            if handled_at <= at.timestamp() {
+                return Ok(Some(
+                    String::from_utf8_lossy(key.get(1..).unwrap_or_default()).into_owned(),
+                ));
+            }
+        }
+        match self.handled_floor()? {
+            Some(floor) => Ok(Some(floor)),
+            None => self.cursor(),
+        }
+    }
+
     /// Forgets notifications handled before `before`, keeping the newest one so the
     /// floor never falls back below the cursor.
     pub fn forget_handled_before(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {

@@ -134,6 +134,14 @@ fn a_notification_delivered_after_a_newer_one_is_handled_once_and_an_old_one_nev
         2,
         "one answer each"
     );
+    // A poll starts a little behind the cursor, to catch such late ones.
+    let as_of = |at| store.cursor_as_of(at).expect("read");
+    assert_eq!(as_of(t0()).as_deref(), Some("103"));
+    assert_eq!(
+        as_of(t0() - chrono::Duration::minutes(1)).as_deref(),
+        Some("100"),
+        "nothing was handled a minute earlier: from the oldest remembered"
+    );
     // Older than anything the store remembers: left alone.
     record(&settings, &store, &join("99", "dave", 13), t0()).expect("skipped");
     assert_eq!(pool(&store), 2);
