@@ -177,7 +177,10 @@ fn a_ratification_that_passes_keeps_the_block_without_its_provisional_mark() {
     let earlier = block("silence", "limited in 2025");
     let mut memory = acted(&settings, "suspend now bad.example raids", Some(earlier));
     let effects = close_with(&mut memory, &settings, "agree");
-    assert_eq!(memory.one().closing().unwrap().outcome, Outcome::Passed);
+    assert_eq!(
+        memory.one().closing().expect("closed").outcome,
+        Outcome::Passed
+    );
     let [(Purpose::Apply { number: 1 }, Some(kept))] = &blocks_set(&effects)[..] else {
         panic!("{effects:?}")
     };
@@ -223,7 +226,10 @@ fn a_block_as_strict_already_in_place_changes_nothing_and_asks_nothing() {
     assert!(blocks_set(&effects).is_empty());
     assert!(first_post_text(&effects).contains("already under a suspend block"));
     let proposal = memory.one();
-    assert_eq!(proposal.closing().unwrap().outcome, Outcome::Cancelled);
+    assert_eq!(
+        proposal.closing().expect("closed").outcome,
+        Outcome::Cancelled
+    );
     // Nothing to undo later.
     let Origin::Ratification(provisional) = &proposal.origin else {
         panic!()
@@ -269,7 +275,10 @@ fn a_provisional_block_that_cannot_be_set_asks_nothing_and_is_put_back() {
         blocks_set(&effects),
         vec![(Purpose::Apply { number: 1 }, None)]
     );
-    assert_eq!(memory.one().closing().unwrap().outcome, Outcome::Cancelled);
+    assert_eq!(
+        memory.one().closing().expect("closed").outcome,
+        Outcome::Cancelled
+    );
 }
 
 #[test]
