@@ -2,6 +2,7 @@
 //! origin. The pages are parsed as a browser would, the feed as a feed reader would.
 
 mod blocklist;
+mod browser;
 mod feed;
 mod fixture;
 mod index;
