@@ -142,21 +142,18 @@ impl Effect {
         })
     }
 
-    /// `text` by direct message to each member of the working group, about proposal
-    /// `number` (one key per member: `apply-failed-N-<acct>`).
+    /// `text` by direct message to each member of the working group, each keyed by
+    /// `purpose(acct)`.
     pub fn tell_working_group(
         working_group: &BTreeMap<String, String>,
-        number: u64,
+        purpose: impl Fn(String) -> Purpose,
         text: &str,
     ) -> Vec<Effect> {
         working_group
             .values()
             .map(|acct| {
                 Effect::post(
-                    Purpose::ApplyFailed {
-                        number,
-                        acct: acct.clone(),
-                    },
+                    purpose(acct.clone()),
                     messages::to(acct, text),
                     Visibility::Direct,
                     None,

@@ -33,6 +33,9 @@ pub enum Purpose {
     Applied { number: u64 },
     /// `apply-failed-3-<acct>`: a working-group member told the application failed.
     ApplyFailed { number: u64, acct: String },
+    /// `act-failed-3-<acct>`: a working-group member told an urgent action could not be
+    /// carried out (apart from `apply-failed-`, so a failed undo that follows is told too).
+    ActFailed { number: u64, acct: String },
     /// `explain-3-<account id>`: a member told why their vote was not counted.
     Explanation { number: u64, account_id: String },
     /// `answer-<status id>`: an answer to a request or command.
@@ -71,6 +74,10 @@ impl Purpose {
         if let Some(rest) = key.strip_prefix("apply-failed-") {
             let (number, acct) = number_and_id(rest)?;
             return Some(Purpose::ApplyFailed { number, acct });
+        }
+        if let Some(rest) = key.strip_prefix("act-failed-") {
+            let (number, acct) = number_and_id(rest)?;
+            return Some(Purpose::ActFailed { number, acct });
         }
         if let Some(rest) = key.strip_prefix("apply-") {
             return Some(match rest.split_once('-') {
@@ -176,6 +183,7 @@ impl Purpose {
             | Purpose::ApplyOnCommand { number, .. }
             | Purpose::Applied { number }
             | Purpose::ApplyFailed { number, .. }
+            | Purpose::ActFailed { number, .. }
             | Purpose::Explanation { number, .. }
             | Purpose::Draw { number, .. }
             | Purpose::Invitation { number, .. }
@@ -215,6 +223,7 @@ impl Purpose {
             | Purpose::Reminder { .. }
             | Purpose::Extension { .. }
             | Purpose::ApplyFailed { .. }
+            | Purpose::ActFailed { .. }
             | Purpose::Explanation { .. }
             | Purpose::Answer { .. }
             | Purpose::Receipt { .. } => false,
@@ -236,6 +245,7 @@ impl Purpose {
             | Purpose::ApplyOnCommand { .. }
             | Purpose::Applied { .. }
             | Purpose::ApplyFailed { .. }
+            | Purpose::ActFailed { .. }
             | Purpose::Receipt { .. }
             | Purpose::Draw { .. }
             | Purpose::Invitation { .. }
@@ -279,6 +289,7 @@ impl fmt::Display for Purpose {
             }
             Purpose::Applied { number } => write!(f, "applied-{number}"),
             Purpose::ApplyFailed { number, acct } => write!(f, "apply-failed-{number}-{acct}"),
+            Purpose::ActFailed { number, acct } => write!(f, "act-failed-{number}-{acct}"),
             Purpose::Explanation { number, account_id } => {
                 write!(f, "explain-{number}-{account_id}")
             }
@@ -393,6 +404,13 @@ mod tests {
                     acct: id("bob"),
                 },
             ),
+            (
+                "act-failed-4-mod-team",
+                Purpose::ActFailed {
+                    number: 4,
+                    acct: id("mod-team"),
+                },
+            ),
             ("snapshot-4", Purpose::Snapshot { number: 4 }),
             ("provisional-4", Purpose::Provisional { number: 4 }),
             ("atonce-4", Purpose::AtOnce { number: 4 }),
@@ -428,7 +446,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 22, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 23, "a purpose added needs its row above");
     }
 
     #[test]

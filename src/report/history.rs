@@ -74,6 +74,14 @@ fn deed(purpose: &Purpose) -> Deed {
                 "tell @{acct} of the working group by direct message that the decision could not be applied"
             ),
         },
+        Purpose::ActFailed { acct, .. } => Deed {
+            done: format!(
+                "told @{acct} of the working group by direct message that the urgent action could not be carried out"
+            ),
+            to_do: format!(
+                "tell @{acct} of the working group by direct message that the urgent action could not be carried out"
+            ),
+        },
         Purpose::Explanation { .. } => words(
             "told a member by direct message why their vote was not counted",
             "tell a member by direct message why their vote was not counted",

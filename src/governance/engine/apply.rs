@@ -35,7 +35,11 @@ pub fn on_applied(
         Err(reason) => {
             let text = messages::apply_failed(proposal, &reason);
             closing.application = Application::Failed { reason };
-            Effect::tell_working_group(&settings.working_group, number, &text)
+            Effect::tell_working_group(
+                &settings.working_group,
+                |acct| Purpose::ApplyFailed { number, acct },
+                &text,
+            )
         }
     };
     let event = match &closing.application {

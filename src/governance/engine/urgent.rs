@@ -208,7 +208,11 @@ pub fn on_provisional_block(
     let mut closed = proposal.clone();
     closed.stage = Stage::Closed(Closing::cancelled_unvoted(now, Application::Pending));
     let text = said::could_not_act(proposal, &reason);
-    let mut effects = Effect::tell_working_group(&settings.working_group, number, &text);
+    let mut effects = Effect::tell_working_group(
+        &settings.working_group,
+        |acct| Purpose::ActFailed { number, acct },
+        &text,
+    );
     match Effect::apply_decision(&closed, Purpose::Apply { number }) {
         Some(undo) => effects.push(undo),
         None => {

@@ -282,6 +282,39 @@ fn a_provisional_block_that_cannot_be_set_asks_nothing_and_is_put_back() {
 }
 
 #[test]
+fn a_failed_undo_after_a_failed_urgent_action_is_told_too() {
+    let settings = settings();
+    let mut memory = Memory::default();
+    memory.apply(&engine::on_post(
+        &settings,
+        &memory,
+        &wg_dm("suspend now bad.example raids", 90),
+        t0(),
+    ));
+    memory.apply(&real::on_snapshot(&memory.one(), None, t0()));
+    let first = memory.apply(&real::on_provisional_block(
+        &settings,
+        &memory.one(),
+        Err("the instance refused (403)".to_string()),
+        t0(),
+    ));
+    // Putting back what was there fails too: the working group hears of that as well.
+    let second = memory.apply(&engine::on_applied(
+        &settings,
+        &memory.one(),
+        Err("the instance refused (403)".to_string()),
+        t0(),
+    ));
+    let told = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Post { purpose, .. } if purpose.to_string().contains("failed-1-wg")))
+            .count()
+    };
+    assert_eq!((told(&first), told(&second)), (1, 1));
+}
+
+#[test]
 fn cancelling_a_ratification_undoes_the_urgent_action() {
     let settings = settings();
     let earlier = block("silence", "by hand");
@@ -300,7 +333,7 @@ fn cancelling_a_ratification_undoes_the_urgent_action() {
         blocks_set(&effects),
         vec![(Purpose::Apply { number: 1 }, Some(earlier))]
     );
-    let closing = memory.one().closing().cloned().unwrap();
+    let closing = memory.one().closing().cloned().expect("closed");
     assert_eq!(closing.outcome, Outcome::Cancelled);
     assert_eq!(closing.application, Application::Pending);
 }
