@@ -216,6 +216,18 @@ impl Client {
             .map(|_| ())
     }
 
+    /// Deletes one of the bot's statuses; one already gone counts as deleted.
+    pub async fn delete_status(&self, status_id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/statuses/{}", path_segment(status_id));
+        match self
+            .send("deleting a status", self.request(Method::DELETE, &path))
+            .await
+        {
+            Ok(_) | Err(ApiError::Http { status: 404, .. }) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
     /// One status.
     pub async fn status(&self, status_id: &str) -> Result<Status, ApiError> {
         let path = format!("/api/v1/statuses/{}", path_segment(status_id));

@@ -27,6 +27,14 @@ pub enum ApiError {
     /// The server's software cannot do what was asked; asking again will not help.
     #[error("{0}")]
     Unsupported(String),
+    /// A direct message reached accounts it was not addressed to; it was then deleted
+    /// (unless `deleted` is false). Sending it again would reach them again.
+    #[error("the instance delivered direct message {status_id} to {} as well as to its addressees{}", accts.join(", "), if *deleted { "; it was deleted at once" } else { "; deleting it failed" })]
+    ReachedOthers {
+        status_id: String,
+        accts: Vec<String>,
+        deleted: bool,
+    },
 }
 
 impl ApiError {
@@ -37,7 +45,7 @@ impl ApiError {
                 true
             }
             ApiError::Http { status, .. } => *status >= 500 || *status == 408,
-            ApiError::Unsupported(_) => false,
+            ApiError::Unsupported(_) | ApiError::ReachedOthers { .. } => false,
         }
     }
 
@@ -70,6 +78,12 @@ impl ApiError {
             }
             ApiError::Unsupported(_) => {
                 "Decide what to do instead (a suspension, say) with a new proposal."
+            }
+            ApiError::ReachedOthers { deleted: true, .. } => {
+                "The message was not sent again. Tell the people it was meant for by hand, and report the server's reading of mentions."
+            }
+            ApiError::ReachedOthers { deleted: false, .. } => {
+                "Delete that status by hand at once: it may hold private words. The message was not sent again."
             }
             _ if self.is_transient() => "This is usually temporary; the bot will try again.",
             _ => "Check the instance's logs for this request.",

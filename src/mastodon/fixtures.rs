@@ -1,8 +1,9 @@
 //! The wire types against response bodies recorded from real servers: Mastodon and
 //! GoToSocial.
 //!
-//! The folder is `COOPGOV_FIXTURES` when set (holding `mastodon/` and `gotosocial/`), else
-//! `../shared/fixtures` beside the crate. Without it these tests say so and check nothing.
+//! The bodies are kept in the repository (`tests/fixtures/`, with a README saying where
+//! each was recorded); `COOPGOV_FIXTURES` names another folder holding `mastodon/` and
+//! `gotosocial/`. A missing folder fails the tests: they never pass without checking.
 
 use super::convert;
 use super::streaming::{parse_frame, StreamEvent};
@@ -17,20 +18,17 @@ mod admin;
 
 const SERVERS: [&str; 2] = ["mastodon", "gotosocial"];
 
-fn folder(server: &str) -> Option<PathBuf> {
+fn folder(server: &str) -> PathBuf {
     let root = std::env::var_os("COOPGOV_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
     let folder = root.join(server);
-    if folder.is_dir() {
-        Some(folder)
-    } else {
-        eprintln!(
-            "fixtures not found at {}: set COOPGOV_FIXTURES to the folder of recorded bodies to check the wire types",
-            folder.display()
-        );
-        None
-    }
+    assert!(
+        folder.is_dir(),
+        "the recorded bodies are not at {}: they come with the repository (tests/fixtures), or COOPGOV_FIXTURES names their folder",
+        folder.display()
+    );
+    folder
 }
 
 /// Every `*.json` body (not the `.meta.json` sidecars) in `sub`, as (name, JSON), for
@@ -43,13 +41,10 @@ fn bodies(sub: &str) -> Vec<(String, Value)> {
 }
 
 fn bodies_of(server: &str, sub: &str) -> Vec<(String, Value)> {
-    let Some(folder) = folder(server) else {
-        return Vec::new();
-    };
+    let folder = folder(server).join(sub);
     let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(folder.join(sub)) else {
-        return found;
-    };
+    let entries = std::fs::read_dir(&folder)
+        .unwrap_or_else(|error| panic!("{} cannot be read: {error}", folder.display()));
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !name.ends_with(".json")
@@ -238,9 +233,7 @@ fn stream_frames_yield_notifications_and_deletions() {
             ),
         }
     }
-    let Some(folder) = folder("mastodon") else {
-        return;
-    };
+    let folder = folder("mastodon");
     let payload = std::fs::read_to_string(
         folder.join("streaming/recorded_sse/sse_notification.payload.json"),
     )
@@ -256,9 +249,7 @@ fn stream_frames_yield_notifications_and_deletions() {
 /// (not notifications), and a deletion.
 #[test]
 fn gotosocial_stream_frames_read_as_on_mastodon() {
-    let Some(folder) = folder("gotosocial") else {
-        return;
-    };
+    let folder = folder("gotosocial");
     let text = std::fs::read_to_string(folder.join("streaming/user_stream_frames.json"))
         .expect("the recorded frames are readable");
     let frames: Vec<Value> = serde_json::from_str(&text).expect("JSON");
@@ -281,9 +272,7 @@ fn gotosocial_stream_frames_read_as_on_mastodon() {
 /// the bot's own, and never read as a request.
 #[test]
 fn the_bots_own_mention_is_recognised_as_its_own() {
-    let Some(folder) = folder("gotosocial") else {
-        return;
-    };
+    let folder = folder("gotosocial");
     let text = std::fs::read_to_string(folder.join("notifications/notifications_v1_all.json"))
         .expect("readable");
     let notifications: Vec<Notification> = parse_all(

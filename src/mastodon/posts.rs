@@ -9,7 +9,9 @@ use super::types::Status;
 use super::ApiError;
 use crate::commands::{normalize_text, status_text};
 use crate::governance::StatusRef;
+use crate::governance::Visibility;
 use chrono::{DateTime, Utc};
+use tracing::error;
 
 /// How far back, before the first attempt, a found status may have been made: the
 /// server's clock and the bot's may differ a little.
@@ -70,11 +72,46 @@ impl Client {
     ) -> Result<Posted, ApiError> {
         if let Some(first) = first_attempt {
             if let Some(earlier) = self.find_earlier_post(bot_account_id, post, first).await? {
+                self.reaches_only_its_addressees(&earlier, post, bot_account_id)
+                    .await?;
                 return Ok(Posted::Found(reference(&earlier)));
             }
         }
         let status = self.post_status(post).await?;
+        self.reaches_only_its_addressees(&status, post, bot_account_id)
+            .await?;
         Ok(Posted::Sent(reference(&status)))
+    }
+
+    /// A direct message that the server delivered to anyone beyond the accounts it opens
+    /// with (a server that read an account in a link as a mention, say) is deleted at once
+    /// and the failure names who else it reached. The text was written so that no server
+    /// should, but a private message is never trusted to the server's kindness.
+    async fn reaches_only_its_addressees(
+        &self,
+        status: &Status,
+        post: &NewStatus<'_>,
+        bot_account_id: &str,
+    ) -> Result<(), ApiError> {
+        if post.visibility != Visibility::Direct {
+            return Ok(());
+        }
+        let others = reached_others(status, post.text, bot_account_id);
+        if others.is_empty() {
+            return Ok(());
+        }
+        let deleted = match self.delete_status(&status.id).await {
+            Ok(()) => true,
+            Err(error) => {
+                error!(status = %status.id, %error, "could not delete a direct message that reached accounts it was not meant for; delete it by hand");
+                false
+            }
+        };
+        Err(ApiError::ReachedOthers {
+            status_id: status.id.clone(),
+            accts: others,
+            deleted,
+        })
     }
 
     /// The bot's own status that an earlier attempt at `wanted`, first made at
@@ -108,10 +145,30 @@ impl Client {
     }
 }
 
+/// The accounts a text opens with (`@alice @bob@remote.example Hello` → alice,
+/// bob@remote.example), lowercased: the addressees of a direct message.
+fn addressees(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map_while(|word| word.strip_prefix('@'))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The accounts `status` mentions beyond the addressees of `text` and the bot itself.
+fn reached_others(status: &Status, text: &str, bot_account_id: &str) -> Vec<String> {
+    let addressees = addressees(text);
+    status
+        .mentions
+        .iter()
+        .filter(|mention| mention.id != bot_account_id)
+        .filter(|mention| !addressees.contains(&mention.acct.to_lowercase()))
+        .map(|mention| mention.acct.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::governance::Visibility;
 
     fn status(content: &str, text: Option<&str>, in_reply_to: Option<&str>) -> Status {
         serde_json::from_value(serde_json::json!({
@@ -162,5 +219,33 @@ mod tests {
             &wanted(ballot, None)
         ));
         assert!(!same_post(&status("", Some(""), None), &wanted("", None)));
+    }
+
+    #[test]
+    fn a_direct_message_may_reach_only_its_addressees_and_the_bot() {
+        let mention = |id: &str, acct: &str| serde_json::json!({"id": id, "username": acct.split('@').next(), "acct": acct});
+        let delivered = |mentions: Vec<serde_json::Value>| -> Status {
+            serde_json::from_value(serde_json::json!({
+                "id": "9",
+                "account": {"id": "1", "acct": "coopbot", "username": "coopbot"},
+                "content": "",
+                "mentions": mentions,
+            }))
+            .expect("a status")
+        };
+        let text = "@Eve@Elsewhere.example @bob Case file: see https://social.example/statuses/4";
+        assert_eq!(addressees(text), ["eve@elsewhere.example", "bob"]);
+        let exact = delivered(vec![
+            mention("5", "eve@elsewhere.example"),
+            mention("6", "bob"),
+        ]);
+        assert!(reached_others(&exact, text, "1").is_empty());
+        let with_bot = delivered(vec![mention("1", "coopbot"), mention("6", "bob")]);
+        assert!(reached_others(&with_bot, text, "1").is_empty());
+        let leaked = delivered(vec![
+            mention("6", "bob"),
+            mention("7", "raider@raid.example"),
+        ]);
+        assert_eq!(reached_others(&leaked, text, "1"), ["raider@raid.example"]);
     }
 }

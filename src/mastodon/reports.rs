@@ -53,13 +53,63 @@ pub struct AdminAccount {
     pub account: Account,
 }
 
+/// How a case file links a reported post: by an address that names no account, since a
+/// server may read `@name` inside a link as a mention and send the private file to `name`.
+#[derive(Debug, Clone, Copy)]
+pub enum PostLinks<'a> {
+    /// The instance's own page of any status it holds: `<instance>/statuses/<id>`.
+    ById { instance: &'a str },
+    /// The post's own address (`url`, else `uri`), whichever names no account.
+    AsPublished,
+}
+
+impl PostLinks<'_> {
+    /// How `capabilities`' server at `instance` links a post.
+    pub fn of<'a>(instance: &'a str, capabilities: &Capabilities) -> PostLinks<'a> {
+        match capabilities.status_page_by_id {
+            true => PostLinks::ById { instance },
+            false => PostLinks::AsPublished,
+        }
+    }
+
+    /// The address of the reported `status`, or words that find it on the instance when
+    /// every address it has names an account.
+    fn link(self, status: &Value, report_id: &str) -> Option<String> {
+        let text = |key: &str| {
+            status
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+        };
+        let id = text("id").filter(|id| id.chars().all(|c| c.is_ascii_alphanumeric()));
+        if let (PostLinks::ById { instance }, Some(id)) = (self, id) {
+            return Some(format!("{}/statuses/{id}", instance.trim_end_matches('/')));
+        }
+        let published = ["url", "uri"]
+            .into_iter()
+            .filter_map(text)
+            .find(|link| !link.contains('@'));
+        match (published, id) {
+            (Some(link), _) => Some(link.to_string()),
+            (None, Some(id)) => Some(format!("post {id} of report {report_id}")),
+            (None, None) => None,
+        }
+    }
+}
+
 impl AdminReport {
-    /// The report as the core reads it.
-    pub fn into_report(self) -> Report {
+    /// The report as the core reads it, its posts linked as `links` says.
+    pub fn into_report(self, links: PostLinks<'_>) -> Report {
         let mut reporter = convert::author(&self.account.account);
         // Staff see a suspension the public account may not show (GoToSocial's says nothing).
         reporter.suspended |= self.account.suspended;
         let target_domain = target_domain(&self.target_account);
+        let status_urls = self
+            .statuses
+            .iter()
+            .filter_map(|status| links.link(status, &self.id))
+            .collect();
         Report {
             id: self.id,
             created_at: self.created_at,
@@ -71,7 +121,7 @@ impl AdminReport {
             reporter,
             target_acct: self.target_account.account.acct,
             target_domain,
-            status_urls: self.statuses.iter().filter_map(status_link).collect(),
+            status_urls,
         }
     }
 }
@@ -92,22 +142,16 @@ fn target_domain(target: &AdminAccount) -> Option<String> {
     Some(normalize_domain(host).unwrap_or_else(|_| host.to_lowercase()))
 }
 
-/// The address a person can open: `url`, falling back to the ActivityPub `uri`.
-fn status_link(status: &Value) -> Option<String> {
-    ["url", "uri"]
-        .iter()
-        .filter_map(|key| status.get(key).and_then(Value::as_str))
-        .find(|link| !link.is_empty())
-        .map(str::to_string)
-}
-
 /// The unresolved reports among `reports`, oldest first. Resolved ones are dropped
 /// whatever the server was asked, so a server that ignores the filter changes nothing.
-pub(super) fn unresolved_oldest_first(reports: Vec<AdminReport>) -> Vec<Report> {
+pub(super) fn unresolved_oldest_first(
+    reports: Vec<AdminReport>,
+    links: PostLinks<'_>,
+) -> Vec<Report> {
     let mut unresolved: Vec<Report> = reports
         .into_iter()
         .filter(|report| !report.action_taken)
-        .map(AdminReport::into_report)
+        .map(|report| report.into_report(links))
         .collect();
     // GoToSocial cuts times to the second: reports of one second are told apart by id.
     unresolved.sort_by(|left, right| {
@@ -153,7 +197,8 @@ impl Client {
         for error in unreadable {
             warn!(%error, "skipped a report that could not be read");
         }
-        Ok(unresolved_oldest_first(reports))
+        let links = PostLinks::of(self.base_url(), capabilities);
+        Ok(unresolved_oldest_first(reports, links))
     }
 
     /// Resolves a report, with `comment` where the server takes one (it is shown to the
@@ -217,8 +262,9 @@ mod tests {
             },
             "target_account": target,
             "statuses": [
-                {"url": "https://evil.example/@troll/1", "uri": "https://evil.example/users/troll/statuses/1"},
-                {"url": null, "uri": "https://evil.example/users/troll/statuses/2"},
+                {"id": "101", "url": "https://evil.example/@troll/1", "uri": "https://evil.example/users/troll/statuses/1"},
+                {"id": "102", "url": null, "uri": "https://evil.example/users/troll/statuses/2"},
+                {"id": "103", "url": "https://evil.example/@troll/3", "uri": "https://evil.example/@troll@evil.example/3"},
             ],
         })
     }
@@ -227,10 +273,14 @@ mod tests {
         json!({"domain": domain, "account": {"id": "9", "username": "troll", "acct": acct}})
     }
 
-    fn read(value: Value) -> Report {
+    fn read_linked(value: Value, links: PostLinks<'_>) -> Report {
         serde_json::from_value::<AdminReport>(value)
             .expect("the report parses")
-            .into_report()
+            .into_report(links)
+    }
+
+    fn read(value: Value) -> Report {
+        read_linked(value, PostLinks::AsPublished)
     }
 
     #[test]
@@ -282,10 +332,37 @@ mod tests {
         assert_eq!(
             report.status_urls,
             [
-                "https://evil.example/@troll/1",
-                "https://evil.example/users/troll/statuses/2"
+                "https://evil.example/users/troll/statuses/1",
+                "https://evil.example/users/troll/statuses/2",
+                "post 103 of report 1",
             ]
         );
+    }
+
+    /// A server may read `@troll` in a link as a mention and send the case file to the
+    /// reported account: no link to a reported post names an account.
+    #[test]
+    fn reported_posts_are_linked_by_addresses_that_name_no_account() {
+        let value = wire(
+            "1",
+            "2026-08-01T13:49:58.485Z",
+            target(json!("evil.example"), "troll@evil.example"),
+        );
+        let mastodon = Software::Mastodon.capabilities();
+        let by_id = PostLinks::of("https://social.example/", &mastodon);
+        assert_eq!(
+            read_linked(value.clone(), by_id).status_urls,
+            [
+                "https://social.example/statuses/101",
+                "https://social.example/statuses/102",
+                "https://social.example/statuses/103",
+            ]
+        );
+        let gotosocial = Software::GoToSocial.capabilities();
+        let published = PostLinks::of("https://social.example", &gotosocial);
+        for link in read_linked(value, published).status_urls {
+            assert!(!link.contains('@'), "{link}");
+        }
     }
 
     #[test]
@@ -337,7 +414,7 @@ mod tests {
         ];
         let (reports, unreadable) = decode_items::<AdminReport>(reports.to_vec());
         assert!(unreadable.is_empty());
-        let ids: Vec<String> = unresolved_oldest_first(reports)
+        let ids: Vec<String> = unresolved_oldest_first(reports, PostLinks::AsPublished)
             .into_iter()
             .map(|report| report.id)
             .collect();

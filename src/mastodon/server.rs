@@ -49,6 +49,7 @@ impl Software {
                 report_notifications: true,
                 report_comment: false,
                 resolved_filter: false,
+                status_page_by_id: true,
             },
             Software::GoToSocial => Capabilities {
                 silence: false,
@@ -61,6 +62,7 @@ impl Software {
                 report_notifications: false,
                 report_comment: true,
                 resolved_filter: true,
+                status_page_by_id: false,
             },
             Software::Other(_) => Capabilities {
                 silence: true,
@@ -73,6 +75,7 @@ impl Software {
                 report_notifications: false,
                 report_comment: false,
                 resolved_filter: false,
+                status_page_by_id: false,
             },
         }
     }
@@ -114,6 +117,9 @@ pub struct Capabilities {
     /// when asked nothing. A detail of the wire, not something the admin acts on, so
     /// `check` does not print it.
     pub resolved_filter: bool,
+    /// The web app shows any status the instance holds at `/statuses/<id>` (Mastodon 4):
+    /// an address that names no account, for the case file's links.
+    pub status_page_by_id: bool,
 }
 
 impl Capabilities {

@@ -29,15 +29,24 @@ async fn dms_to(scenario: &Scenario, acct: &str, needle: &str) -> Vec<String> {
         .collect()
 }
 
-/// `reporter` files a report about `target_id` with the instance, as its report button does.
-async fn report(scenario: &Scenario, reporter: &str, target_id: &str, comment: &str) -> Value {
+/// `reporter` files a report about `target_id` and its posts `status_ids` with the
+/// instance, as its report button does.
+async fn report(
+    scenario: &Scenario,
+    reporter: &str,
+    target_id: &str,
+    status_ids: &[&str],
+    comment: &str,
+) -> Value {
+    let report = json!({
+        "account_id": target_id,
+        "status_ids": status_ids,
+        "comment": comment,
+        "category": "spam",
+    });
     scenario
         .member(reporter)
-        .send(
-            Method::POST,
-            "/api/v1/reports",
-            Some(json!({"account_id": target_id, "comment": comment, "category": "spam"})),
-        )
+        .send(Method::POST, "/api/v1/reports", Some(report))
         .await
 }
 
@@ -49,11 +58,12 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
         ..Setup::default()
     })
     .await;
-    let target = scenario
-        .mock
-        .remote_member("alice", "evil.example")
-        .account_id()
-        .await;
+    let raider = scenario.mock.remote_member("alice", "evil.example");
+    let target = raider.account_id().await;
+    // Its posts' addresses name it (…/@alice@evil.example/…): a server that reads that as
+    // a mention would send it the case file.
+    let threat = id_of(&raider.post("you will regret this").await);
+    let pile_on = id_of(&raider.post("everyone, go and reply to them").await);
     let words = [
         "bob-private: they sent me threats",
         "bob-private again: more threats",
@@ -61,9 +71,9 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
         "dave-private: a pile-on from their server",
     ];
     // bob reports twice: he counts once, so the case waits for dave.
-    report(&scenario, "bob", &target, words[0]).await;
-    report(&scenario, "bob", &target, words[1]).await;
-    report(&scenario, "carol", &target, words[2]).await;
+    report(&scenario, "bob", &target, &[&threat], words[0]).await;
+    report(&scenario, "bob", &target, &[], words[1]).await;
+    report(&scenario, "carol", &target, &[&threat, &pile_on], words[2]).await;
     tokio::time::sleep(secs(7)).await;
     assert!(
         scenario
@@ -72,7 +82,7 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
             .is_empty(),
         "two members are not enough"
     );
-    report(&scenario, "dave", &target, words[3]).await;
+    report(&scenario, "dave", &target, &[&pile_on], words[3]).await;
 
     let ballot = scenario.ballot(1).await;
     let ballot_text = text_of(&ballot);
@@ -100,6 +110,34 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
             assert!(!file.contains(&format!("{reporter} ")), "{file}");
         }
     }
+    // Each file reaches alice and nobody else; the reported account hears nothing.
+    let sent: Vec<Value> = scenario
+        .bot_statuses()
+        .await
+        .into_iter()
+        .filter(|status| text_of(status).contains("Case file of proposal #1"))
+        .collect();
+    assert_eq!(sent.len(), 4);
+    for file in &sent {
+        let mentioned: Vec<&str> = file["mentions"]
+            .as_array()
+            .map(|mentions| mentions.iter().filter_map(|m| m["acct"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(mentioned, ["alice"], "{}", text_of(file));
+    }
+    assert!(
+        files
+            .iter()
+            .any(|file| file.contains(&format!("/statuses/{threat}"))),
+        "the reported posts are linked: {files:?}"
+    );
+    let heard: Vec<Value> = raider
+        .notifications()
+        .await
+        .into_iter()
+        .filter(|notification| notification["account"]["acct"] == "coopbot")
+        .collect();
+    assert!(heard.is_empty(), "the reported account was told: {heard:?}");
 
     let ballot_id = id_of(&ballot);
     scenario

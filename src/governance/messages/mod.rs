@@ -18,20 +18,84 @@ use super::settings::Settings;
 use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
 use chrono::{DateTime, Timelike, Utc};
 
-/// Stops text from mentioning anyone: `@bob` would notify bob when posted, so a
-/// zero-width space goes after every `@` that could start a mention (not the `@` in a
-/// URL path like `https://host/@bob/1`, nor in an address like `a@b`).
+/// Follows an `@` so that no server reads a mention there.
+const ZERO_WIDTH_SPACE: char = '\u{200B}';
+
+/// Stops text from mentioning anyone. Servers differ in what they read as a mention
+/// (Mastodon skips `a@b` and `/@b` in links, a laxer server reads `@b` anywhere), so a
+/// zero-width space goes after every `@` that something follows, wherever it stands. One
+/// `@` is left as it is: a link's path segment `/@name` naming one account of the link's
+/// own server (`https://host/@coopbot/1`), which is how a server writes the address of a
+/// status, the bot's ballots among them. A link that names an account of another server
+/// (`https://host/@troll@evil.example/1`) is defanged like any text.
 pub fn defang(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut previous: Option<char> = None;
-    for c in text.chars() {
-        out.push(c);
-        if c == '@' && !previous.is_some_and(|p| p.is_alphanumeric() || p == '/') {
-            out.push('\u{200B}');
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        out.push_str(&rest[..start]);
+        let token = &rest[start..];
+        let end = token.find(char::is_whitespace).unwrap_or(token.len());
+        let (word, after) = token.split_at(end);
+        if is_status_link(word) {
+            out.push_str(word);
+        } else {
+            let mut chars = word.chars().peekable();
+            while let Some(c) = chars.next() {
+                out.push(c);
+                if c == '@' && chars.peek().is_some_and(|next| *next != ZERO_WIDTH_SPACE) {
+                    out.push(ZERO_WIDTH_SPACE);
+                }
+            }
         }
-        previous = Some(c);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with every `@` defanged, links included: for words that must reach nobody but
+/// their addressee whatever a server makes of a link (a case file's comments and posts).
+pub fn defang_all(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '@'
+            && chars
+                .peek()
+                .is_some_and(|next| !next.is_whitespace() && *next != ZERO_WIDTH_SPACE)
+        {
+            out.push(ZERO_WIDTH_SPACE);
+        }
     }
     out
+}
+
+/// Whether `word` is a link whose only `@` opens a path segment naming one account of the
+/// link's own server: `https://host/@name/…`.
+fn is_status_link(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let Some(after_scheme) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme))
+    else {
+        return false;
+    };
+    let Some(path_start) = after_scheme.find('/') else {
+        return false;
+    };
+    let path = &after_scheme[path_start..];
+    if after_scheme[..path_start].contains('@') || path.matches('@').count() != 1 {
+        return false;
+    }
+    let Some(at) = path.find("/@") else {
+        return false;
+    };
+    let name = path[at + 2..].split(['/', '?', '#']).next().unwrap_or("");
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
 }
 
 /// A message to `acct` alone: their mention, then `text` unable to mention anyone else.

@@ -1,7 +1,7 @@
 //! The words of a case opened from members' reports: what the public ballot may say
 //! (how many members, which categories) and the private case file.
 
-use super::{action_phrase, defang, domain_shown};
+use super::{action_phrase, defang_all, domain_shown};
 use crate::commands::format_duration;
 use crate::governance::proposal::{Proposal, ReportCase};
 use crate::governance::reports::FiledReport;
@@ -37,8 +37,10 @@ pub enum Readers {
     WorkingGroup,
 }
 
-/// One report of a case, by direct message: its category, the account reported, the
-/// reporter's words and the reported posts; never who reported it.
+/// One report of a case, by direct message: its number on the instance, its category, the
+/// account reported, the reporter's words and the reported posts; never who reported it.
+/// Nothing in it can mention anyone: a server that read the reported account in a link as
+/// a mention would send it the reporters' words.
 pub fn case_file(proposal: &Proposal, report: &FiledReport, readers: Readers) -> String {
     let who = match readers {
         Readers::Jury => "the jurors",
@@ -46,17 +48,18 @@ pub fn case_file(proposal: &Proposal, report: &FiledReport, readers: Readers) ->
     };
     let comment = match report.comment.trim() {
         "" => "(no comment)".to_string(),
-        comment => format!("“{}”", defang(comment)),
+        comment => format!("“{}”", defang_all(comment)),
     };
     let posts = match report.status_urls.is_empty() {
         true => "(no posts attached)".to_string(),
-        false => report.status_urls.join(" "),
+        false => defang_all(&report.status_urls.join(" ")),
     };
     format!(
-        "Case file of proposal #{} ({}): a report, private to {who}; please do not share it.\nAbout: {} · category: {}\nComment: {comment}\nPosts: {posts}",
+        "Case file of proposal #{} ({}): report {}, private to {who}; please do not share it.\nAbout: {} · category: {}\nComment: {comment}\nPosts: {posts}",
         proposal.number,
         action_phrase(&proposal.action),
-        defang(&report.target_acct),
+        defang_all(&report.id),
+        defang_all(&report.target_acct),
         report.category,
     )
 }

@@ -359,12 +359,50 @@ fn answers_mention_only_the_requester() {
 
 #[test]
 fn quoted_reasons_cannot_mention_anyone_but_links_survive() {
-    assert_eq!(messages::defang("ask @bob"), "ask @\u{200B}bob");
+    let z = '\u{200B}';
+    let cases = [
+        ("ask @bob", format!("ask @{z}bob")),
+        ("(@bob)", format!("(@{z}bob)")),
+        ("@bob@evil.example", format!("@{z}bob@{z}evil.example")),
+        // A lax server reads `@b` here as the local account b.
+        ("mail a@b.example", format!("mail a@{z}b.example")),
+        (
+            "an @ alone, and at the end@",
+            "an @ alone, and at the end@".to_string(),
+        ),
+        // A status's address on its own server: only that server's account, kept whole.
+        (
+            "https://social.example/@bob/1",
+            "https://social.example/@bob/1".to_string(),
+        ),
+        (
+            "see HTTPS://social.example/@coop_bot/statuses/01ABC.",
+            "see HTTPS://social.example/@coop_bot/statuses/01ABC.".to_string(),
+        ),
+        // A local copy of a remote account's post names the remote account: defanged.
+        (
+            "https://social.example/@raider@raid.example/9",
+            format!("https://social.example/@{z}raider@{z}raid.example/9"),
+        ),
+        (
+            "https://user@social.example/@bob/1",
+            format!("https://user@{z}social.example/@{z}bob/1"),
+        ),
+        (
+            "https://social.example/x@bob",
+            format!("https://social.example/x@{z}bob"),
+        ),
+        ("line\n@bob", format!("line\n@{z}bob")),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(messages::defang(text), expected, "{text}");
+        // Defanging twice changes nothing more.
+        assert_eq!(messages::defang(&expected), expected, "{text}");
+    }
     assert_eq!(
-        messages::defang("https://social.example/@bob/1"),
-        "https://social.example/@bob/1"
+        messages::defang_all("see https://social.example/@bob/1 or @carol"),
+        format!("see https://social.example/@{z}bob/1 or @{z}carol")
     );
-    assert_eq!(messages::defang("mail a@b.example"), "mail a@b.example");
     let settings = settings();
     let request = post(
         &member("alice", 10),
