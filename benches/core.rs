@@ -92,7 +92,7 @@ fn open_proposal(settings: &coopgov::governance::Settings, store: &Store, number
     };
     store
         .commit(
-            &engine::on_ballot_posted(settings, store, &proposal, ballot, now).expect("read"),
+            &engine::on_ballot_posted(settings, store, &proposal, ballot, None, now).expect("read"),
             None,
             now,
         )

@@ -171,7 +171,15 @@ fn ballots_fit(
     instance: &crate::mastodon::types::InstanceInfo,
     software: &Software,
 ) -> bool {
-    let settings = match setup::settings(config, me, instance, software, Default::default()) {
+    // The ballot's room depends on the working group's names only (a ratification names
+    // the member who acted), not on their account ids.
+    let working_group = config
+        .membership
+        .working_group
+        .iter()
+        .map(|name| (name.clone(), name.clone()))
+        .collect();
+    let settings = match setup::settings(config, me, instance, software, working_group) {
         Ok(settings) => settings,
         // An unreadable roster or pool_file is reported by its own check.
         Err(_) => return true,

@@ -12,7 +12,7 @@ mod raw;
 mod reports;
 mod rulebook;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod values;
 
 pub use edit::set_token_file;

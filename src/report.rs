@@ -23,7 +23,7 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
     let head = format!(
         "#{} {} by @{}: ",
         proposal.number,
-        messages::action_phrase(&proposal.action),
+        messages::proposal_phrase(proposal),
         proposal.proposer.acct
     );
     let origin = messages::origin_phrase(proposal)
@@ -80,7 +80,8 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
     lines
 }
 
-/// What became of a passed decision on the instance; nothing for one that did not pass.
+/// What became of a passed decision on the instance (or of an urgent action the members
+/// did not back); nothing for one that changed nothing.
 fn application(proposal: &Proposal, closing: &Closing) -> Option<Line> {
     let number = proposal.number;
     let words = match (&closing.application, &proposal.action) {
@@ -94,7 +95,12 @@ fn application(proposal: &Proposal, closing: &Closing) -> Option<Line> {
         }
         (Application::DryRun, _) => "dry run: nothing changed on the instance".to_string(),
         (Application::Applied { at }, _) => {
-            return Some(Line::default().text(format!("{INDENT}applied on ")).at(*at))
+            let deed = messages::deed(proposal, closing);
+            return Some(
+                Line::default()
+                    .text(format!("{INDENT}done on the instance: {deed}, on "))
+                    .at(*at),
+            );
         }
         (Application::Failed { reason }, _) => format!(
             "could not be applied: {reason} (the working group may send `apply {number}` again)"

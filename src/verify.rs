@@ -4,6 +4,8 @@
 mod jury;
 mod texts;
 
+use crate::governance::messages::TERMS_HEAD;
+use texts::{ballot_number, is_terms_reply};
 pub use texts::{parse_announcement, parse_ballot, Announced, BallotText};
 
 use crate::config::{Config, Secret};
@@ -225,10 +227,13 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         .read_post(status_id)
         .await
         .map_err(|e| unreadable(client, "the ballot", e))?;
-    let stated = parse_ballot(&ballot.text).ok_or(VerifyError::Unverifiable(
-        "that status is not a coopgov ballot (its number, rule or closing time is missing)"
-            .to_string(),
-    ))?;
+    let not_a_ballot = || {
+        VerifyError::Unverifiable(
+            "that status is not a coopgov ballot (its number, rule or closing time is missing)"
+                .to_string(),
+        )
+    };
+    let number = ballot_number(&ballot.text).ok_or_else(not_a_ballot)?;
     let bot_id = ballot.author.identity.account_id.clone();
     // The same reading of the thread as the bot's own close.
     let record = client
@@ -241,18 +246,6 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
             record.replies.len()
         )));
     }
-    let announcement = record
-        .replies
-        .iter()
-        .filter(|reply| {
-            reply.author.identity.account_id == bot_id
-                && reply.in_reply_to_id.as_deref() == Some(&ballot.status_id)
-        })
-        .find_map(|reply| parse_announcement(&reply.text, stated.number))
-        .ok_or(VerifyError::Unverifiable(format!(
-            "no result of proposal #{} in the thread yet",
-            stated.number
-        )))?;
     let bot_posts: Vec<&crate::governance::Post> = record
         .replies
         .iter()
@@ -261,6 +254,27 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
                 && reply.in_reply_to_id.as_deref() == Some(&ballot.status_id)
         })
         .collect();
+    // Where the ballot had no room for its terms, its first reply states them.
+    let terms_reply = bot_posts
+        .iter()
+        .find(|reply| is_terms_reply(&reply.text, number))
+        .map(|reply| reply.text.as_str());
+    let stated = match parse_ballot(&ballot.text, terms_reply) {
+        Some(stated) => stated,
+        None if terms_reply.is_none() => {
+            return Err(VerifyError::Unverifiable(format!(
+                "proposal #{number}'s rule is in neither its ballot nor its thread: the bot's first reply stating it (\"{TERMS_HEAD}{number} is decided…\") is missing"
+            )))
+        }
+        None => return Err(not_a_ballot()),
+    };
+    let announcement = bot_posts
+        .iter()
+        .find_map(|reply| parse_announcement(&reply.text, stated.number))
+        .ok_or(VerifyError::Unverifiable(format!(
+            "no result of proposal #{} in the thread yet",
+            stated.number
+        )))?;
     let (closes_at, jury_case, stated_rule, jury_said) = match stated.jury_size {
         Some(size) => {
             let checked = jury::check(

@@ -30,14 +30,14 @@ fn check(rest: &str, expected: Result<(), &str>) {
 }
 
 /// The shipped bot.toml, and its path.
-fn shipped() -> (String, &'static Path) {
+pub(crate) fn shipped() -> (String, &'static Path) {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"));
     (std::fs::read_to_string(path).expect("the example"), path)
 }
 
 /// `text` with the commented-out example that opens with `# <header>` uncommented, as an
 /// admin would do it: every line from the header to the next blank line loses its "# ".
-fn uncomment(text: &str, header: &str) -> String {
+pub(crate) fn uncomment(text: &str, header: &str) -> String {
     let opening = format!("\n# {header}\n");
     let start = text.find(&opening).expect("the example shows the table") + 1;
     let end = text[start..]

@@ -1,7 +1,7 @@
 //! What the core asks the runtime to do, and the state it changed.
 
 use super::messages;
-use super::proposal::{Earlier, Identity, Origin, Proposal, Vote};
+use super::proposal::{Earlier, Identity, Origin, Proposal, StatusRef, Vote};
 use super::purpose::Purpose;
 use super::reports::FiledReport;
 use super::settings::Visibility;
@@ -41,7 +41,16 @@ pub enum Effect {
         public_comment: String,
         private_comment: String,
     },
-    /// Read a domain's block before an urgent action changes it, so it can be put back.
+    /// Read a domain's block for a working group's urgent action, before anything is
+    /// decided: the ratification opens (and the provisional block goes in) once the bot
+    /// knows there is something to change, so an action with nothing to do opens nothing.
+    ActNow {
+        #[serde(rename = "key")]
+        purpose: Purpose,
+        command: UrgentCommand,
+    },
+    /// Read a domain's block before an urgent action changes it, so it can be put back:
+    /// as versions that opened the ratification first enqueued it, still carried out.
     Snapshot {
         #[serde(rename = "key")]
         purpose: Purpose,
@@ -66,26 +75,34 @@ pub enum Effect {
     },
 }
 
+/// A working group's `suspend now` / `silence now`, kept while the domain's block is read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UrgentCommand {
+    pub actor: Identity,
+    pub action: Action,
+    pub reason: String,
+    /// The command's direct message: answered once the block is read, and the request of
+    /// the ratification, if one opens.
+    pub request: StatusRef,
+}
+
 /// A decision that waits for an effect's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "follow_up", rename_all = "snake_case")]
 pub enum FollowUp {
     BallotPosted {
         number: u64,
+        /// The ballot's first reply stating its terms, where the ballot had no room for
+        /// them: written with the ballot, so the two always agree.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        terms: Option<String>,
     },
     /// A jury invitation: the member's answer replies to it.
-    Invited {
-        number: u64,
-        acct: String,
-    },
+    Invited { number: u64, acct: String },
     /// A case's jury is seated (or all members vote): its file goes to its readers.
-    Seated {
-        number: u64,
-    },
+    Seated { number: u64 },
     /// The result is posted: its address is kept for the public record.
-    Announced {
-        number: u64,
-    },
+    Announced { number: u64 },
 }
 
 impl Effect {
@@ -195,6 +212,7 @@ impl Effect {
             | Effect::Favourite { purpose, .. }
             | Effect::Apply { purpose, .. }
             | Effect::Snapshot { purpose, .. }
+            | Effect::ActNow { purpose, .. }
             | Effect::SetBlock { purpose, .. }
             | Effect::Resolve { purpose, .. } => purpose,
         }

@@ -17,7 +17,9 @@ pub mod rules;
 pub mod settings;
 pub mod terms;
 
-pub use effects::{AuditEntry, Effect, EffectEvent, FollowUp, PoolChange, Step, VoteChange};
+pub use effects::{
+    AuditEntry, Effect, EffectEvent, FollowUp, PoolChange, Step, UrgentCommand, VoteChange,
+};
 pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
 pub use purpose::Purpose;
 pub use records::{Records, ThreadRecord};

@@ -50,12 +50,19 @@ pub enum Purpose {
     Seated { number: u64 },
     /// `remind-3-<acct>`: a juror who has not voted reminded by DM.
     JurorReminder { number: u64, acct: String },
-    /// `snapshot-3`: the domain's block read before an urgent action changes it.
+    /// `snapshot-3`: the domain's block read before an urgent action changes it (as
+    /// versions that opened the ratification first enqueued it).
     Snapshot { number: u64 },
+    /// `actnow-<status id>`: the domain's block read for the working group's urgent
+    /// action in that direct message, before any proposal is opened.
+    ActNow { request: String },
     /// `provisional-3`: the urgent action's block, in force until the vote.
     Provisional { number: u64 },
     /// `atonce-3`: the ratification's thread told what was done at once.
     AtOnce { number: u64 },
+    /// `terms-3`: the ballot's first reply, stating how it is decided (the rule, every
+    /// word that counts), where the instance's limit leaves the ballot too little room.
+    Terms { number: u64 },
     /// `case-3-<report id>-<acct>`: one report of a case sent by DM to a juror or the
     /// working group (report ids hold no `-`).
     CaseFile {
@@ -142,6 +149,7 @@ impl Purpose {
                 let (number, acct) = number_and_id(rest)?;
                 Purpose::JurorReminder { number, acct }
             }
+            "actnow" => Purpose::ActNow { request: id(rest)? },
             "snapshot" => Purpose::Snapshot {
                 number: number(rest)?,
             },
@@ -149,6 +157,9 @@ impl Purpose {
                 number: number(rest)?,
             },
             "atonce" => Purpose::AtOnce {
+                number: number(rest)?,
+            },
+            "terms" => Purpose::Terms {
                 number: number(rest)?,
             },
             "case" => {
@@ -192,9 +203,10 @@ impl Purpose {
             | Purpose::Snapshot { number }
             | Purpose::Provisional { number }
             | Purpose::AtOnce { number }
+            | Purpose::Terms { number }
             | Purpose::CaseFile { number, .. }
             | Purpose::Resolve { number, .. } => Some(*number),
-            Purpose::Answer { .. } | Purpose::Receipt { .. } => None,
+            Purpose::Answer { .. } | Purpose::Receipt { .. } | Purpose::ActNow { .. } => None,
         }
     }
 }
@@ -214,8 +226,10 @@ impl Purpose {
             | Purpose::Invitation { .. }
             | Purpose::Seated { .. }
             | Purpose::Snapshot { .. }
+            | Purpose::ActNow { .. }
             | Purpose::Provisional { .. }
-            | Purpose::AtOnce { .. } => true,
+            | Purpose::AtOnce { .. }
+            | Purpose::Terms { .. } => true,
             Purpose::Opened { .. }
             | Purpose::CaseFile { .. }
             | Purpose::Resolve { .. }
@@ -252,8 +266,10 @@ impl Purpose {
             | Purpose::Seated { .. }
             | Purpose::JurorReminder { .. }
             | Purpose::Snapshot { .. }
+            | Purpose::ActNow { .. }
             | Purpose::Provisional { .. }
             | Purpose::AtOnce { .. }
+            | Purpose::Terms { .. }
             | Purpose::CaseFile { .. }
             | Purpose::Resolve { .. } => false,
         }
@@ -300,8 +316,10 @@ impl fmt::Display for Purpose {
             Purpose::Seated { number } => write!(f, "seated-{number}"),
             Purpose::JurorReminder { number, acct } => write!(f, "remind-{number}-{acct}"),
             Purpose::Snapshot { number } => write!(f, "snapshot-{number}"),
+            Purpose::ActNow { request } => write!(f, "actnow-{request}"),
             Purpose::Provisional { number } => write!(f, "provisional-{number}"),
             Purpose::AtOnce { number } => write!(f, "atonce-{number}"),
+            Purpose::Terms { number } => write!(f, "terms-{number}"),
             Purpose::CaseFile {
                 number,
                 report,
@@ -412,8 +430,15 @@ mod tests {
                 },
             ),
             ("snapshot-4", Purpose::Snapshot { number: 4 }),
+            (
+                "actnow-01M8SFHPGNNAQKJ2F734G2KK8F",
+                Purpose::ActNow {
+                    request: id("01M8SFHPGNNAQKJ2F734G2KK8F"),
+                },
+            ),
             ("provisional-4", Purpose::Provisional { number: 4 }),
             ("atonce-4", Purpose::AtOnce { number: 4 }),
+            ("terms-4", Purpose::Terms { number: 4 }),
             (
                 "case-5-01M8SFHPGNNAQKJ2F734G2KK8F-wg_member",
                 Purpose::CaseFile {
@@ -446,7 +471,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 23, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 25, "a purpose added needs its row above");
     }
 
     #[test]

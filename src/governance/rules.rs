@@ -149,11 +149,14 @@ impl Outcome {
     }
 }
 
-/// For people: `no quorum`, where `name` gives exports the token `no_quorum`.
+/// For people: `no quorum`, where `name` gives exports the token `no_quorum`; a
+/// proposal members' blocks stopped is `stopped by a block`, never read as a server
+/// blocked.
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Outcome::NoQuorum => f.write_str("no quorum"),
+            Outcome::Blocked => f.write_str("stopped by a block"),
             other => f.write_str(other.name()),
         }
     }

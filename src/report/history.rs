@@ -87,6 +87,10 @@ fn deed(purpose: &Purpose) -> Deed {
             "tell a member by direct message why their vote was not counted",
         ),
         Purpose::Answer { .. } => words("answered a request", "answer a request"),
+        Purpose::ActNow { .. } => words(
+            "read the domain's block before acting at once",
+            "read the domain's block before acting at once",
+        ),
         Purpose::Snapshot { .. } => words(
             "read the domain's block before acting at once",
             "read the domain's block before acting at once",
@@ -98,6 +102,10 @@ fn deed(purpose: &Purpose) -> Deed {
         Purpose::AtOnce { .. } => words(
             "said in the ballot's thread what was done at once",
             "say in the ballot's thread what was done at once",
+        ),
+        Purpose::Terms { .. } => words(
+            "stated how it is decided in the ballot's first reply",
+            "state how it is decided in the ballot's first reply",
         ),
         Purpose::CaseFile { acct, .. } => Deed {
             done: format!("sent a report of the case to @{acct} by direct message"),

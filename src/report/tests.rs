@@ -110,6 +110,46 @@ fn counts(agree: u32, abstain: u32, disagree: u32, block: u32) -> String {
 
 const CLOSED: &str = "    closed 2026-12-07 20:00 UTC (21:00 local time, +01:00)";
 
+/// "Blocked" read as if the server had been blocked: `list` names a ratification, the
+/// outcome a member's block gave, and what was done on the instance in plain words.
+#[test]
+fn an_urgent_action_undone_reads_as_undone_never_as_blocked_and_applied() {
+    use crate::governance::proposal::{Earlier, Origin, Provisional};
+    let at = utc("2026-12-07T20:00:05Z");
+    let mut undone = proposal(
+        suspend(),
+        closed(Outcome::Blocked, Application::Applied { at }),
+    );
+    undone.origin = Origin::Ratification(Provisional {
+        actor: member("alice", "10"),
+        earlier: Earlier::Unblocked,
+    });
+    let lines = Page::from(summary(&undone, None)).render(&in_paris());
+    assert_eq!(
+        lines,
+        [
+            "#3 ratify suspend bad.example by @alice: stopped by a block (agree 4 · abstain 1 · disagree 0 · block 0)",
+            "    urgent action: @alice of the working group acted at once; this vote keeps it or undoes it",
+            CLOSED,
+            "    done on the instance: urgent action undone: bad.example is unblocked, on 2026-12-07 20:00:05 UTC (21:00:05 local time, +01:00)",
+        ]
+        .join("\n")
+    );
+    assert_eq!(
+        messages::origin_tag(&undone).as_deref(),
+        Some("urgent action undone")
+    );
+    let mut appeal = proposal(
+        suspend(),
+        closed(Outcome::Passed, Application::Applied { at }),
+    );
+    appeal.origin = Origin::Appeal { of: 1 };
+    assert_eq!(
+        messages::origin_tag(&appeal).as_deref(),
+        Some("appeal of #1")
+    );
+}
+
 #[test]
 fn each_stage_says_where_the_proposal_stands() {
     let passed = |application| closed(Outcome::Passed, application);
@@ -157,7 +197,7 @@ fn each_stage_says_where_the_proposal_stands() {
             vec![
                 passed_head.clone(),
                 CLOSED.into(),
-                "    applied on 2026-12-07 23:00:05 UTC (2026-12-08 00:00:05 local time, +01:00)"
+                "    done on the instance: suspended bad.example, on 2026-12-07 23:00:05 UTC (2026-12-08 00:00:05 local time, +01:00)"
                     .into(),
             ],
         ),

@@ -16,9 +16,10 @@ use tracing::{error, info, warn};
 /// (ballots, results, admin calls and their announcements) first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
     match effect {
-        Effect::Apply { .. } | Effect::Snapshot { .. } | Effect::SetBlock { .. } => {
-            Priority::Critical
-        }
+        Effect::Apply { .. }
+        | Effect::Snapshot { .. }
+        | Effect::ActNow { .. }
+        | Effect::SetBlock { .. } => Priority::Critical,
         Effect::Resolve { .. } => Priority::Answer,
         Effect::Favourite { .. } => Priority::Receipt,
         Effect::Post { purpose, .. } if purpose.is_decision() => Priority::Critical,
@@ -218,12 +219,19 @@ impl Outbox<'_> {
                 };
                 let (store, settings) = (self.store, self.settings);
                 Ok(match then {
-                    Some(FollowUp::BallotPosted { number }) => match store.proposal(*number)? {
-                        Some(proposal) => {
-                            engine::on_ballot_posted(settings, store, &proposal, status, now)?
+                    Some(FollowUp::BallotPosted { number, terms }) => {
+                        match store.proposal(*number)? {
+                            Some(proposal) => engine::on_ballot_posted(
+                                settings,
+                                store,
+                                &proposal,
+                                status,
+                                terms.as_deref(),
+                                now,
+                            )?,
+                            None => Step::default(),
                         }
-                        None => Step::default(),
-                    },
+                    }
                     Some(FollowUp::Invited { number, acct }) => store
                         .proposal(*number)?
                         .map(|proposal| engine::on_invitation_sent(&proposal, acct, &status))
@@ -242,6 +250,19 @@ impl Outbox<'_> {
             Effect::Favourite { status_id, .. } => {
                 self.client.favourite(status_id).await?;
                 Ok(Step::default())
+            }
+            Effect::ActNow { command, .. } => {
+                let Some(domain) = command.action.domain() else {
+                    return Ok(Step::default());
+                };
+                let earlier = self.client.block_state(domain, &self.capabilities).await?;
+                Ok(engine::on_block_read(
+                    self.settings,
+                    self.store,
+                    command,
+                    earlier,
+                    now,
+                )?)
             }
             Effect::Snapshot { number, domain, .. } => {
                 let earlier = self.client.block_state(domain, &self.capabilities).await?;
@@ -330,6 +351,9 @@ impl Outbox<'_> {
                     .proposal(*number)?
                     .map(|proposal| self.on_block_set(purpose, &proposal, Err(reason), now))
                     .unwrap_or_default()
+            }
+            Effect::ActNow { command, .. } => {
+                engine::on_block_unreadable(command, &format!("{failure}. {}", failure.advice()))
             }
             Effect::Apply { number, .. } => {
                 let reason = format!("{failure}. {}", failure.advice());

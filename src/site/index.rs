@@ -101,6 +101,7 @@ fn decision_card(proposal: &Proposal) -> Markup {
             span.outcome.(closing.outcome.name()) { (words::outcome(closing.outcome)) }
             " on " time datetime=(closing.closed_at.to_rfc3339()) { (messages::time(closing.closed_at)) }
             " · decided by " (words::who_decides(proposal))
+            @if let Some(tag) = messages::origin_tag(proposal) { " · " (tag) }
         }
         p { (counts(&closing.tally)) }
     }

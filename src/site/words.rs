@@ -37,7 +37,7 @@ pub(super) fn who_decides(proposal: &Proposal) -> String {
 pub(super) fn title(proposal: &Proposal) -> String {
     match &proposal.action {
         Action::Motion => format!("motion: {}", messages::shorten(proposal.reason.trim(), 80)),
-        action => messages::action_phrase(action),
+        _ => messages::proposal_phrase(proposal),
     }
 }
 

@@ -2,6 +2,7 @@
 //! and `governance/terms.rs` write them (and as earlier versions did).
 
 use crate::commands::Vocabulary;
+use crate::governance::messages::{self, TERMS_HEAD};
 use crate::governance::proposal::Unseen;
 use crate::governance::terms::{self, VotingTerms};
 use crate::governance::{Action, Method, Quorum, Rule, Tally};
@@ -32,8 +33,11 @@ fn pattern(source: &'static str) -> Regex {
 static HEAD: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?m)^(?:URGENT )?Proposal #(\d+): (.+)"));
 static CLOSES: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?m)^Closes: (\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?) UTC"));
-static JURY_SIZE: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?m)^Decided by a Standing Jury of (\d+) members? drawn by lot"));
+static JURY_SIZE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?m)^(?:Decided by a Standing Jury of (\d+) members? drawn by lot|A Standing Jury of (\d+) drawn by lot decides)",
+    )
+});
 static RULE_LINE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?m)^Rule: ([a-z]+)(.*)"));
 static THRESHOLD: LazyLock<Regex> = LazyLock::new(|| pattern(r"threshold ([0-9.]+)"));
 static MAX_BLOCKS: LazyLock<Regex> = LazyLock::new(|| pattern(r"max blocks ([0-9.]+)"));
@@ -50,16 +54,31 @@ static OUTSIDE_THREAD: LazyLock<Regex> =
 static NOT_ELIGIBLE: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"Not counted, may not vote: (\d+)"));
 
-/// Reads a ballot's text as `messages::ballot` writes it (and as earlier versions did:
-/// a `Rule:` line, and no words beyond the standard ones).
-pub fn parse_ballot(text: &str) -> Option<BallotText> {
+/// The number of the proposal a ballot's text opens with, if it is a ballot.
+pub fn ballot_number(text: &str) -> Option<u64> {
+    HEAD.captures(text)?[1].parse().ok()
+}
+
+/// Whether `text`, a reply of the bot to ballot `number`, is the one stating its terms.
+pub fn is_terms_reply(text: &str, number: u64) -> bool {
+    text.starts_with(&format!("{TERMS_HEAD}{number} is decided"))
+}
+
+/// Reads a ballot's text as `messages::ballot` writes it, with the reply stating its terms
+/// where the ballot had no room for them (and as earlier versions did: a `Rule:` line,
+/// and no words beyond the standard ones).
+pub fn parse_ballot(text: &str, terms_reply: Option<&str>) -> Option<BallotText> {
     // Anchored at line starts: a member's reason, on the proposer's line, cannot pose as
-    // the ballot's own lines.
+    // the ballot's own lines. Where the terms are in their own reply, they are read there
+    // alone.
+    let stated = terms_reply.unwrap_or(text);
     let head = HEAD.captures(text)?;
     let number = head[1].parse().ok()?;
     let phrase = head[2].trim();
     // An internationalised domain is followed by its Unicode form in brackets.
     let domain = |rest: &str| rest.split(" (").next().unwrap_or(rest).to_string();
+    // A ratification keeps, or not, what the working group did at once.
+    let phrase = phrase.strip_prefix("ratify ").unwrap_or(phrase);
     let action = if let Some(rest) = phrase.strip_prefix("suspend ") {
         Action::Suspend {
             domain: domain(rest),
@@ -75,22 +94,22 @@ pub fn parse_ballot(text: &str) -> Option<BallotText> {
     } else {
         Action::Motion
     };
-    let rule = terms::read_rule_sentence(text).or_else(|| legacy_rule_line(text))?;
+    let rule = terms::read_rule_sentence(stated).or_else(|| legacy_rule_line(stated))?;
     let closes_at = match CLOSES.captures(text) {
         Some(closes) => Some(utc_time(&closes[1])?),
         None => None,
     };
     let jury_size = match JURY_SIZE.captures(text) {
-        Some(size) => Some(size[1].parse().ok()?),
+        Some(size) => Some(size.get(1).or(size.get(2))?.as_str().parse().ok()?),
         None => None,
     };
     if closes_at.is_none() && jury_size.is_none() {
         return None;
     }
-    let terms = terms::read_how_to_vote(text).unwrap_or_else(|| VotingTerms {
+    let terms = terms::read_how_to_vote(stated).unwrap_or_else(|| VotingTerms {
         vocabulary: Vocabulary::standard(),
-        block_needs_reason: text.contains("a block needs a reason"),
-        favourites_agree: text.contains("a favourite counts as agree"),
+        block_needs_reason: stated.contains("a block needs a reason"),
+        favourites_agree: stated.contains("a favourite counts as agree"),
     });
     Some(BallotText {
         number,
@@ -158,6 +177,11 @@ pub fn parse_announcement(text: &str, number: u64) -> Option<Announced> {
         .find(|result| result[1] == number_text)?[2]
         .trim()
         .to_string();
+    // Results written before "STOPPED BY A BLOCK" said "BLOCKED": read as the same outcome.
+    let outcome = match messages::read_outcome_phrase(&outcome) {
+        Some(read) => messages::outcome_phrase(read).to_string(),
+        None => outcome,
+    };
     let counts = COUNTS.captures(text)?;
     let count = |i: usize| counts[i].parse().unwrap_or(0);
     let number_after = |label: &Regex| label.captures(text).and_then(|found| found[1].parse().ok());
@@ -183,11 +207,13 @@ mod tests {
 
     #[test]
     fn an_announcement_is_read_for_its_own_proposal_only() {
-        let text = "Result of proposal #14: PASSED\nResult of proposal #4: REJECTED\nagree 0 · abstain 0 · disagree 2 · block 0";
+        let text = "Result of proposal #14: PASSED\nResult of proposal #4: REJECTED\nResult of proposal #5: BLOCKED\nResult of proposal #6: STOPPED BY A BLOCK\nagree 0 · abstain 0 · disagree 2 · block 0";
         let outcome = |number| parse_announcement(text, number).map(|read| read.outcome);
         let cases = [
             (4, Some("REJECTED")),
             (14, Some("PASSED")),
+            (5, Some("STOPPED BY A BLOCK")),
+            (6, Some("STOPPED BY A BLOCK")),
             (1, None),
             (41, None),
         ];

@@ -605,13 +605,18 @@ async fn on_a_real_gotosocial_local_reports_open_no_case_and_an_urgent_suspensio
         "{block}"
     );
     let ballot = kit
-        .bot_post_starting(&before, &format!("Proposal #1: suspend {domain}"), 30)
+        .bot_post_starting(
+            &before,
+            &format!("Proposal #1: ratify suspend {domain}"),
+            30,
+        )
         .await;
     let ballot_id = id_of(&ballot);
     let ballot_text = text(&ballot);
     say(&format!("ballot:\n{ballot_text}"));
     assert!(
-        ballot_text.contains("Done at once by @\u{200B}alice: they are flooding"),
+        ballot_text.contains("Done at once by @\u{200B}alice: they are flooding")
+            && ballot_text.contains("Agree keeps it; if this vote fails, it is undone."),
         "{ballot_text}"
     );
     let note = kit
@@ -634,7 +639,7 @@ async fn on_a_real_gotosocial_local_reports_open_no_case_and_an_urgent_suspensio
     );
     say(&format!("result:\n{result}"));
     assert!(
-        result.contains("BLOCKED") && result.contains("Undoing"),
+        result.contains("STOPPED BY A BLOCK") && result.contains("Undoing"),
         "{result}"
     );
     let undone = text(&kit.bot_post_starting(&before, "Undone:", 60).await);

@@ -104,7 +104,7 @@ async fn a_block_stops_a_proposal_and_bad_requests_open_nothing() {
         )
         .await;
     let result = scenario.result(1).await;
-    assert!(result.contains("BLOCKED"), "{result}");
+    assert!(result.contains("STOPPED BY A BLOCK"), "{result}");
     assert!(
         result.contains("agree 2 · abstain 0 · disagree 0 · block 1"),
         "{result}"

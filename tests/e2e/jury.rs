@@ -153,7 +153,7 @@ async fn a_jury_drawn_by_lot_is_seated_with_consent_decides_alone_and_verify_che
     let ballot_id = id_of(&ballot);
     let ballot_text = text_of(&ballot);
     assert!(
-        ballot_text.contains("Decided by a Standing Jury of 2 members drawn by lot"),
+        ballot_text.contains("A Standing Jury of 2 drawn by lot decides: jurors reply"),
         "{ballot_text}"
     );
 

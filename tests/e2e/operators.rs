@@ -308,7 +308,7 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
         (
             "carol",
             &[("bob", "agree"), ("carol", "block we would lose friends")],
-            "BLOCKED",
+            "STOPPED BY A BLOCK",
         ),
         ("dave", &[("bob", "agree")], "NO QUORUM"),
         (
@@ -325,7 +325,7 @@ async fn verify_recomputes_each_outcome_from_the_public_thread_and_catches_tampe
             .await;
         ballots.push(scenario.ballot(number as u64 + 1).await);
     }
-    let words = crate::scenario::text_of(&ballots[4]);
+    let words = scenario.terms(5).await;
     assert!(
         words.contains("Reply agree/oui/sí, abstain, disagree/non or block to vote"),
         "{words}"

@@ -219,6 +219,17 @@ async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members
         )
         .await;
     let alice = scenario.member("alice");
+    // Limiting a server already limited changes nothing: one answer, no proposal, and no
+    // number used (the next urgent action is #1).
+    let nothing = alice
+        .direct("@coopbot silence now other.example the raid again")
+        .await;
+    let answer = scenario.answer_to(&nothing).await;
+    assert!(
+        answer.contains("Nothing was changed: other.example is already under a silence block")
+            && answer.contains("No proposal was opened"),
+        "{answer}"
+    );
     let acted = alice
         .direct("@coopbot suspend now spam.example they are harassing our members right now")
         .await;
@@ -237,12 +248,10 @@ async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members
     );
     let ballot = scenario.ballot(1).await;
     let text = text_of(&ballot);
+    // It says it is a ratification, and what agreeing does.
     assert!(
-        text.starts_with("Proposal #1: suspend spam.example"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Done at once by @\u{200B}alice: they are harassing"),
+        text.starts_with("Proposal #1: ratify suspend spam.example\nDone at once by @\u{200B}alice: they are harassing")
+            && text.contains("Agree keeps it; if this vote fails, it is undone."),
         "{text}"
     );
     scenario
@@ -272,7 +281,7 @@ async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members
         .await;
     let result = scenario.result(1).await;
     assert!(
-        result.contains("BLOCKED") && result.contains("Undoing"),
+        result.contains("STOPPED BY A BLOCK") && result.contains("Undoing"),
         "{result}"
     );
     scenario
@@ -296,7 +305,7 @@ async fn an_urgent_block_is_in_force_at_once_and_undone_exactly_when_the_members
     );
     let shown = scenario.cli(&["show", "1"]);
     assert!(
-        shown.contains("ratifies the urgent action of @alice"),
+        shown.contains("urgent action: @alice of the working group acted at once"),
         "{shown}"
     );
     let restored = blocks

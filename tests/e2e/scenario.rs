@@ -223,6 +223,17 @@ mode = "{mode}"
         .await
     }
 
+    /// Waits for the bot's reply stating the terms of proposal `number` (the rule and every
+    /// word that counts: on a server of 500 characters a post they leave the ballot) and
+    /// returns its text.
+    pub async fn terms(&self, number: u64) -> String {
+        let title = format!("How proposal #{number} is decided");
+        wait_for(&format!("the terms of #{number}"), secs(30), || async {
+            self.bot_posts_containing(&title).await.first().map(text_of)
+        })
+        .await
+    }
+
     /// Waits for the result announcement of proposal `number` and returns its text.
     pub async fn result(&self, number: u64) -> String {
         let title = format!("Result of proposal #{number}:");

@@ -148,7 +148,7 @@ async fn the_working_group_steers_proposals_by_direct_message() {
         "applied on the instance",
         "posted the result",
         "applied the decision on the instance, as the working group asked",
-        "    applied on 20",
+        "    done on the instance: suspended a.example, on 20",
     ] {
         assert!(
             history.contains(line),
@@ -195,7 +195,7 @@ async fn the_working_group_steers_proposals_by_direct_message() {
     let listing = scenario.cli_in_zone(&["list"], Some(PARIS));
     for line in [
         "#1 suspend a.example by @bob: passed",
-        "    applied on 20",
+        "    done on the instance: suspended a.example, on 20",
         "#2 limit (silence) b.example by @carol: cancelled",
         "#3 motion by @bob: open",
         "    votes so far: agree 1",
@@ -236,7 +236,8 @@ async fn a_roster_a_percentage_quorum_urgency_and_one_reminder() {
         .await;
     let ballot = scenario.ballot(1).await;
     assert!(text_of(&ballot).contains("URGENT"));
-    assert!(text_of(&ballot).contains("at least 50% of members vote"));
+    let terms = scenario.terms(1).await;
+    assert!(terms.contains("at least 50% of members vote"), "{terms}");
 
     let ballot_id = id_of(&ballot);
     scenario.reply_as("bob", &ballot_id, "@coopbot agree").await;

@@ -24,7 +24,7 @@ pub use close::{close, due, on_announced};
 pub use jury::{consent_due, next_consent_deadline, on_consent_deadline, on_invitation_sent};
 pub use open::{closing_time, on_ballot_posted};
 pub use reports::{on_reports, on_seated};
-pub use urgent::{on_provisional_block, on_snapshot};
+pub use urgent::{on_block_read, on_block_unreadable, on_provisional_block, on_snapshot};
 pub use vote::{on_deleted, on_favourite};
 
 use super::effects::{Effect, Step};

@@ -45,7 +45,7 @@ pub(super) fn open<R: Records>(
         "proposed: {} ({}), closes {}",
         messages::action_phrase(&proposal.action),
         proposal.reason,
-        messages::time(proposal.closes_at)
+        messages::closes_phrase(&proposal)
     );
     let acct = proposal.proposer.acct.clone();
     Ok(Step::of(vec![proposal], vec![ballot]).logged(Some(number), Some(&acct), event))
@@ -115,7 +115,10 @@ pub(super) fn ballot_effect(settings: &Settings, proposal: &Proposal) -> Effect 
         text: messages::ballot(settings, proposal),
         visibility: settings.ballot_visibility,
         in_reply_to: None,
-        then: Some(FollowUp::BallotPosted { number }),
+        then: Some(FollowUp::BallotPosted {
+            number,
+            terms: messages::terms_reply(settings, proposal),
+        }),
     }
 }
 
@@ -203,6 +206,7 @@ pub fn on_ballot_posted<R: Records>(
     records: &R,
     proposal: &Proposal,
     ballot: StatusRef,
+    terms: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Step, R::Error> {
     if proposal.stage != Stage::Opening {
@@ -229,6 +233,15 @@ pub fn on_ballot_posted<R: Records>(
         Origin::Reports(_) => Vec::new(),
         _ => vec![reply],
     };
+    // The ballot's terms come first in its thread, where anyone recounting looks for them.
+    if let Some(terms) = terms {
+        replies.push(Effect::post(
+            Purpose::Terms { number },
+            terms.to_string(),
+            settings.ballot_visibility,
+            Some(ballot_ref.status_id.clone()),
+        ));
+    }
     // Before any draw: a ratification's thread first says what was already done.
     if let Origin::Ratification(_) = proposal.origin {
         replies.push(Effect::post(

@@ -3,7 +3,7 @@
 //! provisional block put in place, and only then is the ballot posted.
 
 use super::{answer_as, open};
-use crate::governance::effects::{Effect, Step};
+use crate::governance::effects::{Effect, Step, UrgentCommand};
 use crate::governance::messages::{self, refusals, urgent as said};
 use crate::governance::proposal::{
     Application, Closing, Earlier, Origin, Post, Proposal, Provisional, Stage, StatusRef,
@@ -16,14 +16,15 @@ use crate::model::BlockState;
 use chrono::{DateTime, Utc};
 
 /// `suspend now` / `silence now <domain> <reason…>` from a working-group member (the
-/// caller checked who and how it was sent).
+/// caller checked who and how it was sent): the domain's block is read first, and
+/// nothing is opened or answered until it is known (`on_block_read`).
 pub(super) fn act_now<R: Records>(
     settings: &Settings,
     records: &R,
     post: &Post,
     action: &Action,
     reason: &str,
-    now: DateTime<Utc>,
+    _now: DateTime<Utc>,
 ) -> Result<Step, R::Error> {
     if records.proposal_by_request(&post.status_id)?.is_some() {
         return Ok(Step::default());
@@ -31,20 +32,75 @@ pub(super) fn act_now<R: Records>(
     if let Some(refusal) = refusal(settings, records, action)? {
         return Ok(answer_as(post, refusal, Visibility::Direct));
     }
-    let Some(domain) = action.domain() else {
-        return Ok(Step::default());
-    };
-    let urgent_min = settings.durations.urgent_min;
-    let number = records.next_number()?;
-    let actor = post.author.identity.clone();
-    let asked = open::Asked {
-        action,
-        reason,
-        proposer: actor.clone(),
+    let command = UrgentCommand {
+        actor: post.author.identity.clone(),
+        action: action.clone(),
+        reason: reason.to_string(),
         request: StatusRef {
             status_id: post.status_id.clone(),
             url: post.url.clone(),
         },
+    };
+    let read = Effect::ActNow {
+        purpose: Purpose::ActNow {
+            request: post.status_id.clone(),
+        },
+        command,
+    };
+    let event = format!(
+        "asked to act at once: {} ({reason}); reading the domain's block first",
+        messages::action_phrase(action)
+    );
+    Ok(Step::of(Vec::new(), vec![read]).logged(None, Some(&post.author.identity.acct), event))
+}
+
+/// The domain's block was read for an urgent action. A block as strict already in place
+/// leaves nothing to do: the member who acted is told, and no proposal is opened. Else
+/// the ratification opens now, with the earlier block kept to put back, and the
+/// provisional block goes in; the ballot follows once it is in force.
+pub fn on_block_read<R: Records>(
+    settings: &Settings,
+    records: &R,
+    command: &UrgentCommand,
+    earlier: Option<BlockState>,
+    now: DateTime<Utc>,
+) -> Result<Step, R::Error> {
+    let request = &command.request.status_id;
+    // Done before: the step that followed this read was committed with it.
+    if records.proposal_by_request(request)?.is_some() {
+        return Ok(Step::default());
+    }
+    let (action, acct) = (&command.action, &command.actor.acct);
+    let tell = |text: String| tell_commander(command, &text);
+    // Another urgent action on this domain may have opened meanwhile.
+    if let Some(refusal) = refusal(settings, records, action)? {
+        return Ok(tell(refusal.clone()).logged(None, Some(acct), refusal));
+    }
+    let Some(domain) = action.domain() else {
+        return Ok(Step::default());
+    };
+    let wanted = match action {
+        Action::Silence { .. } => "silence",
+        _ => "suspend",
+    };
+    if let Some(block) = earlier
+        .as_ref()
+        .filter(|block| strictness(&block.severity) >= strictness(wanted))
+    {
+        let text = said::nothing_to_do(action, block);
+        let event = format!(
+            "did not act at once on {domain}: already under a {} block; no proposal opened",
+            block.severity
+        );
+        return Ok(tell(text).logged(None, Some(acct), event));
+    }
+    let number = records.next_number()?;
+    let urgent_min = settings.durations.urgent_min;
+    let asked = open::Asked {
+        action,
+        reason: &command.reason,
+        proposer: command.actor.clone(),
+        request: command.request.clone(),
         duration: Some(urgent_min),
     };
     let mut proposal = open::new_proposal(settings, number, asked, now);
@@ -56,23 +112,43 @@ pub(super) fn act_now<R: Records>(
         case.members_rule = settings.ratify_rule;
     }
     proposal.origin = Origin::Ratification(Provisional {
-        actor,
-        earlier: Earlier::Unknown,
+        actor: command.actor.clone(),
+        earlier: match &earlier {
+            None => Earlier::Unblocked,
+            Some(block) => Earlier::Blocked(block.clone()),
+        },
     });
-    // The block is read before anything changes, so the vote can put it back exactly.
-    let snapshot = Effect::Snapshot {
-        purpose: Purpose::Snapshot { number },
+    let set = Effect::SetBlock {
+        purpose: Purpose::Provisional { number },
         number,
         domain: domain.to_string(),
+        block: Some(Effect::block_for(
+            &proposal,
+            earlier.as_ref(),
+            said::provisional_comment(&proposal),
+        )),
     };
-    let mut step = answer_as(post, said::acting(&proposal), Visibility::Direct);
-    let event = format!(
-        "acted at once: {} ({reason}); proposal #{number} ratifies it",
-        messages::action_phrase(action)
-    );
-    step.effects.push(snapshot);
+    let mut step = tell(said::acting(&proposal));
+    step.effects.insert(0, set);
     step.proposals.push(proposal);
-    Ok(step.logged(Some(number), Some(&post.author.identity.acct), event))
+    let before = earlier
+        .as_ref()
+        .map_or("none".to_string(), |block| block.severity.clone());
+    Ok(step
+        .logged(
+            Some(number),
+            Some(acct),
+            format!(
+                "acted at once: {} ({}); proposal #{number} ratifies it",
+                messages::action_phrase(action),
+                command.reason
+            ),
+        )
+        .logged(
+            Some(number),
+            None,
+            format!("block before the urgent action: {before}"),
+        ))
 }
 
 fn refusal<R: Records>(
@@ -111,8 +187,37 @@ fn strictness(severity: &str) -> u8 {
     }
 }
 
-/// The domain's block was read. Unless a block as strict is already there, the
-/// provisional block goes in place; the ballot follows once it is in force.
+/// The domain's block could not be read (the instance refused): nothing was changed and
+/// nothing is opened; the member who acted is told why.
+pub fn on_block_unreadable(command: &UrgentCommand, reason: &str) -> Step {
+    let text = said::could_not_read(&command.action, reason);
+    tell_commander(command, &text).logged(
+        None,
+        Some(&command.actor.acct),
+        format!("did not act at once: {reason}"),
+    )
+}
+
+/// The direct message answering the working group's urgent command.
+fn tell_commander(command: &UrgentCommand, text: &str) -> Step {
+    let request = &command.request.status_id;
+    Step::of(
+        Vec::new(),
+        vec![Effect::post(
+            Purpose::Answer {
+                status_id: request.clone(),
+            },
+            messages::to(&command.actor.acct, text),
+            Visibility::Direct,
+            Some(request.clone()),
+        )],
+    )
+}
+
+/// The domain's block was read for a ratification opened before it (as versions before
+/// `on_block_read` did, for an outbox entry written by one). Unless a block as strict is
+/// already there, the provisional block goes in place; the ballot follows once it is in
+/// force.
 pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTime<Utc>) -> Step {
     let Origin::Ratification(provisional) = &proposal.origin else {
         return Step::default();

@@ -1,7 +1,7 @@
 //! The ballot: what is proposed, how to vote, the rule, and when it closes (or, for a
 //! jury, how its voting time runs); and how much room a ballot leaves for its reason.
 
-use super::{action_phrase, defang, fit, seating, time, urgent};
+use super::{defang, fit, proposal_phrase, seating, time, urgent};
 use crate::governance::jury::{JuryCase, Seating};
 use crate::governance::proposal::{
     Earlier, Identity, Origin, Proposal, Provisional, Stage, StatusRef,
@@ -37,16 +37,106 @@ fn consequence_line(settings: &Settings, proposal: &Proposal) -> &'static str {
     }
 }
 
+/// The fewest characters a ballot should leave for its reason. Where stating the terms on
+/// the ballot itself would leave fewer, they go to the ballot's first reply instead.
+pub const REASON_ROOM: i64 = 200;
+
+/// Where a ballot states its terms (how to vote in every word that counts, the rule in a
+/// sentence, what passing leads to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// All on the ballot: where the instance's limit leaves room for a real reason.
+    Whole,
+    /// The ballot says how to vote in a line, and its first reply states the terms.
+    TermsInReply,
+}
+
+fn layout(settings: &Settings) -> Layout {
+    let room = |kind| room(settings, Layout::Whole, kind);
+    if room(Kind::Ordinary).min(room(Kind::Ratification)) >= REASON_ROOM {
+        Layout::Whole
+    } else {
+        Layout::TermsInReply
+    }
+}
+
 pub fn ballot(settings: &Settings, proposal: &Proposal) -> String {
     let reason = defang(&proposal.reason);
+    let layout = layout(settings);
     fit(settings.max_characters, &reason, |reason| {
-        ballot_around(settings, proposal, reason)
+        ballot_around(settings, proposal, reason, layout)
     })
 }
 
+/// The ballot's first reply, where the instance's limit leaves the ballot too little room
+/// to state its terms itself: `None` when the ballot states them.
+pub fn terms_reply(settings: &Settings, proposal: &Proposal) -> Option<String> {
+    (layout(settings) == Layout::TermsInReply).then(|| terms_post(settings, proposal))
+}
+
+/// The terms a ballot states, each on its own line as `coopgov verify` reads them.
+fn terms_lines(settings: &Settings, proposal: &Proposal) -> String {
+    format!(
+        "{rule}\n{how}{consequence}",
+        rule = terms::rule_sentence(&proposal.rule),
+        how = defang(&how_to_vote(settings)),
+        consequence = consequence_line(settings, proposal),
+    )
+}
+
+fn terms_post(settings: &Settings, proposal: &Proposal) -> String {
+    let jury = proposal
+        .jury
+        .as_ref()
+        .map(|case| format!("\n{}", seating::ballot_line(case)))
+        .unwrap_or_default();
+    format!(
+        "{TERMS_HEAD}{} is decided: the rule, and every word that counts.\n{}{jury}",
+        proposal.number,
+        terms_lines(settings, proposal)
+    )
+}
+
+/// How the ballot's first reply begins, before the proposal's number.
+pub const TERMS_HEAD: &str = "How proposal #";
+
+/// The ballot's one line on how to vote when its terms are in its first reply: the first
+/// word of each position and what a block needs (and, for all members, what a favourite
+/// means; for a jury, who decides). It does not start like the full line (`Reply …`), so
+/// `verify` never takes it for the terms.
+fn vote_line(settings: &Settings, jury: Option<&JuryCase>) -> String {
+    let words: Vec<&str> = Position::ALL
+        .into_iter()
+        .map(|position| {
+            settings
+                .vocabulary
+                .words(position)
+                .first()
+                .copied()
+                .unwrap_or(position.name())
+        })
+        .collect();
+    let (last, first) = words.split_last().expect("four positions");
+    let mut line = match jury {
+        Some(case) => format!(
+            "{}: jurors reply {} or {last}",
+            seating::jury_decides(case),
+            first.join(", ")
+        ),
+        None => format!("Vote: reply {} or {last}", first.join(", ")),
+    };
+    if settings.block_requires_reason {
+        line.push_str(" (with a reason)");
+    }
+    if jury.is_none() && settings.favourites_count_as == Some(Position::Agree) {
+        line.push_str("; a favourite counts as agree");
+    }
+    line.push_str(". Rule: first reply.");
+    defang(&line)
+}
+
 /// The ballot's text around its (already defanged) reason.
-fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str) -> String {
-    // A ratification's lead says it was done at once; its room is the shortest.
+fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str, layout: Layout) -> String {
     let ratification = matches!(proposal.origin, Origin::Ratification(_));
     let urgent = if proposal.urgent && !ratification {
         "URGENT "
@@ -58,36 +148,55 @@ fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str) -> Stri
         Some(case) => seating::ballot_line(case),
         None => format!("Closes: {}", time(proposal.closes_at)),
     };
+    let terms = match (layout, &proposal.jury) {
+        (Layout::Whole, _) => format!("{}\n{closes}", terms_lines(settings, proposal)),
+        // The jury's voting time is in the first reply, its closing time in the seating's.
+        (Layout::TermsInReply, Some(case)) => vote_line(settings, Some(case)),
+        (Layout::TermsInReply, None) => format!("{}\n{closes}", vote_line(settings, None)),
+    };
     let lead = urgent::ballot_lead(proposal)
         .unwrap_or_else(|| format!("Proposed by @{}", proposal.proposer.acct));
+    // A ratification says what the vote decides: keeping what was done, or undoing it.
+    let keeps = urgent::keeps_line(proposal)
+        .map(|line| format!("\n{line}"))
+        .unwrap_or_default();
     format!(
-        "{urgent}Proposal #{number}: {action}\n{lead}: {reason}\n\n{how}\n{rule}{consequence}\n{closes}",
+        "{urgent}Proposal #{number}: {action}\n{lead}: {reason}{keeps}\n\n{terms}",
         number = proposal.number,
-        action = action_phrase(&proposal.action),
-        how = defang(&how_to_vote(settings)),
-        rule = terms::rule_sentence(&proposal.rule),
-        consequence = consequence_line(settings, proposal),
+        action = proposal_phrase(proposal),
     )
 }
 
 /// A long domain, as ballots meet them, for measuring a ballot's room.
 const LONG_DOMAIN: &str = "a-rather-long-server-name.example.social";
+/// The longest username Mastodon allows (30 characters), for measuring a ballot's room.
+const LONGEST_ACCT: &str = "a-member-with-the-longest-name";
+
+/// Which ballot a room is measured for.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Ordinary,
+    /// The ballot that puts a working group's urgent action to the vote (its own lead
+    /// and rule).
+    Ratification,
+}
 
 /// The fewest characters a ballot leaves for its reason on this instance, over every
-/// kind of proposal (urgent, numbered #9999, by a 30-character acct, about a 40-character
-/// domain, closing at a time with seconds). Below zero, the ballot's last lines would be
-/// cut and it could not be recounted.
+/// kind of proposal (urgent, numbered #9999, by a 30-character acct or, for a
+/// ratification, the working group's longest, about a 40-character domain, closing at a
+/// time with seconds where a vote may last less than an hour). Below zero, the ballot's last lines (or its
+/// first reply stating the terms) would be cut and it could not be recounted.
 pub fn room_for_reason(settings: &Settings) -> i64 {
-    room(settings, false)
+    room(settings, layout(settings), Kind::Ordinary)
 }
 
 /// As `room_for_reason`, for the ballot that puts a working group's urgent action to the
-/// vote (its own lead and rule): below zero, that ballot could not be recounted.
+/// vote: below zero, that ballot could not be recounted.
 pub fn room_for_ratification(settings: &Settings) -> i64 {
-    room(settings, true)
+    room(settings, layout(settings), Kind::Ratification)
 }
 
-fn room(settings: &Settings, ratification: bool) -> i64 {
+fn room(settings: &Settings, layout: Layout, kind: Kind) -> i64 {
     let domain = LONG_DOMAIN.to_string();
     let actions = [
         Action::Suspend {
@@ -99,14 +208,33 @@ fn room(settings: &Settings, ratification: bool) -> i64 {
         Action::Unblock { domain },
         Action::Motion,
     ];
-    let at = DateTime::from_timestamp(4_102_444_799, 0).unwrap_or_default();
+    // A vote of an hour or more closes on a whole minute, stated without seconds.
+    let shortest = match kind {
+        Kind::Ordinary => settings.durations.min.min(settings.durations.urgent_min),
+        Kind::Ratification => settings.durations.urgent_min,
+    };
+    let last_second = if shortest < std::time::Duration::from_secs(3600) {
+        59
+    } else {
+        0
+    };
+    let at = DateTime::from_timestamp(4_102_444_740 + last_second, 0).unwrap_or_default();
+    // A ratification names the working group's member who acted; anyone else may have the
+    // longest name an account can have.
+    let actor = settings
+        .working_group
+        .values()
+        .max_by_key(|acct| acct.chars().count())
+        .cloned()
+        .unwrap_or_else(|| LONGEST_ACCT.to_string());
     let nobody = StatusRef {
         status_id: String::new(),
         url: String::new(),
     };
-    let longest = actions
+    let max = settings.max_characters as i64;
+    actions
         .into_iter()
-        .map(|action| {
+        .filter_map(|action| {
             let jury = settings.jury.as_ref().filter(|j| j.decides(action.kind()));
             let proposal = Proposal {
                 number: 9999,
@@ -117,7 +245,7 @@ fn room(settings: &Settings, ratification: bool) -> i64 {
                     .map_or(settings.rule_for(action.kind()), |j| j.rule),
                 proposer: Identity {
                     account_id: String::new(),
-                    acct: "a".repeat(30),
+                    acct: LONGEST_ACCT.to_string(),
                 },
                 action,
                 request: nobody.clone(),
@@ -141,24 +269,39 @@ fn room(settings: &Settings, ratification: bool) -> i64 {
                 }),
                 origin: Default::default(),
             };
-            if !ratification {
-                return ballot_around(settings, &proposal, "").chars().count();
-            }
-            // The same block done at once by the working group, to be ratified.
-            let urgent = Proposal {
-                rule: settings.ratify_rule,
-                origin: Origin::Ratification(Provisional {
-                    actor: proposal.proposer.clone(),
-                    earlier: Earlier::Unknown,
-                }),
-                ..proposal
+            let proposal = match kind {
+                Kind::Ordinary => proposal,
+                // The same block done at once by the working group, to be ratified.
+                Kind::Ratification => {
+                    proposal.action.domain()?;
+                    Proposal {
+                        rule: settings.ratify_rule,
+                        origin: Origin::Ratification(Provisional {
+                            actor: Identity {
+                                account_id: String::new(),
+                                acct: actor.clone(),
+                            },
+                            earlier: Earlier::Unknown,
+                        }),
+                        ..proposal
+                    }
+                }
             };
-            match urgent.action.domain() {
-                Some(_) => ballot_around(settings, &urgent, "").chars().count(),
-                None => 0,
-            }
+            let ballot = ballot_around(settings, &proposal, "", layout)
+                .chars()
+                .count() as i64;
+            let reply = match layout {
+                Layout::Whole => 0,
+                Layout::TermsInReply => terms_post(settings, &proposal).chars().count() as i64,
+            };
+            // A first reply too long for the instance would be cut, and the ballot with it
+            // could not be recounted: that is as bad as a ballot with no room.
+            Some(if reply > max {
+                max - reply
+            } else {
+                max - ballot
+            })
         })
-        .max()
-        .unwrap_or(0);
-    settings.max_characters as i64 - longest as i64
+        .min()
+        .unwrap_or(max)
 }

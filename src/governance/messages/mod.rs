@@ -11,7 +11,10 @@ pub mod urgent;
 pub mod working_group;
 
 pub mod appeals;
-pub use ballot::{ballot, how_to_vote, room_for_ratification, room_for_reason};
+pub use ballot::{
+    ballot, how_to_vote, room_for_ratification, room_for_reason, terms_reply, REASON_ROOM,
+    TERMS_HEAD,
+};
 
 use super::proposal::{Application, Closing, Origin, Proposal, Unseen};
 use super::settings::Settings;
@@ -185,14 +188,33 @@ pub fn counts(tally: &Tally) -> String {
         .join(" · ")
 }
 
-/// An outcome as results show it: `PASSED`, `NO QUORUM`…
+/// An outcome as results show it: `PASSED`, `NO QUORUM`, `STOPPED BY A BLOCK` (a
+/// member's block stopped it: "BLOCKED" read as if the server had been blocked)…
 pub fn outcome_phrase(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Passed => "PASSED",
         Outcome::Rejected => "REJECTED",
-        Outcome::Blocked => "BLOCKED",
+        Outcome::Blocked => "STOPPED BY A BLOCK",
         Outcome::NoQuorum => "NO QUORUM",
         Outcome::Cancelled => "CANCELLED",
+    }
+}
+
+/// The outcome a result names, as `outcome_phrase` writes it and as results before
+/// "STOPPED BY A BLOCK" did ("BLOCKED").
+pub fn read_outcome_phrase(phrase: &str) -> Option<Outcome> {
+    let outcomes = [
+        Outcome::Passed,
+        Outcome::Rejected,
+        Outcome::Blocked,
+        Outcome::NoQuorum,
+        Outcome::Cancelled,
+    ];
+    match phrase.trim() {
+        "BLOCKED" => Some(Outcome::Blocked),
+        phrase => outcomes
+            .into_iter()
+            .find(|outcome| outcome_phrase(*outcome) == phrase),
     }
 }
 
@@ -230,7 +252,7 @@ pub fn announcement(settings: &Settings, proposal: &Proposal, closing: &Closing)
             "Result of proposal #{}: {}\n{}\n{}\nVoters: {} (quorum {needed})\n",
             proposal.number,
             outcome_phrase(closing.outcome),
-            action_phrase(&proposal.action),
+            proposal_phrase(proposal),
             counts(&closing.tally),
             closing.tally.voters(),
         );
@@ -306,15 +328,67 @@ pub fn origin_phrase(proposal: &Proposal) -> Option<String> {
     match &proposal.origin {
         Origin::Request => None,
         Origin::Reports(case) => Some(format!(
-            "opened by the bot from reports by {} members about {}",
+            "from reports: opened by the bot after {} members reported accounts of {}",
             case.reporters,
             domain_shown(&case.domain)
         )),
         Origin::Ratification(provisional) => Some(format!(
-            "ratifies the urgent action of @{}",
+            "urgent action: @{} of the working group acted at once; this vote keeps it or undoes it",
             provisional.actor.acct
         )),
-        Origin::Appeal { of } => Some(format!("appeals proposal #{of}")),
+        Origin::Appeal { of } => Some(format!("appeal of #{of}")),
+    }
+}
+
+/// What a proposal asks, as its ballot's first line names it: a ratification is
+/// `ratify suspend spam.example`.
+pub fn proposal_phrase(proposal: &Proposal) -> String {
+    match &proposal.origin {
+        Origin::Ratification(_) => format!("ratify {}", action_phrase(&proposal.action)),
+        _ => action_phrase(&proposal.action),
+    }
+}
+
+/// How a proposal came to be, in two or three words for a list: "from reports",
+/// "appeal of #1", "urgent action undone"; `None` for a member's own proposal.
+pub fn origin_tag(proposal: &Proposal) -> Option<String> {
+    Some(match &proposal.origin {
+        Origin::Request => return None,
+        Origin::Reports(_) => "from reports".to_string(),
+        Origin::Appeal { of } => format!("appeal of #{of}"),
+        Origin::Ratification(_) => match proposal.closing() {
+            Some(closing) if closing.application == Application::NotNeeded => {
+                "urgent action that never took effect".to_string()
+            }
+            Some(closing) if closing.outcome == Outcome::Passed => "urgent action kept".to_string(),
+            Some(_) => "urgent action undone".to_string(),
+            None => "urgent action".to_string(),
+        },
+    })
+}
+
+/// What a proposal's decision did on the instance once carried out, in a few words:
+/// "suspended spam.example", "urgent action undone: spam.example is unblocked".
+pub fn deed(proposal: &Proposal, closing: &Closing) -> String {
+    let domain = proposal
+        .action
+        .domain()
+        .map(domain_shown)
+        .unwrap_or_default();
+    if let Origin::Ratification(_) = &proposal.origin {
+        return match closing.outcome {
+            Outcome::Passed => format!("urgent action kept: the block on {domain} stays"),
+            _ => format!(
+                "urgent action undone: {}",
+                urgent::put_back(proposal, &domain)
+            ),
+        };
+    }
+    match &proposal.action {
+        Action::Suspend { .. } => format!("suspended {domain}"),
+        Action::Silence { .. } => format!("limited (silenced) {domain}"),
+        Action::Unblock { .. } => format!("lifted the block on {domain}"),
+        Action::Motion => "nothing to change for a motion".to_string(),
     }
 }
 
@@ -350,12 +424,32 @@ pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {
     }
 }
 
+/// When voting on `proposal` closes, as every message states it: the time, or, while its
+/// jury is still to be seated, how long voting runs from the seating (the time is not
+/// known before).
+pub fn closes_phrase(proposal: &Proposal) -> String {
+    match &proposal.jury {
+        Some(case) if case.seating == crate::governance::jury::Seating::Seating => format!(
+            "{} after its jury is seated",
+            crate::commands::format_duration(case.voting)
+        ),
+        _ => time(proposal.closes_at),
+    }
+}
+
 pub fn opened(proposal: &Proposal, ballot_url: &str) -> String {
-    format!(
-        "Proposal #{} is open for votes until {}: {ballot_url}",
-        proposal.number,
-        time(proposal.closes_at)
-    )
+    match &proposal.jury {
+        Some(case) if case.seating == crate::governance::jury::Seating::Seating => format!(
+            "Proposal #{} is open: a jury is being drawn by lot, and it votes for {} once seated: {ballot_url}",
+            proposal.number,
+            crate::commands::format_duration(case.voting)
+        ),
+        _ => format!(
+            "Proposal #{} is open for votes until {}: {ballot_url}",
+            proposal.number,
+            time(proposal.closes_at)
+        ),
+    }
 }
 
 pub fn not_counted(number: u64, why: &str) -> String {

@@ -46,6 +46,11 @@ pub fn decided_by_whom(proposal: &Proposal) -> String {
     }
 }
 
+/// Who decides a jury's case, as its ballot opens its line on how to vote.
+pub fn jury_decides(case: &JuryCase) -> String {
+    format!("A Standing Jury of {} drawn by lot decides", case.size)
+}
+
 /// The ballot's line for a proposal the jury decides, in place of its closing time.
 pub fn ballot_line(case: &JuryCase) -> String {
     let members = if case.size == 1 { "member" } else { "members" };

@@ -1,7 +1,7 @@
 //! The words of an urgent action: what the working group is told, the block's
 //! provisional comment, the ballot's line about it, and how the vote's answer ends it.
 
-use super::{action_phrase, defang, domain_shown, time};
+use super::{action_phrase, defang, domain_shown};
 use crate::governance::proposal::{Closing, Earlier, Origin, Proposal};
 use crate::governance::{Action, Outcome};
 use crate::model::BlockState;
@@ -26,10 +26,14 @@ pub fn acting(proposal: &Proposal) -> String {
 /// The public comment a provisional block carries.
 pub fn provisional_comment(proposal: &Proposal) -> String {
     format!(
-        "Provisional: {} at once by the working group; the members decide whether it stays in coopgov proposal #{}, closing {}. Undone if it does not pass.",
+        "Provisional: {} at once by the working group; {} decide whether it stays in coopgov proposal #{}, closing {}. Undone if it does not pass.",
         blocked_word(&proposal.action),
+        match &proposal.jury {
+            Some(_) => "a jury drawn by lot will",
+            None => "the members",
+        },
         proposal.number,
-        time(proposal.closes_at)
+        super::closes_phrase(proposal)
     )
 }
 
@@ -42,6 +46,14 @@ pub fn ballot_lead(proposal: &Proposal) -> Option<String> {
         "Done at once by {}",
         defang(&format!("@{}", provisional.actor.acct))
     ))
+}
+
+/// A ratification ballot's line on what its vote decides.
+pub fn keeps_line(proposal: &Proposal) -> Option<String> {
+    let Origin::Ratification(_) = &proposal.origin else {
+        return None;
+    };
+    Some("Agree keeps it; if this vote fails, it is undone.".to_string())
 }
 
 /// Posted in the ballot's thread right after it: what was done, and what the vote decides.
@@ -81,6 +93,25 @@ pub fn already_in_place(proposal: &Proposal, earlier: &BlockState) -> String {
     )
 }
 
+/// An urgent action with nothing to do: a block as strict is already there, so nothing
+/// changes and no proposal is opened.
+pub fn nothing_to_do(action: &Action, earlier: &BlockState) -> String {
+    format!(
+        "Nothing was changed: {} is already under a {} block, as strict or stricter than you asked ({}). No proposal was opened.",
+        action.domain().map(domain_shown).unwrap_or_default(),
+        earlier.severity,
+        action_phrase(action),
+    )
+}
+
+/// An urgent action given up before anything changed: the block could not be read.
+pub fn could_not_read(action: &Action, reason: &str) -> String {
+    format!(
+        "Nothing was changed: the bot could not read the block on {} first ({reason}), so it did not act. No proposal was opened.",
+        action.domain().map(domain_shown).unwrap_or_default(),
+    )
+}
+
 /// The urgent action could not be carried out; the members are not asked to ratify it.
 pub fn could_not_act(proposal: &Proposal, reason: &str) -> String {
     format!(
@@ -105,16 +136,19 @@ pub fn what_next(proposal: &Proposal, closing: &Closing, in_force: bool) -> Stri
     }
     format!(
         "Undoing the urgent action now: {}.",
-        put_back(proposal, &domain)
+        put_back(proposal, &domain).replace(" is back under", " goes back to")
     )
 }
 
 /// How the domain is put back when the vote does not back the urgent action.
-fn put_back(proposal: &Proposal, domain: &str) -> String {
+pub(super) fn put_back(proposal: &Proposal, domain: &str) -> String {
     match &proposal.origin {
         Origin::Ratification(provisional) => match &provisional.earlier {
             Earlier::Blocked(block) => {
-                format!("{domain} goes back to its earlier {} block", block.severity)
+                format!(
+                    "{domain} is back under its earlier {} block",
+                    block.severity
+                )
             }
             Earlier::Unblocked | Earlier::Unknown => format!("{domain} is unblocked"),
         },
@@ -136,11 +170,11 @@ pub fn done(proposal: &Proposal, closing: &Closing) -> String {
         ),
         Outcome::Cancelled => format!(
             "Undone: {}, as proposal #{number} was cancelled.",
-            put_back(proposal, &domain).replace(" goes back to", " is back under")
+            put_back(proposal, &domain)
         ),
         _ => format!(
             "Undone: {}, as proposal #{number} did not pass.",
-            put_back(proposal, &domain).replace(" goes back to", " is back under")
+            put_back(proposal, &domain)
         ),
     }
 }

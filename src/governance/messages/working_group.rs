@@ -62,7 +62,7 @@ pub fn applying_now(proposal: &Proposal) -> String {
 
 /// A proposal's line in `list`, when it is open or waits for the working group.
 pub fn list_line(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -> Option<String> {
-    let head = format!("#{} {}", proposal.number, action_phrase(&proposal.action));
+    let head = format!("#{} {}", proposal.number, super::proposal_phrase(proposal));
     let state = match proposal.closing().map(|c| &c.application) {
         None if proposal.is_seating() => {
             format!("seating its jury, {}", super::seating::progress(proposal))

@@ -33,17 +33,22 @@ fn a_proposal_opens_a_ballot_then_answers_with_its_link() {
             purpose,
             text,
             in_reply_to: None,
-            then: Some(FollowUp::BallotPosted { number: 1 }),
+            then:
+                Some(FollowUp::BallotPosted {
+                    number: 1,
+                    terms: Some(terms),
+                }),
             visibility: Visibility::Public,
         }] => {
             assert_eq!(purpose.to_string(), "ballot-1");
-            assert!(text.contains("Proposal #1: suspend bad.example"), "{text}");
-            assert!(text.contains("Closes: 2026-11-08 12:00 UTC"), "{text}");
-            assert!(
-                text.contains(
-                    "Passes if more agree than disagree; any block stops it unless agree outnumbers disagree and block at least 9 to 1."
-                ),
-                "{text}"
+            // 500 characters a post leave a ballot too little room for its terms.
+            assert_eq!(
+                text,
+                "Proposal #1: suspend bad.example\nProposed by @alice: they host harassment\n\nVote: reply agree, abstain, disagree or block (with a reason); a favourite counts as agree. Rule: first reply.\nCloses: 2026-11-08 12:00 UTC"
+            );
+            assert_eq!(
+                terms,
+                "How proposal #1 is decided: the rule, and every word that counts.\nPasses if more agree than disagree; any block stops it unless agree outnumbers disagree and block at least 9 to 1.\nReply agree, abstain, disagree or block to vote (a block needs a reason); a favourite counts as agree."
             );
         }
         other => panic!("expected one ballot, got {other:?}"),
@@ -387,7 +392,7 @@ fn blocks_are_reported_and_dry_run_changes_nothing() {
     };
     let effects = memory.close_at_six_days(&settings, &record);
     let text = first_post_text(&effects);
-    assert!(text.contains("BLOCKED"), "{text}");
+    assert!(text.contains("STOPPED BY A BLOCK"), "{text}");
     assert!(
         text.contains("@\u{200B}dave"),
         "quoted mentions must not notify: {text}"

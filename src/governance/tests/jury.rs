@@ -79,11 +79,8 @@ fn open_and_draw(settings: &Settings, memory: &mut Memory) -> Vec<Effect> {
     let ballot_text = first_post_text(&effects);
     assert!(
         ballot_text.contains(&format!(
-            "Decided by a Standing Jury of {} drawn by lot",
-            match settings.jury.as_ref().map_or(0, |jury| jury.size) {
-                1 => "1 member".to_string(),
-                size => format!("{size} members"),
-            }
+            "A Standing Jury of {} drawn by lot decides: jurors reply agree,",
+            settings.jury.as_ref().map_or(0, |jury| jury.size)
         )),
         "{ballot_text}"
     );
@@ -98,6 +95,7 @@ fn open_and_draw(settings: &Settings, memory: &mut Memory) -> Vec<Effect> {
         memory,
         &proposal,
         ballot,
+        None,
         t0(),
     ));
     memory.apply(&step)
@@ -453,4 +451,38 @@ fn after_the_working_group_cancels_a_seating_an_answer_seats_nobody() {
     assert!(first_post_text(&late.effects).contains("stays as it was"));
     let all = memory.all_proposals();
     assert!(real::consent_due(&all, t0() + days(2)).is_empty());
+}
+
+/// A jury's vote closes a set time after its seating: until then every message that
+/// gives a closing time says so instead of a time that is not yet known.
+#[test]
+fn before_the_seating_no_message_gives_a_closing_time_that_is_not_known() {
+    let settings = jury_settings(2, WhenShort::Members);
+    let memory = pool_of(&everyone());
+    let request = post(
+        &member("alice", 10),
+        90,
+        "propose suspend bad.example they host harassment",
+        None,
+    );
+    let opened = engine::on_post(&settings, &memory, &request, t0());
+    let history: Vec<&str> = opened.audit.iter().map(|a| a.event.as_str()).collect();
+    assert!(
+        history
+            .iter()
+            .any(|event| event.ends_with("closes 3d after its jury is seated")),
+        "{history:?}"
+    );
+    let proposal = opened.proposals[0].clone();
+    let said =
+        crate::governance::messages::opened(&proposal, "https://social.example/@coopbot/500");
+    assert_eq!(
+        said,
+        "Proposal #1 is open: a jury is being drawn by lot, and it votes for 3d once seated: https://social.example/@coopbot/500"
+    );
+    let provisional = crate::governance::messages::urgent::provisional_comment(&proposal);
+    assert!(
+        provisional.contains("a jury drawn by lot will decide whether it stays in coopgov proposal #1, closing 3d after its jury is seated"),
+        "{provisional}"
+    );
 }

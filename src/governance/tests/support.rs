@@ -52,6 +52,7 @@ pub mod engine {
             &memory,
             proposal,
             ballot,
+            None,
             super::t0(),
         ))
     }
@@ -268,6 +269,7 @@ impl Memory {
             self,
             &proposal,
             ballot,
+            None,
             t0(),
         ));
         self.apply(&step)

@@ -6,7 +6,7 @@ use super::support::*;
 use crate::governance::engine as real;
 use crate::governance::proposal::{Application, Earlier, Origin};
 use crate::governance::settings::ServerTraits;
-use crate::governance::{Effect, Mode, Outcome, Post, Purpose, Stage};
+use crate::governance::{Effect, Mode, Outcome, Post, Purpose, Stage, UrgentCommand};
 use crate::model::BlockState;
 
 fn wg_dm(text: &str, id: u64) -> Post {
@@ -37,6 +37,47 @@ fn blocks_set(effects: &[Effect]) -> Vec<(Purpose, Option<BlockState>)> {
         .collect()
 }
 
+/// The working group's `command` in direct message `id`, as the engine keeps it: nothing
+/// is opened before the domain's block is read.
+fn commanded(
+    settings: &crate::governance::Settings,
+    memory: &mut Memory,
+    command: &str,
+    id: u64,
+) -> UrgentCommand {
+    let effects = memory.apply(&engine::on_post(
+        settings,
+        memory,
+        &wg_dm(command, id),
+        t0(),
+    ));
+    assert!(memory.proposals.is_empty(), "nothing opens before the read");
+    effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::ActNow { command, .. } => Some(command.clone()),
+            _ => None,
+        })
+        .expect("the domain's block is read first")
+}
+
+/// The domain's block read for `command`: `earlier`, or none.
+fn read(
+    settings: &crate::governance::Settings,
+    memory: &mut Memory,
+    command: &UrgentCommand,
+    earlier: Option<BlockState>,
+) -> Vec<Effect> {
+    let step = infallible(real::on_block_read(
+        settings,
+        memory,
+        command,
+        earlier,
+        t0(),
+    ));
+    memory.apply(&step)
+}
+
 /// `command` sent by the working group, the earlier block read, the provisional block
 /// in force and the ballot posted as status "500".
 fn acted(
@@ -45,10 +86,8 @@ fn acted(
     earlier: Option<BlockState>,
 ) -> Memory {
     let mut memory = Memory::default();
-    let step = engine::on_post(settings, &memory, &wg_dm(command, 90), t0());
-    memory.apply(&step);
-    let proposal = memory.one();
-    memory.apply(&real::on_snapshot(&proposal, earlier, t0()));
+    let command = commanded(settings, &mut memory, command, 90);
+    read(settings, &mut memory, &command, earlier);
     let proposal = memory.one();
     memory.apply(&real::on_provisional_block(
         settings,
@@ -77,32 +116,30 @@ fn close_with(
 fn the_working_group_acts_at_once_and_the_ballot_follows_the_block() {
     let settings = settings();
     let mut memory = Memory::default();
-    let step = engine::on_post(
+    // First the block is read: nothing is opened or answered before.
+    let command = commanded(
         &settings,
-        &memory,
-        &wg_dm(
-            "suspend now bad.example ongoing harassment of our members",
-            90,
-        ),
-        t0(),
+        &mut memory,
+        "suspend now bad.example ongoing harassment of our members",
+        90,
     );
-    let effects = memory.apply(&step);
+    assert_eq!(command.action.domain(), Some("bad.example"));
+
+    // The read: no block before. The ratification opens, knowing what to put back, and the
+    // provisional block names it.
+    let effects = read(&settings, &mut memory, &command, None);
     let proposal = memory.one();
-    assert!(matches!(proposal.origin, Origin::Ratification(_)));
+    assert!(matches!(
+        &proposal.origin,
+        Origin::Ratification(provisional) if provisional.earlier == Earlier::Unblocked
+    ));
     assert_eq!(proposal.rule, settings.ratify_rule);
     assert_eq!(proposal.closes_at, t0() + days(2), "urgent_min_duration");
     assert!(proposal.urgent);
-    // First the block is read; no ballot yet.
-    assert!(effects
-        .iter()
-        .any(|e| matches!(e, Effect::Snapshot { domain, .. } if domain == "bad.example")));
     assert!(!effects
         .iter()
         .any(|e| matches!(e.purpose(), Purpose::Ballot { .. })));
     assert!(first_post_text(&effects).contains("Acting now: suspend bad.example at once"));
-
-    // The read: no block before. The provisional block names the ratification.
-    let effects = memory.apply(&real::on_snapshot(&proposal, None, t0()));
     let [(Purpose::Provisional { number: 1 }, Some(provisional))] = &blocks_set(&effects)[..]
     else {
         panic!("{effects:?}")
@@ -120,11 +157,9 @@ fn the_working_group_acts_at_once_and_the_ballot_follows_the_block() {
     ));
     let ballot = first_post_text(&effects);
     assert!(
-        ballot.starts_with("Proposal #1: suspend bad.example"),
-        "{ballot}"
-    );
-    assert!(
-        ballot.contains("Done at once by @\u{200B}wg: ongoing harassment"),
+        ballot.starts_with(
+            "Proposal #1: ratify suspend bad.example\nDone at once by @\u{200B}wg: ongoing harassment of our members\nAgree keeps it; if this vote fails, it is undone."
+        ),
         "{ballot}"
     );
 }
@@ -209,58 +244,88 @@ fn confirm_mode_does_not_hold_back_a_ratification_s_answer() {
 }
 
 #[test]
-fn a_block_as_strict_already_in_place_changes_nothing_and_asks_nothing() {
+fn a_block_as_strict_already_in_place_changes_nothing_and_opens_nothing() {
+    let settings = settings();
+    for (command, earlier) in [
+        ("silence now bad.example spam", "silence"),
+        ("silence now bad.example spam", "suspend"),
+        ("suspend now bad.example spam", "suspend"),
+    ] {
+        let mut memory = Memory::default();
+        let urgent = commanded(&settings, &mut memory, command, 90);
+        let effects = read(&settings, &mut memory, &urgent, Some(block(earlier, "")));
+        // One answer, nothing else: no block set, no proposal, no number used.
+        assert_eq!(effects.len(), 1, "{effects:?}");
+        assert_eq!(
+            first_post_text(&effects),
+            format!("@wg Nothing was changed: bad.example is already under a {earlier} block, as strict or stricter than you asked ({}). No proposal was opened.", crate::governance::messages::action_phrase(&urgent.action))
+        );
+        assert!(memory.proposals.is_empty());
+        let request = post(&member("alice", 10), 95, "propose motion a code", None);
+        memory.apply(&engine::on_post(&settings, &memory, &request, t0()));
+        assert_eq!(memory.one().number, 1, "the number was not used");
+    }
+}
+
+/// Two urgent commands on one domain, both read before either opened: the second is
+/// refused once the first has opened its ratification.
+#[test]
+fn two_urgent_commands_on_one_domain_open_one_ratification() {
     let settings = settings();
     let mut memory = Memory::default();
-    memory.apply(&engine::on_post(
-        &settings,
-        &memory,
-        &wg_dm("silence now bad.example spam", 90),
-        t0(),
-    ));
-    let effects = memory.apply(&real::on_snapshot(
-        &memory.one(),
-        Some(block("suspend", "")),
-        t0(),
-    ));
+    let first = commanded(&settings, &mut memory, "suspend now bad.example raids", 90);
+    let second = commanded(&settings, &mut memory, "silence now bad.example raids", 91);
+    read(&settings, &mut memory, &first, None);
+    let effects = read(&settings, &mut memory, &second, None);
     assert!(blocks_set(&effects).is_empty());
-    assert!(first_post_text(&effects).contains("already under a suspend block"));
-    let proposal = memory.one();
-    assert_eq!(
-        proposal.closing().expect("closed").outcome,
-        Outcome::Cancelled
-    );
-    // Nothing to undo later.
-    let Origin::Ratification(provisional) = &proposal.origin else {
-        panic!()
-    };
-    assert_eq!(provisional.earlier, Earlier::Unknown);
+    assert!(first_post_text(&effects).contains("Proposal #1 already puts an urgent action"));
+    assert_eq!(memory.proposals.len(), 1);
+}
+
+/// An outbox entry from a version that opened the ratification before the read is
+/// still carried out: the read fills in the earlier block and the provisional block follows.
+#[test]
+fn a_read_enqueued_by_an_earlier_version_still_sets_the_provisional_block() {
+    let settings = settings();
+    let memory = acted(&settings, "suspend now bad.example raids", None);
+    let mut earlier_version = memory.one();
+    earlier_version.stage = Stage::Opening;
+    if let Origin::Ratification(provisional) = &mut earlier_version.origin {
+        provisional.earlier = Earlier::Unknown;
+    }
+    let step = real::on_snapshot(&earlier_version, None, t0());
+    assert!(matches!(
+        &blocks_set(&step.effects)[..],
+        [(Purpose::Provisional { number: 1 }, Some(_))]
+    ));
 }
 
 #[test]
 fn the_earlier_block_is_read_once_even_if_the_read_is_repeated() {
     let settings = settings();
-    let memory = acted(&settings, "suspend now bad.example raids", None);
-    // After a restart the snapshot's follow-up runs again and reads the provisional block.
-    let again = real::on_snapshot(
-        &memory.one(),
+    let mut memory = Memory::default();
+    let command = commanded(&settings, &mut memory, "suspend now bad.example raids", 90);
+    read(&settings, &mut memory, &command, None);
+    // After a restart the read runs again and finds the provisional block: nothing more.
+    let again = read(
+        &settings,
+        &mut memory,
+        &command,
         Some(block("suspend", "Provisional: …")),
-        t0(),
     );
     assert!(again.is_empty(), "{again:?}");
+    assert!(matches!(
+        &memory.one().origin,
+        Origin::Ratification(provisional) if provisional.earlier == Earlier::Unblocked
+    ));
 }
 
 #[test]
 fn a_provisional_block_that_cannot_be_set_asks_nothing_and_is_put_back() {
     let settings = settings();
     let mut memory = Memory::default();
-    memory.apply(&engine::on_post(
-        &settings,
-        &memory,
-        &wg_dm("suspend now bad.example raids", 90),
-        t0(),
-    ));
-    memory.apply(&real::on_snapshot(&memory.one(), None, t0()));
+    let command = commanded(&settings, &mut memory, "suspend now bad.example raids", 90);
+    read(&settings, &mut memory, &command, None);
     let effects = memory.apply(&real::on_provisional_block(
         &settings,
         &memory.one(),
@@ -285,13 +350,8 @@ fn a_provisional_block_that_cannot_be_set_asks_nothing_and_is_put_back() {
 fn a_failed_undo_after_a_failed_urgent_action_is_told_too() {
     let settings = settings();
     let mut memory = Memory::default();
-    memory.apply(&engine::on_post(
-        &settings,
-        &memory,
-        &wg_dm("suspend now bad.example raids", 90),
-        t0(),
-    ));
-    memory.apply(&real::on_snapshot(&memory.one(), None, t0()));
+    let command = commanded(&settings, &mut memory, "suspend now bad.example raids", 90);
+    read(&settings, &mut memory, &command, None);
     let first = memory.apply(&real::on_provisional_block(
         &settings,
         &memory.one(),

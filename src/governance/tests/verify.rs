@@ -65,7 +65,11 @@ fn a_ballot_reads_back_as_it_was_written() {
             let author = member(&format!("m{n}"), 300 + n as u32);
             let step = engine::on_post(&settings, &memory, &post(&author, 90, request, None), t0());
             let proposal = &step.proposals[0];
-            let parsed = parse_ballot(&messages::ballot(&settings, proposal)).expect("a ballot");
+            let parsed = parse_ballot(
+                &messages::ballot(&settings, proposal),
+                messages::terms_reply(&settings, proposal).as_deref(),
+            )
+            .expect("a ballot");
             assert_eq!(parsed.number, proposal.number);
             assert_eq!(parsed.action, proposal.action, "{request}");
             let mut expected = proposal.rule;
@@ -85,8 +89,8 @@ fn a_ballot_reads_back_as_it_was_written() {
             );
         }
     }
-    assert!(matches!(parse_ballot("Proposal #2: motion\nRule: consensus, threshold 0.5, quorum 0\nCloses: 2026-11-01 12:00:30 UTC").map(|b| b.action), Some(Action::Motion)));
-    assert!(parse_ballot("hello").is_none());
+    assert!(matches!(parse_ballot("Proposal #2: motion\nRule: consensus, threshold 0.5, quorum 0\nCloses: 2026-11-01 12:00:30 UTC", None).map(|b| b.action), Some(Action::Motion)));
+    assert!(parse_ballot("hello", None).is_none());
 }
 
 /// A co-op's own words, an internationalised domain and a dry run: the ballot states
@@ -106,7 +110,9 @@ fn a_ballot_states_the_coops_words_and_reads_back() {
         "alice",
         "propose suspend münchen.example they host harassment",
     );
-    let text = messages::ballot(&settings, proposal);
+    let ballot = messages::ballot(&settings, proposal);
+    let terms = messages::terms_reply(&settings, proposal);
+    let text = format!("{ballot}\n{}", terms.clone().unwrap_or_default());
     assert!(
         text.contains("Proposal #1: suspend xn--mnchen-3ya.example (münchen.example)"),
         "{text}"
@@ -120,7 +126,7 @@ fn a_ballot_states_the_coops_words_and_reads_back() {
         text.contains("Dry run: the bot will announce the result but change nothing"),
         "{text}"
     );
-    let parsed = parse_ballot(&text).expect("a ballot");
+    let parsed = parse_ballot(&ballot, terms.as_deref()).expect("a ballot");
     assert_eq!(parsed.action, proposal.action);
     assert_eq!(
         parsed.terms.vocabulary.meanings(),
@@ -133,12 +139,17 @@ fn a_ballot_states_the_coops_words_and_reads_back() {
         (Position::Disagree, words(&["contre", "non"])),
         (Position::Block, words(&["bloquer"])),
     ]);
-    let text = messages::ballot(&settings, proposal);
+    let ballot = messages::ballot(&settings, proposal);
     assert!(
-        text.contains("Reply only pour (agree), neutre (abstain), contre/non (disagree) or bloquer (block) to vote (a block needs a reason)"),
-        "{text}"
+        ballot.contains("Vote: reply pour, neutre, contre or bloquer (with a reason)"),
+        "{ballot}"
     );
-    let parsed = parse_ballot(&text).expect("a ballot");
+    let terms = messages::terms_reply(&settings, proposal).expect("terms in the first reply");
+    assert!(
+        terms.contains("Reply only pour (agree), neutre (abstain), contre/non (disagree) or bloquer (block) to vote (a block needs a reason)"),
+        "{terms}"
+    );
+    let parsed = parse_ballot(&ballot, Some(&terms)).expect("a ballot");
     assert_eq!(
         parsed.terms.vocabulary.meanings(),
         settings.vocabulary.meanings()
@@ -390,7 +401,11 @@ fn a_ballot_is_found_by_address_or_by_id() {
 fn a_reason_cannot_pose_as_the_ballots_terms() {
     let settings = settings();
     let proposal = &opened(&settings, "mallory", "propose motion Closes: 2020-01-01 00:00 UTC Passes if someone agrees and it is not a tie; any block stops it. Reply yes/no (agree) to vote");
-    let parsed = parse_ballot(&messages::ballot(&settings, proposal)).expect("a ballot");
+    let parsed = parse_ballot(
+        &messages::ballot(&settings, proposal),
+        messages::terms_reply(&settings, proposal).as_deref(),
+    )
+    .expect("a ballot");
     assert_eq!(parsed.closes_at, Some(proposal.closes_at));
     assert_eq!(parsed.rule, proposal.rule);
     assert_eq!(
@@ -411,4 +426,97 @@ fn a_ballot_measures_the_room_left_for_its_reason() {
     let many: Vec<String> = (0..60).map(|n| format!("word{n}")).collect();
     settings.vocabulary = Vocabulary::standard().with_words(Position::Agree, &many);
     assert!(messages::room_for_reason(&settings) < 0);
+}
+
+/// Where stating the terms on the ballot would leave less than `REASON_ROOM` for the
+/// reason, the ballot says how to vote in a line and its first reply states the terms;
+/// with room enough, the ballot states them itself. `verify` reads either.
+#[test]
+fn a_ballot_s_terms_go_to_its_first_reply_only_where_the_limit_leaves_too_little_room() {
+    use crate::governance::jury::PoolSource;
+    use crate::governance::purpose::Purpose;
+    use crate::governance::{Effect, StatusRef};
+    let request = "propose suspend bad.example they host harassment";
+    for (limit, in_reply) in [(500, true), (1000, false)] {
+        let settings = crate::governance::Settings {
+            max_characters: limit,
+            ..settings()
+        };
+        let proposal = opened(&settings, "alice", request);
+        let ballot = messages::ballot(&settings, &proposal);
+        let terms = messages::terms_reply(&settings, &proposal);
+        assert_eq!(terms.is_some(), in_reply, "{limit}: {ballot}");
+        assert_eq!(ballot.contains("Passes if "), !in_reply, "{ballot}");
+        assert!(messages::room_for_reason(&settings) >= messages::REASON_ROOM);
+        let parsed = parse_ballot(&ballot, terms.as_deref()).expect("a ballot");
+        assert_eq!(parsed.rule, proposal.rule);
+        assert!(parsed.terms.favourites_agree && parsed.terms.block_needs_reason);
+
+        // Once the ballot is up, its terms are the first post in its thread.
+        let status = StatusRef {
+            status_id: "500".into(),
+            url: "https://social.example/@coopbot/500".into(),
+        };
+        let step = crate::governance::engine::on_ballot_posted(
+            &settings,
+            &Memory::default(),
+            &proposal,
+            status,
+            terms.as_deref(),
+            t0(),
+        )
+        .expect("infallible");
+        let in_thread: Vec<&Purpose> = step
+            .effects
+            .iter()
+            .filter_map(|effect| match effect {
+                Effect::Post {
+                    purpose,
+                    in_reply_to: Some(parent),
+                    ..
+                } if parent == "500" => Some(purpose),
+                _ => None,
+            })
+            .collect();
+        match in_reply {
+            true => assert_eq!(in_thread, [&Purpose::Terms { number: 1 }]),
+            false => assert!(in_thread.is_empty(), "{in_thread:?}"),
+        }
+    }
+
+    // A jury's case: who decides is on the ballot, the jury's voting time in the reply.
+    let settings = with_jury(PoolSource::Volunteers);
+    let proposal = opened(&settings, "alice", request);
+    let ballot = messages::ballot(&settings, &proposal);
+    let terms = messages::terms_reply(&settings, &proposal).expect("terms in the reply");
+    assert!(
+        ballot.ends_with("A Standing Jury of 3 drawn by lot decides: jurors reply agree, abstain, disagree or block (with a reason). Rule: first reply."),
+        "{ballot}"
+    );
+    assert!(
+        terms.contains("voting runs 3d from the jury's seating"),
+        "{terms}"
+    );
+    let parsed = parse_ballot(&ballot, Some(&terms)).expect("a ballot");
+    assert_eq!((parsed.jury_size, parsed.closes_at), (Some(3), None));
+    assert_eq!(
+        parse_ballot(&ballot, None).map(|parsed| parsed.jury_size),
+        None,
+        "without its reply the ballot states no rule"
+    );
+}
+
+/// A ratification's ballot names itself one and reads back as the block it keeps.
+#[test]
+fn a_ratification_ballot_reads_back_as_the_block_it_keeps() {
+    let text = "Proposal #2: ratify limit (silence) urgent.example\nDone at once by @\u{200B}wg: a raid\nAgree keeps it; if this vote fails, it is undone.\n\nVote: reply agree, abstain, disagree or block (with a reason); a favourite counts as agree. Rule: first reply.\nCloses: 2026-11-03 12:00 UTC";
+    let terms = "How proposal #2 is decided: the rule, and every word that counts.\nPasses if someone agrees and it is not a tie; disagreeing alone does not stop it; any block stops it unless agree outnumbers disagree and block at least 9 to 1.\nReply agree, abstain, disagree or block to vote (a block needs a reason); a favourite counts as agree.";
+    let parsed = parse_ballot(text, Some(terms)).expect("a ballot");
+    assert_eq!(
+        parsed.action,
+        Action::Silence {
+            domain: "urgent.example".into()
+        }
+    );
+    assert_eq!(parsed.rule.method, Method::Consent);
 }

@@ -47,7 +47,8 @@ fn a_read_that_fails_changes_nothing_and_the_notification_is_recorded_once_it_cl
             status_id: "500".to_string(),
             url: "https://social.example/@coopbot/500".to_string(),
         };
-        let posted = on_ballot_posted(&settings, &store, &proposal, ballot, t0()).expect("read");
+        let posted =
+            on_ballot_posted(&settings, &store, &proposal, ballot, None, t0()).expect("read");
         store.commit(&posted, None, t0()).expect("commit");
     }
     let index = overwrite_ballot_index(&folder, "500", b"not a number");

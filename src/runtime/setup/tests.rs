@@ -189,3 +189,56 @@ fn reports_ratification_and_appeals_come_from_their_sections() {
     assert_eq!(full.ratify_rule, ratify);
     assert_eq!(full.appeals_within, None);
 }
+
+/// Every example the shipped bot.toml offers, turned on as its comments say, leaves a
+/// ballot room for a real reason on a server of 500 characters a post (Mastodon's
+/// default), whether it is an ordinary ballot or one ratifying an urgent action.
+#[test]
+fn every_shipped_example_leaves_room_for_a_real_reason_on_a_500_character_server() {
+    use crate::config::tests::{shipped, uncomment};
+    use crate::governance::messages::{room_for_ratification, room_for_reason, REASON_ROOM};
+    let (text, path) = shipped();
+    let sections = [
+        "[jury]",
+        "[reports]",
+        "[rules.ratify]",
+        "[appeals]",
+        "[publish]",
+    ];
+    let mut examples = vec![("as shipped".to_string(), text.clone())];
+    for section in sections {
+        examples.push((section.to_string(), uncomment(&text, section)));
+    }
+    let everything = sections
+        .iter()
+        .fold(text.clone(), |text, section| uncomment(&text, section));
+    examples.push(("every section".to_string(), everything));
+    let me = BotAccount {
+        id: "1".into(),
+        acct: "coopbot".into(),
+        bot: true,
+    };
+    let instance = InstanceInfo {
+        max_characters: 500,
+        ..InstanceInfo::default()
+    };
+    for (name, text) in examples {
+        let config = Config::parse(&text, path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for software in [Software::Mastodon, Software::GoToSocial] {
+            let working_group = config
+                .membership
+                .working_group
+                .iter()
+                .enumerate()
+                .map(|(id, name)| (id.to_string(), name.clone()))
+                .collect();
+            let built = settings(&config, &me, &instance, &software, working_group)
+                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            let rooms = (room_for_reason(&built), room_for_ratification(&built));
+            assert!(
+                rooms.0 >= REASON_ROOM && rooms.1 >= REASON_ROOM,
+                "{name} on {software}: {rooms:?} characters for the reason"
+            );
+        }
+    }
+}

@@ -24,7 +24,7 @@ fn the_feed_has_one_entry_per_decision_latest_first() {
     assert_eq!(feed.title.value, "Decisions of social.example");
     assert_eq!(
         feed.entries[0].title.value,
-        "#7 passed: suspend nasty.example"
+        "#7 passed: ratify suspend nasty.example"
     );
     assert_eq!(
         feed.updated,

@@ -16,7 +16,7 @@ fn the_index_shows_what_is_open_and_what_was_decided() {
         open,
         [
             "#8: lift the block on spam.example",
-            "#9: suspend evil.example",
+            "#9: ratify suspend evil.example",
             "#10: suspend other.example",
             "#12: limit (silence) new.example",
         ]
@@ -39,14 +39,24 @@ fn the_index_shows_what_is_open_and_what_was_decided() {
         7,
         "cancelled #11 is not a decision: {decided:?}"
     );
-    assert_eq!(decided[0], "#7: suspend nasty.example", "latest first");
+    assert_eq!(
+        decided[0], "#7: ratify suspend nasty.example",
+        "latest first"
+    );
     let decided_text = text(&sections[1]);
     assert!(
         decided_text.contains(
-            "Passed on 2026-12-07 12:00 UTC · decided by the Standing Jury (2 seated jurors)"
+            "Passed on 2026-12-07 12:00 UTC · decided by the Standing Jury (2 seated jurors) · from reports"
         ),
         "{decided_text}"
     );
+    // How each came to be, in words that never read as a server blocked.
+    for tag in [
+        "Passed on 2026-12-07 17:00 UTC · decided by all members · urgent action kept",
+        "Stopped by a block on 2026-12-07 16:00 UTC · decided by all members · urgent action undone",
+    ] {
+        assert!(decided_text.contains(tag), "{tag}: {decided_text}");
+    }
     assert!(decided_text.contains("Cancelled without a decision: #11"));
 }
 

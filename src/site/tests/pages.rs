@@ -284,9 +284,9 @@ fn a_proposal_page_tells_its_story_and_how_to_check_it() {
     for expected in [
         "Ratifies an urgent action: @wg of the working group acted at once",
         "Passes if someone agrees and it is not a tie; disagreeing alone does not stop it; any block stops it unless agree outnumbers disagree and block at least 9 to 1.",
-        "Blocked. The urgent action was undone on 2026-12-07 17:00 UTC: worse.example is unblocked.",
+        "Stopped by a block. The urgent action was undone on 2026-12-07 17:00 UTC: worse.example is unblocked.",
         "2026-12-01 16:00 UTC: Opened.",
-        "2026-12-07 16:00 UTC: Closed: blocked.",
+        "2026-12-07 16:00 UTC: Closed: stopped by a block.",
         "2026-12-07 17:00 UTC: The urgent action is undone on the instance.",
         "coopgov verify https://social.example/@coopbot/506",
         "@bob: too hasty",
