@@ -275,6 +275,12 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
     let ballot = bot_status(&mock, |t| t.contains("Proposal #1:")).await?;
     say("The bot posts the ballot:");
     println!("{}", indent(&ballot.text));
+    // On a server of 500 characters a post, the rule and every word that counts follow.
+    if ballot.text.contains("Rule: first reply.") {
+        let terms = bot_status(&mock, |t| t.starts_with("How proposal #1 is decided")).await?;
+        say("and, as its first reply, how it is decided:");
+        println!("{}", indent(&terms.text));
+    }
     let ballot_id = ballot.status_id;
     for (who, vote) in [
         ("bob", "agree, I get their spam every day"),
@@ -321,7 +327,14 @@ async fn run_demo(executable: &Path, dir: &Path) -> Result<(), String> {
     let _ = tokio::time::timeout(Duration::from_secs(10), bot).await;
     // The bot rewrote its site as the vote went; once more, from its stopped store, so
     // that the record is whole whatever the bot had left for later.
-    match crate::publish::publish_into(&config, site).await {
+    let notice = "This record was written by coopgov's demo. The instance it links to was a throwaway one on this computer, removed when the demo ended, so links to ballots and accounts no longer open.";
+    let written = crate::publish::publish_into(&config, site, Some(notice.to_string())).await;
+    // The writer keeps the site it replaced, for a real bot's web server; the demo's only
+    // reader is the browser the user opens once.
+    if let Ok(written) = &written {
+        let _ = std::fs::remove_dir_all(crate::publish::previous_of(&written.folder));
+    }
+    match written {
         Ok(written) => {
             say("The bot keeps the record of every decision as a web site, rewritten as the vote went:");
             println!(

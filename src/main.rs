@@ -83,8 +83,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The demo tells its own story; the bot's logs would drown it.
-    let quiet = matches!(cli.command, Command::Demo) && std::env::var_os("RUST_LOG").is_none();
+    if !matches!(cli.command, Command::Run | Command::Demo) {
+        end_quietly_on_a_closed_pipe();
+    }
+    // The demo and `check` tell their own story; the bot's logs would drown it.
+    let quiet = matches!(cli.command, Command::Demo | Command::Check { .. })
+        && std::env::var_os("RUST_LOG").is_none();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(if quiet {
             tracing_subscriber::EnvFilter::new("warn")
@@ -226,6 +230,16 @@ fn print_report(report: Result<String, impl std::fmt::Display>) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A command whose output is cut short (`coopgov show 1 | head -1`) ends as other Unix
+/// tools do, quietly, instead of panicking on the closed pipe: Rust ignores SIGPIPE, and
+/// its default ends the process. Not for `run` and the demo, which talk over sockets.
+fn end_quietly_on_a_closed_pipe() {
+    // SAFETY: restoring a signal's default disposition, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -165,7 +165,16 @@ pub fn locate(
     instance: Option<String>,
     config: Option<&Config>,
 ) -> Result<(String, String), VerifyError> {
-    if let Some((scheme, rest)) = ballot.split_once("://") {
+    let address = match ballot.split_once("://") {
+        Some((scheme, rest)) => Some((scheme.to_string(), rest)),
+        // An address copied without its scheme (`social.example/@coopbot/123`).
+        None if ballot.contains('/') => {
+            let host = ballot.split('/').next().unwrap_or_default();
+            Some((scheme_of(host, config), ballot))
+        }
+        None => None,
+    };
+    if let Some((scheme, rest)) = address {
         let host = rest.split('/').next().unwrap_or_default();
         let id = rest
             .trim_end_matches('/')
@@ -183,6 +192,23 @@ pub fn locate(
             "give the ballot's address, or its id with --instance https://your.instance"
                 .to_string(),
         )),
+    }
+}
+
+/// The scheme of an address written without one: the configured instance's for its own
+/// host, `http` on this machine (a test instance), else `https`.
+fn scheme_of(host: &str, config: Option<&Config>) -> String {
+    let configured = config.and_then(|config| config.instance.url.split_once("://"));
+    if let Some((scheme, rest)) = configured {
+        if rest.split('/').next() == Some(host) {
+            return scheme.to_string();
+        }
+    }
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    match name {
+        "localhost" | "[::1]" => "http".to_string(),
+        name if name.starts_with("127.") => "http".to_string(),
+        _ => "https".to_string(),
     }
 }
 

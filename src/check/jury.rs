@@ -71,22 +71,6 @@ async fn pool_file(
         }
     };
     let place = format!("the jury's pool_file {}", file.display());
-    let size = jury.size as usize;
-    if accts.len() < size {
-        let short = match jury.when_short {
-            WhenShort::Members => "all members vote on it instead",
-            WhenShort::Cancel => "it is cancelled",
-        };
-        line(
-            Mark::Warn,
-            format!(
-                "{place} lists {} accts, fewer than jury.size {size}, so no jury can be \
-                 seated: every proposal the jury decides runs short and {short}; add accts, \
-                 one a line",
-                accts.len()
-            ),
-        );
-    }
     if let Voters::Roster { file: roster } = &config.membership.voters {
         // A juror votes like any member: one who is not on the roster would be seated
         // and never counted. An unreadable roster is the membership check's failure.
@@ -105,7 +89,36 @@ async fn pool_file(
             }
         }
     }
-    accts.is_empty() || all_local(config, client, &accts, &place, lookups).await
+    let found = accts.is_empty() || all_local(config, client, &accts, &place, lookups).await;
+    // Only accounts of this instance can be drawn: a name that is not one is no juror.
+    let usable = accts
+        .iter()
+        .filter(|acct| !lookups.is_not_local(acct))
+        .count();
+    let size = jury.size as usize;
+    if usable < size {
+        let short = match jury.when_short {
+            WhenShort::Members => "all members vote on it instead",
+            WhenShort::Cancel => "it is cancelled",
+        };
+        let counted = match usable {
+            1 => "1 acct".to_string(),
+            n => format!("{n} accts"),
+        };
+        let valid = match usable == accts.len() {
+            true => counted,
+            false => format!("{counted} of this instance (of {} names)", accts.len()),
+        };
+        line(
+            Mark::Warn,
+            format!(
+                "{place} lists {valid}, fewer than jury.size {size}, so no jury can be \
+                 seated: every proposal the jury decides runs short and {short}; add accts, \
+                 one a line"
+            ),
+        );
+    }
+    found
 }
 
 #[cfg(test)]

@@ -117,6 +117,13 @@ pub(super) struct Lookups {
     local: BTreeMap<String, bool>,
 }
 
+impl Lookups {
+    /// Whether `acct` was looked up and is not a local account.
+    pub(super) fn is_not_local(&self, acct: &str) -> bool {
+        self.local.get(acct) == Some(&false)
+    }
+}
+
 /// Whether each of `accts`, listed in `place`, is a local account; one line for the
 /// lookups left out, one for the outcome.
 pub(super) async fn all_local(

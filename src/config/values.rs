@@ -200,14 +200,28 @@ impl Checker<'_> {
         })
     }
 
-    /// A non-empty path, resolved against the config file's folder when relative.
+    /// A non-empty path, resolved against the config file's folder when relative; `~/…`
+    /// is in the home folder, as a shell would read it.
     pub fn path(&self, value: &Spanned<String>, key: &str) -> Result<PathBuf, ConfigError> {
         let text = value.get_ref().trim();
         if text.is_empty() {
             let message = format!("{key} is empty; write a file name, like \"coopgov.db\"");
             return Err(self.at(value.span(), message));
         }
-        Ok(self.folder.join(text))
+        let in_home = match text {
+            "~" => Some(""),
+            _ => text.strip_prefix("~/"),
+        };
+        let Some(rest) = in_home else {
+            return Ok(self.folder.join(text));
+        };
+        match std::env::var_os("HOME").filter(|home| !home.is_empty()) {
+            Some(home) => Ok(PathBuf::from(home).join(rest)),
+            None => Err(self.at(
+                value.span(),
+                format!("{key} starts with ~ but HOME is not set; write the whole path"),
+            )),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod write;
 
-pub use write::{refusal, resolved, write_site, PublishError, Written, MARKER};
+pub use write::{previous_of, refusal, resolved, write_site, PublishError, Written, MARKER};
 
 use crate::config::Config;
 use crate::governance::proposal::Vote;
@@ -100,6 +100,7 @@ impl SiteRecords {
             bot_acct,
             generated_at: now,
             favourites_count_as: settings.favourites_count_as,
+            notice: settings.notice.clone(),
         }
     }
 }
@@ -120,6 +121,8 @@ pub struct SiteSettings {
     pub favourites_count_as: Option<Position>,
     /// The bot's database, which a site must never replace.
     pub storage: PathBuf,
+    /// A sentence at the top of every page (the demo's).
+    pub notice: Option<String>,
 }
 
 impl SiteSettings {
@@ -132,6 +135,7 @@ impl SiteSettings {
                 .and_then(|publish| publish.base_url.clone()),
             favourites_count_as: config.proposals.favourites_count_as,
             storage: config.storage.path.clone(),
+            notice: None,
         }
     }
 }
@@ -162,7 +166,7 @@ pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String,
             config.path.display()
         ));
     };
-    let written = publish_into(config, folder).await?;
+    let written = publish_into(config, folder, None).await?;
     let files = match written.files {
         1 => "1 file".to_string(),
         files => format!("{files} files"),
@@ -176,11 +180,18 @@ pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String,
 
 /// The site written once into `folder`, from the running bot's records or its stopped
 /// store; or a sentence saying why not.
-pub async fn publish_into(config: &Config, folder: PathBuf) -> Result<Written, String> {
+pub async fn publish_into(
+    config: &Config,
+    folder: PathBuf,
+    notice: Option<String>,
+) -> Result<Written, String> {
     let records = crate::query::ask_site(&config.storage.path)
         .await
         .map_err(|error| error.to_string())?;
-    let settings = SiteSettings::of(config);
+    let settings = SiteSettings {
+        notice,
+        ..SiteSettings::of(config)
+    };
     tokio::task::spawn_blocking(move || publish(&folder, records, &settings, Utc::now()))
         .await
         .map_err(|error| format!("writing the site failed: {error}"))?

@@ -357,6 +357,7 @@ fn the_records_carry_open_votes_and_never_who_was_refused() {
         base_url: Some("https://social.example/governance/".to_string()),
         favourites_count_as: Some(Position::Agree),
         storage: scratch.0.join("coopgov.db"),
+        notice: None,
     };
     // Not kept yet: a ballot's address names the bot, if any ballot is posted.
     let named = |store: &Store| {

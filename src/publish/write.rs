@@ -120,6 +120,15 @@ fn normalised(path: &Path) -> PathBuf {
     out
 }
 
+/// Where the site at `folder` is kept once replaced: `.<name>.previous` beside it.
+pub fn previous_of(folder: &Path) -> PathBuf {
+    let name = folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    folder.with_file_name(format!(".{name}.previous"))
+}
+
 /// Writes `files` as the site at `target`, replacing whatever site was there in one
 /// step. The previous site is kept beside it (`.<name>.previous`) until the next
 /// publish, so a reader who had already opened its folder still finds its files.
@@ -154,7 +163,7 @@ pub fn write_site(
         let _ = std::fs::remove_dir_all(&staging);
         return Err(error);
     }
-    let previous = parent.join(format!(".{name}.previous"));
+    let previous = previous_of(&folder);
     if let Err(error) = swap_in(&staging, &folder, &previous, exists) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(error);

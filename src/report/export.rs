@@ -185,9 +185,9 @@ pub(super) fn spreadsheet(records: &[DecisionRecord]) -> Result<String, csv::Err
 /// Every decision as a Markdown table.
 fn markdown(records: &[DecisionRecord]) -> String {
     let mut lines = vec![
-        "| # | action | reason | outcome | agree | abstain | disagree | block | applied | ballot |"
+        "| # | action | reason | origin | decided by | outcome | agree | abstain | disagree | block | applied | ballot |"
             .to_string(),
-        "|---|---|---|---|---|---|---|---|---|---|".to_string(),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|".to_string(),
     ];
     for r in records {
         let action = match &r.domain {
@@ -196,10 +196,12 @@ fn markdown(records: &[DecisionRecord]) -> String {
         };
         let cell = markdown_cell;
         lines.push(format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.number,
             cell(&action),
             cell(&r.reason),
+            cell(&r.origin),
+            cell(&r.decided_by),
             or_empty(&r.outcome),
             or_empty(&r.agree),
             or_empty(&r.abstain),

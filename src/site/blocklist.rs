@@ -92,7 +92,7 @@ pub(super) fn page(site: &Site) -> String {
                         a href=(page_path(proposal.number)) {
                             "#" (proposal.number) ": " (messages::action_phrase(&proposal.action))
                         }
-                        ", " (words::time_left(proposal, site.input.generated_at))
+                        ", " (words::dated(&words::time_left(proposal, site.input.generated_at)))
                     }
                 }
             }

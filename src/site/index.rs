@@ -107,15 +107,9 @@ fn decision_card(proposal: &Proposal) -> Markup {
     }
 }
 
-/// Time left, the date kept on one line.
+/// When voting closes, and the time left as of the page's writing, each date on one line.
 fn time_left(proposal: &Proposal, now: DateTime<Utc>) -> Markup {
-    if proposal.is_seating() || proposal.closes_at <= now {
-        return html! { (words::time_left(proposal, now)) };
-    }
-    html! {
-        (messages::time_left(proposal.closes_at - now)) " left, until "
-        time datetime=(proposal.closes_at.to_rfc3339()) { (messages::time(proposal.closes_at)) }
-    }
+    words::dated(&words::time_left(proposal, now))
 }
 
 /// The small chart and the counts beside it.

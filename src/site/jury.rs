@@ -12,7 +12,7 @@ pub(super) fn who_decided(proposal: &Proposal) -> Markup {
         return html! { p { "All members: every member who may vote could reply to the ballot." } };
     };
     html! {
-        p { (seating(proposal, case)) }
+        p { (super::words::dated(&seating(proposal, case))) }
         @if let (Seating::Seated { .. }, Some(jury)) = (case.seating, &case.draw) {
             p { "The jurors, in draw order:" }
             ol.jurors {

@@ -33,6 +33,9 @@ pub struct SiteInput {
     pub generated_at: DateTime<Utc>,
     /// What a favourite of a ballot counts as, for the open proposals' counts so far.
     pub favourites_count_as: Option<Position>,
+    /// A sentence at the top of every page, when the record needs one (the demo's: its
+    /// instance no longer exists).
+    pub notice: Option<String>,
 }
 
 /// One file of the site: its path inside the site folder, and its bytes.
@@ -86,6 +89,7 @@ fn printable_input(input: &SiteInput) -> SiteInput {
         bot_acct: input.bot_acct.clone(),
         generated_at: input.generated_at,
         favourites_count_as: input.favourites_count_as,
+        notice: input.notice.as_deref().map(printable),
     }
 }
 

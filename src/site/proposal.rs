@@ -21,7 +21,7 @@ pub(super) fn page(site: &Site, proposal: &Proposal) -> String {
     let closing = proposal.closing();
     let body = html! {
         h1 { (title) }
-        p.outcome.(status_class) { (words::stage(proposal, site.input.generated_at)) }
+        p.outcome.(status_class) { (words::dated(&words::stage(proposal, site.input.generated_at))) }
         section {
             h2 { "The proposal" }
             (what_it_asks(site, proposal))
@@ -30,13 +30,13 @@ pub(super) fn page(site: &Site, proposal: &Proposal) -> String {
             h2 { "The rule" }
             p { (rule_sentence(&proposal.rule)) }
             p.muted {
-                "Opened " (messages::time(proposal.opened_at)) "; "
+                "Opened " (words::dated(&messages::time(proposal.opened_at))) "; "
                 @if let Some(closing) = closing {
-                    "voting closed " (messages::time(closing.closed_at)) "."
+                    "voting closed " (words::dated(&messages::time(closing.closed_at))) "."
                 } @else if proposal.is_seating() {
-                    (words::time_left(proposal, site.input.generated_at)) "."
+                    (words::dated(&words::time_left(proposal, site.input.generated_at))) "."
                 } @else {
-                    "voting closes " (messages::time(proposal.closes_at)) "."
+                    "voting closes " (words::dated(&messages::time(proposal.closes_at))) "."
                 }
             }
         }
@@ -51,7 +51,7 @@ pub(super) fn page(site: &Site, proposal: &Proposal) -> String {
         @if let Some(closing) = closing {
             section {
                 h2 { "The outcome" }
-                p { span.outcome.(closing.outcome.name()) { (words::outcome(closing.outcome)) } ". " (words::application(proposal, closing)) }
+                p { span.outcome.(closing.outcome.name()) { (words::outcome(closing.outcome)) } ". " (words::dated(&words::application(proposal, closing))) }
                 (appealed(site, proposal))
             }
         }
@@ -61,7 +61,7 @@ pub(super) fn page(site: &Site, proposal: &Proposal) -> String {
                 @for event in words::history(proposal) {
                     li {
                         @if let Some(at) = event.at { time datetime=(at.to_rfc3339()) { (messages::time(at)) } ": " }
-                        (event.what)
+                        (words::dated(&event.what))
                     }
                 }
             }

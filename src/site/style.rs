@@ -17,6 +17,7 @@ const CSS: &str = r#"
 body{margin:0 auto;max-width:48rem;padding:0 1rem 2rem;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;
 color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 a{color:var(--link)}time{white-space:nowrap}
+.notice{border:1px solid var(--line);background:var(--card);padding:.5rem .75rem;border-radius:.3rem}
 header{border-bottom:1px solid var(--line);padding:.75rem 0;margin-bottom:1rem}
 header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:baseline}
 header nav .site{font-weight:700;margin-right:auto}
@@ -82,12 +83,15 @@ pub(super) fn page(site: &Site, title: &str, root: &str, body: Markup) -> String
                         a.feed href={ (root) "feed.xml" } { "Feed" }
                     }
                 }
-                main { (body) }
+                main {
+                    @if let Some(notice) = &site.input.notice { p.notice { (notice) } }
+                    (body)
+                }
                 footer {
                     p {
                         "The public record of " a href=(site.instance) { (host) } "’s decisions, written by "
                         a href=(site.bot_profile()) { "@" (site.input.bot_acct) }
-                        " at " (messages::time(site.input.generated_at)) ". Every count can be checked against the ballot’s public thread with "
+                        " at " (super::words::dated(&messages::time(site.input.generated_at))) ". Every count can be checked against the ballot’s public thread with "
                         code { "coopgov verify" } "."
                     }
                 }

@@ -6,7 +6,45 @@ use crate::governance::jury::{Seating, WhenShort};
 use crate::governance::messages;
 use crate::governance::proposal::{Application, Closing, Earlier, Origin};
 use crate::governance::{Action, Outcome, Proposal, Stage};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use maud::{html, Markup};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A time as `messages::time` writes it.
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)? UTC").expect("a constant, valid pattern")
+});
+
+/// `text` as markup, each time in it a `<time>` element, which the stylesheet keeps on
+/// one line: a phone would otherwise break "2026-12-07" at its hyphens.
+pub(super) fn dated(text: &str) -> Markup {
+    let mut pieces = Vec::new();
+    let mut last = 0;
+    for found in TIME.find_iter(text) {
+        pieces.push((&text[last..found.start()], None));
+        let shown = found.as_str();
+        let format = match shown.len() {
+            20 => "%Y-%m-%d %H:%M UTC",
+            _ => "%Y-%m-%d %H:%M:%S UTC",
+        };
+        let at = NaiveDateTime::parse_from_str(shown, format)
+            .map(|at| at.and_utc().to_rfc3339())
+            .ok();
+        pieces.push((shown, Some(at)));
+        last = found.end();
+    }
+    pieces.push((&text[last..], None));
+    html! {
+        @for (piece, time) in pieces {
+            @match time {
+                None => (piece),
+                Some(Some(at)) => time datetime=(at) { (piece) },
+                Some(None) => time { (piece) },
+            }
+        }
+    }
+}
 
 /// Who decides (or decided) a proposal, for lists: all members, or the Standing Jury.
 pub(super) fn who_decides(proposal: &Proposal) -> String {
@@ -68,7 +106,9 @@ pub(super) fn stage(proposal: &Proposal, now: DateTime<Utc>) -> String {
     }
 }
 
-/// Time left to vote as of `now`: "2 days left, until 2026-12-07 20:00 UTC".
+/// When voting closes, and the time left as of `now`, when the page was written (a static
+/// page is read later): "until 2026-12-07 20:00 UTC (2 days left as of 2026-12-05
+/// 18:00 UTC)".
 pub(super) fn time_left(proposal: &Proposal, now: DateTime<Utc>) -> String {
     let until = messages::time(proposal.closes_at);
     if proposal.is_seating() {
@@ -83,10 +123,11 @@ pub(super) fn time_left(proposal: &Proposal, now: DateTime<Utc>) -> String {
     }
     match proposal.closes_at > now {
         true => format!(
-            "{} left, until {until}",
-            messages::time_left(proposal.closes_at - now)
+            "until {until} ({} left as of {})",
+            messages::time_left(proposal.closes_at - now),
+            messages::time(now)
         ),
-        false => format!("closing now (voting ended {until})"),
+        false => format!("voting ended {until}; being counted"),
     }
 }
 

@@ -1,6 +1,6 @@
-//! The real binary against a real GoToSocial, when one runs: the kit in
-//! `../shared/gotosocial` (`build.sh`, then `start.sh --fresh`), named by
-//! `COOPGOV_GOTOSOCIAL=<its GTS_HOME>`. Without it the suite says that it skipped.
+//! The real binary against a real GoToSocial, when one runs on this machine with a bot and
+//! five members, named by `COOPGOV_GOTOSOCIAL=<its folder>` (README, "Servers: Mastodon
+//! and GoToSocial", says what the folder holds). Without it the suite says that it skipped.
 //!
 //! One vote as a cooperative on GoToSocial lives it: a silence refused at opening, a
 //! suspension proposed, votes by reply, favourite and an unmentioned reply, a restart
@@ -203,7 +203,7 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 async fn take_kit(case: &str) -> Option<(tokio::sync::MutexGuard<'static, ()>, Kit)> {
     let alone = ONE_AT_A_TIME.lock().await;
     let Some(kit) = Kit::from_environment() else {
-        say(&format!("SKIPPED ({case}): no GoToSocial (set COOPGOV_GOTOSOCIAL to the GTS_HOME of a server started with ../shared/gotosocial/start.sh)"));
+        say(&format!("SKIPPED ({case}): no GoToSocial (set COOPGOV_GOTOSOCIAL to the folder of a GoToSocial running on this machine, holding tokens/tokens.env and tokens/accounts.json: see the README, \"Servers: Mastodon and GoToSocial\")"));
         return None;
     };
     Some((alone, kit))

@@ -462,6 +462,7 @@ async fn the_demo_runs_to_the_end() {
     );
     for step in [
         "Proposal #1: suspend spam.example",
+        "How proposal #1 is decided: the rule, and every word that counts.",
         "was not counted",
         "Result of proposal #1: PASSED",
         "agree 2 · abstain 0 · disagree 1 · block 0",
@@ -478,8 +479,17 @@ async fn the_demo_runs_to_the_end() {
         story.contains(&line),
         "{line:?} missing from the demo:\n{story}"
     );
+    let index = std::fs::read_to_string(site.join("index.html")).expect("the demo's site stays");
     assert!(
-        site.join("index.html").is_file(),
-        "the demo's site stays after it"
+        index.contains("The instance it links to was a throwaway one on this computer"),
+        "the page says its links no longer open:\n{index}"
     );
+    // Only the site the user opens: nothing else is left in their cache.
+    let left: Vec<String> = std::fs::read_dir(cache.path().join("coopgov"))
+        .expect("the cache")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "left in the cache: {left:?}");
 }

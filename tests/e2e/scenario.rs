@@ -263,6 +263,33 @@ mode = "{mode}"
         command.output().expect("run coopgov")
     }
 
+    /// `coopgov <args…>` with its output cut short, as `coopgov show 1 | head -1` does: the
+    /// pipe it prints to is closed before it writes. Returns what it wrote on stderr,
+    /// after checking that it ended quietly (success, or SIGPIPE as Unix tools do).
+    pub fn cli_cut_short(&self, args: &[&str]) -> String {
+        use std::io::Read;
+        use std::os::unix::process::ExitStatusExt;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run coopgov");
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        if let Some(mut err) = child.stderr.take() {
+            let _ = err.read_to_string(&mut stderr);
+        }
+        let status = child.wait().expect("coopgov ends");
+        assert!(
+            status.success() || status.signal() == Some(13),
+            "coopgov {args:?} ended {status} with its output cut short: {stderr}"
+        );
+        stderr
+    }
+
     /// `coopgov <args…>` with this scenario's config; it must succeed.
     pub fn cli(&self, args: &[&str]) -> String {
         self.cli_in_zone(args, None)

@@ -139,6 +139,13 @@ async fn check_tells_the_jury_and_fails_naming_pool_accts_that_are_not_local_acc
             && report.contains("If the pool runs out, the proposal is cancelled."),
         "{report}"
     );
+    // zed is no account here: one juror can be drawn, not the two a jury needs.
+    assert!(
+        report.contains(
+            "jurors.txt lists 1 acct of this instance (of 2 names), fewer than jury.size 2"
+        ),
+        "{report}"
+    );
     assert!(
         report.contains("jurors.txt lists accts that are not on the roster")
             && report.contains("would not count if they were drawn: zed"),

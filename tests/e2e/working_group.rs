@@ -190,8 +190,21 @@ async fn the_working_group_steers_proposals_by_direct_message() {
     assert_eq!(decisions[1]["outcome"], "cancelled");
     let csv = scenario.cli(&["export", "--format", "csv"]);
     assert_eq!(csv.lines().count(), 4, "a header and three rows: {csv}");
+    // Output cut short (`| head -1`) ends quietly, never with a panic.
+    for args in [
+        &["show", "1"][..],
+        &["export", "--format", "csv"],
+        &["list"],
+    ] {
+        let stderr = scenario.cli_cut_short(args);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
     let markdown = scenario.cli(&["export", "--format", "md"]);
     assert!(markdown.contains("| 1 | suspend a.example |"), "{markdown}");
+    assert!(
+        markdown.starts_with("| # | action | reason | origin | decided by | outcome |"),
+        "{markdown}"
+    );
     let listing = scenario.cli_in_zone(&["list"], Some(PARIS));
     for line in [
         "#1 suspend a.example by @bob: passed",

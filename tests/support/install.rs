@@ -12,7 +12,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The version the harness was written against; see /work/shared/MOCK.md.
+/// The version the harness was written against (its config and mock-only endpoints as
+/// `tests/support/mock.rs` uses them; the package's own page on PyPI documents them).
 pub const MOCK_VERSION: &str = "0.6.1";
 
 /// How long to wait for another process that holds the install lock.

@@ -63,6 +63,12 @@ fn a_good_publish_section_sets_every_value_and_relative_folders_are_beside_the_f
     assert_eq!(relative.dir, Some(PathBuf::from("/etc/coopgov/site")));
     assert_eq!(relative.base_url, None);
     assert_eq!(parse("").publish, None);
+    // `~/…` is in the home folder, as check's own advice writes it; never `./~/…`.
+    let home = PathBuf::from(std::env::var_os("HOME").expect("HOME is set for the tests"));
+    let in_home = parse("[publish]\ndir = \"~/governance-site\"\n")
+        .publish
+        .expect("[publish]");
+    assert_eq!(in_home.dir, Some(home.join("governance-site")));
 }
 
 #[test]

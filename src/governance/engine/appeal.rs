@@ -26,7 +26,7 @@ pub(super) fn appeal<R: Records>(
         return Ok(answer(post, said::appeals_off()));
     };
     if let Err(why) = settings.membership.check(&post.author, now) {
-        return Ok(answer(post, refusals::cannot_open(&why.explanation())));
+        return Ok(answer(post, refusals::cannot_appeal(&why.explanation())));
     }
     let Some(appealed) = records.proposal(number)? else {
         return Ok(answer(post, refusals::no_such_proposal(number)));

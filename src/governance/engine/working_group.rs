@@ -33,9 +33,15 @@ pub fn on_command<R: Records>(
     now: DateTime<Utc>,
 ) -> Result<Step, R::Error> {
     let acct = post.author.identity.acct.as_str();
-    let verb = post.text.split_whitespace().next().unwrap_or_default();
+    let mut words = post.text.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    // `suspend now` is a verb of its own, not `suspend`.
+    let verb = match words.next() {
+        Some(now) if now.eq_ignore_ascii_case("now") => format!("{first} now"),
+        _ => first.to_string(),
+    };
     if !is_member(settings, post) {
-        let text = refusals::command_not_from_working_group(verb);
+        let text = refusals::command_not_from_working_group(&verb);
         return Ok(dm(post, text).logged(
             None,
             Some(acct),

@@ -18,6 +18,10 @@ pub fn proposers_working_group_only() -> String {
 }
 
 /// `why` is the eligibility explanation (too new an account, not on the roster…).
+pub fn cannot_appeal(why: &str) -> String {
+    format!("You cannot appeal a decision: {why}")
+}
+
 pub fn cannot_open(why: &str) -> String {
     format!("You cannot open a proposal: {why}")
 }

@@ -127,6 +127,16 @@ fn only_jury_and_ratification_decisions_can_be_appealed_in_time() {
     assert!(first_post_text(&step.effects).contains("turned off"));
     let step = appeal(&settings, &Memory::default(), "appeal 9 unfair", 91, 7);
     assert!(first_post_text(&step.effects).contains("no proposal #9"));
+    // An account of another server is told it cannot appeal, not that it cannot propose.
+    let outsider = post(
+        &member("carol@elsewhere.example", 99),
+        93,
+        "appeal 1 unfair",
+        None,
+    );
+    let step = engine::on_post(&settings, &late, &outsider, t0() + days(7));
+    let said = first_post_text(&step.effects);
+    assert!(said.contains("You cannot appeal a decision:"), "{said}");
 }
 
 #[test]

@@ -414,7 +414,8 @@ fn urgent_action_is_refused_where_it_cannot_or_must_not_act() {
     assert!(refused(&settings, &public, &empty).contains("direct message"));
     let mut outsider = post(&member("bob", 11), 90, command, None);
     outsider.direct = true;
-    assert!(refused(&settings, &outsider, &empty).contains("Only the working group"));
+    assert!(refused(&settings, &outsider, &empty)
+        .contains("Only the working group can use “suspend now”"));
 
     let dry = crate::governance::Settings {
         mode: Mode::DryRun,

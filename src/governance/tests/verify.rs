@@ -375,6 +375,15 @@ fn a_ballot_is_found_by_address_or_by_id() {
         found("https://a.example/@coopbot/123", None, None),
         at("https://a.example", "123")
     );
+    // An address copied without its scheme.
+    assert_eq!(
+        found("a.example/@coopbot/123", None, None),
+        at("https://a.example", "123")
+    );
+    assert_eq!(
+        found("127.0.0.1:38111/@coopbot/123", None, None),
+        at("http://127.0.0.1:38111", "123")
+    );
     assert_eq!(
         found(
             "https://a.example/@coopbot/123/",

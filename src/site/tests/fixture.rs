@@ -386,6 +386,7 @@ pub(super) fn input() -> SiteInput {
         base_url: None,
         bot_acct: "coopbot".to_string(),
         generated_at: now(),
+        notice: None,
         favourites_count_as: Some(Position::Agree),
     }
 }

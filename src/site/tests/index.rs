@@ -26,7 +26,14 @@ fn the_index_shows_what_is_open_and_what_was_decided() {
         open_text.contains("agree 2 · abstain 0 · disagree 1 · block 0 (3 voters)"),
         "#8 counts the favourite: {open_text}"
     );
-    assert!(open_text.contains("2 days left, until 2026-12-12 18:00 UTC"));
+    // A static page says when voting closes, and the time left as of its writing only.
+    assert!(
+        open_text.contains("until 2026-12-12 18:00 UTC (2 days left as of 2026-12-10 12:00 UTC)"),
+        "{open_text}"
+    );
+    // Every date stays on one line: a phone would break it at its hyphens.
+    let times = sections[0].select(&select("time")).count();
+    assert!(times >= 2, "{times} dates marked up");
     assert!(open_text.contains("the Standing Jury (being seated: 1 of 3 seated, 2 invited"));
     assert!(open_text.contains("none count until the jury is seated"));
     assert!(open_text.contains("the ballot is being posted"));

@@ -337,3 +337,16 @@ fn a_ballot_elsewhere_is_named_but_not_linked() {
     assert!(!hrefs.contains(&elsewhere), "{hrefs:?}");
     assert!(page_text(&site, "p/1.html").contains(&format!("The ballot ({elsewhere})")));
 }
+
+/// A date in a sentence is marked up as a `<time>`, kept on one line; the rest stays text.
+#[test]
+fn dates_in_sentences_are_marked_up_and_the_rest_escaped() {
+    let shown = crate::site::words::dated(
+        "closed 2026-12-07 20:00 UTC <b>, applied 2026-12-07 20:00:05 UTC.",
+    )
+    .into_string();
+    assert_eq!(
+        shown,
+        "closed <time datetime=\"2026-12-07T20:00:00+00:00\">2026-12-07 20:00 UTC</time> &lt;b&gt;, applied <time datetime=\"2026-12-07T20:00:05+00:00\">2026-12-07 20:00:05 UTC</time>."
+    );
+}
