@@ -35,21 +35,10 @@ pub(crate) fn shipped() -> (String, &'static Path) {
     (std::fs::read_to_string(path).expect("the example"), path)
 }
 
-/// `text` with the commented-out example that opens with `# <header>` uncommented, as an
-/// admin would do it: every line from the header to the next blank line loses its "# ".
-pub(crate) fn uncomment(text: &str, header: &str) -> String {
-    let opening = format!("\n# {header}\n");
-    let start = text.find(&opening).expect("the example shows the table") + 1;
-    let end = text[start..]
-        .find("\n\n")
-        .map_or(text.len(), |end| start + end + 1);
-    let example: String = text[start..end]
-        .lines()
-        .map(|line| line.strip_prefix("# ").unwrap_or(line))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    format!("{}{example}{}", &text[..start], &text[end..])
-}
+// The same reading of the examples as the end-to-end tests'.
+#[path = "../../tests/support/shipped.rs"]
+mod shipped;
+pub(crate) use shipped::uncomment;
 
 fn parse(rest: &str) -> Config {
     let text = format!("{MINIMAL}{rest}");

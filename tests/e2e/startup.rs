@@ -1,5 +1,6 @@
 //! The first steps of a new operator: `login`, `check` and `run` refusing what cannot work.
 
+use crate::support::shipped::uncomment;
 use crate::support::{secs, wait_for, BotProcess, Mock, Seed, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -219,4 +220,32 @@ async fn sigterm_while_start_up_waits_for_an_unreachable_instance_is_a_clean_sto
     assert!(asked.elapsed() < secs(4), "took {:?}", asked.elapsed());
     assert!(log.contains("stopped before start-up finished"), "{log}");
     assert!(!log.lines().any(|line| line.starts_with("error:")), "{log}");
+}
+
+/// The shipped bot.toml with its examples turned on as its comments say (the jury,
+/// reports, ratification, appeals): `check` finds that ballots fit a 500-character
+/// server with room for a real reason, where it once refused the jury outright.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shipped_examples_leave_room_for_a_real_reason_on_a_500_character_server() {
+    let mock = Mock::start(&members()).await;
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml"))
+        .expect("the shipped bot.toml");
+    let mut text = shipped.replace("https://social.example", &mock.url);
+    for header in ["[jury]", "[reports]", "[rules.ratify]", "[appeals]"] {
+        text = uncomment(&text, header);
+    }
+    let dir = TempDir::new("shipped");
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, &text).expect("write bot.toml");
+    let (_, report, _) = coopgov(&["check"], &config, mock.bot_token());
+    let room = report
+        .lines()
+        .find_map(|line| {
+            let rest = line
+                .split("ballots fit the instance's 500 characters a post and leave at least ")
+                .nth(1)?;
+            rest.split_whitespace().next()?.parse::<u32>().ok()
+        })
+        .unwrap_or_else(|| panic!("no line on the ballots' room:\n{report}"));
+    assert!(room >= 200, "{room} characters for the reason:\n{report}");
 }

@@ -14,6 +14,7 @@ pub mod member;
 pub mod mock;
 pub mod process;
 pub mod proxy;
+pub mod shipped;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

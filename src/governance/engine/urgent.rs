@@ -79,14 +79,7 @@ pub fn on_block_read<R: Records>(
     let Some(domain) = action.domain() else {
         return Ok(Step::default());
     };
-    let wanted = match action {
-        Action::Silence { .. } => "silence",
-        _ => "suspend",
-    };
-    if let Some(block) = earlier
-        .as_ref()
-        .filter(|block| strictness(&block.severity) >= strictness(wanted))
-    {
+    if let Some(block) = as_strict(action, earlier.as_ref()) {
         let text = said::nothing_to_do(action, block);
         let event = format!(
             "did not act at once on {domain}: already under a {} block; no proposal opened",
@@ -177,6 +170,15 @@ fn refusal<R: Records>(
     Ok(pending.map(|proposal| said::already_being_ratified(proposal.number, domain)))
 }
 
+/// The block already in place when it is as strict as `action` asks, or stricter.
+fn as_strict<'a>(action: &Action, earlier: Option<&'a BlockState>) -> Option<&'a BlockState> {
+    let wanted = match action {
+        Action::Silence { .. } => "silence",
+        _ => "suspend",
+    };
+    earlier.filter(|block| strictness(&block.severity) >= strictness(wanted))
+}
+
 /// How strict a severity is: a suspension is stricter than a limit, which is stricter
 /// than Mastodon's `noop` (media rejection only).
 fn strictness(severity: &str) -> u8 {
@@ -249,14 +251,7 @@ pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTi
         }
         return Step::changed(updated).logged(Some(number), None, event);
     }
-    let wanted = match proposal.action {
-        Action::Silence { .. } => "silence",
-        _ => "suspend",
-    };
-    if let Some(block) = earlier
-        .as_ref()
-        .filter(|block| strictness(&block.severity) >= strictness(wanted))
-    {
+    if let Some(block) = as_strict(&proposal.action, earlier.as_ref()) {
         let text = said::already_in_place(proposal, block);
         updated.stage = Stage::Closed(Closing::cancelled_unvoted(now, Application::NotNeeded));
         // Nothing was changed, so nothing is to be put back.
