@@ -3,9 +3,10 @@
 //! into the user's cache on first use) and cleans up after itself, but for the public
 //! record it ends by writing, left in the cache for the user to open.
 
-use crate::config::{Config, Secret};
+use crate::config::Config;
 use crate::governance::{Post, Visibility};
 use crate::mastodon::{Client, NewStatus};
+use crate::secret::Secret;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};

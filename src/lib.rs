@@ -16,6 +16,7 @@
 //! - `site`: the public record's pages, rendered from the proposals (pure).
 //! - `publish`: the public record gathered, rendered and swapped into place whole.
 //! - `backoff`: how long every retry loop waits before trying again.
+//! - `secret`: the access token, never printed.
 
 pub mod backoff;
 pub mod check;
@@ -30,6 +31,7 @@ pub mod publish;
 pub mod query;
 pub mod report;
 pub mod runtime;
+pub mod secret;
 pub mod site;
 pub mod store;
 pub mod verify;

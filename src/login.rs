@@ -1,9 +1,10 @@
 //! `coopgov login`: obtain a least-privilege token and keep it in a private file.
 
-use crate::config::{Config, Secret, TokenSource};
+use crate::config::{Config, TokenSource};
 use crate::mastodon::account::{Credentials, Role, REPORT_SCOPES};
 use crate::mastodon::client::Client;
 use crate::mastodon::oauth;
+use crate::secret::Secret;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

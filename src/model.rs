@@ -99,12 +99,61 @@ pub fn id_order(left: &str, right: &str) -> std::cmp::Ordering {
     left.len().cmp(&right.len()).then_with(|| left.cmp(right))
 }
 
+/// How strictly a server is blocked, as Mastodon's domain blocks and blocklist files
+/// name it, from the mildest: `noop` (media rejected only), `silence` (limited),
+/// `suspend`. Ordered by strictness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Noop,
+    Silence,
+    Suspend,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Noop, Severity::Silence, Severity::Suspend];
+
+    /// The name Mastodon's API and blocklist files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Noop => "noop",
+            Severity::Silence => "silence",
+            Severity::Suspend => "suspend",
+        }
+    }
+
+    /// The severity a name means, as `name` writes it.
+    pub fn from_name(name: &str) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .find(|severity| severity.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Action {
+    /// The block this decision puts in place; `None` for one that lifts a block or
+    /// changes nothing.
+    pub fn severity(&self) -> Option<Severity> {
+        match self {
+            Action::Suspend { .. } => Some(Severity::Suspend),
+            Action::Silence { .. } => Some(Severity::Silence),
+            Action::Unblock { .. } | Action::Motion => None,
+        }
+    }
+}
+
 /// A domain block exactly as it stands on the instance, so that an urgent action can
 /// put it back as it was when the vote does not back it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockState {
-    /// `silence` or `suspend` (a block without a severity is read as the server means it).
-    pub severity: String,
+    /// A block without a severity on the wire is read as the server means it.
+    pub severity: Severity,
     #[serde(default)]
     pub public_comment: String,
     #[serde(default)]

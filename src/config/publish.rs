@@ -48,11 +48,11 @@ impl Checker<'_> {
             Some(dir) => {
                 let path = self.path(dir, "publish.dir")?;
                 let home = std::env::var_os("HOME").map(PathBuf::from);
-                let resolved = |path: &Path| crate::publish::resolved(path).ok();
+                let resolved = |path: &Path| super::resolved(path).ok();
                 let refusal = resolved(&path).and_then(|folder| {
                     let storage = resolved(storage).unwrap_or_else(|| storage.to_path_buf());
                     let home = home.as_deref().and_then(resolved);
-                    crate::publish::refusal(&folder, &storage, home.as_deref())
+                    super::refusal(&folder, &storage, home.as_deref())
                 });
                 if let Some(why) = refusal {
                     let message = format!(

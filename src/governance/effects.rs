@@ -6,7 +6,7 @@ use super::purpose::Purpose;
 use super::reports::FiledReport;
 use super::settings::Visibility;
 use super::{Action, Outcome};
-use crate::model::BlockState;
+use crate::model::{BlockState, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -186,12 +186,8 @@ impl Effect {
         earlier: Option<&BlockState>,
         public_comment: String,
     ) -> BlockState {
-        let severity = match proposal.action {
-            Action::Silence { .. } => "silence",
-            _ => "suspend",
-        };
         BlockState {
-            severity: severity.to_string(),
+            severity: proposal.action.severity().unwrap_or(Severity::Suspend),
             public_comment,
             private_comment: format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
             reject_media: earlier.is_some_and(|block| block.reject_media),

@@ -26,7 +26,7 @@ pub use records::{Records, ThreadRecord};
 pub use rules::{Method, Outcome, Quorum, Rule, Tally};
 pub use settings::{Mode, Settings, Visibility};
 
-pub use crate::model::{id_order, Action, ActionKind, Position};
+pub use crate::model::{id_order, Action, ActionKind, Position, Severity};
 
 #[cfg(test)]
 pub(crate) mod tests;

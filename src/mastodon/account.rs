@@ -315,7 +315,7 @@ mod tests {
 
     #[tokio::test]
     async fn listing_reports_asks_for_one_unresolved_report_and_tells_a_refusal() {
-        let token = crate::config::Secret::new("t0ken".into());
+        let token = crate::secret::Secret::new("t0ken".into());
         let timeout = std::time::Duration::from_secs(5);
         let (address, server) = answer_once("200 OK", "[]").await;
         let client = Client::on_loopback(&address, token.clone(), timeout).expect("a client");

@@ -5,8 +5,8 @@
 use super::error::ApiError;
 use super::rate_limit::{parse_reset, Budget};
 use super::types::{decode_items, parse_instance, ErrorBody, InstanceInfo, Status};
-use crate::config::Secret;
 use crate::governance::{Post, Visibility};
+use crate::secret::Secret;
 use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! OAuth for `coopgov login`: register the app, exchange an authorisation code.
 
 use super::error::ApiError;
-use crate::config::Secret;
+use crate::secret::Secret;
 use serde::Deserialize;
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 
 use super::types::{Notification, StreamFrame};
 use crate::backoff::{reconnect_delay, with_jitter};
-use crate::config::Secret;
+use crate::secret::Secret;
 use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};

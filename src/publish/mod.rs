@@ -4,106 +4,15 @@
 
 mod write;
 
-pub use write::{previous_of, refusal, resolved, write_site, PublishError, Written, MARKER};
+pub use crate::query::{RecordedProposal, SiteRecords};
+
+pub use write::{previous_of, write_site, PublishError, Written, MARKER};
 
 use crate::config::Config;
-use crate::governance::proposal::Vote;
-use crate::governance::{Identity, Position, Proposal, Records, Stage};
+use crate::governance::{Position, Proposal};
 use crate::site::{self, SiteInput};
-use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// What the site is made of from the store, as it travels from the running bot to
-/// `coopgov publish`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SiteRecords {
-    /// The bot's acct as it last started; `None` in a store no bot of this version ran on.
-    pub bot_acct: Option<String>,
-    /// Every proposal, in number order.
-    pub proposals: Vec<RecordedProposal>,
-}
-
-/// A proposal with its votes, which the store keeps apart and a proposal's own
-/// serialisation leaves out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordedProposal {
-    pub proposal: Proposal,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub votes: Vec<Vote>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub favourites: Vec<Identity>,
-}
-
-impl From<Proposal> for RecordedProposal {
-    fn from(mut proposal: Proposal) -> RecordedProposal {
-        RecordedProposal {
-            votes: std::mem::take(&mut proposal.votes).into_values().collect(),
-            favourites: std::mem::take(&mut proposal.favourites)
-                .into_values()
-                .collect(),
-            proposal,
-        }
-    }
-}
-
-impl From<RecordedProposal> for Proposal {
-    fn from(recorded: RecordedProposal) -> Proposal {
-        let mut proposal = recorded.proposal;
-        for vote in recorded.votes {
-            proposal.votes.insert(vote.voter.account_id.clone(), vote);
-        }
-        for voter in recorded.favourites {
-            proposal.favourites.insert(voter.account_id.clone(), voter);
-        }
-        proposal
-    }
-}
-
-impl SiteRecords {
-    /// Every proposal, with the votes of those not yet closed (a closed one's tally is in
-    /// its record). Who was told that their vote did not count is left out: no page
-    /// needs it, so it never leaves the store this way.
-    pub fn read(store: &Store) -> Result<SiteRecords, StoreError> {
-        let mut proposals = Vec::new();
-        for proposal in store.proposals()? {
-            let mut proposal = match proposal.stage {
-                Stage::Closed(_) => proposal,
-                // Proposals are never removed: `None` cannot follow the listing.
-                _ => store
-                    .proposal_with_votes(proposal.number)?
-                    .unwrap_or(proposal),
-            };
-            proposal.explained.clear();
-            proposals.push(RecordedProposal::from(proposal));
-        }
-        Ok(SiteRecords {
-            bot_acct: store.bot_acct()?,
-            proposals,
-        })
-    }
-
-    /// The site's input, as of `now`.
-    pub fn into_input(self, settings: &SiteSettings, now: DateTime<Utc>) -> SiteInput {
-        let proposals: Vec<Proposal> = self.proposals.into_iter().map(Proposal::from).collect();
-        // A store no bot of this version has started on has not kept it: the ballots'
-        // addresses (`…/@coopbot/123`) name the bot.
-        let bot_acct = self
-            .bot_acct
-            .or_else(|| proposals.iter().find_map(acct_in_ballot_address))
-            .unwrap_or_else(|| "the bot".to_string());
-        SiteInput {
-            proposals,
-            instance_url: settings.instance_url.clone(),
-            base_url: settings.base_url.clone(),
-            bot_acct,
-            generated_at: now,
-            favourites_count_as: settings.favourites_count_as,
-            notice: settings.notice.clone(),
-        }
-    }
-}
 
 /// The account a ballot's address names: `https://host/@coopbot/123` → `coopbot`.
 fn acct_in_ballot_address(proposal: &Proposal) -> Option<String> {
@@ -126,6 +35,27 @@ pub struct SiteSettings {
 }
 
 impl SiteSettings {
+    /// The site's input from `records`, as of `now`.
+    pub fn input(&self, records: SiteRecords, now: DateTime<Utc>) -> SiteInput {
+        let settings = self;
+        let proposals: Vec<Proposal> = records.proposals.into_iter().map(Proposal::from).collect();
+        // A store no bot of this version has started on has not kept it: the ballots'
+        // addresses (`…/@coopbot/123`) name the bot.
+        let bot_acct = records
+            .bot_acct
+            .or_else(|| proposals.iter().find_map(acct_in_ballot_address))
+            .unwrap_or_else(|| "the bot".to_string());
+        SiteInput {
+            proposals,
+            instance_url: settings.instance_url.clone(),
+            base_url: settings.base_url.clone(),
+            bot_acct,
+            generated_at: now,
+            favourites_count_as: settings.favourites_count_as,
+            notice: settings.notice.clone(),
+        }
+    }
+
     pub fn of(config: &Config) -> SiteSettings {
         SiteSettings {
             instance_url: config.instance.url.clone(),
@@ -147,7 +77,7 @@ pub fn publish(
     settings: &SiteSettings,
     now: DateTime<Utc>,
 ) -> Result<Written, PublishError> {
-    let files = site::render(&records.into_input(settings, now));
+    let files = site::render(&settings.input(records, now));
     write_site(folder, &files, &settings.storage)
 }
 

@@ -2,9 +2,12 @@
 //! are never replaced; the records travel with their votes and without who was refused.
 
 use super::*;
+use crate::config::resolved;
+use crate::governance::proposal::Vote;
 use crate::governance::proposal::{Application, Closing};
-use crate::governance::{Action, StatusRef, Step, VoteChange};
+use crate::governance::{Action, Identity, Stage, StatusRef, Step, VoteChange};
 use crate::site::SiteFile;
+use crate::store::Store;
 use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -361,9 +364,8 @@ fn the_records_carry_open_votes_and_never_who_was_refused() {
     };
     // Not kept yet: a ballot's address names the bot, if any ballot is posted.
     let named = |store: &Store| {
-        SiteRecords::read(store)
-            .expect("the records")
-            .into_input(&settings, at)
+        settings
+            .input(SiteRecords::read(store).expect("the records"), at)
             .bot_acct
     };
     let from_ballot = records
@@ -376,9 +378,7 @@ fn the_records_carry_open_votes_and_never_who_was_refused() {
         .to_string();
     assert_eq!(named(&store), from_ballot);
     store.remember_bot_acct("coopbot").expect("kept");
-    let input = SiteRecords::read(&store)
-        .expect("the records")
-        .into_input(&settings, at);
+    let input = settings.input(SiteRecords::read(&store).expect("the records"), at);
     assert_eq!(input.bot_acct, "coopbot");
     assert_eq!(input.generated_at, at);
     assert_eq!(

@@ -4,7 +4,7 @@
 use super::ReportError;
 use crate::governance::messages;
 use crate::governance::proposal::Application;
-use crate::governance::{Position, Proposal};
+use crate::governance::{Position, Proposal, Severity};
 use crate::store::Store;
 
 /// One decision as exported: everything needed to understand it without the bot.
@@ -217,7 +217,7 @@ fn markdown(records: &[DecisionRecord]) -> String {
 /// The domain blocks the members decided and the bot applied, latest decision per domain
 /// (also the public record's `blocklist.csv`, given only the decisions that stand).
 pub fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
-    let mut blocks: std::collections::BTreeMap<&str, (&'static str, String)> = Default::default();
+    let mut blocks: std::collections::BTreeMap<&str, (Severity, String)> = Default::default();
     for proposal in proposals {
         // An urgent action voted down was applied too: by being undone.
         let applied = proposal.effect_stands()
@@ -227,7 +227,7 @@ pub fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> 
         let Some(domain) = proposal.action.domain().filter(|_| applied) else {
             continue;
         };
-        match crate::mastodon::blocks::block_severity(&proposal.action) {
+        match proposal.action.severity() {
             Some(severity) => {
                 blocks.insert(domain, (severity, messages::block_comment(proposal)));
             }
@@ -246,7 +246,7 @@ pub fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> 
     ]
     .map(str::to_string);
     let rows = blocks.into_iter().map(|(domain, (severity, comment))| {
-        [domain, severity, "false", "false", &comment, "false"].map(str::to_string)
+        [domain, severity.name(), "false", "false", &comment, "false"].map(str::to_string)
     });
     csv_text(std::iter::once(header).chain(rows))
 }

@@ -312,7 +312,7 @@ impl Outbox<'_> {
                     .store
                     .proposal(*number)?
                     .map(|proposal| {
-                        engine::on_applied(self.settings, &proposal, Ok(stricter.clone()), now)
+                        engine::on_applied(self.settings, &proposal, Ok(stricter), now)
                     })
                     .unwrap_or_default())
             }

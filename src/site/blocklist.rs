@@ -8,8 +8,7 @@
 
 use super::{page_path, style, words, Site};
 use crate::governance::proposal::{Application, Origin};
-use crate::governance::{messages, Proposal};
-use crate::mastodon::blocks::block_severity;
+use crate::governance::{messages, Proposal, Severity};
 use crate::report::mastodon_blocklist;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
@@ -26,7 +25,7 @@ fn standing(site: &Site) -> Vec<Proposal> {
 /// One block in force: the domain, its severity and the decision that made it.
 pub(super) struct Block<'a> {
     pub domain: &'a str,
-    pub severity: &'static str,
+    pub severity: Severity,
     pub decision: &'a Proposal,
 }
 
@@ -41,7 +40,7 @@ pub(super) fn in_force<'a>(site: &Site<'a>) -> Vec<Block<'a>> {
         let Some(domain) = proposal.action.domain().filter(|_| applied) else {
             continue;
         };
-        match block_severity(&proposal.action) {
+        match proposal.action.severity() {
             Some(severity) => {
                 let block = Block {
                     domain,
@@ -131,10 +130,10 @@ fn table(blocks: &[Block]) -> Markup {
     }
 }
 
-fn severity(severity: &str) -> &'static str {
+fn severity(severity: Severity) -> &'static str {
     match severity {
-        "silence" => "limited (silence)",
-        "suspend" => "suspended",
-        _ => "blocked",
+        Severity::Silence => "limited (silence)",
+        Severity::Suspend => "suspended",
+        Severity::Noop => "media rejected",
     }
 }

@@ -2,13 +2,13 @@
 //! ratification, any member may put its reversal to all members, once per decision.
 
 use super::answer;
-use super::open::{self, Asked};
+use super::build::{self, Asked};
 use crate::governance::effects::Step;
 use crate::governance::messages::{self, appeals as said, refusals};
 use crate::governance::proposal::{Earlier, Origin, Post, Proposal, StatusRef};
 use crate::governance::records::Records;
 use crate::governance::settings::Settings;
-use crate::governance::{Action, Outcome};
+use crate::governance::{Action, Outcome, Severity};
 use chrono::{DateTime, Utc};
 
 pub(super) fn appeal<R: Records>(
@@ -46,15 +46,12 @@ pub(super) fn appeal<R: Records>(
             url: post.url.clone(),
         },
         duration: None,
+        urgent: false,
+        origin: Origin::Appeal { of: number },
     };
     let next = records.next_number()?;
-    let mut proposal = open::new_proposal(settings, next, asked, now);
-    // All members decide an appeal, whatever a jury decides otherwise.
-    proposal.jury = None;
-    proposal.rule = settings.rule_for(reversal.kind());
-    proposal.closes_at = open::closing_time(now, settings.durations.default);
-    proposal.origin = Origin::Appeal { of: number };
-    let ballot = open::ballot_effect(settings, &proposal);
+    let proposal = build::new_proposal(settings, next, asked, now);
+    let ballot = build::ballot_effect(settings, &proposal);
     let event = format!(
         "appealed #{number}: {} ({why})",
         messages::action_phrase(&reversal)
@@ -115,7 +112,7 @@ pub fn reversal(appealed: &Proposal) -> Action {
         (_, false) => appealed.action.clone(),
         (_, true) => match &appealed.origin {
             Origin::Ratification(provisional) => match &provisional.earlier {
-                Earlier::Blocked(block) if block.severity == "silence" => {
+                Earlier::Blocked(block) if block.severity == Severity::Silence => {
                     Action::Silence { domain }
                 }
                 _ => Action::Unblock { domain },

@@ -6,13 +6,14 @@ use crate::governance::messages;
 use crate::governance::proposal::{Application, Proposal, Stage};
 use crate::governance::purpose::Purpose;
 use crate::governance::settings::Settings;
+use crate::governance::Severity;
 use chrono::{DateTime, Utc};
 
 /// The admin call finished: announce it, or tell the working group why it failed.
 pub fn on_applied(
     settings: &Settings,
     proposal: &Proposal,
-    result: Result<Option<String>, String>,
+    result: Result<Option<Severity>, String>,
     now: DateTime<Utc>,
 ) -> Step {
     let Some(closing) = proposal.closing() else {
@@ -27,7 +28,7 @@ pub fn on_applied(
             let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
             vec![Effect::post(
                 Purpose::Applied { number },
-                messages::applied(proposal, stricter.as_deref()),
+                messages::applied(proposal, stricter),
                 settings.ballot_visibility,
                 ballot,
             )]

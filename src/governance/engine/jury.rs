@@ -4,34 +4,15 @@
 
 use crate::commands;
 use crate::governance::effects::{Effect, FollowUp, Step};
-use crate::governance::jury::{draw, Answered, Jury, JuryCase, PoolSource, Seating, WhenShort};
+use crate::governance::jury::{draw, Answered, Jury, PoolSource, Seating, WhenShort};
 use crate::governance::messages::{self, seating as said};
 use crate::governance::proposal::{Application, Closing, Origin, Post, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
-use crate::governance::ActionKind;
 use chrono::{DateTime, Utc};
 
-use super::open::closing_time;
-
-/// The jury's terms for a new proposal of `kind`, when a jury decides that kind.
-pub(super) fn case_for(
-    settings: &Settings,
-    kind: ActionKind,
-    requested: Option<std::time::Duration>,
-) -> Option<JuryCase> {
-    let jury = settings.jury.as_ref().filter(|jury| jury.decides(kind))?;
-    Some(JuryCase {
-        size: jury.size,
-        consent_within: jury.consent_within,
-        voting: requested.unwrap_or(jury.duration),
-        when_short: jury.when_short,
-        members_rule: settings.rule_for(kind),
-        draw: None,
-        seating: Seating::Seating,
-    })
-}
+use super::build::closing_time;
 
 /// The pool at the moment of the draw, less the proposer and anyone who could not vote,
 /// sorted as the draw reads it.

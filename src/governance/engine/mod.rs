@@ -9,6 +9,7 @@
 
 mod appeal;
 mod apply;
+mod build;
 mod close;
 mod jury;
 mod open;
@@ -20,9 +21,10 @@ pub mod working_group;
 
 pub use appeal::{eligible as appeal_eligible, reversal};
 pub use apply::on_applied;
+pub use build::closing_time;
 pub use close::{close, due, on_announced};
 pub use jury::{consent_due, next_consent_deadline, on_consent_deadline, on_invitation_sent};
-pub use open::{closing_time, on_ballot_posted};
+pub use open::on_ballot_posted;
 pub use reports::{on_reports, on_seated};
 pub use urgent::{on_block_read, on_block_unreadable, on_provisional_block, on_snapshot};
 pub use vote::{on_deleted, on_favourite};

@@ -1,17 +1,17 @@
 //! A request opens a proposal; the ballot's posting opens its vote.
 
 use super::answer;
+use super::build::{ballot_effect, new_proposal, Asked};
 use super::working_group;
 use crate::commands::ProposeRequest;
-use crate::governance::effects::{Effect, FollowUp, Step};
+use crate::governance::effects::{Effect, Step};
 use crate::governance::messages::{self, refusals};
-use crate::governance::proposal::{Identity, Origin, Post, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{Origin, Post, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
 use crate::governance::Action;
-use chrono::{DateTime, Timelike, Utc};
-use std::collections::BTreeMap;
+use chrono::{DateTime, Utc};
 
 pub(super) fn open<R: Records>(
     settings: &Settings,
@@ -37,9 +37,10 @@ pub(super) fn open<R: Records>(
         proposer: post.author.identity.clone(),
         request: request_ref,
         duration: request.duration,
+        urgent: request.urgent,
+        origin: Origin::Request,
     };
-    let mut proposal = new_proposal(settings, number, asked, now);
-    proposal.urgent = request.urgent;
+    let proposal = new_proposal(settings, number, asked, now);
     let ballot = ballot_effect(settings, &proposal);
     let event = format!(
         "proposed: {} ({}), closes {}",
@@ -49,77 +50,6 @@ pub(super) fn open<R: Records>(
     );
     let acct = proposal.proposer.acct.clone();
     Ok(Step::of(vec![proposal], vec![ballot]).logged(Some(number), Some(&acct), event))
-}
-
-/// What a new proposal asks, and who asked, where.
-pub(super) struct Asked<'a> {
-    pub action: &'a Action,
-    pub reason: &'a str,
-    pub proposer: Identity,
-    /// The request's status (or, for a proposal the bot opened itself, a name for it).
-    pub request: StatusRef,
-    /// Replaces the default voting time.
-    pub duration: Option<std::time::Duration>,
-}
-
-/// A new proposal, decided by a jury when one decides its kind, else by the members
-/// under its kind's rule.
-pub(super) fn new_proposal(
-    settings: &Settings,
-    number: u64,
-    asked: Asked,
-    now: DateTime<Utc>,
-) -> Proposal {
-    let Asked {
-        action,
-        reason,
-        proposer,
-        request,
-        duration: requested,
-    } = asked;
-    let jury = super::jury::case_for(settings, action.kind(), requested);
-    let duration = jury
-        .as_ref()
-        .map_or(requested.unwrap_or(settings.durations.default), |case| {
-            case.voting
-        });
-    Proposal {
-        number,
-        action: action.clone(),
-        urgent: false,
-        reason: reason.to_string(),
-        proposer,
-        request,
-        rule: match settings.jury.as_ref().filter(|_| jury.is_some()) {
-            Some(jury_settings) => jury_settings.rule,
-            None => settings.rule_for(action.kind()),
-        },
-        opened_at: now,
-        closes_at: closing_time(now, duration),
-        ballot: None,
-        votes: BTreeMap::new(),
-        favourites: BTreeMap::new(),
-        explained: Default::default(),
-        stage: Stage::Opening,
-        reminded: false,
-        jury,
-        origin: Default::default(),
-    }
-}
-
-/// The ballot's post; once it exists, voting opens (`on_ballot_posted`).
-pub(super) fn ballot_effect(settings: &Settings, proposal: &Proposal) -> Effect {
-    let number = proposal.number;
-    Effect::Post {
-        purpose: Purpose::Ballot { number },
-        text: messages::ballot(settings, proposal),
-        visibility: settings.ballot_visibility,
-        in_reply_to: None,
-        then: Some(FollowUp::BallotPosted {
-            number,
-            terms: messages::terms_reply(settings, proposal),
-        }),
-    }
 }
 
 /// Why this request may not open a proposal, when it may not.
@@ -162,7 +92,7 @@ fn refusal<R: Records>(
         return Ok(Some(refusals::cannot_silence(&settings.server.name)));
     }
     let durations = &settings.durations;
-    let jury = super::jury::case_for(settings, request.action.kind(), None);
+    let jury = super::build::case_for(settings, request.action.kind(), None);
     let default = jury.as_ref().map_or(durations.default, |case| case.voting);
     let duration = request.duration.unwrap_or(default);
     let minimum = if request.urgent {
@@ -181,22 +111,6 @@ fn refusal<R: Records>(
         return Ok(Some(refusals::too_long(durations.max, duration)));
     }
     Ok(None)
-}
-
-/// `now + duration`, rounded up to the whole minute for votes of an hour or more, so
-/// the ballot can state the exact closing time without seconds.
-pub fn closing_time(now: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
-    let exact = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
-    if duration < std::time::Duration::from_secs(3600) {
-        return exact;
-    }
-    let into_minute = chrono::Duration::seconds(i64::from(exact.second()))
-        + chrono::Duration::nanoseconds(i64::from(exact.nanosecond()));
-    if into_minute.is_zero() {
-        exact
-    } else {
-        exact - into_minute + chrono::Duration::minutes(1)
-    }
 }
 
 /// The ballot is posted: voting is open (or, for a jury, its draw begins), and the

@@ -2,7 +2,7 @@
 //! instance are kept once each, added to an open case about their domain, or open one
 //! when enough members reported one remote domain; the case file goes only by DM.
 
-use super::open::{self, Asked};
+use super::build::{self, Asked};
 use crate::governance::effects::{Effect, Step};
 use crate::governance::jury::Seating;
 use crate::governance::messages::{self, reports as said};
@@ -86,7 +86,7 @@ pub fn on_reports<R: Records>(
         }
         step.effects
             .extend(case_file(settings, &proposal, &due_reports));
-        step.effects.push(open::ballot_effect(settings, &proposal));
+        step.effects.push(build::ballot_effect(settings, &proposal));
         let event = format!(
             "case opened from {} reports by {} members: {}",
             due_reports.len(),
@@ -164,10 +164,10 @@ fn open_case(
             url: String::new(),
         },
         duration: None,
+        urgent: false,
+        origin: Origin::Reports(case),
     };
-    let mut proposal = open::new_proposal(settings, number, asked, now);
-    proposal.origin = Origin::Reports(case);
-    proposal
+    build::new_proposal(settings, number, asked, now)
 }
 
 /// Who reads a case's file now: the seated jurors; the working group when all members

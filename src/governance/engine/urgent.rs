@@ -2,7 +2,7 @@
 //! ratifies the action is opened in the same step, the domain's block is read, the
 //! provisional block put in place, and only then is the ballot posted.
 
-use super::{answer_as, open};
+use super::{answer_as, build};
 use crate::governance::effects::{Effect, Step, UrgentCommand};
 use crate::governance::messages::{self, refusals, urgent as said};
 use crate::governance::proposal::{
@@ -12,7 +12,7 @@ use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Mode, Settings, Visibility};
 use crate::governance::Action;
-use crate::model::BlockState;
+use crate::model::{BlockState, Severity};
 use chrono::{DateTime, Utc};
 
 /// `suspend now` / `silence now <domain> <reason…>` from a working-group member (the
@@ -88,29 +88,22 @@ pub fn on_block_read<R: Records>(
         return Ok(tell(text).logged(None, Some(acct), event));
     }
     let number = records.next_number()?;
-    let urgent_min = settings.durations.urgent_min;
-    let asked = open::Asked {
+    let asked = build::Asked {
         action,
         reason: &command.reason,
         proposer: command.actor.clone(),
         request: command.request.clone(),
-        duration: Some(urgent_min),
+        duration: None,
+        urgent: true,
+        origin: Origin::Ratification(Provisional {
+            actor: command.actor.clone(),
+            earlier: match &earlier {
+                None => Earlier::Unblocked,
+                Some(block) => Earlier::Blocked(block.clone()),
+            },
+        }),
     };
-    let mut proposal = open::new_proposal(settings, number, asked, now);
-    // Whoever decides it, a ratification is decided under its own rule and time.
-    proposal.urgent = true;
-    proposal.rule = settings.ratify_rule;
-    proposal.closes_at = open::closing_time(now, urgent_min);
-    if let Some(case) = proposal.jury.as_mut() {
-        case.members_rule = settings.ratify_rule;
-    }
-    proposal.origin = Origin::Ratification(Provisional {
-        actor: command.actor.clone(),
-        earlier: match &earlier {
-            None => Earlier::Unblocked,
-            Some(block) => Earlier::Blocked(block.clone()),
-        },
-    });
+    let proposal = build::new_proposal(settings, number, asked, now);
     let set = Effect::SetBlock {
         purpose: Purpose::Provisional { number },
         number,
@@ -126,7 +119,7 @@ pub fn on_block_read<R: Records>(
     step.proposals.push(proposal);
     let before = earlier
         .as_ref()
-        .map_or("none".to_string(), |block| block.severity.clone());
+        .map_or("none".to_string(), |block| block.severity.to_string());
     Ok(step
         .logged(
             Some(number),
@@ -172,21 +165,8 @@ fn refusal<R: Records>(
 
 /// The block already in place when it is as strict as `action` asks, or stricter.
 fn as_strict<'a>(action: &Action, earlier: Option<&'a BlockState>) -> Option<&'a BlockState> {
-    let wanted = match action {
-        Action::Silence { .. } => "silence",
-        _ => "suspend",
-    };
-    earlier.filter(|block| strictness(&block.severity) >= strictness(wanted))
-}
-
-/// How strict a severity is: a suspension is stricter than a limit, which is stricter
-/// than Mastodon's `noop` (media rejection only).
-fn strictness(severity: &str) -> u8 {
-    match severity {
-        "suspend" => 2,
-        "silence" => 1,
-        _ => 0,
-    }
+    let wanted = action.severity().unwrap_or(Severity::Suspend);
+    earlier.filter(|block| block.severity >= wanted)
 }
 
 /// The domain's block could not be read (the instance refused): nothing was changed and
@@ -242,7 +222,7 @@ pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTi
         "block before the urgent action: {}",
         earlier
             .as_ref()
-            .map_or("none".to_string(), |block| block.severity.clone())
+            .map_or("none".to_string(), |block| block.severity.to_string())
     );
     // Cancelled before anything changed: nothing to do.
     if proposal.stage != Stage::Opening {
@@ -296,7 +276,7 @@ pub fn on_provisional_block(
     let number = proposal.number;
     let reason = match result {
         Ok(()) => {
-            let ballot = open::ballot_effect(settings, proposal);
+            let ballot = build::ballot_effect(settings, proposal);
             return Step::of(Vec::new(), vec![ballot]).logged(
                 Some(number),
                 None,

@@ -18,7 +18,7 @@ pub use ballot::{
 
 use super::proposal::{Application, Closing, Origin, Proposal, Unseen};
 use super::settings::Settings;
-use super::{Action, Method, Outcome, Position, Quorum, Rule, Tally};
+use super::{Action, Method, Outcome, Position, Quorum, Rule, Severity, Tally};
 use chrono::{DateTime, Timelike, Utc};
 
 /// Follows an `@` so that no server reads a mention there.
@@ -282,7 +282,7 @@ pub fn unseen_line(unseen: Unseen) -> String {
 
 /// The decision is in force; `stricter` names the severity of a stricter block that
 /// was already in place.
-pub fn applied(proposal: &Proposal, stricter: Option<&str>) -> String {
+pub fn applied(proposal: &Proposal, stricter: Option<Severity>) -> String {
     if let (Origin::Ratification(_), Some(closing)) = (&proposal.origin, proposal.closing()) {
         return urgent::done(proposal, closing);
     }

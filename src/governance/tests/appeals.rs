@@ -151,7 +151,7 @@ fn the_reversal_undoes_what_the_decision_did_on_the_instance() {
         }
     };
     let silence = BlockState {
-        severity: "silence".into(),
+        severity: crate::model::Severity::Silence,
         public_comment: String::new(),
         private_comment: String::new(),
         reject_media: false,

@@ -7,7 +7,7 @@ use crate::governance::engine as real;
 use crate::governance::proposal::{Application, Earlier, Origin};
 use crate::governance::settings::ServerTraits;
 use crate::governance::{Effect, Mode, Outcome, Post, Purpose, Stage, UrgentCommand};
-use crate::model::BlockState;
+use crate::model::{BlockState, Severity};
 
 fn wg_dm(text: &str, id: u64) -> Post {
     let mut post = post(&member("wg", 50), id, text, None);
@@ -17,7 +17,7 @@ fn wg_dm(text: &str, id: u64) -> Post {
 
 fn block(severity: &str, comment: &str) -> BlockState {
     BlockState {
-        severity: severity.to_string(),
+        severity: Severity::from_name(severity).expect("a severity"),
         public_comment: comment.to_string(),
         private_comment: "set by hand in 2025".to_string(),
         reject_media: true,
@@ -144,7 +144,7 @@ fn the_working_group_acts_at_once_and_the_ballot_follows_the_block() {
     else {
         panic!("{effects:?}")
     };
-    assert_eq!(provisional.severity, "suspend");
+    assert_eq!(provisional.severity, Severity::Suspend);
     assert!(provisional.public_comment.starts_with("Provisional:"));
     assert!(provisional.public_comment.contains("proposal #1"));
 
@@ -219,7 +219,7 @@ fn a_ratification_that_passes_keeps_the_block_without_its_provisional_mark() {
     let [(Purpose::Apply { number: 1 }, Some(kept))] = &blocks_set(&effects)[..] else {
         panic!("{effects:?}")
     };
-    assert_eq!(kept.severity, "suspend");
+    assert_eq!(kept.severity, Severity::Suspend);
     assert!(kept
         .public_comment
         .starts_with("Decided by the members in proposal #1"));

@@ -6,7 +6,7 @@ use super::{cannot_silence, severity_of, BlockRequest, BlockResult};
 use crate::mastodon::server::Capabilities;
 use crate::mastodon::types::DomainBlock;
 use crate::mastodon::{ApiError, Client};
-use crate::model::BlockState;
+use crate::model::{BlockState, Severity};
 use tracing::info;
 
 /// A block's exact state, as the server means it.
@@ -26,11 +26,11 @@ pub(in crate::mastodon) fn state_of(
 
 /// Why the server cannot hold `wanted`, as a sentence; `None` when it can.
 fn refusal(wanted: &BlockState, capabilities: &Capabilities) -> Option<ApiError> {
-    if wanted.severity == "silence" && !capabilities.silence {
+    if wanted.severity == Severity::Silence && !capabilities.silence {
         return Some(cannot_silence());
     }
     // GoToSocial makes any block a suspension: never one stricter than asked.
-    (!capabilities.block_severity && wanted.severity != "suspend").then(|| {
+    (!capabilities.block_severity && wanted.severity != Severity::Suspend).then(|| {
         ApiError::Unsupported(format!(
             "this server's every block is a suspension, so a block of severity {} cannot be made; nothing was changed",
             wanted.severity
@@ -45,7 +45,7 @@ fn as_kept(wanted: &BlockState, capabilities: &Capabilities) -> BlockState {
         return wanted.clone();
     }
     BlockState {
-        severity: "suspend".to_string(),
+        severity: Severity::Suspend,
         reject_media: false,
         reject_reports: false,
         ..wanted.clone()
@@ -83,7 +83,7 @@ fn change<'a>(
 fn exact_request<'a>(domain: &'a str, state: &'a BlockState) -> BlockRequest<'a> {
     BlockRequest {
         domain,
-        severity: &state.severity,
+        severity: state.severity,
         public_comment: &state.public_comment,
         private_comment: &state.private_comment,
         reject_media: Some(state.reject_media),
@@ -102,12 +102,12 @@ fn mismatch(
     let (block, wanted) = match (found, wanted) {
         (None, None) => return None,
         (None, Some(_)) => return Some("no block".to_string()),
-        (Some(block), None) => return Some(severity_of(block, capabilities)),
+        (Some(block), None) => return Some(severity_of(block, capabilities).to_string()),
         (Some(block), Some(wanted)) => (block, wanted),
     };
     let severity = severity_of(block, capabilities);
     if severity != wanted.severity {
-        return Some(severity);
+        return Some(severity.to_string());
     }
     match &block.public_comment {
         Some(comment) if *comment != wanted.public_comment => {
@@ -186,7 +186,7 @@ impl Client {
                 info!(
                     domain,
                     covered_by = %block.domain,
-                    severity,
+                    severity = %severity,
                     "a block as strict or stricter on a parent domain already covers it"
                 );
                 return Ok(false);
@@ -206,7 +206,7 @@ mod tests {
 
     fn state(severity: &str) -> BlockState {
         BlockState {
-            severity: severity.to_string(),
+            severity: Severity::from_name(severity).expect("a severity"),
             public_comment: "spam (ballot #1)".to_string(),
             private_comment: "coopgov ballot 1 passed".to_string(),
             reject_media: true,
@@ -220,7 +220,7 @@ mod tests {
         DomainBlock {
             id: "7".to_string(),
             domain: "spam.example".to_string(),
-            severity: Some(state.severity.clone()),
+            severity: Some(state.severity.to_string()),
             public_comment: Some(state.public_comment.clone()),
             private_comment: Some(state.private_comment.clone()),
             reject_media: state.reject_media,

@@ -223,7 +223,7 @@ pub(super) fn proposals() -> Vec<Proposal> {
         Seating::Seated { at: seated_at },
     );
     let earlier_silence = BlockState {
-        severity: "silence".to_string(),
+        severity: crate::model::Severity::Silence,
         public_comment: "limited by hand".to_string(),
         private_comment: PRIVATE_NOTE.to_string(),
         reject_media: true,

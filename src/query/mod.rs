@@ -12,7 +12,10 @@
 //! protocol is read in one place.)
 
 use crate::governance::Position;
-use crate::publish::SiteRecords;
+mod site_records;
+
+pub use site_records::{RecordedProposal, SiteRecords};
+
 use crate::report::{self, ExportFormat, Page, ReportError, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};

@@ -11,6 +11,7 @@ mod publish;
 mod raw;
 mod reports;
 mod rulebook;
+mod site_folder;
 #[cfg(test)]
 pub(crate) mod tests;
 mod values;
@@ -19,8 +20,10 @@ pub use edit::set_token_file;
 pub use jury::{JuryConfig, JuryPool, JURY_RULE};
 pub use publish::PublishConfig;
 pub use reports::ReportsConfig;
+pub use site_folder::{refusal, resolved};
 
 use crate::governance::{ActionKind, Position, Rule};
+use crate::secret::Secret;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -300,29 +303,7 @@ impl TokenSource {
                 "{place} is empty; put the access token there (`coopgov login` makes one)"
             )));
         }
-        Ok(Secret(token.to_owned()))
-    }
-}
-
-/// The access token. Its `Debug` prints `[redacted]`; it has no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a token obtained at run time (by `coopgov login`).
-    pub fn new(token: String) -> Secret {
-        Secret(token)
-    }
-
-    /// The token itself, for the one place that sends it to the instance.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
+        Ok(Secret::new(token.to_owned()))
     }
 }
 

@@ -8,7 +8,7 @@ use super::client::{path_segment, Client};
 use super::server::Capabilities;
 use super::types::{decode_items, DomainBlock};
 use super::ApiError;
-use crate::governance::Action;
+use crate::model::{Action, Severity};
 use reqwest::Method;
 use tracing::{info, warn};
 
@@ -23,7 +23,7 @@ const DOMAIN_BLOCK_PAGE_LIMIT: u32 = 200;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BlockRequest<'a> {
     pub domain: &'a str,
-    pub severity: &'a str,
+    pub severity: Severity,
     pub public_comment: &'a str,
     pub private_comment: &'a str,
     /// `None` sends nothing: the server's default on creation, the block's own on update.
@@ -43,39 +43,10 @@ pub enum BlockResult {
     AlreadyInPlace(DomainBlock),
 }
 
-/// What a decision asks of a domain's block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Wanted {
-    Silence,
-    Suspend,
-    /// No block at all.
-    Lifted,
-}
-
-impl Wanted {
-    fn severity(self) -> Option<&'static str> {
-        match self {
-            Wanted::Silence => Some("silence"),
-            Wanted::Suspend => Some("suspend"),
-            Wanted::Lifted => None,
-        }
-    }
-}
-
-/// What `action` asks of its domain's block; `None` for a motion, which asks nothing.
-fn wanted(action: &Action) -> Option<(&str, Wanted)> {
-    match action {
-        Action::Suspend { domain } => Some((domain, Wanted::Suspend)),
-        Action::Silence { domain } => Some((domain, Wanted::Silence)),
-        Action::Unblock { domain } => Some((domain, Wanted::Lifted)),
-        Action::Motion => None,
-    }
-}
-
-/// The severity of the block a decision's `action` puts in place (as Mastodon's domain
-/// blocks and blocklist files write it); `None` when it puts none.
-pub fn block_severity(action: &Action) -> Option<&'static str> {
-    wanted(action).and_then(|(_, wanted)| wanted.severity())
+/// What `action` asks of its domain's block: the severity it puts in place, or `None` to
+/// lift any block; `None` for a motion, which asks nothing.
+fn wanted(action: &Action) -> Option<(&str, Option<Severity>)> {
+    Some((action.domain()?, action.severity()))
 }
 
 fn cannot_silence() -> ApiError {
@@ -92,12 +63,14 @@ struct Comments<'a> {
 }
 
 /// A block's severity as the server means it: where blocks carry none, a block is a
-/// suspension; Mastodon's default, when a block omits it, is `silence`.
-fn severity_of(block: &DomainBlock, capabilities: &Capabilities) -> String {
+/// suspension; Mastodon's default, when a block omits it, is `silence`. A name no
+/// version of Mastodon writes is read as the mildest block, `noop`: never as stricter
+/// than it may be.
+fn severity_of(block: &DomainBlock, capabilities: &Capabilities) -> Severity {
     match (&block.severity, capabilities.block_severity) {
-        (Some(severity), true) => severity.clone(),
-        (None, true) => "silence".to_string(),
-        (_, false) => "suspend".to_string(),
+        (Some(name), true) => Severity::from_name(name).unwrap_or(Severity::Noop),
+        (None, true) => Severity::Silence,
+        (_, false) => Severity::Suspend,
     }
 }
 
@@ -111,7 +84,7 @@ impl Client {
         public_comment: &str,
         private_comment: &str,
         capabilities: &Capabilities,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<Severity>, ApiError> {
         let Some((domain, wanted)) = wanted(action) else {
             return Ok(None);
         };
@@ -192,15 +165,15 @@ impl Client {
     async fn make_block_match(
         &self,
         domain: &str,
-        wanted: Wanted,
+        wanted: Option<Severity>,
         comments: &Comments<'_>,
         capabilities: &Capabilities,
-    ) -> Result<Option<String>, ApiError> {
-        if wanted == Wanted::Silence && !capabilities.silence {
+    ) -> Result<Option<Severity>, ApiError> {
+        if wanted == Some(Severity::Silence) && !capabilities.silence {
             return Err(cannot_silence());
         }
         let existing = self.block_on(domain).await?;
-        let Some(severity) = wanted.severity() else {
+        let Some(severity) = wanted else {
             if let Some(block) = existing {
                 self.delete_domain_block(&block.id).await?;
             }
@@ -229,7 +202,8 @@ impl Client {
                     let existing = severity_of(&block, capabilities);
                     info!(
                         domain,
-                        existing, "a block as strict or stricter already exists"
+                        existing = %existing,
+                        "a block as strict or stricter already exists"
                     );
                     return Ok((existing != severity).then_some(existing));
                 }
@@ -252,21 +226,21 @@ impl Client {
     async fn check_block(
         &self,
         domain: &str,
-        wanted: Wanted,
+        wanted: Option<Severity>,
         capabilities: &Capabilities,
     ) -> Result<(), ApiError> {
         let found = self
             .block_on(domain)
             .await?
             .map(|block| severity_of(&block, capabilities));
-        if found.as_deref() == wanted.severity() {
+        if found == wanted {
             Ok(())
         } else {
             Err(ApiError::Malformed {
                 what: format!("checking the block on {domain}"),
                 detail: format!(
                     "the instance shows {} after the change",
-                    found.unwrap_or_else(|| "no block".to_string())
+                    found.map_or_else(|| "no block".to_string(), |found| found.to_string())
                 ),
             })
         }
@@ -293,7 +267,7 @@ mod tests {
     fn a_decision_s_request_sends_no_flags() {
         let request = BlockRequest {
             domain: "spam.example",
-            severity: "suspend",
+            severity: Severity::Suspend,
             public_comment: "spam (ballot #1)",
             private_comment: "coopgov ballot 1 passed",
             reject_media: None,
@@ -315,8 +289,16 @@ mod tests {
     fn a_block_without_severity_is_a_suspension_where_blocks_carry_none() {
         let mastodon = Software::Mastodon.capabilities();
         let gotosocial = Software::GoToSocial.capabilities();
-        assert_eq!(severity_of(&block(Some("suspend")), &mastodon), "suspend");
-        assert_eq!(severity_of(&block(None), &mastodon), "silence");
-        assert_eq!(severity_of(&block(None), &gotosocial), "suspend");
+        assert_eq!(
+            severity_of(&block(Some("suspend")), &mastodon),
+            Severity::Suspend
+        );
+        assert_eq!(severity_of(&block(None), &mastodon), Severity::Silence);
+        assert_eq!(severity_of(&block(None), &gotosocial), Severity::Suspend);
+        // A name no Mastodon writes is never read as stricter than it may be.
+        assert_eq!(
+            severity_of(&block(Some("other")), &mastodon),
+            Severity::Noop
+        );
     }
 }

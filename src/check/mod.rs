@@ -346,7 +346,7 @@ async fn notification_policy(client: &Client, fix: bool) -> bool {
 }
 
 /// The stream is a fast path: without it the bot polls, so a failure is a warning.
-async fn streaming(urls: Vec<String>, token: &crate::config::Secret, limit: std::time::Duration) {
+async fn streaming(urls: Vec<String>, token: &crate::secret::Secret, limit: std::time::Duration) {
     use crate::mastodon::streaming::{listen, StreamEvent};
     let advertised = urls.first().cloned().unwrap_or_default();
     let (events, mut heard) = tokio::sync::mpsc::channel(8);

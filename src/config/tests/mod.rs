@@ -36,7 +36,7 @@ pub(crate) fn shipped() -> (String, &'static Path) {
 }
 
 // The same reading of the examples as the end-to-end tests'.
-#[path = "../../tests/support/shipped.rs"]
+#[path = "../../../tests/support/shipped.rs"]
 mod shipped;
 pub(crate) use shipped::uncomment;
 

@@ -8,7 +8,7 @@ use crate::governance::messages::TERMS_HEAD;
 use texts::{ballot_number, is_terms_reply};
 pub use texts::{parse_announcement, parse_ballot, Announced, BallotText};
 
-use crate::config::{Config, Secret};
+use crate::config::Config;
 use crate::governance::eligibility::Membership;
 use crate::governance::proposal::Unseen;
 use crate::governance::settings::Durations;
@@ -17,6 +17,7 @@ use crate::governance::{
     Visibility,
 };
 use crate::mastodon::{ApiError, Client};
+use crate::secret::Secret;
 
 /// The rule to recount with: a percentage quorum becomes the number of voters the
 /// announcement says it needed (the roster is private); a stated number must match.
