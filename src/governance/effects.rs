@@ -1,7 +1,7 @@
 //! What the core asks the runtime to do, and the state it changed.
 
 use super::messages;
-use super::proposal::{Earlier, Identity, Origin, Proposal, StatusRef, Vote};
+use super::proposal::{Earlier, Identity, Proposal, StatusRef, Vote};
 use super::purpose::Purpose;
 use super::reports::FiledReport;
 use super::settings::Visibility;
@@ -125,7 +125,7 @@ impl Effect {
     /// ratification: the block kept without its provisional mark when it passed, else the
     /// earlier block put back (`None` when the urgent action never reached the instance).
     pub fn apply_decision(proposal: &Proposal, purpose: Purpose) -> Option<Effect> {
-        if let Origin::Ratification(provisional) = &proposal.origin {
+        if let Some(provisional) = proposal.origin.ratified() {
             let domain = proposal.action.domain()?.to_string();
             let earlier = match &provisional.earlier {
                 Earlier::Unknown => return None,

@@ -198,9 +198,48 @@ pub enum Origin {
     Appeal { of: u64 },
 }
 
+/// What is asked of a proposal's origin, each answered by one exhaustive match: a new
+/// origin does not compile until every question has its answer.
 impl Origin {
     pub fn is_request(&self) -> bool {
-        *self == Origin::Request
+        match self {
+            Origin::Request => true,
+            Origin::Reports(_) | Origin::Ratification(_) | Origin::Appeal { .. } => false,
+        }
+    }
+
+    /// The urgent action this proposal ratifies, if it ratifies one.
+    pub fn ratified(&self) -> Option<&Provisional> {
+        match self {
+            Origin::Ratification(provisional) => Some(provisional),
+            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => None,
+        }
+    }
+
+    pub fn ratified_mut(&mut self) -> Option<&mut Provisional> {
+        match self {
+            Origin::Ratification(provisional) => Some(provisional),
+            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => None,
+        }
+    }
+
+    pub fn is_ratification(&self) -> bool {
+        self.ratified().is_some()
+    }
+
+    /// The members' reports this proposal was opened from, if any.
+    pub fn case(&self) -> Option<&ReportCase> {
+        match self {
+            Origin::Reports(case) => Some(case),
+            Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => None,
+        }
+    }
+
+    pub fn case_mut(&mut self) -> Option<&mut ReportCase> {
+        match self {
+            Origin::Reports(case) => Some(case),
+            Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => None,
+        }
     }
 }
 
@@ -283,7 +322,7 @@ impl Proposal {
             Origin::Ratification(_) => self
                 .closing()
                 .is_some_and(|closing| closing.outcome == Outcome::Passed),
-            _ => true,
+            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => true,
         }
     }
 

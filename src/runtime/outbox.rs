@@ -311,9 +311,7 @@ impl Outbox<'_> {
                 Ok(self
                     .store
                     .proposal(*number)?
-                    .map(|proposal| {
-                        engine::on_applied(self.settings, &proposal, Ok(stricter), now)
-                    })
+                    .map(|proposal| engine::on_applied(self.settings, &proposal, Ok(stricter), now))
                     .unwrap_or_default())
             }
         }

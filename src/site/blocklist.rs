@@ -7,7 +7,7 @@
 //! action and whether it was applied, so it is given the decisions that stand.
 
 use super::{page_path, style, words, Site};
-use crate::governance::proposal::{Application, Origin};
+use crate::governance::proposal::Application;
 use crate::governance::{messages, Proposal, Severity};
 use crate::report::mastodon_blocklist;
 use maud::{html, Markup};
@@ -68,7 +68,7 @@ pub(super) fn page(site: &Site) -> String {
     let blocks = in_force(site);
     let provisional: Vec<&Proposal> = site
         .paged()
-        .filter(|p| matches!(p.origin, Origin::Ratification(_)) && p.closing().is_none())
+        .filter(|p| p.origin.is_ratification() && p.closing().is_none())
         .collect();
     let body = html! {
         h1 { "Blocklist" }

@@ -82,7 +82,9 @@ fn what_it_asks(site: &Site, proposal: &Proposal) -> Markup {
     };
     let proposer = match &proposal.origin {
         Origin::Reports(_) => format!("the bot, @{}", site.input.bot_acct),
-        _ => format!("@{}", proposal.proposer.acct),
+        Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => {
+            format!("@{}", proposal.proposer.acct)
+        }
     };
     html! {
         dl.facts {

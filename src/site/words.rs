@@ -133,7 +133,7 @@ pub(super) fn time_left(proposal: &Proposal, now: DateTime<Utc>) -> String {
 
 /// What became of the decision on the instance, in a sentence.
 pub(super) fn application(proposal: &Proposal, closing: &Closing) -> String {
-    if let Origin::Ratification(provisional) = &proposal.origin {
+    if let Some(provisional) = proposal.origin.ratified() {
         return ratification(proposal, closing, &provisional.earlier);
     }
     let action = messages::action_phrase(&proposal.action);
@@ -253,12 +253,14 @@ pub(super) fn history(proposal: &Proposal) -> Vec<Event> {
                 format!("Closed: {}.", outcome(closing.outcome).to_lowercase()),
             ));
             if let Application::Applied { at } = closing.application {
-                let what = match (&proposal.origin, closing.outcome) {
-                    (Origin::Ratification(_), Outcome::Passed) => {
+                let what = match &proposal.origin {
+                    Origin::Ratification(_) if closing.outcome == Outcome::Passed => {
                         "The block is confirmed on the instance."
                     }
-                    (Origin::Ratification(_), _) => "The urgent action is undone on the instance.",
-                    _ => "Carried out on the instance.",
+                    Origin::Ratification(_) => "The urgent action is undone on the instance.",
+                    Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => {
+                        "Carried out on the instance."
+                    }
                 };
                 events.push(event(Some(at), what.to_string()));
             }

@@ -78,7 +78,7 @@ pub fn eligible(
         .jury
         .as_ref()
         .is_some_and(|case| case.jury_decides());
-    let ratified = matches!(appealed.origin, Origin::Ratification(_));
+    let ratified = appealed.origin.is_ratification();
     if !by_jury && !ratified {
         return Err(said::not_appealable(number));
     }
@@ -115,9 +115,13 @@ pub fn reversal(appealed: &Proposal) -> Action {
                 Earlier::Blocked(block) if block.severity == Severity::Silence => {
                     Action::Silence { domain }
                 }
-                _ => Action::Unblock { domain },
+                Earlier::Blocked(_) | Earlier::Unblocked | Earlier::Unknown => {
+                    Action::Unblock { domain }
+                }
             },
-            _ => Action::Unblock { domain },
+            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => {
+                Action::Unblock { domain }
+            }
         },
     }
 }

@@ -5,7 +5,7 @@ use crate::commands::{self, Request};
 use crate::governance::effects::{Effect, FollowUp, Step, VoteChange};
 use crate::governance::messages;
 use crate::governance::proposal::{
-    Application, Author, Closing, Earlier, Origin, Proposal, Stage, StatusRef, Unseen, Vote,
+    Application, Author, Closing, Earlier, Proposal, Stage, StatusRef, Unseen, Vote,
 };
 use crate::governance::purpose::Purpose;
 use crate::governance::records::ThreadRecord;
@@ -38,7 +38,7 @@ pub fn close(
     let (mut proposal, not_eligible) = reconcile(settings, proposal, &ballot.status_id, record);
     let tally = proposal.tally(settings.favourites_count_as);
     let outcome = decide(&proposal.rule, &tally, settings.roster_size());
-    let ratification = matches!(proposal.origin, Origin::Ratification(_));
+    let ratification = proposal.origin.is_ratification();
     let application = match (outcome, &proposal.action, settings.mode) {
         // An urgent action is kept or undone by the vote itself, in every mode: the
         // working group already acted, and the members' answer is final.
@@ -117,10 +117,10 @@ pub fn on_announced(proposal: &Proposal, announcement: StatusRef) -> Step {
 /// Whether an urgent action reached the instance, so the vote's answer must be carried
 /// out (its block kept without the provisional mark, or undone).
 fn provisional_is_in_force(proposal: &Proposal) -> bool {
-    match &proposal.origin {
-        Origin::Ratification(provisional) => provisional.earlier != Earlier::Unknown,
-        _ => false,
-    }
+    proposal
+        .origin
+        .ratified()
+        .is_some_and(|provisional| provisional.earlier != Earlier::Unknown)
 }
 
 fn count_u32(count: usize) -> u32 {

@@ -6,7 +6,7 @@ use crate::commands;
 use crate::governance::effects::{Effect, FollowUp, Step};
 use crate::governance::jury::{draw, Answered, Jury, PoolSource, Seating, WhenShort};
 use crate::governance::messages::{self, seating as said};
-use crate::governance::proposal::{Application, Closing, Origin, Post, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{Application, Closing, Post, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Settings, Visibility};
@@ -161,8 +161,11 @@ fn settle(
     };
     if let Some(text) = notice {
         // A case from reports sends its file to its readers once they are known.
-        let then =
-            matches!(proposal.origin, Origin::Reports(_)).then_some(FollowUp::Seated { number });
+        let then = proposal
+            .origin
+            .case()
+            .is_some()
+            .then_some(FollowUp::Seated { number });
         step.effects.push(Effect::Post {
             purpose: Purpose::Seated { number },
             text: messages::shorten(&text, settings.max_characters),

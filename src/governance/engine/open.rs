@@ -145,7 +145,7 @@ pub fn on_ballot_posted<R: Records>(
     // Nobody asked for a case opened from reports: there is nobody to tell.
     let mut replies = match proposal.origin {
         Origin::Reports(_) => Vec::new(),
-        _ => vec![reply],
+        Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => vec![reply],
     };
     // The ballot's terms come first in its thread, where anyone recounting looks for them.
     if let Some(terms) = terms {
@@ -157,7 +157,7 @@ pub fn on_ballot_posted<R: Records>(
         ));
     }
     // Before any draw: a ratification's thread first says what was already done.
-    if let Origin::Ratification(_) = proposal.origin {
+    if proposal.origin.is_ratification() {
         replies.push(Effect::post(
             Purpose::AtOnce { number },
             messages::urgent::at_once_note(&proposal),

@@ -51,7 +51,7 @@ pub fn on_reports<R: Records>(
             .find(|p| p.closing().is_none() && case_domain(p) == Some(filed.domain.as_str()))
         {
             filed.case = Some(case.number);
-            if let Origin::Reports(report_case) = &mut case.origin {
+            if let Some(report_case) = case.origin.case_mut() {
                 report_case.report_ids.push(filed.id.clone());
             }
             step.effects.extend(case_file(settings, case, &[&filed]));
@@ -102,10 +102,7 @@ pub fn on_reports<R: Records>(
 
 /// The domain a case opened from reports is about.
 fn case_domain(proposal: &Proposal) -> Option<&str> {
-    match &proposal.origin {
-        Origin::Reports(case) => Some(case.domain.as_str()),
-        _ => None,
-    }
+    proposal.origin.case().map(|case| case.domain.as_str())
 }
 
 fn replace(proposals: &mut Vec<Proposal>, proposal: Proposal) {
@@ -219,7 +216,7 @@ pub fn on_seated<R: Records>(
     records: &R,
     proposal: &Proposal,
 ) -> Result<Step, R::Error> {
-    let Origin::Reports(case) = &proposal.origin else {
+    let Some(case) = proposal.origin.case() else {
         return Ok(Step::default());
     };
     let kept = records.filed_reports()?;
@@ -236,7 +233,7 @@ pub fn on_seated<R: Records>(
 
 /// At the close, with `resolve`: each report of the case resolved, naming the decision.
 pub fn resolutions(proposal: &Proposal) -> Vec<Effect> {
-    let (Origin::Reports(case), Some(closing)) = (&proposal.origin, proposal.closing()) else {
+    let (Some(case), Some(closing)) = (proposal.origin.case(), proposal.closing()) else {
         return Vec::new();
     };
     if !case.resolve {

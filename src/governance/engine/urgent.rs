@@ -156,7 +156,7 @@ fn refusal<R: Records>(
         return Ok(Some(refusals::cannot_silence(&settings.server.name)));
     }
     let pending = records.all_proposals()?.into_iter().find(|proposal| {
-        matches!(proposal.origin, Origin::Ratification(_))
+        proposal.origin.is_ratification()
             && proposal.closing().is_none()
             && proposal.action.domain() == Some(domain)
     });
@@ -201,7 +201,7 @@ fn tell_commander(command: &UrgentCommand, text: &str) -> Step {
 /// already there, the provisional block goes in place; the ballot follows once it is in
 /// force.
 pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTime<Utc>) -> Step {
-    let Origin::Ratification(provisional) = &proposal.origin else {
+    let Some(provisional) = proposal.origin.ratified() else {
         return Step::default();
     };
     // Read once: a repeated read after a restart must not take the provisional block
@@ -215,7 +215,7 @@ pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTi
         None => Earlier::Unblocked,
         Some(block) => Earlier::Blocked(block.clone()),
     };
-    if let Origin::Ratification(provisional) = &mut updated.origin {
+    if let Some(provisional) = updated.origin.ratified_mut() {
         provisional.earlier = recorded;
     }
     let event = format!(
@@ -226,7 +226,7 @@ pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTi
     );
     // Cancelled before anything changed: nothing to do.
     if proposal.stage != Stage::Opening {
-        if let Origin::Ratification(provisional) = &mut updated.origin {
+        if let Some(provisional) = updated.origin.ratified_mut() {
             provisional.earlier = Earlier::Unknown;
         }
         return Step::changed(updated).logged(Some(number), None, event);
@@ -235,7 +235,7 @@ pub fn on_snapshot(proposal: &Proposal, earlier: Option<BlockState>, now: DateTi
         let text = said::already_in_place(proposal, block);
         updated.stage = Stage::Closed(Closing::cancelled_unvoted(now, Application::NotNeeded));
         // Nothing was changed, so nothing is to be put back.
-        if let Origin::Ratification(provisional) = &mut updated.origin {
+        if let Some(provisional) = updated.origin.ratified_mut() {
             provisional.earlier = Earlier::Unknown;
         }
         let told = tell_actor(proposal, &text);

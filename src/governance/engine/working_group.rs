@@ -6,7 +6,7 @@
 use crate::commands::{Command, CommandError};
 use crate::governance::effects::{Effect, Step};
 use crate::governance::messages::{self, refusals, working_group as said};
-use crate::governance::proposal::{Application, Closing, Origin, Post, Proposal, Stage};
+use crate::governance::proposal::{Application, Closing, Post, Proposal, Stage};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Mode, Settings, Visibility};
@@ -243,7 +243,7 @@ fn cancel(
     }
     let mut cancelled = proposal.clone();
     // Cancelling a ratification undoes its urgent action, as a vote that fails would.
-    let undo = matches!(proposal.origin, Origin::Ratification(_)) && proposal.closing().is_none();
+    let undo = proposal.origin.is_ratification() && proposal.closing().is_none();
     cancelled.stage = Stage::Closed(Closing {
         outcome: Outcome::Cancelled,
         tally: proposal.closing().map_or(tally, |c| c.tally),
@@ -285,7 +285,7 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
         return Err(Refusal(refusals::not_passed_yet(proposal)));
     };
     // A ratification's answer is carried out whatever it was: kept, or undone.
-    let ratification = matches!(proposal.origin, Origin::Ratification(_));
+    let ratification = proposal.origin.is_ratification();
     if closing.outcome != Outcome::Passed && !ratification {
         return Err(Refusal(refusals::did_not_pass(number, closing.outcome)));
     }

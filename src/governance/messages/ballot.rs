@@ -23,7 +23,7 @@ pub fn how_to_vote(settings: &Settings) -> String {
 /// What a passed proposal leads to, when that is not simply "it is applied".
 fn consequence_line(settings: &Settings, proposal: &Proposal) -> &'static str {
     // A ratification's answer is carried out in every mode: the block is already there.
-    if matches!(proposal.origin, Origin::Ratification(_)) {
+    if proposal.origin.is_ratification() {
         return "";
     }
     match (settings.mode, &proposal.action) {
@@ -137,7 +137,7 @@ fn vote_line(settings: &Settings, jury: Option<&JuryCase>) -> String {
 
 /// The ballot's text around its (already defanged) reason.
 fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str, layout: Layout) -> String {
-    let ratification = matches!(proposal.origin, Origin::Ratification(_));
+    let ratification = proposal.origin.is_ratification();
     let urgent = if proposal.urgent && !ratification {
         "URGENT "
     } else {

@@ -219,7 +219,7 @@ pub fn read_outcome_phrase(phrase: &str) -> Option<Outcome> {
 }
 
 fn what_next(proposal: &Proposal, closing: &Closing) -> String {
-    if matches!(proposal.origin, Origin::Ratification(_)) {
+    if proposal.origin.is_ratification() {
         let in_force = closing.application != Application::NotNeeded;
         return urgent::what_next(proposal, closing, in_force);
     }
@@ -283,7 +283,7 @@ pub fn unseen_line(unseen: Unseen) -> String {
 /// The decision is in force; `stricter` names the severity of a stricter block that
 /// was already in place.
 pub fn applied(proposal: &Proposal, stricter: Option<Severity>) -> String {
-    if let (Origin::Ratification(_), Some(closing)) = (&proposal.origin, proposal.closing()) {
+    if let (true, Some(closing)) = (proposal.origin.is_ratification(), proposal.closing()) {
         return urgent::done(proposal, closing);
     }
     if let (Some(severity), Some(domain)) = (stricter, proposal.action.domain()) {
@@ -345,7 +345,9 @@ pub fn origin_phrase(proposal: &Proposal) -> Option<String> {
 pub fn proposal_phrase(proposal: &Proposal) -> String {
     match &proposal.origin {
         Origin::Ratification(_) => format!("ratify {}", action_phrase(&proposal.action)),
-        _ => action_phrase(&proposal.action),
+        Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => {
+            action_phrase(&proposal.action)
+        }
     }
 }
 
@@ -375,7 +377,7 @@ pub fn deed(proposal: &Proposal, closing: &Closing) -> String {
         .domain()
         .map(domain_shown)
         .unwrap_or_default();
-    if let Origin::Ratification(_) = &proposal.origin {
+    if let Some(_) = proposal.origin.ratified() {
         return match closing.outcome {
             Outcome::Passed => format!("urgent action kept: the block on {domain} stays"),
             _ => format!(

@@ -2,7 +2,7 @@
 //! provisional comment, the ballot's line about it, and how the vote's answer ends it.
 
 use super::{action_phrase, defang, domain_shown};
-use crate::governance::proposal::{Closing, Earlier, Origin, Proposal};
+use crate::governance::proposal::{Closing, Earlier, Proposal};
 use crate::governance::{Action, Outcome};
 use crate::model::BlockState;
 
@@ -39,7 +39,7 @@ pub fn provisional_comment(proposal: &Proposal) -> String {
 
 /// A ratification ballot's lead, before the reason: who did it at once.
 pub fn ballot_lead(proposal: &Proposal) -> Option<String> {
-    let Origin::Ratification(provisional) = &proposal.origin else {
+    let Some(provisional) = proposal.origin.ratified() else {
         return None;
     };
     Some(format!(
@@ -50,7 +50,7 @@ pub fn ballot_lead(proposal: &Proposal) -> Option<String> {
 
 /// A ratification ballot's line on what its vote decides.
 pub fn keeps_line(proposal: &Proposal) -> Option<String> {
-    let Origin::Ratification(_) = &proposal.origin else {
+    let Some(_) = proposal.origin.ratified() else {
         return None;
     };
     Some("Agree keeps it; if this vote fails, it is undone.".to_string())
@@ -142,17 +142,19 @@ pub fn what_next(proposal: &Proposal, closing: &Closing, in_force: bool) -> Stri
 
 /// How the domain is put back when the vote does not back the urgent action.
 pub(super) fn put_back(proposal: &Proposal, domain: &str) -> String {
-    match &proposal.origin {
-        Origin::Ratification(provisional) => match &provisional.earlier {
-            Earlier::Blocked(block) => {
-                format!(
-                    "{domain} is back under its earlier {} block",
-                    block.severity
-                )
-            }
-            Earlier::Unblocked | Earlier::Unknown => format!("{domain} is unblocked"),
-        },
-        _ => String::new(),
+    match proposal
+        .origin
+        .ratified()
+        .map(|provisional| &provisional.earlier)
+    {
+        Some(Earlier::Blocked(block)) => {
+            format!(
+                "{domain} is back under its earlier {} block",
+                block.severity
+            )
+        }
+        Some(Earlier::Unblocked | Earlier::Unknown) => format!("{domain} is unblocked"),
+        None => String::new(),
     }
 }
 
