@@ -158,7 +158,7 @@ fn point_config_to_token(
     let shown = config.display();
     let text =
         std::fs::read_to_string(config).map_err(|error| format!("could not read it ({error})"))?;
-    let edited = crate::config::set_token_file(&text, setting)?;
+    let edited = crate::config::set_token_file(&text, setting).map_err(|why| why.to_string())?;
     let checked = Config::parse(&edited, config)
         .map_err(|error| format!("the bot would refuse the result ({error})"))?;
     let same = |path: &Path| std::fs::canonicalize(path).ok();

@@ -1,15 +1,17 @@
 //! Changes to `bot.toml` that `coopgov login` offers, made in the text so that the
 //! operator's comments, order and spacing stay as they were.
 
+use super::ConfigError;
 use toml_edit::{DocumentMut, Item, Key, Table, Value};
 
 /// `text` with `[instance] token_file = "<token_file>"` and `token_env` commented out
 /// (the configuration refuses both). Where the file shows the key as a commented-out
 /// example (`# token_file = …`, as the shipped bot.toml does), the real key takes that
 /// line's place and keeps its comment. The refusal says why the file cannot be edited.
-pub fn set_token_file(text: &str, token_file: &str) -> Result<String, String> {
+pub fn set_token_file(text: &str, token_file: &str) -> Result<String, ConfigError> {
+    let refused = |why: String| ConfigError::Uneditable(why);
     let mut document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
-        format!("it is not valid TOML ({})", error.message().trim())
+        refused(format!("it is not valid TOML ({})", error.message().trim()))
     })?;
     match document.get_mut("instance") {
         Some(Item::Table(table)) => set_in_table(table, token_file),
@@ -17,8 +19,8 @@ pub fn set_token_file(text: &str, token_file: &str) -> Result<String, String> {
             table.remove("token_env");
             table.insert("token_file", Value::from(token_file));
         }
-        Some(_) => return Err("its instance is not a table".to_owned()),
-        None => return Err("it has no [instance] table".to_owned()),
+        Some(_) => return Err(refused("its instance is not a table".to_owned())),
+        None => return Err(refused("it has no [instance] table".to_owned())),
     }
     Ok(document.to_string())
 }

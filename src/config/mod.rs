@@ -42,7 +42,7 @@ pub const SOFTWARE: [&str; 7] = [
 /// An instance's address as typed on the command line: written as `[instance] url`
 /// takes it (`https://social.example`, a trailing slash allowed), or the host alone,
 /// meaning `https://`. A refusal is a sentence saying how to write it.
-pub fn instance_address(text: &str) -> Result<String, String> {
+pub fn instance_address(text: &str) -> Result<String, ConfigError> {
     let text = text.trim();
     let bare_host = !text.contains("://") && !text.trim_end_matches('/').contains('/');
     let address = match bare_host && !text.is_empty() {
@@ -50,10 +50,10 @@ pub fn instance_address(text: &str) -> Result<String, String> {
         false => values::web_address(text),
     };
     address.ok_or_else(|| {
-        format!(
+        ConfigError::Address(format!(
             "{}, or give the host alone, like \"social.example\"",
             values::not_a_web_address(text, "https://social.example")
-        )
+        ))
     })
 }
 
@@ -323,6 +323,12 @@ pub enum ConfigError {
     /// The access token could not be read (the message never contains it).
     #[error("{0}")]
     Token(String),
+    /// An instance's address as typed, not one: how to write it.
+    #[error("{0}")]
+    Address(String),
+    /// A file that cannot be edited in place: why (`coopgov login`'s `token_file`).
+    #[error("{0}")]
+    Uneditable(String),
 }
 
 impl Config {

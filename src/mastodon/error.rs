@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The server's software cannot do what was asked; asking again will not help.
     #[error("{0}")]
     Unsupported(String),
+    /// The server did not say which software it runs (NodeInfo).
+    #[error("{0}")]
+    Undetected(String),
     /// A direct message reached accounts it was not addressed to; it was then deleted
     /// (unless `deleted` is false). Sending it again would reach them again.
     #[error("the instance delivered direct message {status_id} to {} as well as to its addressees{}", accts.join(", "), if *deleted { "; it was deleted at once" } else { "; deleting it failed" })]
@@ -46,6 +49,7 @@ impl ApiError {
             }
             ApiError::Http { status, .. } => *status >= 500 || *status == 408,
             ApiError::Unsupported(_) | ApiError::ReachedOthers { .. } => false,
+            ApiError::Undetected(_) => true,
         }
     }
 

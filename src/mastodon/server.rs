@@ -2,6 +2,7 @@
 //! through megalodon's detector) rather than assumes, and says plainly what a server
 //! cannot do instead of pretending.
 
+use super::ApiError;
 use std::fmt;
 use std::time::Duration;
 
@@ -141,20 +142,20 @@ impl Capabilities {
 }
 
 /// Asks the instance at `url` what it runs, through NodeInfo (megalodon's detector),
-/// giving up after `timeout`. The error is a sentence for the admin.
-pub async fn detect(url: &str, timeout: Duration) -> Result<Software, String> {
+/// giving up after `timeout`. The error's Display is a sentence for the admin.
+pub async fn detect(url: &str, timeout: Duration) -> Result<Software, ApiError> {
     let url = url.trim_end_matches('/');
     match tokio::time::timeout(timeout, megalodon::detector(url)).await {
         Ok(Ok(megalodon::SNS::Mastodon)) => Ok(Software::Mastodon),
         Ok(Ok(megalodon::SNS::Gotosocial)) => Ok(Software::GoToSocial),
         Ok(Ok(other)) => Ok(Software::Other(other.to_string())),
-        Ok(Err(error)) => Err(format!(
+        Ok(Err(error)) => Err(ApiError::Undetected(format!(
             "could not tell which server software {url} runs from its NodeInfo ({error})"
-        )),
-        Err(_) => Err(format!(
+        ))),
+        Err(_) => Err(ApiError::Undetected(format!(
             "{url} did not say which server software it runs (NodeInfo) within {}s",
             timeout.as_secs()
-        )),
+        ))),
     }
 }
 

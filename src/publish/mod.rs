@@ -84,17 +84,15 @@ pub fn publish(
 /// `coopgov publish`: the site written once into `out`, or else `[publish] dir`, from
 /// the running bot's records or its stopped store. What to print, or a sentence
 /// saying why not.
-pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String, String> {
+pub async fn publish_once(config: &Config, out: Option<&Path>) -> Result<String, PublishError> {
     let configured = config
         .publish
         .as_ref()
         .and_then(|publish| publish.dir.clone());
     let Some(folder) = out.map(Path::to_path_buf).or(configured) else {
-        return Err(format!(
-            "say where to write the site: coopgov publish --out <folder>, or set dir in \
-             the [publish] table of {}",
-            config.path.display()
-        ));
+        return Err(PublishError::NoFolder {
+            config: config.path.clone(),
+        });
     };
     let written = publish_into(config, folder, None).await?;
     let files = match written.files {
@@ -114,18 +112,15 @@ pub async fn publish_into(
     config: &Config,
     folder: PathBuf,
     notice: Option<String>,
-) -> Result<Written, String> {
-    let records = crate::query::ask_site(&config.storage.path)
-        .await
-        .map_err(|error| error.to_string())?;
+) -> Result<Written, PublishError> {
+    let records = crate::query::ask_site(&config.storage.path).await?;
     let settings = SiteSettings {
         notice,
         ..SiteSettings::of(config)
     };
     tokio::task::spawn_blocking(move || publish(&folder, records, &settings, Utc::now()))
         .await
-        .map_err(|error| format!("writing the site failed: {error}"))?
-        .map_err(|error| error.to_string())
+        .map_err(|error| PublishError::Interrupted(error.to_string()))?
 }
 
 /// `file:///…/index.html` for the site at `folder` (absolute), for a browser's address bar.

@@ -407,7 +407,7 @@ async fn publish_without_a_folder_says_where_to_give_one() {
     .expect("a config");
     let error = publish_once(&config, None).await.expect_err("no folder");
     assert_eq!(
-        error,
+        error.to_string(),
         "say where to write the site: coopgov publish --out <folder>, or set dir in the [publish] table of /etc/coopgov/bot.toml"
     );
 }

@@ -36,6 +36,15 @@ pub enum PublishError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// Neither `--out` nor `[publish] dir` says where.
+    #[error("say where to write the site: coopgov publish --out <folder>, or set dir in the [publish] table of {}", config.display())]
+    NoFolder { config: PathBuf },
+    /// The records could not be read, from the running bot or its store.
+    #[error(transparent)]
+    Records(#[from] crate::query::QueryError),
+    /// The writer stopped before it finished (it panicked or was cancelled).
+    #[error("writing the site failed: {0}")]
+    Interrupted(String),
     /// `site::render` named a file outside the site: a bug, never the reader's doing.
     #[error("the site's file {} would land outside its folder; nothing was written (this is a bug in coopgov: please report it)", .0.display())]
     OutsideTheSite(PathBuf),
@@ -90,7 +99,7 @@ pub fn write_site(
     };
     let name = name.to_string_lossy().into_owned();
     std::fs::create_dir_all(parent).map_err(io("create the folder", parent))?;
-    let exists = replaceable(&folder).map_err(refused)?;
+    let exists = replaceable(&folder, target)?;
     sweep_leftovers(parent, &name);
     let staging = parent.join(format!(
         ".{name}.tmp-{}-{}",
@@ -116,30 +125,35 @@ pub fn write_site(
 /// Numbers this process's staging folders, so two writes never share one.
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
-/// Whether a site is already at `folder`; an error when something else is.
-fn replaceable(folder: &Path) -> Result<bool, String> {
+/// Whether a site is already at `folder` (`target` resolved); refused, naming `target`,
+/// when something else is.
+fn replaceable(folder: &Path, target: &Path) -> Result<bool, PublishError> {
+    let refused = |why: String| PublishError::Refused {
+        target: target.to_path_buf(),
+        why,
+    };
     let found = match std::fs::symlink_metadata(folder) {
         Err(error) if error.kind() == ErrorKind::NotFound => return Ok(false),
-        Err(error) => return Err(format!("it cannot be read ({error})")),
+        Err(error) => return Err(refused(format!("it cannot be read ({error})"))),
         Ok(found) => found,
     };
     if found.file_type().is_symlink() {
-        return Err("it is a symbolic link, which publishing would replace; give the folder it points to instead".to_string());
+        return Err(refused("it is a symbolic link, which publishing would replace; give the folder it points to instead".to_string()));
     }
     if !found.is_dir() {
-        return Err("it is a file, not a folder".to_string());
+        return Err(refused("it is a file, not a folder".to_string()));
     }
-    let mut entries =
-        std::fs::read_dir(folder).map_err(|error| format!("it cannot be read ({error})"))?;
+    let mut entries = std::fs::read_dir(folder)
+        .map_err(|error| refused(format!("it cannot be read ({error})")))?;
     let empty = entries.next().is_none();
     if empty || folder.join(MARKER).is_file() {
         return Ok(true);
     }
-    Err(format!(
+    Err(refused(format!(
         "it holds files coopgov did not write, and publishing replaces the whole folder; \
          give the site an empty or new folder of its own, like {}",
         folder.join("governance").display()
-    ))
+    )))
 }
 
 /// Removes staging folders that a process which no longer runs left behind (a crash or

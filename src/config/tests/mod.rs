@@ -445,7 +445,9 @@ fn an_instance_on_the_command_line_may_be_its_host_alone() {
     for (typed, expected) in cases {
         match (instance_address(typed), expected) {
             (Ok(address), Ok(wanted)) => assert_eq!(&address, wanted, "{typed:?}"),
-            (Err(error), Err(wanted)) => assert!(error.contains(wanted), "{typed:?}: {error}"),
+            (Err(error), Err(wanted)) => {
+                assert!(error.to_string().contains(wanted), "{typed:?}: {error}")
+            }
             (got, wanted) => panic!("{typed:?}: wanted {wanted:?}, got {got:?}"),
         }
     }
@@ -535,7 +537,9 @@ fn login_sets_token_file_in_any_shape_of_instance_table() {
         ("instance = 3\n", "its instance is not a table"),
         ("[instance\n", "it is not valid TOML"),
     ] {
-        let refusal = set_token_file(broken, "t").expect_err("refused");
+        let refusal = set_token_file(broken, "t")
+            .expect_err("refused")
+            .to_string();
         assert!(refusal.starts_with(why), "{refusal}");
     }
 }

@@ -377,7 +377,7 @@ pub fn deed(proposal: &Proposal, closing: &Closing) -> String {
         .domain()
         .map(domain_shown)
         .unwrap_or_default();
-    if let Some(_) = proposal.origin.ratified() {
+    if proposal.origin.is_ratification() {
         return match closing.outcome {
             Outcome::Passed => format!("urgent action kept: the block on {domain} stays"),
             _ => format!(

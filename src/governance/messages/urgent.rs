@@ -39,9 +39,7 @@ pub fn provisional_comment(proposal: &Proposal) -> String {
 
 /// A ratification ballot's lead, before the reason: who did it at once.
 pub fn ballot_lead(proposal: &Proposal) -> Option<String> {
-    let Some(provisional) = proposal.origin.ratified() else {
-        return None;
-    };
+    let provisional = proposal.origin.ratified()?;
     Some(format!(
         "Done at once by {}",
         defang(&format!("@{}", provisional.actor.acct))
@@ -50,10 +48,10 @@ pub fn ballot_lead(proposal: &Proposal) -> Option<String> {
 
 /// A ratification ballot's line on what its vote decides.
 pub fn keeps_line(proposal: &Proposal) -> Option<String> {
-    let Some(_) = proposal.origin.ratified() else {
-        return None;
-    };
-    Some("Agree keeps it; if this vote fails, it is undone.".to_string())
+    proposal
+        .origin
+        .is_ratification()
+        .then(|| "Agree keeps it; if this vote fails, it is undone.".to_string())
 }
 
 /// Posted in the ballot's thread right after it: what was done, and what the vote decides.
