@@ -3,10 +3,11 @@
 //! `cargo bench --bench core` prints each measure, the median of several runs, beside its
 //! budget. It needs no server: the end-to-end measures are in `benches/api.rs`.
 
+use coopgov::config::settings;
 use coopgov::config::Config;
 use coopgov::governance::{engine, rules, Position, Proposal, Records, StatusRef, Step, Tally};
 use coopgov::mastodon::{convert, types::Notification};
-use coopgov::runtime::setup::{self, BotAccount};
+use coopgov::startup::{self, BotAccount};
 use coopgov::store::Store;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -41,7 +42,8 @@ fn settings() -> coopgov::governance::Settings {
         ..Default::default()
     };
     let software = coopgov::mastodon::Software::Mastodon;
-    setup::settings(&config, &me, &instance, &software, Default::default()).expect("settings")
+    let learned = startup::learned(&config, &me, &instance, &software, Default::default());
+    settings::settings(&config, learned).expect("settings")
 }
 
 fn scratch(label: &str) -> PathBuf {

@@ -15,6 +15,7 @@
 //! - `query`: those questions asked of the running bot over a local socket, or of the store.
 //! - `site`: the public record's pages, rendered from the proposals (pure).
 //! - `publish`: the public record gathered, rendered and swapped into place whole.
+//! - `startup`: what the bot learns of its instance before `run` and `check`.
 //! - `backoff`: how long every retry loop waits before trying again.
 //! - `secret`: the access token, never printed.
 
@@ -33,6 +34,7 @@ pub mod report;
 pub mod runtime;
 pub mod secret;
 pub mod site;
+pub mod startup;
 pub mod store;
 pub mod verify;
 

@@ -3,11 +3,11 @@
 use super::membership::{all_local, listed, Lookups};
 use super::{line, Mark};
 use crate::commands::format_duration;
+use crate::config::settings;
 use crate::config::{Config, JuryConfig, JuryPool, Voters};
 use crate::governance::jury::WhenShort;
 use crate::governance::terms::rule_sentence;
 use crate::mastodon::Client;
-use crate::runtime::setup;
 use std::path::Path;
 
 /// Says what `[jury]` sets up; with a roster pool, checks its file as the roster is
@@ -63,7 +63,7 @@ async fn pool_file(
     file: &Path,
     lookups: &mut Lookups,
 ) -> bool {
-    let accts = match setup::read_jury_pool(file) {
+    let accts = match settings::read_jury_pool(file) {
         Ok(accts) => accts,
         Err(error) => {
             line(Mark::Fail, format!("{error:#}"));
@@ -74,7 +74,7 @@ async fn pool_file(
     if let Voters::Roster { file: roster } = &config.membership.voters {
         // A juror votes like any member: one who is not on the roster would be seated
         // and never counted. An unreadable roster is the membership check's failure.
-        if let Ok(members) = setup::read_roster(roster) {
+        if let Ok(members) = settings::read_roster(roster) {
             let outside: Vec<&str> = accts.difference(&members).map(String::as_str).collect();
             if !outside.is_empty() {
                 line(

@@ -2,10 +2,11 @@
 //! (The jury's pool_file is looked up here too, from `jury.rs`.)
 
 use super::{line, Mark};
+use crate::config::settings;
 use crate::config::{Config, Voters};
 use crate::mastodon::rate_limit::Budget;
 use crate::mastodon::Client;
-use crate::runtime::setup;
+use crate::startup;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -32,7 +33,7 @@ async fn working_group(config: &Config, client: &Client) -> bool {
     if config.membership.working_group.is_empty() {
         return true;
     }
-    let lookup = match setup::resolve_working_group(config, client).await {
+    let lookup = match startup::resolve_working_group(config, client).await {
         Ok(lookup) => lookup,
         Err(error) => return could_not_look_up(&error),
     };
@@ -87,7 +88,7 @@ fn could_not_look_up(error: &anyhow::Error) -> bool {
 }
 
 async fn roster(config: &Config, client: &Client, file: &Path, lookups: &mut Lookups) -> bool {
-    let accts = match setup::read_roster(file) {
+    let accts = match settings::read_roster(file) {
         Ok(accts) => accts,
         Err(error) => {
             line(Mark::Fail, format!("{error:#}"));

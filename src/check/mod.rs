@@ -4,10 +4,11 @@ mod jury;
 mod membership;
 mod reports;
 
+use crate::config::settings;
 use crate::config::Config;
 use crate::mastodon::account::REPORT_SCOPES;
 use crate::mastodon::{ApiError, Client, Software};
-use crate::runtime::setup;
+use crate::startup;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -76,7 +77,7 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let software = setup::software(&config).await;
+    let software = startup::software(&config).await;
     line(
         Mark::Ok,
         format!(
@@ -85,7 +86,7 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
         ),
     );
     capabilities(&config, &software);
-    let me = match setup::whoami(&config, &client, &software).await {
+    let me = match startup::whoami(&config, &client, &software).await {
         Ok(me) => me,
         Err(error) => {
             line(Mark::Fail, format!("{error:#}"));
@@ -167,7 +168,7 @@ fn capabilities(config: &Config, software: &Software) {
 /// leaves room for the reason.
 fn ballots_fit(
     config: &Config,
-    me: &setup::BotAccount,
+    me: &startup::BotAccount,
     instance: &crate::mastodon::types::InstanceInfo,
     software: &Software,
 ) -> bool {
@@ -179,12 +180,13 @@ fn ballots_fit(
         .iter()
         .map(|name| (name.clone(), name.clone()))
         .collect();
-    let settings = match setup::settings(config, me, instance, software, working_group) {
+    let learned = startup::learned(config, me, instance, software, working_group);
+    let settings = match settings::settings(config, learned) {
         Ok(settings) => settings,
         // An unreadable roster or pool_file is reported by its own check.
         Err(_) => return true,
     };
-    match setup::ballot_room(&settings) {
+    match settings::ballot_room(&settings) {
         Ok(None) => {
             let room = crate::governance::messages::room_for_reason(&settings);
             line(
@@ -198,7 +200,7 @@ fn ballots_fit(
             true
         }
         Err(problem) => {
-            line(Mark::Fail, problem);
+            line(Mark::Fail, problem.to_string());
             false
         }
     }

@@ -30,33 +30,33 @@ pub(super) async fn reports(config: &Config, client: &Client, software: &Softwar
 
 /// "reports: when 3 members report accounts of one other server within 7d, …"
 fn summary(config: &Config, reports: &ReportsConfig) -> String {
-    let members = match reports.open_after {
+    let members = match reports.cases.open_after {
         1 => "1 member reports".to_owned(),
         count => format!("{count} different members report"),
     };
     let jury_decides = config
         .jury
         .as_ref()
-        .is_some_and(|jury| jury.decides.contains(&reports.propose));
+        .is_some_and(|jury| jury.decides.contains(&reports.cases.propose));
     let decided = match jury_decides {
         true => "the jury decides",
         false => "all members vote",
     };
-    let resolved = match reports.resolve {
+    let resolved = match reports.cases.resolve {
         true => "those reports are marked resolved when the vote closes",
         false => "the reports are left for the moderators to resolve (resolve = false)",
     };
     format!(
         "reports: when {members} accounts of one other server within {}, the bot proposes \
          to {} that server and {decided}; {resolved}",
-        format_duration(reports.within),
-        reports.propose.name(),
+        format_duration(reports.cases.within),
+        reports.cases.propose.name(),
     )
 }
 
 /// A server that cannot limit another makes every limit a suspension: the cases say so.
 fn cannot_propose(reports: &ReportsConfig, software: &Software) -> Option<String> {
-    (reports.propose == ActionKind::Silence && !software.capabilities().silence).then(|| {
+    (reports.cases.propose == ActionKind::Silence && !software.capabilities().silence).then(|| {
         format!(
             "[reports] propose = \"silence\", but {software} cannot limit (silence) a server, \
              so a case opened from reports proposes to suspend it instead; set \
@@ -86,7 +86,7 @@ fn access(
                      every {every}"
                 ),
             };
-            let resolving = match reports.resolve {
+            let resolving = match reports.cases.resolve {
                 true => {
                     "; whether it may resolve them is checked only by the token's scope \
                          (admin:write:reports), since trying would resolve a real report"

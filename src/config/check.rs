@@ -261,23 +261,25 @@ impl Checker<'_> {
             ("proposals.max_duration", &max),
         )?;
         let visibilities = [
-            ("public", BallotVisibility::Public),
-            ("unlisted", BallotVisibility::Unlisted),
+            ("public", Visibility::Public),
+            ("unlisted", Visibility::Unlisted),
         ];
         let favourites = [("agree", Some(Position::Agree)), ("nothing", None)];
         let receipts = [("favourite", true), ("none", false)];
         Ok(ProposalConfig {
-            default_duration: default.value,
-            min_duration: min.value,
-            urgent_min_duration: urgent.value,
-            max_duration: max.value,
+            durations: Durations {
+                default: default.value,
+                min: min.value,
+                urgent_min: urgent.value,
+                max: max.value,
+            },
             reminder_before: Some(reminder.value).filter(|value| !value.is_zero()),
             visibility: self.choose(
                 &raw.visibility,
                 "proposals.visibility",
                 "a visibility",
                 &visibilities,
-                BallotVisibility::Public,
+                Visibility::Public,
             )?,
             favourites_count_as: self.choose(
                 &raw.favourites_count_as,
@@ -299,18 +301,18 @@ impl Checker<'_> {
 
     fn actions(&self, raw: &RawActions, membership: &MembershipConfig) -> Checked<ActionsConfig> {
         let modes = [
-            ("auto", ActionMode::Auto),
-            ("confirm", ActionMode::Confirm),
-            ("dry_run", ActionMode::DryRun),
+            ("auto", Mode::Auto),
+            ("confirm", Mode::Confirm),
+            ("dry_run", Mode::DryRun),
         ];
         let mode = self.choose(
             &raw.mode,
             "actions.mode",
             "an action mode",
             &modes,
-            ActionMode::Auto,
+            Mode::Auto,
         )?;
-        if let (Some(value), ActionMode::Confirm, true) =
+        if let (Some(value), Mode::Confirm, true) =
             (&raw.mode, mode, membership.working_group.is_empty())
         {
             let message = "actions.mode = \"confirm\" needs a working group to send `apply <n>`, \

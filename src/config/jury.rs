@@ -4,31 +4,17 @@ use super::raw::{RawJury, RawRule};
 use super::values::Checker;
 use super::{ConfigError, ProposalConfig};
 use crate::commands::format_duration;
-use crate::governance::jury::WhenShort;
+use crate::governance::jury::{JuryTerms, WhenShort};
 use crate::governance::{ActionKind, Method, Quorum, Rule};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::time::Duration;
 use toml::Spanned;
 
 type Checked<T> = Result<T, ConfigError>;
 
-/// `[jury]` with `[rules.jury]`, checked; a roster pool's file is read by the runtime, at
-/// start and on SIGHUP, like the membership roster.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JuryConfig {
-    pub pool: JuryPool,
-    /// Jurors seated per case, at least 1.
-    pub size: u32,
-    /// A drawn member who has not accepted by then is passed over.
-    pub consent_within: Duration,
-    /// Voting time from the moment the jury is full, at most `proposals.max_duration`.
-    pub duration: Duration,
-    /// May be empty: the pool can be gathered before the jury is given any case.
-    pub decides: BTreeSet<ActionKind>,
-    pub when_short: WhenShort,
-    pub rule: Rule,
-}
+/// `[jury]` with `[rules.jury]`, checked into the core's terms; a roster pool's file is
+/// read by the runtime, at start and on SIGHUP, like the membership roster.
+pub type JuryConfig = JuryTerms<JuryPool>;
 
 /// Where jurors are drawn from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,12 +80,12 @@ impl Checker<'_> {
         let duration = self.duration(&raw.duration, "jury.duration", "3d", false)?;
         // The jury's time replaces min_duration (a jury was asked in person, so it may be
         // shorter), but not max_duration: no proposal runs longer than that.
-        if duration.value > proposals.max_duration {
+        if duration.value > proposals.durations.max {
             let message = format!(
                 "jury.duration {} is longer than proposals.max_duration ({}); a jury votes \
                  at most as long as any proposal may run",
                 duration.shown,
-                format_duration(proposals.max_duration)
+                format_duration(proposals.durations.max)
             );
             return Err(self.at(duration.span.unwrap_or(table.clone()), message));
         }

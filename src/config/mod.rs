@@ -11,6 +11,7 @@ mod publish;
 mod raw;
 mod reports;
 mod rulebook;
+pub mod settings;
 mod site_folder;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -22,7 +23,7 @@ pub use publish::PublishConfig;
 pub use reports::ReportsConfig;
 pub use site_folder::{refusal, resolved};
 
-use crate::governance::{ActionKind, Position, Rule};
+use crate::governance::{ActionKind, Durations, Mode, Position, Rule, Visibility};
 use crate::secret::Secret;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -158,25 +159,17 @@ pub enum Proposers {
 /// `[proposals]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProposalConfig {
-    pub default_duration: Duration,
-    pub min_duration: Duration,
-    pub urgent_min_duration: Duration,
-    pub max_duration: Duration,
+    /// `default_duration`, `min_duration`, `urgent_min_duration` and `max_duration`.
+    pub durations: Durations,
     /// `None` when `reminder_before = "0"`.
     pub reminder_before: Option<Duration>,
-    pub visibility: BallotVisibility,
+    /// Of ballots and announcements: public or unlisted (never direct).
+    pub visibility: Visibility,
     /// `Some(Agree)` for "agree", `None` for "nothing".
     pub favourites_count_as: Option<Position>,
     /// Whether a counted vote is favourited ("favourite") or not ("none").
     pub receipts: bool,
     pub block_requires_reason: bool,
-}
-
-/// The visibility of ballots and announcements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BallotVisibility {
-    Public,
-    Unlisted,
 }
 
 /// `[rules.*]`, each kind already merged with `[rules.default]`.
@@ -207,18 +200,7 @@ impl RuleBook {
 /// `[actions]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionsConfig {
-    pub mode: ActionMode,
-}
-
-/// What happens when a proposal with an action passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActionMode {
-    /// Apply it at once.
-    Auto,
-    /// Wait for a working-group member's `apply <n>`.
-    Confirm,
-    /// Announce what would be done, change nothing.
-    DryRun,
+    pub mode: Mode,
 }
 
 /// `[vocabulary]`: words added to (or replacing) the default ones.
@@ -329,6 +311,12 @@ pub enum ConfigError {
     /// A file that cannot be edited in place: why (`coopgov login`'s `token_file`).
     #[error("{0}")]
     Uneditable(String),
+    /// A file `bot.toml` names (the roster, the jury's pool_file) that cannot be read.
+    #[error("{0}")]
+    Unreadable(String),
+    /// Settings the instance cannot hold: ballots longer than its posts.
+    #[error("{0}")]
+    Unfit(String),
 }
 
 impl Config {

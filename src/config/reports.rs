@@ -4,6 +4,7 @@
 use super::raw::{RawAppeals, RawReports};
 use super::values::Checker;
 use super::{ConfigError, JuryConfig};
+use crate::governance::reports::ReportSettings;
 use crate::governance::{ActionKind, Quorum, Rule};
 use std::ops::Range;
 use std::time::Duration;
@@ -18,14 +19,8 @@ pub struct ReportsConfig {
     pub watch: bool,
     /// How often unresolved reports are read (also at start); at least 5 seconds.
     pub poll_every: Duration,
-    /// Distinct local reporters about accounts of one remote domain, at least 1...
-    pub open_after: u32,
-    /// ...within this time, open a case.
-    pub within: Duration,
-    /// The action a case proposes: `Suspend` or `Silence`.
-    pub propose: ActionKind,
-    /// Resolve a case's reports when it closes.
-    pub resolve: bool,
+    /// When reports open a case, and what it proposes: the core's own terms.
+    pub cases: ReportSettings,
 }
 
 impl ReportsConfig {
@@ -76,18 +71,20 @@ impl Checker<'_> {
         Ok(Some(ReportsConfig {
             watch: raw.watch.unwrap_or(false),
             poll_every: poll_every.value,
-            open_after: self.count(&raw.open_after, "reports.open_after", 3)?,
-            within: self
-                .duration(&raw.within, "reports.within", "7d", false)?
-                .value,
-            propose: self.choose(
-                &raw.propose,
-                "reports.propose",
-                "an action a case can propose",
-                &actions,
-                ActionKind::Silence,
-            )?,
-            resolve: raw.resolve.unwrap_or(true),
+            cases: ReportSettings {
+                open_after: self.count(&raw.open_after, "reports.open_after", 3)?,
+                within: self
+                    .duration(&raw.within, "reports.within", "7d", false)?
+                    .value,
+                propose: self.choose(
+                    &raw.propose,
+                    "reports.propose",
+                    "an action a case can propose",
+                    &actions,
+                    ActionKind::Silence,
+                )?,
+                resolve: raw.resolve.unwrap_or(true),
+            },
         }))
     }
 

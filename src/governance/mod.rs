@@ -24,7 +24,7 @@ pub use proposal::{Author, Identity, Post, Proposal, Stage, StatusRef};
 pub use purpose::Purpose;
 pub use records::{Records, ThreadRecord};
 pub use rules::{Method, Outcome, Quorum, Rule, Tally};
-pub use settings::{Mode, Settings, Visibility};
+pub use settings::{Durations, Mode, Settings, Visibility};
 
 pub use crate::model::{id_order, Action, ActionKind, Position, Severity};
 

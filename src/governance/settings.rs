@@ -30,13 +30,16 @@ impl Visibility {
 /// `actions.mode`: what happens to a passed decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Apply it at once.
     Auto,
+    /// Wait for a working-group member's `apply <n>`.
     Confirm,
+    /// Announce what would be done, change nothing.
     DryRun,
 }
 
 /// Voting periods.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Durations {
     pub default: Duration,
     pub min: Duration,

@@ -7,10 +7,12 @@ mod publish;
 mod reports;
 pub mod setup;
 
+use crate::config::settings;
 use crate::config::{Config, Voters};
 use crate::governance::{engine, reminders, Records, Settings, Step};
 use crate::mastodon::events::{Event, Events, Incoming};
 use crate::mastodon::{Capabilities, Client};
+use crate::startup;
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -116,17 +118,18 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
             .context("could not read the instance's settings")
     })
     .await?;
-    let software = setup::software(config).await;
+    let software = startup::software(config).await;
     let me = setup::patiently("checking the token", || {
-        setup::whoami(config, &client, &software)
+        startup::whoami(config, &client, &software)
     })
     .await?;
     let working_group = setup::patiently("looking up the working group", || {
-        setup::resolve_working_group(config, &client)
+        startup::resolve_working_group(config, &client)
     })
     .await?;
-    let working_group = setup::usable_working_group(config, working_group)?;
-    let settings = setup::settings(config, &me, &instance, &software, working_group)?;
+    let working_group = startup::usable_working_group(config, working_group)?;
+    let learned = startup::learned(config, &me, &instance, &software, working_group);
+    let settings = settings::settings(config, learned)?;
     let warnings = [
         config.jury.as_ref().and_then(|jury| jury.warning()),
         config
@@ -137,7 +140,7 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
     for warning in warnings.into_iter().flatten() {
         warn!("{warning}");
     }
-    if let Some(warning) = setup::ballot_room(&settings).map_err(anyhow::Error::msg)? {
+    if let Some(warning) = settings::ballot_room(&settings)? {
         warn!("{warning}");
     }
     let store = setup::open_store(&config.storage.path).await?;
@@ -350,14 +353,14 @@ impl Bot {
     /// SIGHUP: reads the roster file and the jury's pool_file again, so members join or
     /// leave without a restart.
     fn reload_roster(&mut self, config: &Config) {
-        let pool_file = setup::reload_jury_pool(config, &mut self.settings);
+        let pool_file = reload_jury_pool(config, &mut self.settings);
         let Voters::Roster { file } = &config.membership.voters else {
             if !pool_file {
                 info!("SIGHUP: no roster or jury pool_file is configured; nothing to reload");
             }
             return;
         };
-        match setup::read_roster(file) {
+        match settings::read_roster(file) {
             Ok(roster) => {
                 info!(members = roster.len(), "roster reloaded");
                 self.settings.membership.roster = Some(roster);
@@ -402,5 +405,21 @@ impl Bot {
             wake = wake.min(watch.due_at.max(now));
         }
         wake
+    }
+}
+
+/// SIGHUP: reads the jury's pool_file again, keeping the previous pool if it cannot be
+/// read; false when the jury has no pool_file.
+fn reload_jury_pool(config: &Config, settings: &mut Settings) -> bool {
+    match settings::reread_jury_pool(config, settings) {
+        None => false,
+        Some(Ok(accts)) => {
+            info!(accts, "jury pool_file reloaded");
+            true
+        }
+        Some(Err(error)) => {
+            warn!(%error, "could not reload the jury's pool_file; keeping the previous one");
+            true
+        }
     }
 }

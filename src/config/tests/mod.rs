@@ -7,6 +7,7 @@ use crate::governance::{Method, Quorum};
 mod jury;
 mod publish;
 mod reports;
+mod settings;
 
 /// The smallest valid file; cases append to it, so their lines start at 3.
 const MINIMAL: &str = "[instance]\nurl = \"https://social.example\"\n";
@@ -252,10 +253,10 @@ fn a_full_file_sets_every_value() {
     assert!(config.membership.is_working_group("alice"));
     assert!(!config.membership.is_working_group("alice@evil.example"));
     let proposals = &config.proposals;
-    assert_eq!(proposals.default_duration, Duration::from_secs(7 * 86_400));
-    assert_eq!(proposals.urgent_min_duration, Duration::from_secs(86_400));
+    assert_eq!(proposals.durations.default, Duration::from_secs(7 * 86_400));
+    assert_eq!(proposals.durations.urgent_min, Duration::from_secs(86_400));
     assert_eq!(proposals.reminder_before, None);
-    assert_eq!(proposals.visibility, BallotVisibility::Unlisted);
+    assert_eq!(proposals.visibility, Visibility::Unlisted);
     assert_eq!(proposals.favourites_count_as, None);
     assert!(!proposals.receipts && !proposals.block_requires_reason);
     let default = config.rules.default;
@@ -271,7 +272,7 @@ fn a_full_file_sets_every_value() {
     );
     assert_eq!((suspend.threshold, suspend.max_blocks), (0.6, 1));
     assert_eq!(config.rules.for_kind(ActionKind::Motion), &default);
-    assert_eq!(config.actions.mode, ActionMode::DryRun);
+    assert_eq!(config.actions.mode, Mode::DryRun);
     assert!(config.vocabulary.replace);
     let words = config.vocabulary.words();
     assert_eq!(
@@ -299,8 +300,8 @@ fn a_minimal_file_takes_the_defaults_of_spec_section_7() {
     assert_eq!(config.membership.proposers, Proposers::Members);
     assert!(config.membership.working_group.is_empty());
     let proposals = &config.proposals;
-    assert_eq!(proposals.min_duration, Duration::from_secs(6 * 86_400));
-    assert_eq!(proposals.max_duration, Duration::from_secs(30 * 86_400));
+    assert_eq!(proposals.durations.min, Duration::from_secs(6 * 86_400));
+    assert_eq!(proposals.durations.max, Duration::from_secs(30 * 86_400));
     assert_eq!(proposals.reminder_before, Some(Duration::from_secs(86_400)));
     assert_eq!(proposals.favourites_count_as, Some(Position::Agree));
     assert!(proposals.receipts && proposals.block_requires_reason);
@@ -312,7 +313,7 @@ fn a_minimal_file_takes_the_defaults_of_spec_section_7() {
     ] {
         assert_eq!(config.rules.for_kind(kind), &Rule::social_coop());
     }
-    assert_eq!(config.actions.mode, ActionMode::Auto);
+    assert_eq!(config.actions.mode, Mode::Auto);
     assert!(!config.vocabulary.replace);
     assert!(config
         .vocabulary
@@ -347,7 +348,7 @@ fn the_shipped_bot_toml_loads() {
     let suspend = config.rules.for_kind(ActionKind::Suspend);
     assert!(suspend.threshold >= 0.5 && suspend.max_blocks == 0);
     assert_eq!(config.membership.working_group, ["alice", "bob"]);
-    assert_eq!(config.actions.mode, ActionMode::Auto);
+    assert_eq!(config.actions.mode, Mode::Auto);
 }
 
 /// `coopgov login` says to set token_file; doing that to the example must just work.

@@ -3,6 +3,7 @@
 
 use super::{check, parse};
 use crate::config::{Config, ReportsConfig};
+use crate::governance::reports::ReportSettings;
 use crate::governance::{ActionKind, Method, Quorum, Rule};
 use std::time::Duration;
 
@@ -67,10 +68,12 @@ fn a_good_reports_section_sets_every_value() {
     let expected = ReportsConfig {
         watch: true,
         poll_every: Duration::from_secs(600),
-        open_after: 5,
-        within: Duration::from_secs(3 * 86_400),
-        propose: ActionKind::Suspend,
-        resolve: false,
+        cases: ReportSettings {
+            open_after: 5,
+            within: Duration::from_secs(3 * 86_400),
+            propose: ActionKind::Suspend,
+            resolve: false,
+        },
     };
     assert_eq!(config.reports.as_ref(), Some(&expected));
     assert_eq!(config.watched_reports(), Some(&expected));
@@ -83,10 +86,12 @@ fn a_bare_reports_section_takes_the_defaults_and_watches_nothing() {
     let expected = ReportsConfig {
         watch: false,
         poll_every: Duration::from_secs(300),
-        open_after: 3,
-        within: Duration::from_secs(7 * 86_400),
-        propose: ActionKind::Silence,
-        resolve: true,
+        cases: ReportSettings {
+            open_after: 3,
+            within: Duration::from_secs(7 * 86_400),
+            propose: ActionKind::Silence,
+            resolve: true,
+        },
     };
     assert_eq!(config.reports.as_ref(), Some(&expected));
     assert_eq!(config.watched_reports(), None);

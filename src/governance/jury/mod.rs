@@ -31,26 +31,46 @@ pub enum WhenShort {
     Cancel,
 }
 
-/// `[jury]` and `[rules.jury]`, checked.
+/// `[jury]` and `[rules.jury]`, checked: one type for `bot.toml`'s reading of them and the
+/// core's, which differ only in the pool: `bot.toml` names a file (`config::JuryPool`),
+/// the core holds its accts (`PoolSource`, read at start and on SIGHUP).
 #[derive(Debug, Clone, PartialEq)]
-pub struct JurySettings {
-    pub pool: PoolSource,
-    /// Jurors seated per case.
+pub struct JuryTerms<Pool> {
+    pub pool: Pool,
+    /// Jurors seated per case, at least 1.
     pub size: u32,
     /// A drawn member who has not accepted by then is passed over.
     pub consent_within: Duration,
-    /// Voting time from the moment the jury is full (a duration in the request replaces it).
+    /// Voting time from the moment the jury is full (a duration in the request replaces
+    /// it), at most `proposals.max_duration`.
     pub duration: Duration,
-    /// The action kinds a jury decides; the others go to all members.
+    /// The action kinds a jury decides; the others go to all members. May be empty: the
+    /// pool can be gathered before the jury is given any case.
     pub decides: BTreeSet<ActionKind>,
     pub when_short: WhenShort,
     /// How a jury decides.
     pub rule: Rule,
 }
 
-impl JurySettings {
+/// The jury as the core decides with it.
+pub type JurySettings = JuryTerms<PoolSource>;
+
+impl<Pool> JuryTerms<Pool> {
     /// Whether a jury decides proposals of this kind.
     pub fn decides(&self, kind: ActionKind) -> bool {
         self.decides.contains(&kind)
+    }
+
+    /// The same terms, drawing from `pool`.
+    pub fn drawing_from<Other>(&self, pool: Other) -> JuryTerms<Other> {
+        JuryTerms {
+            pool,
+            size: self.size,
+            consent_within: self.consent_within,
+            duration: self.duration,
+            decides: self.decides.clone(),
+            when_short: self.when_short,
+            rule: self.rule,
+        }
     }
 }
