@@ -1,9 +1,9 @@
 //! What the core asks the runtime to do, and the state it changed.
 
+use super::kept::{Kept, KeptChange};
 use super::messages;
 use super::proposal::{Earlier, Identity, Proposal, StatusRef, Vote};
 use super::purpose::Purpose;
-use super::reports::FiledReport;
 use super::settings::Visibility;
 use super::{Action, Outcome};
 use crate::model::{BlockState, Severity};
@@ -296,8 +296,8 @@ pub struct Step {
     pub charged: Vec<String>,
     pub votes: Vec<VoteChange>,
     pub pool: Vec<PoolChange>,
-    /// Members' reports kept (new ones, or ones given to a case), by id.
-    pub reports: Vec<FiledReport>,
+    /// Records of the kinds kept by key (`kept.rs`), kept or forgotten.
+    pub kept: Vec<KeptChange>,
 }
 
 impl Step {
@@ -331,13 +331,21 @@ impl Step {
         self
     }
 
+    /// Keeps `record` (replacing what the step kept under its key before).
+    pub fn keep<T: Kept>(&mut self, record: &T) {
+        let change = KeptChange::keep(record);
+        self.kept
+            .retain(|kept| (kept.table, &kept.key) != (change.table, &change.key));
+        self.kept.push(change);
+    }
+
     /// Changes nothing and does nothing (history aside).
     pub fn is_empty(&self) -> bool {
         self.proposals.is_empty()
             && self.effects.is_empty()
             && self.votes.is_empty()
             && self.pool.is_empty()
-            && self.reports.is_empty()
+            && self.kept.is_empty()
     }
 }
 

@@ -7,6 +7,7 @@ pub mod effects;
 pub mod eligibility;
 pub mod engine;
 pub mod jury;
+pub mod kept;
 pub mod messages;
 pub mod proposal;
 pub mod purpose;

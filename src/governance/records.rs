@@ -4,14 +4,14 @@
 //! must stop on, never "nothing there": taking a failed read for an empty record would
 //! number a new proposal over #1, or drop a vote from a tally.
 
+use super::kept::{decode, Kept, Unreadable};
 use super::proposal::{Author, Post, Proposal, Vote};
-use super::reports::FiledReport;
 use std::collections::BTreeMap;
 
 /// Read access to the stored proposals.
 pub trait Records {
-    /// Why a read failed (the store's own error).
-    type Error: std::error::Error + Send + Sync + 'static;
+    /// Why a read failed (the store's own error; a kept record that cannot be read is one).
+    type Error: std::error::Error + Send + Sync + 'static + From<Unreadable>;
 
     /// Every proposal, in number order.
     fn all_proposals(&self) -> Result<Vec<Proposal>, Self::Error>;
@@ -33,8 +33,28 @@ pub trait Records {
     fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, Self::Error>;
     /// The jury's volunteers (`jury join`): account id → acct.
     fn jury_pool(&self) -> Result<BTreeMap<String, String>, Self::Error>;
-    /// Every member's report kept, by id.
-    fn filed_reports(&self) -> Result<BTreeMap<String, FiledReport>, Self::Error>;
+    /// The stored bytes of one record of a kept kind's table, by key.
+    fn kept_value(&self, table: &'static str, key: &str) -> Result<Option<Vec<u8>>, Self::Error>;
+    /// The stored bytes of every record of a kept kind's table, in key order.
+    fn kept_values(&self, table: &'static str) -> Result<Vec<Vec<u8>>, Self::Error>;
+
+    /// One kept record of kind `T`, by key.
+    fn kept<T: Kept>(&self, key: &str) -> Result<Option<T>, Self::Error> {
+        match self.kept_value(T::TABLE, key)? {
+            Some(bytes) => Ok(Some(decode(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every kept record of kind `T`, by key.
+    fn all_kept<T: Kept>(&self) -> Result<BTreeMap<String, T>, Self::Error> {
+        let mut all = BTreeMap::new();
+        for bytes in self.kept_values(T::TABLE)? {
+            let record: T = decode(&bytes)?;
+            all.insert(record.key(), record);
+        }
+        Ok(all)
+    }
 }
 
 /// What the bot read of a ballot at closing time.

@@ -1,5 +1,6 @@
 //! Members' reports (SPEC §11): which reports count toward a case about a remote domain.
 
+use super::kept::Kept;
 use super::proposal::Author;
 use super::ActionKind;
 use chrono::{DateTime, Utc};
@@ -54,6 +55,14 @@ pub struct FiledReport {
     /// The case it belongs to, once one was opened or it was added to one.
     #[serde(default)]
     pub case: Option<u64>,
+}
+
+/// Kept by report id, in the table `reports` (its name since reports were first kept).
+impl Kept for FiledReport {
+    const TABLE: &'static str = "reports";
+    fn key(&self) -> String {
+        self.id.clone()
+    }
 }
 
 impl FiledReport {

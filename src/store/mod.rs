@@ -1,17 +1,66 @@
 //! The only module that knows sled: proposals, the notification cursor and the outbox.
 //!
-//! Everything one event changes (proposals, indexes, votes, the jury pool, new effects,
-//! the cursor) is written in one transaction, so after a crash the store holds either all of it or none.
+//! Everything one event changes (proposals, indexes, votes, the jury pool, the records
+//! kept by key, new effects, the cursor) is written in one transaction, so after a crash
+//! the store holds either all of it or none. The store is written over a `Backend`: sled
+//! on disk for the bot, memory for the core's tests, which so go through the same commit
+//! path (`commit.rs`) and reads (`records.rs`).
 
+mod backend;
+mod commit;
 mod records;
 mod writes;
 
-use crate::governance::{id_order, AuditEntry, Effect, Proposal, Step};
+pub use backend::{Backend, InMemory, Sled};
+
+use crate::governance::{AuditEntry, Effect, Proposal};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use std::path::Path;
-use writes::member_key;
+
+/// The tables of the store's own records. A kind of record the core keeps by key
+/// (`governance::kept::Kept`) needs no line here: its table is named by the kind.
+mod table {
+    pub const META: &str = "meta";
+    pub const PROPOSALS: &str = "proposals";
+    /// Ballot status id → proposal number.
+    pub const BALLOTS: &str = "ballots";
+    /// Request status id → proposal number.
+    pub const REQUESTS: &str = "requests";
+    pub const OUTBOX: &str = "outbox";
+    /// Every effect key ever enqueued, so that none is enqueued twice.
+    pub const EFFECT_KEYS: &str = "effect_keys";
+    /// Append-only history, keyed by proposal number (0 for none) then sequence.
+    pub const AUDIT: &str = "audit";
+    /// Answers given per account and UTC day: `YYYY-MM-DD/<account id>` → count.
+    pub const ALLOWANCES: &str = "allowances";
+    /// Votes and favourites, keyed by proposal number then account id, apart from the
+    /// proposal's record so that one vote writes one small key.
+    pub const VOTES: &str = "votes";
+    pub const FAVOURITES: &str = "favourites";
+    /// The jury's volunteers: account id → acct.
+    pub const JURY_POOL: &str = "jury_pool";
+    /// Notifications handled (`handled_key(id)` → when), so that one arriving after a
+    /// newer one (GoToSocial numbers a notification before it is delivered) is still
+    /// handled, and none twice.
+    pub const HANDLED: &str = "handled";
+
+    /// Every one of them, as a transaction lists its tables.
+    pub const ALL: [&str; 12] = [
+        META,
+        PROPOSALS,
+        BALLOTS,
+        REQUESTS,
+        OUTBOX,
+        EFFECT_KEYS,
+        AUDIT,
+        ALLOWANCES,
+        VOTES,
+        FAVOURITES,
+        JURY_POOL,
+        HANDLED,
+    ];
+}
 
 const CURSOR: &[u8] = b"notification_cursor";
 /// sled's page cache: enough for the open proposals, small enough for a shared host.
@@ -38,6 +87,12 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl From<crate::governance::kept::Unreadable> for StoreError {
+    fn from(unreadable: crate::governance::kept::Unreadable) -> StoreError {
+        StoreError::Corrupt(unreadable.to_string())
+    }
+}
+
 /// An effect waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -58,32 +113,24 @@ pub struct AuditRecord {
     pub entry: AuditEntry,
 }
 
-/// The bot's durable state.
+/// The bot's durable state, over its tables.
 #[derive(Clone)]
-pub struct Store {
-    db: sled::Db,
-    meta: sled::Tree,
-    proposals: sled::Tree,
-    ballots: sled::Tree,
-    requests: sled::Tree,
-    outbox: sled::Tree,
-    effect_keys: sled::Tree,
-    /// Append-only history, keyed by proposal number (0 for none) then sequence.
-    audit: sled::Tree,
-    /// Answers given per account and UTC day: `YYYY-MM-DD/<account id>` → count.
-    allowances: sled::Tree,
-    /// Votes and favourites, keyed by proposal number then account id, apart from the
-    /// proposal's record so that one vote writes one small key.
-    votes: sled::Tree,
-    favourites: sled::Tree,
-    /// The jury's volunteers: account id → acct.
-    jury_pool: sled::Tree,
-    /// Members' reports about remote accounts: report id → `FiledReport`.
-    reports: sled::Tree,
-    /// Notifications handled (`handled_key(id)` → when), so that one arriving after a
-    /// newer one (GoToSocial numbers a notification before it is delivered) is still
-    /// handled, and none twice.
-    handled: sled::Tree,
+pub struct Stored<B> {
+    backend: B,
+}
+
+/// The bot's store, on disk.
+pub type Store = Stored<Sled>;
+
+/// A store in memory: the core's tests keep their records in it.
+pub type Memory = Stored<InMemory>;
+
+impl Default for Memory {
+    fn default() -> Memory {
+        Stored {
+            backend: InMemory::default(),
+        }
+    }
 }
 
 /// A notification id as a key that sorts as ids do (by length, then lexically).
@@ -93,6 +140,18 @@ fn handled_key(id: &str) -> Vec<u8> {
     key
 }
 
+/// The notification id a `handled_key` holds.
+fn handled_id(key: &[u8]) -> String {
+    String::from_utf8_lossy(key.get(1..).unwrap_or_default()).into_owned()
+}
+
+/// When a handled notification was handled (seconds since the epoch).
+fn handled_at(value: &[u8]) -> i64 {
+    <[u8; 8]>::try_from(value)
+        .map(i64::from_be_bytes)
+        .unwrap_or(0)
+}
+
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     // Our own types always serialise: no maps with non-string keys, no failing impls.
     serde_json::to_vec(value).expect("stored types serialise to JSON")
@@ -100,17 +159,6 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt(error.to_string()))
-}
-
-fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(error)
-}
-
-fn unwrap_transaction(result: Result<(), TransactionError<StoreError>>) -> Result<(), StoreError> {
-    result.map_err(|error| match error {
-        TransactionError::Abort(error) => error,
-        TransactionError::Storage(error) => StoreError::Sled(error),
-    })
 }
 
 impl Store {
@@ -129,42 +177,28 @@ impl Store {
                     StoreError::Open { path, source }
                 }
             })?;
-        let store = Store {
-            meta: db.open_tree("meta")?,
-            proposals: db.open_tree("proposals")?,
-            ballots: db.open_tree("ballots")?,
-            requests: db.open_tree("requests")?,
-            outbox: db.open_tree("outbox")?,
-            effect_keys: db.open_tree("effect_keys")?,
-            audit: db.open_tree("audit")?,
-            allowances: db.open_tree("allowances")?,
-            votes: db.open_tree("votes")?,
-            favourites: db.open_tree("favourites")?,
-            jury_pool: db.open_tree("jury_pool")?,
-            reports: db.open_tree("reports")?,
-            handled: db.open_tree("handled")?,
-            db,
+        let store = Stored {
+            backend: Sled::new(db),
         };
-        if store.meta.get(STORE_ID)?.is_none() {
+        if store.backend.get(table::META, STORE_ID)?.is_none() {
             let id = format!(
                 "{:x}{:x}",
                 Utc::now().timestamp_micros(),
                 std::process::id()
             );
-            store
-                .meta
-                .compare_and_swap(STORE_ID, None as Option<&[u8]>, Some(id.as_bytes()))?
-                .ok();
-            store.db.flush()?;
+            store.backend.insert(table::META, STORE_ID, id.as_bytes())?;
+            store.backend.flush()?;
         }
         Ok(store)
     }
+}
 
+impl<B: Backend> Stored<B> {
     /// A name unique to this database, so idempotency keys of a new database never
     /// collide with those of an old one on the same account.
     /// `open` writes it, so its absence is damage, never an empty name.
     pub fn store_id(&self) -> Result<String, StoreError> {
-        match self.meta.get(STORE_ID)? {
+        match self.backend.get(table::META, STORE_ID)? {
             Some(id) => Ok(String::from_utf8_lossy(&id).into_owned()),
             None => Err(StoreError::Corrupt(
                 "the database has no store id".to_string(),
@@ -175,38 +209,41 @@ impl Store {
     /// Keeps the bot's acct (at every start), so that the public record published from a
     /// stopped bot's store can name it.
     pub fn remember_bot_acct(&self, acct: &str) -> Result<(), StoreError> {
-        self.meta.insert(BOT_ACCT, acct.as_bytes())?;
-        Ok(())
+        self.backend.insert(table::META, BOT_ACCT, acct.as_bytes())
     }
 
     /// The bot's acct as it last started; `None` if no bot has kept it in this store yet.
     pub fn bot_acct(&self) -> Result<Option<String>, StoreError> {
         Ok(self
-            .meta
-            .get(BOT_ACCT)?
+            .backend
+            .get(table::META, BOT_ACCT)?
             .map(|acct| String::from_utf8_lossy(&acct).into_owned()))
     }
 
     /// The id of the last notification handled, if any.
     pub fn cursor(&self) -> Result<Option<String>, StoreError> {
         Ok(self
-            .meta
-            .get(CURSOR)?
+            .backend
+            .get(table::META, CURSOR)?
             .map(|id| String::from_utf8_lossy(&id).into_owned()))
     }
 
     /// Whether the notification `id` was handled.
     pub fn was_handled(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.handled.contains_key(handled_key(id))?)
+        Ok(self
+            .backend
+            .get(table::HANDLED, &handled_key(id))?
+            .is_some())
     }
 
     /// The oldest notification the store remembers handling: below it, the bot cannot
     /// tell a notification it handled from one it did not, so it leaves them alone.
     pub fn handled_floor(&self) -> Result<Option<String>, StoreError> {
         Ok(self
-            .handled
-            .first()?
-            .map(|(key, _)| String::from_utf8_lossy(key.get(1..).unwrap_or_default()).into_owned()))
+            .backend
+            .scan(table::HANDLED, &[])?
+            .first()
+            .map(|(key, _)| handled_id(key)))
     }
 
     /// The newest notification handled by `at`: polling after it reads again what came
@@ -214,19 +251,16 @@ impl Store {
     /// The oldest remembered when all came after `at`; the cursor in a database that
     /// remembers none.
     pub fn cursor_as_of(&self, at: DateTime<Utc>) -> Result<Option<String>, StoreError> {
-        for item in self.handled.iter().rev() {
-            let (key, handled_at) = item?;
-            let handled_at = <[u8; 8]>::try_from(handled_at.as_ref())
-                .map(i64::from_be_bytes)
-                .unwrap_or(0);
-            if handled_at <= at.timestamp() {
-                return Ok(Some(
-                    String::from_utf8_lossy(key.get(1..).unwrap_or_default()).into_owned(),
-                ));
-            }
+        let handled = self.backend.scan(table::HANDLED, &[])?;
+        if let Some((key, _)) = handled
+            .iter()
+            .rev()
+            .find(|(_, when)| handled_at(when) <= at.timestamp())
+        {
+            return Ok(Some(handled_id(key)));
         }
-        match self.handled_floor()? {
-            Some(floor) => Ok(Some(floor)),
+        match handled.first() {
+            Some((key, _)) => Ok(Some(handled_id(key))),
             None => self.cursor(),
         }
     }
@@ -234,186 +268,31 @@ impl Store {
     /// Forgets notifications handled before `before`, keeping the newest one so the
     /// floor never falls back below the cursor.
     pub fn forget_handled_before(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        let handled = self.backend.scan(table::HANDLED, &[])?;
+        let newest = handled.last().map(|(key, _)| key.clone());
         let mut forgotten = 0;
-        let newest = self.handled.last()?.map(|(key, _)| key);
-        for item in self.handled.iter() {
-            let (key, at) = item?;
-            let at = <[u8; 8]>::try_from(at.as_ref())
-                .map(i64::from_be_bytes)
-                .unwrap_or(0);
-            if at < before.timestamp() && Some(&key) != newest.as_ref() {
-                self.handled.remove(&key)?;
+        for (key, when) in &handled {
+            if handled_at(when) < before.timestamp() && Some(key) != newest.as_ref() {
+                self.backend.remove(table::HANDLED, key)?;
                 forgotten += 1;
             }
         }
         Ok(forgotten)
     }
 
-    /// Writes a step, and the cursor when given, in one transaction. Effects whose key
-    /// was enqueued before are dropped: handling an event twice does nothing twice.
-    pub fn commit(
-        &self,
-        step: &Step,
-        cursor: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.commit_with(step, cursor, None, at)
-    }
-
-    /// Marks the outbox entry `seq` done and writes its follow-up step, atomically.
-    pub fn complete_effect(
-        &self,
-        seq: u64,
-        follow_up: &Step,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.commit_with(follow_up, None, Some(seq), at)
-    }
-
-    fn commit_with(
-        &self,
-        step: &Step,
-        cursor: Option<&str>,
-        completed: Option<u64>,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let history: Vec<(Vec<u8>, Vec<u8>)> = step
-            .audit
-            .iter()
-            .map(|entry| {
-                let mut key = entry.proposal.unwrap_or(0).to_be_bytes().to_vec();
-                key.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
-                let record = AuditRecord {
-                    at,
-                    entry: entry.clone(),
-                };
-                Ok((key, encode(&record)))
-            })
-            .collect::<Result<_, sled::Error>>()?;
-        let new_effects: Vec<(u64, &Effect)> = step
-            .effects
-            .iter()
-            .map(|effect| Ok((self.db.generate_id()?, effect)))
-            .collect::<Result<_, sled::Error>>()?;
-        let trees = (
-            &self.meta,
-            &self.proposals,
-            &self.ballots,
-            &self.requests,
-            &self.outbox,
-            &self.effect_keys,
-            &self.audit,
-            &self.allowances,
-            &self.votes,
-            &self.favourites,
-            &self.jury_pool,
-            &self.reports,
-            &self.handled,
-        );
-        let (vote_writes, favourite_writes) = self.vote_writes(&step.votes)?;
-        let pool_writes = writes::pool_writes(&step.pool);
-        let report_writes: writes::Writes = step
-            .reports
-            .iter()
-            .map(|report| (report.id.as_bytes().to_vec(), Some(encode(report))))
-            .collect();
-        let day = at.format("%Y-%m-%d").to_string();
-        let result = trees.transaction(
-            |(
-                meta,
-                proposals,
-                ballots,
-                requests,
-                outbox,
-                keys,
-                audit,
-                allowances,
-                votes,
-                favourites,
-                jury_pool,
-                reports,
-                handled,
-            )| {
-                writes::write(votes, &vote_writes)?;
-                writes::write(favourites, &favourite_writes)?;
-                writes::write(jury_pool, &pool_writes)?;
-                writes::write(reports, &report_writes)?;
-                for account_id in &step.charged {
-                    let key = format!("{day}/{account_id}");
-                    let given = match allowances.get(key.as_bytes())? {
-                        Some(bytes) => decode::<u32>(&bytes).map_err(abort)?,
-                        None => 0,
-                    };
-                    allowances.insert(key.as_bytes(), encode(&(given + 1)))?;
-                }
-                for (key, record) in &history {
-                    audit.insert(key.as_slice(), record.as_slice())?;
-                }
-                let mut next = match meta.get(NEXT_NUMBER)? {
-                    Some(bytes) => decode::<u64>(&bytes).map_err(abort)?,
-                    None => 1,
-                };
-                for proposal in &step.proposals {
-                    let number = proposal.number.to_be_bytes();
-                    proposals.insert(&number, encode(proposal))?;
-                    requests.insert(proposal.request.status_id.as_bytes(), &number)?;
-                    if let Some(ballot) = &proposal.ballot {
-                        ballots.insert(ballot.status_id.as_bytes(), &number)?;
-                    }
-                    next = next.max(proposal.number + 1);
-                }
-                meta.insert(NEXT_NUMBER, encode(&next))?;
-                for (seq, effect) in &new_effects {
-                    let key = effect.key();
-                    let key = key.as_bytes();
-                    if keys.get(key)?.is_some() {
-                        continue;
-                    }
-                    keys.insert(key, &seq.to_be_bytes())?;
-                    let entry = OutboxEntry {
-                        effect: (*effect).clone(),
-                        attempts: 0,
-                        not_before: None,
-                        sent_at: None,
-                    };
-                    outbox.insert(&seq.to_be_bytes(), encode(&entry))?;
-                }
-                if let Some(id) = cursor {
-                    handled.insert(handled_key(id), &at.timestamp().to_be_bytes())?;
-                    // A late notification is handled without moving the cursor back.
-                    let newer = match meta.get(CURSOR)? {
-                        Some(current) => id_order(id, &String::from_utf8_lossy(&current)).is_gt(),
-                        None => true,
-                    };
-                    if newer {
-                        meta.insert(CURSOR, id.as_bytes())?;
-                    }
-                }
-                if let Some(seq) = completed {
-                    if let Some(bytes) = outbox.remove(&seq.to_be_bytes())? {
-                        let entry: OutboxEntry = decode(&bytes).map_err(abort)?;
-                        keys.insert(entry.effect.key().as_bytes(), DONE)?;
-                    }
-                }
-                Ok(())
-            },
-        );
-        unwrap_transaction(result)
-    }
-
     /// Puts an entry back with its attempt count and the earliest time to try again.
     pub fn reschedule_effect(&self, seq: u64, entry: &OutboxEntry) -> Result<(), StoreError> {
-        self.outbox.insert(seq.to_be_bytes(), encode(entry))?;
-        Ok(())
+        self.backend
+            .insert(table::OUTBOX, &seq.to_be_bytes(), &encode(entry))
     }
 
     /// The outbox in the order the effects were decided.
     pub fn pending_effects(&self) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
-        self.outbox
-            .iter()
-            .map(|item| {
-                let (key, value) = item?;
-                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| {
+        self.backend
+            .scan(table::OUTBOX, &[])?
+            .into_iter()
+            .map(|(key, value)| {
+                let seq = u64::from_be_bytes(key.as_slice().try_into().map_err(|_| {
                     StoreError::Corrupt("an outbox key is not a number".to_string())
                 })?);
                 Ok((seq, decode(&value)?))
@@ -421,27 +300,34 @@ impl Store {
             .collect()
     }
 
+    /// Whether an effect with this key was ever enqueued (it is never enqueued again).
+    pub fn was_enqueued(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .backend
+            .get(table::EFFECT_KEYS, key.as_bytes())?
+            .is_some())
+    }
+
     /// A proposal's history, oldest first.
     pub fn history(&self, number: u64) -> Result<Vec<AuditRecord>, StoreError> {
-        self.audit
-            .scan_prefix(number.to_be_bytes())
-            .values()
-            .map(|value| decode(&value?))
+        self.backend
+            .scan(table::AUDIT, &number.to_be_bytes())?
+            .iter()
+            .map(|(_, value)| decode(value))
             .collect()
     }
 
     pub fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
-        self.proposals
+        self.backend
+            .scan(table::PROPOSALS, &[])?
             .iter()
-            .values()
-            .map(|value| decode(&value?))
+            .map(|(_, value)| decode(value))
             .collect()
     }
 
     /// Writes everything to disk now (before acting on the instance, and at shutdown).
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        Ok(())
+        self.backend.flush()
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::governance::{Action, Purpose, Records};
+use crate::governance::{Action, Purpose, Records, Step};
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let folder = std::env::temp_dir().join(format!("coopgov-{name}-{}", std::process::id()));
@@ -30,6 +30,8 @@ const OUTBOX: [&str; 3] = [
     r#"{"effect":{"effect":"apply","key":"apply-1-01M8SQV9","number":1,"action":{"kind":"suspend","domain":"spam.example"},"public_comment":"Decided by the members in proposal #1","private_comment":"coopgov proposal #1: they send spam every day"},"attempts":0,"not_before":null,"sent_at":null}"#,
 ];
 
+const REPORT_7: &str = r#"{"id":"7","created_at":"2026-12-01T20:00:00Z","category":"spam","comment":"a flood","reporter_id":"01VESDD06WKHKRXHQRWMWZB0WK","domain":"evil.example","target_acct":"troll@evil.example","status_urls":["https://social.example/statuses/9"],"case":null}"#;
+
 /// Writes the records above with sled alone, as the earlier version left them.
 fn write_earlier_database(folder: &Path) {
     let db = sled::open(folder).expect("a sled database");
@@ -59,6 +61,20 @@ fn write_earlier_database(folder: &Path) {
         .insert([one, 0u64.to_be_bytes()].concat(), HISTORY_LINE)
         .expect("insert");
     tree("effect_keys").insert("apply-1", DONE).expect("insert");
+    // As this version writes the rest: a report kept, a volunteer, an allowance used, a
+    // notification handled.
+    tree("reports").insert("7", REPORT_7).expect("insert");
+    tree("jury_pool")
+        .insert("01VESDD06WKHKRXHQRWMWZB0WK", b"bob".as_slice())
+        .expect("insert");
+    tree("allowances")
+        .insert("2026-12-01/01VESDD06WKHKRXHQRWMWZB0WK", b"2".as_slice())
+        .expect("insert");
+    let mut handled = vec![26u8];
+    handled.extend_from_slice(b"01M8SQV8DYJJQ786PKADJ35NR5");
+    tree("handled")
+        .insert(handled, 1_764_624_237i64.to_be_bytes().as_slice())
+        .expect("insert");
     for (seq, entry) in OUTBOX.iter().enumerate() {
         tree("outbox")
             .insert((seq as u64 + 10).to_be_bytes(), *entry)
@@ -102,6 +118,27 @@ fn a_database_written_by_the_earlier_format_still_loads() {
     let history = store.history(1).expect("read");
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].entry.account.as_deref(), Some("alice"));
+    let reports = store
+        .all_kept::<crate::governance::reports::FiledReport>()
+        .expect("the reports kept read as a kept kind");
+    assert_eq!(reports["7"].domain, "evil.example");
+    assert_eq!(
+        store
+            .jury_pool()
+            .expect("read")
+            .get("01VESDD06WKHKRXHQRWMWZB0WK"),
+        Some(&"bob".to_string())
+    );
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+    assert_eq!(
+        store
+            .answers_given("01VESDD06WKHKRXHQRWMWZB0WK", day)
+            .expect("read"),
+        2
+    );
+    assert!(store
+        .was_handled("01M8SQV8DYJJQ786PKADJ35NR5")
+        .expect("read"));
 
     let pending = store.pending_effects().expect("the earlier outbox reads");
     let purposes: Vec<String> = pending
@@ -211,8 +248,8 @@ fn a_jury_join_is_committed_with_its_answer_or_not_at_all() {
 
     // A transaction that fails part-way writes neither the volunteer nor the answer.
     store
-        .meta
-        .insert(NEXT_NUMBER, b"{not json".as_slice())
+        .backend
+        .insert(table::META, NEXT_NUMBER, b"{not json")
         .expect("insert");
     assert!(matches!(
         store.commit(&step, Some("90"), Utc::now()),
@@ -223,8 +260,8 @@ fn a_jury_join_is_committed_with_its_answer_or_not_at_all() {
     assert_eq!(store.cursor().expect("read"), None);
 
     store
-        .meta
-        .insert(NEXT_NUMBER, encode(&1u64))
+        .backend
+        .insert(table::META, NEXT_NUMBER, &encode(&1u64))
         .expect("insert");
     store.commit(&step, Some("90"), Utc::now()).expect("commit");
     let pending = store.pending_effects().expect("read");
@@ -251,5 +288,53 @@ fn a_jury_join_is_committed_with_its_answer_or_not_at_all() {
     store.commit(&step, Some("91"), Utc::now()).expect("commit");
     assert!(store.jury_pool().expect("read").is_empty());
     drop(store);
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// A kind of record the store has never heard of, declared as the next features will
+/// declare theirs: implementing `Kept` is all it takes. Kept and forgotten in a step's
+/// one transaction, read back, on disk and in memory alike.
+#[test]
+fn a_new_kind_of_record_is_kept_by_its_declaration_alone() {
+    use crate::governance::kept::Kept;
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Cursor {
+        subscription: String,
+        last_change: String,
+    }
+    impl Kept for Cursor {
+        const TABLE: &'static str = "test_cursors";
+        fn key(&self) -> String {
+            self.subscription.clone()
+        }
+    }
+    let cursor = Cursor {
+        subscription: "neighbours".into(),
+        last_change: "https://coop.example/fires/changes/3.json#12".into(),
+    };
+    let folder = scratch("kept-kind");
+    let on_disk = Store::open(&folder).expect("opens");
+    let in_memory = Memory::default();
+    let mut keep = Step::default();
+    keep.keep(&cursor);
+    let mut forget = Step::default();
+    forget
+        .kept
+        .push(crate::governance::kept::KeptChange::forget::<Cursor>(
+            "neighbours",
+        ));
+    fn check<B: Backend>(store: &Stored<B>, keep: &Step, forget: &Step, cursor: &Cursor) {
+        store.commit(keep, None, Utc::now()).expect("kept");
+        assert_eq!(
+            store.kept::<Cursor>("neighbours").expect("read"),
+            Some(cursor.clone())
+        );
+        assert_eq!(store.all_kept::<Cursor>().expect("read").len(), 1);
+        store.commit(forget, None, Utc::now()).expect("forgotten");
+        assert_eq!(store.kept::<Cursor>("neighbours").expect("read"), None);
+    }
+    check(&on_disk, &keep, &forget, &cursor);
+    check(&in_memory, &keep, &forget, &cursor);
+    drop(on_disk);
     let _ = std::fs::remove_dir_all(&folder);
 }

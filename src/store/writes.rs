@@ -1,12 +1,12 @@
-//! What a step writes to the trees kept apart from the proposals' records (votes,
+//! What a step writes to the tables kept apart from the proposals' records (votes,
 //! favourites, the jury pool): the keys are listed before the transaction, which then
 //! writes them all with the rest of the step.
 
-use super::{encode, Store, StoreError};
+use super::backend::Backend;
+use super::{encode, table, StoreError, Stored};
 use crate::governance::{PoolChange, VoteChange};
-use sled::transaction::{TransactionalTree, UnabortableTransactionError};
 
-/// Keys to set (`Some(value)`) or remove (`None`) in one tree.
+/// Keys to set (`Some(value)`) or remove (`None`) in one table.
 pub(super) type Writes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
 /// `<number BE><account id>`: a member's key under a proposal.
@@ -14,20 +14,6 @@ pub(super) fn member_key(number: u64, account_id: &str) -> Vec<u8> {
     let mut key = number.to_be_bytes().to_vec();
     key.extend_from_slice(account_id.as_bytes());
     key
-}
-
-/// Sets and removes `writes` in `tree`, inside the step's transaction.
-pub(super) fn write(
-    tree: &TransactionalTree,
-    writes: &Writes,
-) -> Result<(), UnabortableTransactionError> {
-    for (key, value) in writes {
-        match value {
-            Some(value) => tree.insert(key.as_slice(), value.as_slice())?,
-            None => tree.remove(key.as_slice())?,
-        };
-    }
-    Ok(())
 }
 
 /// The pool's keys: account id → acct, as `Records::jury_pool` reads them.
@@ -44,7 +30,7 @@ pub(super) fn pool_writes(changes: &[PoolChange]) -> Writes {
         .collect()
 }
 
-impl Store {
+impl<B: Backend> Stored<B> {
     /// The keys a step's vote changes set (`Some`) or remove (`None`). A replacement
     /// removes the proposal's earlier keys first; they are listed before the transaction,
     /// which is safe because the bot is the store's only writer.
@@ -72,11 +58,12 @@ impl Store {
                     votes: cast,
                     favourites: favoured,
                 } => {
-                    for key in self.votes.scan_prefix(number.to_be_bytes()).keys() {
-                        votes.push((key?.to_vec(), None));
+                    let prefix = number.to_be_bytes();
+                    for (key, _) in self.backend.scan(table::VOTES, &prefix)? {
+                        votes.push((key, None));
                     }
-                    for key in self.favourites.scan_prefix(number.to_be_bytes()).keys() {
-                        favourites.push((key?.to_vec(), None));
+                    for (key, _) in self.backend.scan(table::FAVOURITES, &prefix)? {
+                        favourites.push((key, None));
                     }
                     for (account_id, vote) in cast {
                         votes.push((member_key(*number, account_id), Some(encode(vote))));

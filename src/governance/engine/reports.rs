@@ -26,7 +26,7 @@ pub fn on_reports<R: Records>(
     let Some(config) = &settings.reports else {
         return Ok(Step::default());
     };
-    let mut kept = records.filed_reports()?;
+    let mut kept = records.all_kept::<FiledReport>()?;
     let mut proposals = records.all_proposals()?;
     let mut step = Step::default();
     for report in unresolved {
@@ -62,8 +62,8 @@ pub fn on_reports<R: Records>(
             );
             replace(&mut step.proposals, case.clone());
         }
-        kept.insert(filed.id.clone(), filed.clone());
-        step.reports.push(filed);
+        step.keep(&filed);
+        kept.insert(filed.id.clone(), filed);
     }
     let still_unresolved: BTreeSet<&str> = unresolved.iter().map(|r| r.id.as_str()).collect();
     let open_about: BTreeSet<String> = proposals
@@ -81,8 +81,7 @@ pub fn on_reports<R: Records>(
         for report in &due_reports {
             let mut given = (*report).clone();
             given.case = Some(number);
-            step.reports.retain(|r| r.id != given.id);
-            step.reports.push(given);
+            step.keep(&given);
         }
         step.effects
             .extend(case_file(settings, &proposal, &due_reports));
@@ -219,7 +218,7 @@ pub fn on_seated<R: Records>(
     let Some(case) = proposal.origin.case() else {
         return Ok(Step::default());
     };
-    let kept = records.filed_reports()?;
+    let kept = records.all_kept::<FiledReport>()?;
     let reports: Vec<&FiledReport> = case
         .report_ids
         .iter()

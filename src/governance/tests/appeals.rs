@@ -44,7 +44,7 @@ fn decided(outcome: Outcome, shape: impl FnOnce(&mut Proposal)) -> Memory {
         announcement: None,
     });
     shape(&mut proposal);
-    memory.proposals.insert(1, proposal);
+    memory.insert(proposal);
     memory
 }
 

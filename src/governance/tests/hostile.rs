@@ -318,7 +318,7 @@ fn proposals_per_member_per_day_are_bounded() {
         );
         memory.apply(&engine::on_post(&settings, &memory, &request, t0()));
     }
-    assert_eq!(memory.proposals.len(), settings.proposals_per_day as usize);
+    assert_eq!(memory.proposal_count(), settings.proposals_per_day as usize);
     let tomorrow = post(&bob, 200, "propose motion 7d again", None);
     memory.apply(&engine::on_post(
         &settings,
@@ -327,7 +327,7 @@ fn proposals_per_member_per_day_are_bounded() {
         t0() + days(1) + days(1),
     ));
     assert_eq!(
-        memory.proposals.len(),
+        memory.proposal_count(),
         settings.proposals_per_day as usize + 1
     );
 }

@@ -33,7 +33,7 @@ fn jury_settings(size: u32, when_short: WhenShort) -> Settings {
 fn pool_of(names: &[(&str, u32)]) -> Memory {
     let mut memory = Memory::default();
     for (name, id) in names {
-        memory.jury_pool.insert(id.to_string(), name.to_string());
+        memory.join_pool(&id.to_string(), name);
     }
     memory
 }
@@ -298,7 +298,7 @@ fn a_juror_who_leaves_the_pool_stays_seated() {
     let settings = jury_settings(1, WhenShort::Members);
     let mut memory = pool_of(&everyone());
     let drawn = seat_the_first_drawn(&settings, &mut memory);
-    memory.jury_pool.remove(&id_of(&drawn[0]).to_string());
+    memory.leave_pool(&id_of(&drawn[0]).to_string());
     let vote = post(
         &member(&drawn[0], id_of(&drawn[0])),
         902,

@@ -41,8 +41,8 @@ fn dm_answer(step: &Step, post: &Post) -> String {
     }
 }
 
-fn pool_accts(memory: &Memory) -> Vec<&str> {
-    memory.jury_pool.values().map(String::as_str).collect()
+fn pool_accts(memory: &Memory) -> Vec<String> {
+    memory.pool().into_values().collect()
 }
 
 /// Who, what, by DM, how the answer begins, the pool after, the history line it adds.
@@ -168,11 +168,7 @@ fn members_join_leave_and_ask_the_size_of_the_pool() {
         assert_eq!(pool_accts(&memory), *pool, "after {text}");
     }
     assert_eq!(
-        memory
-            .jury_pool
-            .keys()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
+        memory.pool().keys().map(String::as_str).collect::<Vec<_>>(),
         ["11", "12"],
         "keyed by account id"
     );
@@ -206,7 +202,7 @@ fn a_join_is_written_as_the_account_id_and_its_acct() {
         }]
     );
     let mut memory = Memory::default();
-    memory.jury_pool.insert("11".into(), "bob".into());
+    memory.join_pool("11", "bob");
     let step = engine::on_post(
         &volunteers(),
         &memory,
@@ -258,14 +254,14 @@ fn only_members_may_join() {
 #[test]
 fn whoever_is_in_may_leave_even_when_no_longer_a_member() {
     let mut memory = Memory::default();
-    memory.jury_pool.insert("11".into(), "bob".into());
+    memory.join_pool("11", "bob");
     let mut suspended = member("bob", 11);
     suspended.suspended = true;
     let post = request(&suspended, 90, "jury leave", false);
     let step = engine::on_post(&volunteers(), &memory, &post, t0());
     assert!(dm_answer(&step, &post).starts_with("You left the jury pool"));
     memory.apply(&step);
-    assert!(memory.jury_pool.is_empty());
+    assert!(memory.pool().is_empty());
 }
 
 #[test]
@@ -301,7 +297,7 @@ fn a_roster_pool_is_the_working_groups_list_and_cannot_be_joined() {
     let settings = with_jury(PoolSource::Roster(roster));
     let mut memory = Memory::default();
     // Volunteers stored while the pool was "volunteers" are not this pool.
-    memory.jury_pool.insert("14".into(), "erin".into());
+    memory.join_pool("14", "erin");
     let erin = member("erin", 14);
     let pool = request(&erin, 90, "jury pool", true);
     let step = engine::on_post(&settings, &memory, &pool, t0());

@@ -4,7 +4,6 @@
 use super::support::*;
 use crate::governance::engine::{self, working_group};
 use crate::governance::proposal::Vote;
-use crate::governance::reports::FiledReport;
 use crate::governance::{Post, Proposal, Records};
 use std::cell::Cell;
 
@@ -29,6 +28,12 @@ impl Failing {
     }
 }
 
+impl From<crate::governance::kept::Unreadable> for DiskFailed {
+    fn from(_: crate::governance::kept::Unreadable) -> DiskFailed {
+        DiskFailed
+    }
+}
+
 impl Records for Failing {
     type Error = DiskFailed;
 
@@ -48,34 +53,34 @@ impl Records for Failing {
         self.read("vote", self.memory.vote(number, account_id))
     }
     fn has_favourite(&self, number: u64, account_id: &str) -> Result<bool, DiskFailed> {
-        self.read(
-            "has_favourite",
-            self.memory.has_favourite(number, account_id),
-        )
+        let found = infallible(Records::has_favourite(&self.memory, number, account_id));
+        self.read("has_favourite", found)
     }
     fn proposal_by_ballot(&self, status_id: &str) -> Result<Option<Proposal>, DiskFailed> {
-        self.read(
-            "proposal_by_ballot",
-            self.memory.proposal_by_ballot(status_id),
-        )
+        let found = infallible(Records::proposal_by_ballot(&self.memory, status_id));
+        self.read("proposal_by_ballot", found)
     }
     fn proposal_by_request(&self, status_id: &str) -> Result<Option<u64>, DiskFailed> {
-        self.read(
-            "proposal_by_request",
-            self.memory.proposal_by_request(status_id),
-        )
+        let found = infallible(Records::proposal_by_request(&self.memory, status_id));
+        self.read("proposal_by_request", found)
     }
     fn next_number(&self) -> Result<u64, DiskFailed> {
         self.read("next_number", self.memory.next_number())
     }
     fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, DiskFailed> {
-        self.read("answers_given", self.memory.answers_given(account_id, day))
+        let given = infallible(Records::answers_given(&self.memory, account_id, day));
+        self.read("answers_given", given)
     }
     fn jury_pool(&self) -> Result<std::collections::BTreeMap<String, String>, DiskFailed> {
-        self.read("jury_pool", self.memory.jury_pool.clone())
+        self.read("jury_pool", self.memory.pool())
     }
-    fn filed_reports(&self) -> Result<std::collections::BTreeMap<String, FiledReport>, DiskFailed> {
-        self.read("filed_reports", self.memory.reports.clone())
+    fn kept_value(&self, table: &'static str, key: &str) -> Result<Option<Vec<u8>>, DiskFailed> {
+        let found = infallible(Records::kept_value(&self.memory, table, key));
+        self.read("kept", found)
+    }
+    fn kept_values(&self, table: &'static str) -> Result<Vec<Vec<u8>>, DiskFailed> {
+        let found = infallible(Records::kept_values(&self.memory, table));
+        self.read("kept", found)
     }
 }
 

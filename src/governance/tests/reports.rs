@@ -204,7 +204,7 @@ fn a_later_report_joins_the_open_case_and_its_file_goes_out_the_same_way() {
     reports.push(report("104", "dan", 24, "other@evil.example", t0()));
     let step = infallible(real::on_reports(&settings, &memory, &reports, t0()));
     let effects = memory.apply(&step);
-    assert_eq!(memory.proposals.len(), 1, "no second case");
+    assert_eq!(memory.proposal_count(), 1, "no second case");
     let Origin::Reports(case) = &memory.one().origin else {
         panic!()
     };
@@ -303,5 +303,5 @@ fn reports_by_accounts_that_may_not_vote_do_not_count() {
     reports[2].reporter.identity.acct = "carla@elsewhere.example".into();
     let step = infallible(real::on_reports(&settings, &memory, &reports, t0()));
     assert!(step.proposals.is_empty());
-    assert_eq!(step.reports.len(), 2);
+    assert_eq!(step.kept.len(), 2);
 }

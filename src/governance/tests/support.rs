@@ -14,7 +14,6 @@ use crate::governance::{
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::time::Duration;
 
 /// The engine as core tests call it: reading a `Memory` cannot fail, so each event's
@@ -58,11 +57,9 @@ pub mod engine {
     }
 }
 
-pub fn infallible<T>(result: Result<T, Infallible>) -> T {
-    match result {
-        Ok(value) => value,
-        Err(never) => match never {},
-    }
+/// A read of the records in memory: it cannot fail (the tables are in memory).
+pub fn infallible<T>(result: Result<T, crate::store::StoreError>) -> T {
+    result.expect("the records in memory are always read")
 }
 
 pub const BOT_ID: &str = "1";
@@ -168,77 +165,106 @@ pub fn post(author: &Author, status_id: u64, text: &str, in_reply_to: Option<&st
     }
 }
 
-/// One proposal's votes and favourites, by account id.
-type Ballots = (BTreeMap<String, Vote>, BTreeMap<String, Identity>);
+pub use crate::store::Memory;
 
-/// Proposals kept in memory, written the way the store writes them.
-#[derive(Default, Clone)]
-pub struct Memory {
-    pub proposals: BTreeMap<u64, Proposal>,
-    pub effect_keys: Vec<String>,
-    pub charged: Vec<String>,
-    pub votes: BTreeMap<u64, Ballots>,
-    /// The jury's volunteers: account id → acct.
-    pub jury_pool: BTreeMap<String, String>,
-    /// Members' reports kept, by id.
-    pub reports: BTreeMap<String, FiledReport>,
+/// The time the tests' steps are written at: the answers given count per day of it.
+fn written_at() -> DateTime<Utc> {
+    t0()
 }
 
 impl Memory {
-    /// Applies a step; returns the effects that were new (as the store would enqueue).
+    /// Writes a step as the bot's store does (it is the store, in memory); returns the
+    /// effects that were new (a key enqueued before is not enqueued again).
     pub fn apply(&mut self, step: &Step) -> Vec<Effect> {
-        // As the store does: records without their votes, votes from the changes.
-        for proposal in &step.proposals {
-            let mut record = proposal.clone();
-            record.votes.clear();
-            record.favourites.clear();
-            self.proposals.insert(proposal.number, record);
-        }
-        for change in &step.votes {
-            match change {
-                VoteChange::Cast { number, vote } => {
-                    let entry = self.votes.entry(*number).or_default();
-                    entry.0.insert(vote.voter.account_id.clone(), vote.clone());
-                }
-                VoteChange::Withdraw { number, account_id } => {
-                    self.votes.entry(*number).or_default().0.remove(account_id);
-                }
-                VoteChange::Favourite { number, voter } => {
-                    let entry = self.votes.entry(*number).or_default();
-                    entry.1.insert(voter.account_id.clone(), voter.clone());
-                }
-                VoteChange::Replace {
-                    number,
-                    votes,
-                    favourites,
-                } => {
-                    self.votes
-                        .insert(*number, (votes.clone(), favourites.clone()));
-                }
-            }
-        }
-        for change in &step.pool {
-            match change {
-                PoolChange::Join { account_id, acct } => {
-                    self.jury_pool.insert(account_id.clone(), acct.clone());
-                }
-                PoolChange::Leave { account_id } => {
-                    self.jury_pool.remove(account_id);
-                }
-            }
-        }
-        for report in &step.reports {
-            self.reports.insert(report.id.clone(), report.clone());
-        }
-        self.charged.extend(step.charged.iter().cloned());
-        let mut fresh = Vec::new();
+        let before: Vec<String> = self
+            .pending_effects()
+            .map(|pending| pending.iter().map(|(_, e)| e.effect.key()).collect())
+            .unwrap_or_default();
+        let known =
+            |key: &str| infallible(self.was_enqueued(key)) || before.iter().any(|k| k == key);
+        let mut fresh: Vec<Effect> = Vec::new();
         for effect in &step.effects {
-            if !self.effect_keys.iter().any(|key| *key == effect.key()) {
-                self.effect_keys.push(effect.key());
+            let key = effect.key();
+            if !known(&key) && !fresh.iter().any(|f| f.key() == key) {
                 fresh.push(effect.clone());
             }
         }
+        self.commit(step, None, written_at())
+            .expect("a step is written in memory");
         fresh
+    }
+
+    /// The records as the tests read them: a read in memory cannot fail, so each read is
+    /// its value (the engine reads through `Records`, which gives the same).
+    pub fn all_proposals(&self) -> Vec<Proposal> {
+        infallible(Records::all_proposals(self))
+    }
+
+    pub fn proposal(&self, number: u64) -> Option<Proposal> {
+        infallible(Records::proposal(self, number))
+    }
+
+    pub fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
+        infallible(Records::proposal_with_votes(self, number))
+    }
+
+    pub fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
+        infallible(Records::vote(self, number, account_id))
+    }
+
+    pub fn next_number(&self) -> u64 {
+        infallible(Records::next_number(self))
+    }
+
+    /// Keeps `proposal` as it is (its votes and favourites apart, as the store keeps them).
+    pub fn insert(&mut self, proposal: Proposal) {
+        let mut step = Step::changed(proposal.clone());
+        if !proposal.votes.is_empty() || !proposal.favourites.is_empty() {
+            step.votes.push(VoteChange::Replace {
+                number: proposal.number,
+                votes: proposal.votes,
+                favourites: proposal.favourites,
+            });
+        }
+        self.apply(&step);
+    }
+
+    /// Every proposal kept.
+    pub fn proposal_count(&self) -> usize {
+        infallible(Records::all_proposals(self)).len()
+    }
+
+    /// The jury's volunteers: account id → acct.
+    pub fn pool(&self) -> BTreeMap<String, String> {
+        infallible(self.jury_pool())
+    }
+
+    /// `acct` volunteers for the jury (`jury join`), as account `account_id`.
+    pub fn join_pool(&mut self, account_id: &str, acct: &str) {
+        let step = Step {
+            pool: vec![PoolChange::Join {
+                account_id: account_id.to_string(),
+                acct: acct.to_string(),
+            }],
+            ..Step::default()
+        };
+        self.apply(&step);
+    }
+
+    /// `account_id` leaves the jury's pool.
+    pub fn leave_pool(&mut self, account_id: &str) {
+        let step = Step {
+            pool: vec![PoolChange::Leave {
+                account_id: account_id.to_string(),
+            }],
+            ..Step::default()
+        };
+        self.apply(&step);
+    }
+
+    /// Members' reports kept, by id.
+    pub fn filed_reports(&self) -> BTreeMap<String, FiledReport> {
+        infallible(self.all_kept::<FiledReport>())
     }
 
     /// Opens proposal #1 (suspend bad.example) and posts its ballot as status "500".
@@ -297,106 +323,6 @@ impl Memory {
     /// Proposal #1 with its votes.
     pub fn one(&self) -> Proposal {
         self.proposal_with_votes(1).expect("proposal #1")
-    }
-}
-
-/// The records as the tests read them; `Records` below gives the engine the same.
-impl Memory {
-    pub fn all_proposals(&self) -> Vec<Proposal> {
-        self.proposals.values().cloned().collect()
-    }
-
-    pub fn proposal(&self, number: u64) -> Option<Proposal> {
-        self.proposals.get(&number).cloned()
-    }
-
-    pub fn proposal_with_votes(&self, number: u64) -> Option<Proposal> {
-        let mut proposal = self.proposal(number)?;
-        if let Some((votes, favourites)) = self.votes.get(&number) {
-            proposal.votes = votes.clone();
-            proposal.favourites = favourites.clone();
-        }
-        Some(proposal)
-    }
-
-    pub fn vote(&self, number: u64, account_id: &str) -> Option<Vote> {
-        self.votes.get(&number)?.0.get(account_id).cloned()
-    }
-
-    pub fn has_favourite(&self, number: u64, account_id: &str) -> bool {
-        self.votes
-            .get(&number)
-            .is_some_and(|(_, favourites)| favourites.contains_key(account_id))
-    }
-
-    pub fn proposal_by_ballot(&self, status_id: &str) -> Option<Proposal> {
-        self.proposals
-            .values()
-            .find(|p| p.ballot.as_ref().is_some_and(|b| b.status_id == status_id))
-            .cloned()
-    }
-
-    pub fn proposal_by_request(&self, status_id: &str) -> Option<u64> {
-        self.proposals
-            .values()
-            .find(|p| p.request.status_id == status_id)
-            .map(|p| p.number)
-    }
-
-    pub fn answers_given(&self, account_id: &str, _day: chrono::NaiveDate) -> u32 {
-        self.charged.iter().filter(|id| *id == account_id).count() as u32
-    }
-
-    pub fn next_number(&self) -> u64 {
-        self.proposals.keys().max().map_or(1, |n| n + 1)
-    }
-}
-
-impl Records for Memory {
-    type Error = Infallible;
-
-    fn all_proposals(&self) -> Result<Vec<Proposal>, Infallible> {
-        Ok(Memory::all_proposals(self))
-    }
-
-    fn proposal(&self, number: u64) -> Result<Option<Proposal>, Infallible> {
-        Ok(Memory::proposal(self, number))
-    }
-
-    fn proposal_with_votes(&self, number: u64) -> Result<Option<Proposal>, Infallible> {
-        Ok(Memory::proposal_with_votes(self, number))
-    }
-
-    fn vote(&self, number: u64, account_id: &str) -> Result<Option<Vote>, Infallible> {
-        Ok(Memory::vote(self, number, account_id))
-    }
-
-    fn has_favourite(&self, number: u64, account_id: &str) -> Result<bool, Infallible> {
-        Ok(Memory::has_favourite(self, number, account_id))
-    }
-
-    fn proposal_by_ballot(&self, status_id: &str) -> Result<Option<Proposal>, Infallible> {
-        Ok(Memory::proposal_by_ballot(self, status_id))
-    }
-
-    fn proposal_by_request(&self, status_id: &str) -> Result<Option<u64>, Infallible> {
-        Ok(Memory::proposal_by_request(self, status_id))
-    }
-
-    fn answers_given(&self, account_id: &str, day: chrono::NaiveDate) -> Result<u32, Infallible> {
-        Ok(Memory::answers_given(self, account_id, day))
-    }
-
-    fn next_number(&self) -> Result<u64, Infallible> {
-        Ok(Memory::next_number(self))
-    }
-
-    fn jury_pool(&self) -> Result<BTreeMap<String, String>, Infallible> {
-        Ok(self.jury_pool.clone())
-    }
-
-    fn filed_reports(&self) -> Result<BTreeMap<String, FiledReport>, Infallible> {
-        Ok(self.reports.clone())
     }
 }
 

@@ -51,7 +51,10 @@ fn commanded(
         &wg_dm(command, id),
         t0(),
     ));
-    assert!(memory.proposals.is_empty(), "nothing opens before the read");
+    assert!(
+        (memory.proposal_count() == 0),
+        "nothing opens before the read"
+    );
     effects
         .iter()
         .find_map(|effect| match effect {
@@ -260,7 +263,7 @@ fn a_block_as_strict_already_in_place_changes_nothing_and_opens_nothing() {
             first_post_text(&effects),
             format!("@wg Nothing was changed: bad.example is already under a {earlier} block, as strict or stricter than you asked ({}). No proposal was opened.", crate::governance::messages::action_phrase(&urgent.action))
         );
-        assert!(memory.proposals.is_empty());
+        assert!((memory.proposal_count() == 0));
         let request = post(&member("alice", 10), 95, "propose motion a code", None);
         memory.apply(&engine::on_post(&settings, &memory, &request, t0()));
         assert_eq!(memory.one().number, 1, "the number was not used");
@@ -279,7 +282,7 @@ fn two_urgent_commands_on_one_domain_open_one_ratification() {
     let effects = read(&settings, &mut memory, &second, None);
     assert!(blocks_set(&effects).is_empty());
     assert!(first_post_text(&effects).contains("Proposal #1 already puts an urgent action"));
-    assert_eq!(memory.proposals.len(), 1);
+    assert_eq!(memory.proposal_count(), 1);
 }
 
 /// An outbox entry from a version that opened the ratification before the read is

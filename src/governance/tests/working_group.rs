@@ -166,7 +166,7 @@ fn the_reminder_comes_once_before_the_close() {
     let mut settings = settings();
     settings.reminder_before = Some(std::time::Duration::from_secs(86_400));
     let mut memory = Memory::with_open_ballot(&settings);
-    let proposals: Vec<_> = memory.proposals.values().cloned().collect();
+    let proposals: Vec<_> = memory.all_proposals();
     assert!(reminders::due(&settings, &proposals, t0() + days(4)).is_empty());
     let now = t0() + days(5) + chrono::Duration::hours(1);
     assert_eq!(reminders::due(&settings, &proposals, now), vec![1]);
@@ -175,7 +175,7 @@ fn the_reminder_comes_once_before_the_close() {
         thread_posts(&effects)[0].contains("closes in 23 hours"),
         "{effects:?}"
     );
-    let proposals: Vec<_> = memory.proposals.values().cloned().collect();
+    let proposals: Vec<_> = memory.all_proposals();
     assert!(reminders::due(&settings, &proposals, now).is_empty());
     assert!(reminders::remind(&settings, &memory.one(), now).is_empty());
 }
