@@ -1,6 +1,8 @@
 //! How long to wait before trying again, for every loop that retries: the outbox, the
-//! stream's reconnects, start-up, a store another process holds, the public record.
-//! Pure functions of the attempt number, so one table shows every schedule.
+//! stream's reconnects, start-up, a store another process holds, the public record, a
+//! ballot's thread at its close, a question to a busy store, the question socket.
+//! Pure functions of the attempt number, so one table shows every schedule; the one
+//! random part, jitter, takes its randomness from the operating system.
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -30,8 +32,14 @@ pub fn reconnect_delay(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.min(6)).min(Duration::from_secs(60))
 }
 
-/// Up to a quarter more than `delay`, so many bots cut off at once do not all come back
-/// in the same second. `salt` is any changing number (the clock's nanoseconds will do).
+/// Up to a quarter more than `delay`, drawn from the operating system's random source,
+/// so many bots cut off at once do not all come back in the same second.
+pub fn jittered(delay: Duration) -> Duration {
+    // Without randomness (an OS that cannot give any), no jitter: the delay still holds.
+    with_jitter(delay, getrandom::u32().unwrap_or(0))
+}
+
+/// Up to a quarter more than `delay`, chosen by `salt`.
 pub fn with_jitter(delay: Duration, salt: u32) -> Duration {
     let quarter = delay.as_millis() as u64 / 4;
     let extra = if quarter == 0 {
@@ -53,6 +61,22 @@ pub fn start_up_delay(attempt: u32) -> Option<Duration> {
 /// reading, `None` after twenty: a `coopgov list` holds it for a moment only.
 pub fn store_in_use_delay(attempt: u32) -> Option<Duration> {
     (attempt < 20).then_some(Duration::from_millis(500))
+}
+
+/// The wait before a ballot's close is tried again, after its thread could not be read.
+pub fn close_retry_delay() -> Duration {
+    Duration::from_secs(5)
+}
+
+/// The wait after try `attempt` (0-based) to read a store that a starting bot holds for
+/// a moment, `None` after ten: then the question says the store is held.
+pub fn busy_store_delay(attempt: u32) -> Option<Duration> {
+    (attempt < 10).then_some(Duration::from_millis(500))
+}
+
+/// The wait after the question socket failed to accept one (out of file handles, say).
+pub fn accept_retry_delay() -> Duration {
+    Duration::from_millis(200)
 }
 
 /// The wait after the public record failed to be written `failures` times in a row
@@ -130,6 +154,16 @@ mod tests {
                 "store {attempt}"
             );
         }
+        let busy = [(0, Some(500)), (9, Some(500)), (10, None)];
+        for (attempt, millis) in busy {
+            assert_eq!(
+                busy_store_delay(attempt),
+                millis.map(Duration::from_millis),
+                "busy {attempt}"
+            );
+        }
+        assert_eq!(close_retry_delay(), Duration::from_secs(5));
+        assert_eq!(accept_retry_delay(), Duration::from_millis(200));
     }
 
     #[test]
@@ -162,5 +196,14 @@ mod tests {
             );
         }
         assert_eq!(with_jitter(Duration::ZERO, 7), Duration::ZERO);
+        let drawn: std::collections::BTreeSet<Duration> =
+            (0..20).map(|_| jittered(Duration::from_secs(8))).collect();
+        assert!(drawn
+            .iter()
+            .all(|d| *d >= Duration::from_secs(8) && *d <= Duration::from_secs(10)));
+        assert!(
+            drawn.len() > 1,
+            "the operating system's randomness varies: {drawn:?}"
+        );
     }
 }

@@ -331,6 +331,26 @@ impl Step {
         self
     }
 
+    /// This step, then `later`: everything both decided, in order. A proposal `later`
+    /// changed again replaces this step's state of it, and so does a record it kept again.
+    pub fn and(mut self, later: Step) -> Step {
+        for proposal in later.proposals {
+            self.proposals.retain(|p| p.number != proposal.number);
+            self.proposals.push(proposal);
+        }
+        self.effects.extend(later.effects);
+        self.audit.extend(later.audit);
+        self.charged.extend(later.charged);
+        self.votes.extend(later.votes);
+        self.pool.extend(later.pool);
+        for kept in later.kept {
+            self.kept
+                .retain(|k| (k.table, &k.key) != (kept.table, &kept.key));
+            self.kept.push(kept);
+        }
+        self
+    }
+
     /// Keeps `record` (replacing what the step kept under its key before).
     pub fn keep<T: Kept>(&mut self, record: &T) {
         let change = KeptChange::keep(record);

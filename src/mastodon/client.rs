@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tracing::warn;
+use url::Url;
 
 /// Mastodon's largest page for notifications and favourites.
 pub(super) const PAGE_LIMIT: u32 = 80;
@@ -35,6 +36,9 @@ pub const USER_AGENT: &str = concat!("coopgov/", env!("CARGO_PKG_VERSION"));
 #[derive(Clone)]
 pub struct Client {
     base_url: String,
+    /// The same, parsed, ending with `/`: paths are joined to it, and a page's `next`
+    /// link is followed only on its origin.
+    base: Url,
     token: Secret,
     http: reqwest::Client,
     /// Shared by the clones of this client, updated by every response.
@@ -76,8 +80,13 @@ impl Client {
             .user_agent(USER_AGENT)
             .build()
             .map_err(|error| ApiError::Transport(error.to_string()))?;
+        let base_url = base_url.trim_end_matches('/').to_string();
+        let base = Url::parse(&format!("{base_url}/")).map_err(|error| {
+            ApiError::Transport(format!("{base_url} is not an address ({error})"))
+        })?;
         Ok(Client {
-            base_url: base_url.trim_end_matches('/').to_string(),
+            base,
+            base_url,
             token,
             http,
             budget: Arc::new(Mutex::new(Budget::default())),
@@ -98,10 +107,13 @@ impl Client {
     }
 
     pub(super) fn request(&self, method: Method, path_or_url: &str) -> RequestBuilder {
-        let url = if path_or_url.starts_with("http") {
-            path_or_url.to_string()
-        } else {
-            format!("{}{}", self.base_url, path_or_url)
+        // An address is taken as it is; a path is the instance's own, below its address.
+        let url = match Url::parse(path_or_url) {
+            Ok(url) => url,
+            Err(_) => self
+                .base
+                .join(path_or_url.trim_start_matches('/'))
+                .unwrap_or_else(|_| self.base.clone()),
         };
         let request = self.http.request(method, url);
         // An empty token reads as anyone would (for `coopgov verify`).
@@ -153,7 +165,7 @@ impl Client {
         request: RequestBuilder,
     ) -> Result<(Value, Option<String>), ApiError> {
         let response = self.send(what, request).await?;
-        let next = next_link(response.headers());
+        let next = next_link(response.headers(), response.url()).map(String::from);
         let text = read_body(response, what).await?;
         let value = serde_json::from_str(&text).map_err(|error| ApiError::Malformed {
             what: what.to_string(),
@@ -287,9 +299,11 @@ impl Client {
                 break;
             }
             items.extend(page);
-            // The token goes only to the configured instance, never to another host.
+            // The token goes only to the configured instance, never to another host (an
+            // address that merely starts like the instance's is another host).
             next = link.filter(|link| {
-                let same_instance = link.starts_with(&self.base_url);
+                let same_instance =
+                    Url::parse(link).is_ok_and(|link| link.origin() == self.base.origin());
                 if !same_instance {
                     warn!(what, "stopped paging: the next page is on another address");
                 }
@@ -351,34 +365,38 @@ pub(crate) fn path_segment(id: &str) -> String {
         .collect()
 }
 
-/// The `rel="next"` address of a `Link` header.
-pub fn next_link(headers: &header::HeaderMap) -> Option<String> {
+/// The `rel="next"` address of a `Link` header, resolved against the address of the
+/// page that named it (a server may name the next page relatively).
+pub fn next_link(headers: &header::HeaderMap, page: &Url) -> Option<Url> {
     let link = headers.get(header::LINK)?.to_str().ok()?;
     link.split(',').find_map(|part| {
         let (target, params) = part.split_once(';')?;
-        let is_next = params
-            .split(';')
-            .any(|param| param.trim().replace(' ', "") == "rel=\"next\"");
-        is_next.then(|| {
-            target
-                .trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_string()
-        })
+        let is_next = params.split(';').any(|param| {
+            let param = param.trim().replace(' ', "");
+            param == "rel=\"next\"" || param == "rel=next"
+        });
+        let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+        is_next.then(|| page.join(target).ok()).flatten()
     })
 }
 
-/// `Retry-After` in seconds, as a time.
+/// `Retry-After` as a time: a number of seconds, or an HTTP date.
 fn retry_after(headers: &header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
-    let seconds = headers
-        .get(header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<i64>()
-        .ok()?;
-    Some(chrono::Utc::now() + chrono::Duration::seconds(seconds))
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    retry_after_value(value, chrono::Utc::now())
+}
+
+fn retry_after_value(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    if let Ok(seconds) = value.parse::<i64>() {
+        return Some(now + chrono::Duration::seconds(seconds.max(0)));
+    }
+    // An HTTP date (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") is an RFC 2822 date.
+    chrono::DateTime::parse_from_rfc2822(value)
+        .ok()
+        .map(|at| at.with_timezone(&chrono::Utc))
 }
 
 fn describe_transport(error: &reqwest::Error) -> String {
@@ -389,5 +407,78 @@ fn describe_transport(error: &reqwest::Error) -> String {
         "could not connect".to_string()
     } else {
         error.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_page_is_read_from_the_link_header_against_the_page_it_names() {
+        let page =
+            Url::parse("https://social.example/api/v1/notifications?limit=80").expect("an address");
+        let next = |link: &str| {
+            let mut headers = header::HeaderMap::new();
+            headers.insert(header::LINK, link.parse().expect("a header value"));
+            next_link(&headers, &page).map(String::from)
+        };
+        let cases = [
+            (
+                r#"<https://social.example/api/v1/notifications?max_id=7>; rel="next", <https://social.example/api/v1/notifications?min_id=9>; rel="prev""#,
+                Some("https://social.example/api/v1/notifications?max_id=7"),
+            ),
+            (
+                r#"</api/v1/notifications?max_id=7>; rel=next"#,
+                Some("https://social.example/api/v1/notifications?max_id=7"),
+            ),
+            (
+                r#"<https://social.example/api/v1/notifications?min_id=9>; rel="prev""#,
+                None,
+            ),
+        ];
+        for (link, expected) in cases {
+            assert_eq!(next(link).as_deref(), expected, "{link}");
+        }
+    }
+
+    #[test]
+    fn paths_are_the_instance_s_own_and_retry_after_reads_seconds_or_a_date() {
+        let client = Client::new(
+            "https://social.example/",
+            Secret::new(String::new()),
+            Duration::from_secs(1),
+        )
+        .expect("a client");
+        let url = |path: &str| {
+            client
+                .request(Method::GET, path)
+                .build()
+                .expect("a request")
+                .url()
+                .to_string()
+        };
+        assert_eq!(
+            url("/api/v1/instance"),
+            "https://social.example/api/v1/instance"
+        );
+        assert_eq!(
+            url("https://social.example/api/v1/x?max_id=3"),
+            "https://social.example/api/v1/x?max_id=3"
+        );
+        // An address that only starts like the instance's is another host.
+        let elsewhere = Url::parse("https://social.example.evil.example/api").expect("url");
+        assert_ne!(elsewhere.origin(), client.base.origin());
+
+        let now = chrono::DateTime::parse_from_rfc3339("1994-11-06T08:49:00Z")
+            .expect("a time")
+            .with_timezone(&chrono::Utc);
+        let at = |value| retry_after_value(value, now).map(|at| at.to_rfc3339());
+        assert_eq!(at("37").as_deref(), Some("1994-11-06T08:49:37+00:00"));
+        assert_eq!(
+            at("Sun, 06 Nov 1994 08:49:37 GMT").as_deref(),
+            Some("1994-11-06T08:49:37+00:00")
+        );
+        assert_eq!(at("soon"), None);
     }
 }

@@ -92,24 +92,13 @@ pub fn authorize_url(instance: &str, app: &App, scopes: &str) -> String {
         ("redirect_uri", OUT_OF_BAND),
         ("response_type", "code"),
         ("scope", scopes),
-    ]
-    .iter()
-    .map(|(key, value)| format!("{key}={}", urlencoding(value)))
-    .collect::<Vec<_>>()
-    .join("&");
-    format!("{instance}/oauth/authorize?{query}")
-}
-
-fn urlencoding(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+    ];
+    let address = format!("{}/oauth/authorize", instance.trim_end_matches('/'));
+    match url::Url::parse_with_params(&address, query) {
+        Ok(url) => url.to_string(),
+        // The instance's address was checked before coopgov login asked anything.
+        Err(_) => address,
+    }
 }
 
 /// `POST /oauth/token` with the code the instance showed, for the `scopes` authorised.

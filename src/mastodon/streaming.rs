@@ -4,7 +4,7 @@
 //! from the cursor after every (re)connect, so what the stream drops is still handled.
 
 use super::types::{Notification, StreamFrame};
-use crate::backoff::{reconnect_delay, with_jitter};
+use crate::backoff::{jittered, reconnect_delay};
 use crate::secret::Secret;
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -113,11 +113,7 @@ pub async fn listen(
         {
             return;
         }
-        let salt = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|since| since.subsec_nanos())
-            .unwrap_or_default();
-        let delay = with_jitter(reconnect_delay(attempt), salt);
+        let delay = jittered(reconnect_delay(attempt));
         attempt = attempt.saturating_add(1);
         info!(reason, retry_in = ?delay, "stream closed; reconnecting");
         tokio::select! {

@@ -4,10 +4,8 @@
 
 use crate::config::{refusal, resolved};
 use crate::site::SiteFile;
-use std::ffi::CString;
 use std::fs::{DirBuilder, File, OpenOptions, Permissions};
 use std::io::{ErrorKind, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -309,24 +307,6 @@ fn retire(old: &Path, previous: &Path) {
 
 /// `renameat2(from, to, RENAME_EXCHANGE)`: both names stay, their folders trade places.
 fn exchange(from: &Path, to: &Path) -> std::io::Result<()> {
-    let c_path = |path: &Path| {
-        CString::new(path.as_os_str().as_bytes())
-            .map_err(|_| std::io::Error::new(ErrorKind::InvalidInput, "a path holds a NUL byte"))
-    };
-    let (from, to) = (c_path(from)?, c_path(to)?);
-    // SAFETY: both are valid NUL-terminated strings that outlive the call; AT_FDCWD
-    // with absolute paths reads no descriptor.
-    let result = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    match result {
-        0 => Ok(()),
-        _ => Err(std::io::Error::last_os_error()),
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    Ok(renameat_with(CWD, from, CWD, to, RenameFlags::EXCHANGE)?)
 }

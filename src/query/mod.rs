@@ -16,6 +16,7 @@ mod site_records;
 
 pub use site_records::{RecordedProposal, SiteRecords};
 
+use crate::backoff;
 use crate::report::{self, ExportFormat, Page, ReportError, View};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -34,11 +35,6 @@ const MAX_QUERY_BYTES: u64 = 4096;
 const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Questions answered at once; more wait their turn rather than load the bot.
 const CONCURRENT_ANSWERS: usize = 2;
-/// While a bot starts (database open, socket not yet bound), how often and how long a
-/// command waits before saying the database is busy.
-const BUSY_RETRY: Duration = Duration::from_millis(500);
-const BUSY_TRIES: u32 = 10;
-
 /// A question about the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "query", rename_all = "snake_case")]
@@ -186,7 +182,14 @@ pub async fn ask(
     query: &Query,
     favourites_count_as: Option<Position>,
 ) -> Result<String, QueryError> {
-    match ask_within(store_path, query, favourites_count_as, BUSY_TRIES).await? {
+    match ask_within(
+        store_path,
+        query,
+        favourites_count_as,
+        backoff::busy_store_delay,
+    )
+    .await?
+    {
         Answer::Page(page) => Ok(page.render(&View::here())),
         Answer::Site(_) => Err(unexpected()),
     }
@@ -194,7 +197,7 @@ pub async fn ask(
 
 /// The records the public site is made of, from the running bot or its stopped store.
 pub async fn ask_site(store_path: &Path) -> Result<SiteRecords, QueryError> {
-    match ask_within(store_path, &Query::Site, None, BUSY_TRIES).await? {
+    match ask_within(store_path, &Query::Site, None, backoff::busy_store_delay).await? {
         Answer::Site(records) => Ok(records),
         Answer::Page(_) => Err(unexpected()),
     }
@@ -211,10 +214,11 @@ async fn ask_within(
     store_path: &Path,
     query: &Query,
     favourites_count_as: Option<Position>,
-    tries: u32,
+    patience: impl Fn(u32) -> Option<Duration>,
 ) -> Result<Answer, QueryError> {
     let socket = socket_path(store_path);
-    for _ in 0..tries {
+    let mut attempt = 0;
+    loop {
         match UnixStream::connect(&socket).await {
             Ok(stream) => return ask_running_bot(stream, query).await,
             Err(error) if error.kind() == ErrorKind::PermissionDenied => {
@@ -228,9 +232,13 @@ async fn ask_within(
             Err(error) => return Err(QueryError::Unreachable { socket, error }),
         }
         match read_store(store_path, query, favourites_count_as) {
-            Err(Busy) => tokio::time::sleep(BUSY_RETRY).await,
             Ok(answer) => return answer,
+            Err(Busy) => match patience(attempt) {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => break,
+            },
         }
+        attempt += 1;
     }
     Err(QueryError::Held {
         store: store_path.to_path_buf(),
@@ -356,7 +364,7 @@ async fn accept(
             Ok((stream, _)) => stream,
             Err(error) => {
                 warn!(%error, "could not accept a question on the socket");
-                tokio::time::sleep(Duration::from_millis(200)).await;
+                tokio::time::sleep(crate::backoff::accept_retry_delay()).await;
                 continue;
             }
         };

@@ -106,7 +106,7 @@ async fn the_running_bot_answers_and_a_stopped_one_is_read_directly() {
     let store = Store::open(&store_path).expect("a new store opens");
     let left_by_a_killed_bot = std::os::unix::net::UnixListener::bind(socket_path(&store_path));
     drop(left_by_a_killed_bot);
-    let busy = ask_within(&store_path, &Query::List, None, 1)
+    let busy = ask_within(&store_path, &Query::List, None, |_| None)
         .await
         .unwrap_err()
         .to_string();

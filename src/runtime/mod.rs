@@ -1,16 +1,17 @@
 //! The event loop: hears the instance, feeds the core, stores its steps, runs the outbox.
 
-mod closing;
 mod handling;
 pub mod outbox;
 mod publish;
 mod reports;
 pub mod setup;
+mod timers;
 
 use crate::config::settings;
 use crate::config::{Config, Voters};
-use crate::governance::{engine, reminders, Records, Settings, Step};
-use crate::mastodon::events::{Event, Events, Incoming};
+use crate::governance::engine::{self, Event};
+use crate::governance::{Settings, Step};
+use crate::mastodon::events::{self, Events, Incoming};
 use crate::mastodon::{Capabilities, Client};
 use crate::startup;
 use crate::store::{Store, StoreError};
@@ -24,8 +25,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tracing::{debug, info, warn};
 
-/// How long to wait before trying again to close a ballot whose thread could not be read.
-const CLOSE_RETRY: Duration = Duration::from_secs(5);
 /// The longest the loop sleeps without looking at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
 /// How late a notification may reach the bot after a newer one.
@@ -79,10 +78,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
         tokio::select! {
             _ = &mut shutdown => break,
             event = bot.events.next() => match event {
-                Some(Event::Connected) => bot.catch_up().await,
-                Some(Event::Notification(incoming)) => bot.on_notification(incoming),
-                Some(Event::Deleted(status_id)) => bot.on_deleted(&status_id),
-                Some(Event::Disconnected) | None => {}
+                Some(events::Event::Connected) => bot.catch_up().await,
+                Some(events::Event::Notification(incoming)) => bot.on_notification(incoming),
+                Some(events::Event::Deleted(status_id)) => bot.on_deleted(&status_id),
+                Some(events::Event::Disconnected) | None => {}
             },
             _ = hangup.recv() => bot.reload_roster(&config),
             _ = tokio::time::sleep(sleep) => {}
@@ -301,7 +300,9 @@ impl Bot {
     /// A deleted status withdraws the vote it carried. Deletions come only by stream:
     /// missed ones are caught when the ballot closes and its thread is read again.
     fn on_deleted(&mut self, status_id: &str) {
-        let withdrawn = engine::on_deleted(&self.store, status_id).and_then(|step| {
+        let deleted = Event::Deleted { status_id };
+        let decided = engine::decide(&self.settings, &self.store, deleted, Utc::now());
+        let withdrawn = decided.and_then(|step| {
             if !step.is_empty() {
                 info!(status = status_id, "a counted vote was deleted; withdrawn");
                 self.store.commit(&step, None, Utc::now())?;
@@ -322,23 +323,7 @@ impl Bot {
             self.catch_up().await;
         }
         self.read_reports(now).await?;
-        // One read of the records serves both the closings and the reminders.
-        let proposals = self.store.proposals()?;
-        if self.close_retry_at.is_none_or(|at| at <= now) {
-            self.close_due(&proposals, now).await?;
-        }
-        for number in engine::consent_due(&proposals, now) {
-            if let Some(proposal) = self.store.proposal(number)? {
-                let step = engine::on_consent_deadline(&self.settings, &proposal, now);
-                self.store.commit(&step, None, now)?;
-            }
-        }
-        for number in reminders::due(&self.settings, &proposals, now) {
-            if let Some(proposal) = self.store.proposal_with_votes(number)? {
-                let step = reminders::remind(&self.settings, &proposal, now);
-                self.store.commit(&step, None, now)?;
-            }
-        }
+        self.run_timers(now).await?;
         let outbox = Outbox {
             store: &self.store,
             client: &self.client,
@@ -371,25 +356,16 @@ impl Bot {
         }
     }
 
-    /// The next moment something is due: a closing time, a retry, a poll.
+    /// The next moment something is due: one of the core's timers, a retry, a poll.
     fn next_wake_up(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let mut wake = now + chrono::Duration::from_std(MAX_SLEEP).unwrap_or_default();
         if let Ok(proposals) = self.store.proposals() {
-            if let Some(deadline) = engine::next_consent_deadline(&proposals) {
-                wake = wake.min(deadline.max(now));
-            }
-            for proposal in proposals.iter().filter(|p| p.is_open()) {
+            if let Some(at) = engine::next_timer(&self.settings, &proposals, now) {
                 // A ballot past its time whose thread could not be read waits for the retry.
-                let at = if proposal.closes_at <= now {
-                    self.close_retry_at.unwrap_or(now)
-                } else {
-                    proposal.closes_at
-                };
-                wake = wake.min(at);
-                let reminder = reminders::reminder_time(&self.settings, proposal);
-                if let Some(reminder) = reminder.filter(|_| proposal.closes_at > now) {
-                    wake = wake.min(reminder.max(now));
-                }
+                wake = wake.min(match self.close_retry_at {
+                    Some(retry) if at <= now => retry,
+                    _ => at,
+                });
             }
         }
         if let Some(at) = self.outbox_retry_at {

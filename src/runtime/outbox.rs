@@ -1,9 +1,8 @@
 //! Carries out the effects in the durable outbox, in order, each at most once.
 
 use crate::backoff;
-use crate::governance::{
-    engine, messages, Effect, EffectEvent, FollowUp, Proposal, Purpose, Records, Settings, Step,
-};
+use crate::governance::engine::{self, Done, Event};
+use crate::governance::{messages, Effect, EffectEvent, Settings, Step};
 use crate::mastodon::posts::Posted;
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
@@ -217,35 +216,16 @@ impl Outbox<'_> {
                         status
                     }
                 };
-                let (store, settings) = (self.store, self.settings);
-                Ok(match then {
-                    Some(FollowUp::BallotPosted { number, terms }) => {
-                        match store.proposal(*number)? {
-                            Some(proposal) => engine::on_ballot_posted(
-                                settings,
-                                store,
-                                &proposal,
-                                status,
-                                terms.as_deref(),
-                                now,
-                            )?,
-                            None => Step::default(),
-                        }
-                    }
-                    Some(FollowUp::Invited { number, acct }) => store
-                        .proposal(*number)?
-                        .map(|proposal| engine::on_invitation_sent(&proposal, acct, &status))
-                        .unwrap_or_default(),
-                    Some(FollowUp::Announced { number }) => store
-                        .proposal(*number)?
-                        .map(|proposal| engine::on_announced(&proposal, status))
-                        .unwrap_or_default(),
-                    Some(FollowUp::Seated { number }) => match store.proposal(*number)? {
-                        Some(proposal) => engine::on_seated(settings, store, &proposal)?,
-                        None => Step::default(),
-                    },
-                    None => Step::default(),
-                })
+                match then {
+                    Some(follow_up) => self.heard(
+                        Done::Posted {
+                            follow_up,
+                            status: &status,
+                        },
+                        now,
+                    ),
+                    None => Ok(Step::default()),
+                }
             }
             Effect::Favourite { status_id, .. } => {
                 self.client.favourite(status_id).await?;
@@ -256,21 +236,13 @@ impl Outbox<'_> {
                     return Ok(Step::default());
                 };
                 let earlier = self.client.block_state(domain, &self.capabilities).await?;
-                Ok(engine::on_block_read(
-                    self.settings,
-                    self.store,
-                    command,
-                    earlier,
-                    now,
-                )?)
+                let earlier = earlier.as_ref();
+                self.heard(Done::BlockRead { command, earlier }, now)
             }
             Effect::Snapshot { number, domain, .. } => {
                 let earlier = self.client.block_state(domain, &self.capabilities).await?;
-                Ok(self
-                    .store
-                    .proposal(*number)?
-                    .map(|proposal| engine::on_snapshot(&proposal, earlier.clone(), now))
-                    .unwrap_or_default())
+                let (number, earlier) = (*number, earlier.as_ref());
+                self.heard(Done::Snapshot { number, earlier }, now)
             }
             Effect::SetBlock {
                 purpose,
@@ -282,11 +254,12 @@ impl Outbox<'_> {
                     .set_block(domain, block.as_ref(), &self.capabilities)
                     .await?;
                 info!(proposal = number, %domain, block = ?block.as_ref().map(|b| &b.severity), "domain block set");
-                Ok(self
-                    .store
-                    .proposal(*number)?
-                    .map(|proposal| self.on_block_set(purpose, &proposal, Ok(()), now))
-                    .unwrap_or_default())
+                let set = Done::BlockSet {
+                    purpose,
+                    number: *number,
+                    result: Ok(()),
+                };
+                self.heard(set, now)
             }
             Effect::Resolve {
                 report_id, comment, ..
@@ -308,60 +281,52 @@ impl Outbox<'_> {
                     .carry_out(action, public_comment, private_comment, &self.capabilities)
                     .await?;
                 info!(proposal = number, action = ?action, "decision applied");
-                Ok(self
-                    .store
-                    .proposal(*number)?
-                    .map(|proposal| engine::on_applied(self.settings, &proposal, Ok(stricter), now))
-                    .unwrap_or_default())
+                let applied = Done::Applied {
+                    number: *number,
+                    result: Ok(stricter),
+                };
+                self.heard(applied, now)
             }
         }
     }
 
-    /// What follows a domain block set: the provisional block lets the ballot go up; a
-    /// ratification's answer carried out is announced like any decision applied.
-    fn on_block_set(
-        &self,
-        purpose: &Purpose,
-        proposal: &Proposal,
-        result: Result<(), String>,
-        now: DateTime<Utc>,
-    ) -> Step {
-        match purpose {
-            Purpose::Provisional { .. } => {
-                engine::on_provisional_block(self.settings, proposal, result, now)
-            }
-            _ => engine::on_applied(self.settings, proposal, result.map(|()| None), now),
-        }
+    /// What the core decides on hearing how an effect ended.
+    fn heard(&self, done: Done, now: DateTime<Utc>) -> Result<Step, Failure> {
+        Ok(engine::decide(
+            self.settings,
+            self.store,
+            Event::Done(done),
+            now,
+        )?)
     }
 
+    /// What the core decides when an effect failed for good: told as it ended.
     fn on_permanent_failure(
         &self,
         effect: &Effect,
         failure: &ApiError,
         now: DateTime<Utc>,
     ) -> Result<Step, StoreError> {
-        Ok(match effect {
+        let reason = format!("{failure}. {}", failure.advice());
+        let done = match effect {
             Effect::SetBlock {
                 purpose, number, ..
-            } => {
-                let reason = format!("{failure}. {}", failure.advice());
-                self.store
-                    .proposal(*number)?
-                    .map(|proposal| self.on_block_set(purpose, &proposal, Err(reason), now))
-                    .unwrap_or_default()
-            }
-            Effect::ActNow { command, .. } => {
-                engine::on_block_unreadable(command, &format!("{failure}. {}", failure.advice()))
-            }
-            Effect::Apply { number, .. } => {
-                let reason = format!("{failure}. {}", failure.advice());
-                self.store
-                    .proposal(*number)?
-                    .map(|proposal| engine::on_applied(self.settings, &proposal, Err(reason), now))
-                    .unwrap_or_default()
-            }
+            } => Done::BlockSet {
+                purpose,
+                number: *number,
+                result: Err(&reason),
+            },
+            Effect::ActNow { command, .. } => Done::BlockUnreadable {
+                command,
+                reason: &reason,
+            },
+            Effect::Apply { number, .. } => Done::Applied {
+                number: *number,
+                result: Err(&reason),
+            },
             // A refused post or favourite (its status deleted, say) is logged and dropped.
-            _ => Step::default(),
-        })
+            _ => return Ok(Step::default()),
+        };
+        engine::decide(self.settings, self.store, Event::Done(done), now)
     }
 }

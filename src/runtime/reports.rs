@@ -2,7 +2,7 @@
 //! when staff are notified of a new one; the core decides what they lead to.
 
 use super::Bot;
-use crate::governance::engine;
+use crate::governance::engine::{self, Event};
 use crate::mastodon::events::Incoming;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -36,7 +36,8 @@ impl Bot {
         });
         match self.client.unresolved_reports(&self.capabilities).await {
             Ok(reports) => {
-                let step = engine::on_reports(&self.settings, &self.store, &reports, now)?;
+                let heard = Event::Reports(&reports);
+                let step = engine::decide(&self.settings, &self.store, heard, now)?;
                 if !step.is_empty() || !step.audit.is_empty() {
                     info!(
                         unresolved = reports.len(),

@@ -291,9 +291,7 @@ pub(super) fn on_consent_reply<R: Records>(
         let closes = proposal.is_open().then_some(proposal.closes_at);
         said::accepted(number, closes)
     });
-    let answer = super::answer(post, reply);
-    step.effects.extend(answer.effects);
-    step.audit.extend(answer.audit);
+    step = step.and(super::answer(post, reply));
     if !step.proposals.iter().any(|p| p.number == number) {
         step.proposals.push(proposal);
     }

@@ -165,12 +165,8 @@ pub fn on_ballot_posted<R: Records>(
             Some(ballot_ref.status_id.clone()),
         ));
     }
-    let mut step = Step::of(vec![proposal], replies).logged(Some(number), None, event);
     // The draw's step carries the proposal as the draw left it.
-    if !drawn.proposals.is_empty() {
-        step.proposals = drawn.proposals;
-    }
-    step.effects.extend(drawn.effects);
-    step.audit.extend(drawn.audit);
-    Ok(step)
+    Ok(Step::of(vec![proposal], replies)
+        .logged(Some(number), None, event)
+        .and(drawn))
 }

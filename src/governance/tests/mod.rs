@@ -2,6 +2,7 @@
 
 mod appeals;
 mod engine;
+mod events;
 mod hostile;
 mod jury;
 mod jury_pool;

@@ -4,7 +4,8 @@
 //! next catch-up reads it again.
 
 use crate::backoff;
-use crate::governance::{engine, Records, Settings, Step};
+use crate::governance::engine::{self, Event};
+use crate::governance::{Settings, Step};
 use crate::mastodon::events::Incoming;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -32,16 +33,9 @@ pub fn record(
     if known_from.is_some_and(|from| !incoming.is_after(&from)) {
         return Ok(());
     }
-    let step = match incoming {
-        Incoming::Post { post, .. } => engine::on_post(settings, store, post, now)?,
-        // A favourite is a vote only on a ballot.
-        Incoming::Favourite {
-            status_id, author, ..
-        } => match store.proposal_by_ballot(status_id)? {
-            Some(proposal) => engine::on_favourite(settings, store, &proposal, author)?,
-            None => Step::default(),
-        },
-        Incoming::Other { .. } => Step::default(),
+    let step = match event_of(incoming) {
+        Some(event) => engine::decide(settings, store, event, now)?,
+        None => Step::default(),
     };
     debug!(
         notification = incoming.id(),
@@ -50,6 +44,18 @@ pub fn record(
         "handled"
     );
     store.commit(&step, Some(incoming.id()), now)
+}
+
+/// What a notification is to the core: the one place the wire's notifications become
+/// the core's events.
+fn event_of(incoming: &Incoming) -> Option<Event<'_>> {
+    match incoming {
+        Incoming::Post { post, .. } => Some(Event::Post(post)),
+        Incoming::Favourite {
+            status_id, author, ..
+        } => Some(Event::Favourite { status_id, author }),
+        Incoming::Other { .. } => None,
+    }
 }
 
 /// A notification that could not be recorded. Until a catch-up has recorded everything

@@ -1,7 +1,7 @@
 use super::*;
 use crate::governance::engine::on_ballot_posted;
 use crate::governance::tests::support::{member, post, settings, t0};
-use crate::governance::StatusRef;
+use crate::governance::{Records, StatusRef};
 
 fn scratch() -> std::path::PathBuf {
     let folder = std::env::temp_dir().join(format!("coopgov-handling-{}", std::process::id()));

@@ -1,0 +1,77 @@
+//! The core's timers, heard in one place: each due one is an event (a close, once its
+//! ballot's thread is read as it is now; a thread that cannot be read is tried again
+//! shortly).
+
+use super::Bot;
+use crate::backoff;
+use crate::governance::engine::{self, Event, Timer};
+use crate::governance::Records;
+use chrono::{DateTime, Utc};
+use tracing::{info, warn};
+
+impl Bot {
+    /// Hears every timer due at `now`, in the core's order.
+    pub(super) async fn run_timers(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let proposals = self.store.proposals()?;
+        let closing_allowed = self.close_retry_at.is_none_or(|at| at <= now);
+        if closing_allowed {
+            self.close_retry_at = None;
+        }
+        for timer in engine::timers(&self.settings, &proposals, now) {
+            let step = match timer {
+                Timer::Close(number) if closing_allowed => match self.read_thread(number).await? {
+                    Some(thread) => {
+                        let read = Event::ThreadRead {
+                            number,
+                            thread: &thread,
+                        };
+                        let step = engine::decide(&self.settings, &self.store, read, now)?;
+                        info!(proposal = number, outcome = ?step.proposals.first().and_then(|p| p.closing()).map(|c| c.outcome), "proposal closed");
+                        step
+                    }
+                    None => {
+                        let retry = backoff::close_retry_delay();
+                        self.close_retry_at =
+                            Some(now + chrono::Duration::from_std(retry).unwrap_or_default());
+                        continue;
+                    }
+                },
+                Timer::Close(_) => continue,
+                timer => engine::decide(&self.settings, &self.store, Event::Due(timer), now)?,
+            };
+            self.store.commit(&step, None, now)?;
+        }
+        Ok(())
+    }
+
+    /// The thread of proposal `number`'s ballot as it is now; `None` when it could not
+    /// be read (the close is tried again shortly).
+    async fn read_thread(
+        &mut self,
+        number: u64,
+    ) -> anyhow::Result<Option<crate::governance::ThreadRecord>> {
+        let Some(proposal) = self.store.proposal_with_votes(number)? else {
+            return Ok(None);
+        };
+        let Some(ballot) = &proposal.ballot else {
+            return Ok(None);
+        };
+        let recorded_in_thread = proposal
+            .votes
+            .values()
+            .filter(|vote| vote.in_thread)
+            .map(|vote| vote.status_id.as_str());
+        let bot = &self.settings.membership.bot_account_id;
+        match self
+            .client
+            .thread_record(&ballot.status_id, recorded_in_thread, bot)
+            .await
+        {
+            Ok(record) => Ok(Some(record)),
+            Err(error) => {
+                warn!(proposal = number, %error, "could not read the ballot's thread; will try again");
+                Ok(None)
+            }
+        }
+    }
+}
