@@ -178,38 +178,37 @@ struct MemoryWriter {
     tables: RefCell<Tables>,
 }
 
+fn get_in(tables: &Tables, table: &str, key: &[u8]) -> Option<Vec<u8>> {
+    tables.get(table).and_then(|rows| rows.get(key).cloned())
+}
+
+fn insert_in(tables: &mut Tables, table: &str, key: &[u8], value: &[u8]) {
+    tables
+        .entry(table.to_string())
+        .or_default()
+        .insert(key.to_vec(), value.to_vec());
+}
+
+fn remove_in(tables: &mut Tables, table: &str, key: &[u8]) -> Option<Vec<u8>> {
+    tables.get_mut(table).and_then(|rows| rows.remove(key))
+}
+
 impl Writer for MemoryWriter {
     fn get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, Abort> {
-        Ok(self
-            .tables
-            .borrow()
-            .get(table)
-            .and_then(|rows| rows.get(key).cloned()))
+        Ok(get_in(&self.tables.borrow(), table, key))
     }
     fn insert(&self, table: &str, key: &[u8], value: &[u8]) -> Result<(), Abort> {
-        self.tables
-            .borrow_mut()
-            .entry(table.to_string())
-            .or_default()
-            .insert(key.to_vec(), value.to_vec());
+        insert_in(&mut self.tables.borrow_mut(), table, key, value);
         Ok(())
     }
     fn remove(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, Abort> {
-        Ok(self
-            .tables
-            .borrow_mut()
-            .get_mut(table)
-            .and_then(|rows| rows.remove(key)))
+        Ok(remove_in(&mut self.tables.borrow_mut(), table, key))
     }
 }
 
 impl Backend for InMemory {
     fn get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .tables
-            .borrow()
-            .get(table)
-            .and_then(|rows| rows.get(key).cloned()))
+        Ok(get_in(&self.tables.borrow(), table, key))
     }
     fn scan(&self, table: &str, prefix: &[u8]) -> Result<Rows, StoreError> {
         Ok(self
@@ -225,17 +224,11 @@ impl Backend for InMemory {
             .unwrap_or_default())
     }
     fn insert(&self, table: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
-        self.tables
-            .borrow_mut()
-            .entry(table.to_string())
-            .or_default()
-            .insert(key.to_vec(), value.to_vec());
+        insert_in(&mut self.tables.borrow_mut(), table, key, value);
         Ok(())
     }
     fn remove(&self, table: &str, key: &[u8]) -> Result<(), StoreError> {
-        if let Some(rows) = self.tables.borrow_mut().get_mut(table) {
-            rows.remove(key);
-        }
+        remove_in(&mut self.tables.borrow_mut(), table, key);
         Ok(())
     }
     fn next_id(&self) -> Result<u64, StoreError> {
