@@ -24,10 +24,25 @@ pub async fn call(
         .await
         .unwrap_or_else(|e| panic!("{method} {url}: no answer: {e}"));
     let status = response.status();
+    let reset = response
+        .headers()
+        .get("x-ratelimit-reset")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
     let text = response
         .text()
         .await
         .unwrap_or_else(|e| panic!("{method} {url}: unreadable body: {e}"));
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        // On one machine the bot, its members and the test share one address, so one
+        // budget: say so, rather than leave a bare 429 to puzzle over.
+        panic!(
+            "{method} {url} answered {status}: the server's rate limit for 127.0.0.1 \
+             (the bot, the members and this test together) is spent until {}; \
+             run again once it resets, or start the server with a higher limit",
+            reset.as_deref().unwrap_or("its window ends")
+        );
+    }
     if !status.is_success() {
         panic!("{method} {url} answered {status}: {text}");
     }
