@@ -160,13 +160,13 @@ fn tally_ms(votes: usize) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
 }
 
-/// A store of 1,000 proposals with 100 votes each.
-fn big_store(settings: &coopgov::governance::Settings) -> PathBuf {
-    let dir = scratch("big");
+/// A store of `proposals` proposals with `votes` votes each.
+fn big_store(settings: &coopgov::governance::Settings, proposals: u64, votes: usize) -> PathBuf {
+    let dir = scratch(&format!("big-{proposals}"));
     let store = Store::open(&dir).expect("a store");
-    for number in 1..=1_000u64 {
+    for number in 1..=proposals {
         open_proposal(settings, &store, number);
-        let votes = (0..100usize)
+        let votes = (0..votes)
             .map(|n| {
                 let voter = coopgov::governance::Identity {
                     account_id: format!("{}", 100_000 + n),
@@ -257,22 +257,8 @@ fn main() {
         "sled raw insert of the same frame",
         vote / insert
     );
-    let dir = big_store(&settings);
-    let exe = std::env::current_exe().expect("this program");
-    let (mut times, mut memory) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        let output = std::process::Command::new(&exe)
-            .arg("--startup-child")
-            .arg(&dir)
-            .output()
-            .expect("run the child");
-        let text = String::from_utf8_lossy(&output.stdout);
-        let mut fields = text
-            .split_whitespace()
-            .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
-        times.push(fields.next().unwrap_or(f64::NAN));
-        memory.push(fields.next().unwrap_or(f64::NAN) / 1024.0);
-    }
+    let dir = big_store(&settings, 1_000, 100);
+    let (times, memory) = start_up(&dir);
     report(
         "start-up (open and read a store of 1,000 × 100 votes)",
         median(times) / 1000.0,
@@ -286,4 +272,62 @@ fn main() {
         30.0,
     );
     let _ = std::fs::remove_dir_all(dir);
+    year_of_history(&settings);
+}
+
+/// Start-up times (ms) and resident memory (MB) reading the store in `dir`, per run.
+fn start_up(dir: &Path) -> (Vec<f64>, Vec<f64>) {
+    let exe = std::env::current_exe().expect("this program");
+    let (mut times, mut memory) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let output = std::process::Command::new(&exe)
+            .arg("--startup-child")
+            .arg(dir)
+            .output()
+            .expect("run the child");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let mut fields = text
+            .split_whitespace()
+            .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
+        times.push(fields.next().unwrap_or(f64::NAN));
+        memory.push(fields.next().unwrap_or(f64::NAN) / 1024.0);
+    }
+    (times, memory)
+}
+
+/// A year of a big cooperative's history (2,000 proposals of 200 votes, all of them
+/// still open, the hardest case: `list` tallies every open one): start-up and `list`.
+fn year_of_history(settings: &coopgov::governance::Settings) {
+    let dir = big_store(settings, 2_000, 200);
+    let (times, _) = start_up(&dir);
+    report(
+        "start-up (open and read a year: 2,000 × 200 votes)",
+        median(times) / 1000.0,
+        "s",
+        1.0,
+    );
+    let config = dir.with_extension("toml");
+    let text = format!(
+        "[instance]\nurl = \"https://social.example\"\n\n[storage]\npath = \"{}\"\n",
+        dir.display()
+    );
+    std::fs::write(&config, text).expect("write a config");
+    let mut lists = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(["list", "--config"])
+            .arg(&config)
+            .output()
+            .expect("run coopgov list");
+        assert!(
+            output.status.success(),
+            "coopgov list failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        lists.push(started.elapsed().as_secs_f64());
+    }
+    report("`coopgov list` on that year", median(lists), "s", 1.0);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&config);
 }

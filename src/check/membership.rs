@@ -142,7 +142,7 @@ pub(super) async fn all_local(
             Some(local) => *local,
             None if lookups.local.len() >= ROSTER_LOOKUPS => break,
             None => {
-                if let Some(reason) = budget_short(client.budget(), Utc::now()) {
+                if let Some(reason) = budget_short(&client.budget(), Utc::now()) {
                     stopped = Some(reason);
                     break;
                 }
@@ -198,13 +198,12 @@ pub(super) async fn all_local(
 }
 
 /// Why lookups must stop now to leave the rest of the budget to the running bot, if so.
-fn budget_short(budget: Budget, now: DateTime<Utc>) -> Option<String> {
-    let (remaining, reset) = (budget.remaining?, budget.reset?);
-    (remaining < RESERVE && reset > now).then(|| {
+fn budget_short(budget: &Budget, now: DateTime<Utc>) -> Option<String> {
+    let available = budget.available(now);
+    (available < RESERVE).then(|| {
         format!(
-            "the instance allows only {remaining} more requests until {}, which the \
-             running bot may need",
-            reset.format("%H:%M:%S UTC")
+            "the instance allows only {available} more requests for now, which the \
+             running bot may need"
         )
     })
 }
@@ -226,24 +225,34 @@ pub(super) fn listed(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mastodon::rate_limit::Heard;
 
     #[test]
     fn lookups_leave_the_last_requests_of_the_budget_to_the_bot() {
         let now = DateTime::from_timestamp(1_796_000_000, 0).expect("a time");
         let later = now + chrono::Duration::minutes(3);
-        let budget = |remaining, reset| Budget { remaining, reset };
+        let budget = |remaining, reset| {
+            let mut budget = Budget::default();
+            let heard = Heard {
+                remaining,
+                reset,
+                ..Heard::default()
+            };
+            budget.heard(heard, now - chrono::Duration::seconds(1));
+            budget
+        };
         let cases = [
             (budget(None, None), false),
-            (budget(Some(10), None), false),
             (budget(Some(RESERVE), Some(later)), false),
             (budget(Some(RESERVE - 1), Some(later)), true),
+            // The count the instance gave no longer holds once its reset has passed.
             (budget(Some(0), Some(now)), false),
         ];
         for (budget, short) in cases {
-            let reason = budget_short(budget, now);
+            let reason = budget_short(&budget, now);
             assert_eq!(reason.is_some(), short, "{budget:?}");
             if let Some(reason) = reason {
-                assert!(reason.contains(" more requests until "), "{reason}");
+                assert!(reason.contains(" more requests for now"), "{reason}");
             }
         }
     }

@@ -31,6 +31,10 @@ pub enum Effect {
         #[serde(rename = "key")]
         purpose: Purpose,
         status_id: String,
+        /// The proposal whose vote it marks: once that closes, the receipt no longer
+        /// matters and is dropped if it has not gone out (older entries lack it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ballot: Option<u64>,
     },
     /// Carry out a passed decision through the admin API.
     Apply {
@@ -260,8 +264,17 @@ pub struct AuditEntry {
 /// `failed: <key>: <error>`. Databases hold these lines, so the format stays as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EffectEvent<'a> {
-    Done { key: &'a str },
-    Failed { key: &'a str, error: &'a str },
+    Done {
+        key: &'a str,
+    },
+    Failed {
+        key: &'a str,
+        error: &'a str,
+    },
+    /// Not carried out because it no longer mattered (a receipt after its ballot closed).
+    Dropped {
+        key: &'a str,
+    },
 }
 
 impl<'a> EffectEvent<'a> {
@@ -269,6 +282,9 @@ impl<'a> EffectEvent<'a> {
     pub fn parse(event: &'a str) -> Option<EffectEvent<'a>> {
         if let Some(key) = event.strip_prefix("done: ") {
             return Some(EffectEvent::Done { key });
+        }
+        if let Some(key) = event.strip_prefix("dropped: ") {
+            return Some(EffectEvent::Dropped { key });
         }
         // Keys hold no ": ", errors may.
         let (key, error) = event.strip_prefix("failed: ")?.split_once(": ")?;
@@ -281,6 +297,7 @@ impl std::fmt::Display for EffectEvent<'_> {
         match self {
             EffectEvent::Done { key } => write!(f, "done: {key}"),
             EffectEvent::Failed { key, error } => write!(f, "failed: {key}: {error}"),
+            EffectEvent::Dropped { key } => write!(f, "dropped: {key}"),
         }
     }
 }

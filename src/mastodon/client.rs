@@ -3,7 +3,7 @@
 //! verbs of other concerns are beside it: `account.rs`, `blocks.rs`, `events.rs`, `thread.rs`.
 
 use super::error::ApiError;
-use super::rate_limit::{parse_reset, Budget};
+use super::rate_limit::{parse_reset, Budget, Heard, Priority};
 use super::types::{decode_items, parse_instance, ErrorBody, InstanceInfo, Status};
 use crate::governance::{Post, Visibility};
 use crate::secret::Secret;
@@ -11,7 +11,7 @@ use reqwest::{header, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tracing::warn;
+use tracing::{info, warn};
 use url::Url;
 
 /// Mastodon's largest page for notifications and favourites.
@@ -41,8 +41,82 @@ pub struct Client {
     base: Url,
     token: Secret,
     http: reqwest::Client,
-    /// Shared by the clones of this client, updated by every response.
-    budget: Arc<Mutex<Budget>>,
+    /// Shared by the clones of this client, updated by every request and answer.
+    budget: Arc<Mutex<Spending>>,
+    /// How much this client's requests matter when the budget runs short.
+    priority: Priority,
+}
+
+/// The budget and what the log has been told of it, so that a condition that lasts is
+/// logged when it starts and when it ends, with a count, never once per request.
+#[derive(Debug, Default)]
+struct Spending {
+    budget: Budget,
+    /// Per priority, how many requests were held back since the spell began.
+    held: std::collections::BTreeMap<Priority, u64>,
+    /// Whether the instance's refusal (429) has been logged in this spell.
+    refusal_told: bool,
+}
+
+impl Spending {
+    /// Whether a request of `priority` may go now (then counted as sent, if `send`);
+    /// if not, when it may.
+    fn ask(
+        &mut self,
+        priority: Priority,
+        now: chrono::DateTime<chrono::Utc>,
+        send: bool,
+    ) -> Result<(), chrono::DateTime<chrono::Utc>> {
+        if self.budget.permits(priority, now) {
+            // A spell of waiting ends when there is room again, not at each request
+            // that a trickle of refills lets through (which would log it every time).
+            let room = self
+                .budget
+                .available(now)
+                .saturating_sub(self.budget.floor(priority));
+            if room > self.budget.limit() / 10 {
+                if let Some(held) = self.held.remove(&priority) {
+                    info!(
+                        ?priority,
+                        held,
+                        available = self.budget.available(now),
+                        "the request budget has room again for these requests"
+                    );
+                }
+            }
+            if send {
+                self.budget.sent(now);
+            }
+            return Ok(());
+        }
+        let until = self.budget.next_chance(priority, now);
+        let first = !self.held.contains_key(&priority);
+        let held = self.held.entry(priority).or_insert(0);
+        if first {
+            let (available, kept) = (self.budget.available(now), self.budget.floor(priority));
+            if priority == Priority::Critical {
+                warn!(?priority, available, until = %until, "the request budget is spent; what decides waits for it");
+            } else {
+                info!(?priority, available, kept, until = %until, "saving the request budget for what decides and tells; these requests wait");
+            }
+        }
+        *held += 1;
+        Err(until)
+    }
+
+    /// Reads an answer's budget headers; logs a refusal once per spell.
+    fn heard(&mut self, heard: Heard, what: &str, now: chrono::DateTime<chrono::Utc>) {
+        self.budget.heard(heard, now);
+        if !heard.refused {
+            self.refusal_told = false;
+            return;
+        }
+        if !self.refusal_told {
+            self.refusal_told = true;
+            let available_later = self.budget.next_chance(Priority::Critical, now);
+            warn!(what, until = %available_later, "the instance refused a request for its rate limit (429): the bot sends nothing until then, then one request, and plans the rest with the count the instance gives (or, if it gives none, as if the budget came back gradually)");
+        }
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -89,7 +163,8 @@ impl Client {
             base_url,
             token,
             http,
-            budget: Arc::new(Mutex::new(Budget::default())),
+            budget: Arc::new(Mutex::new(Spending::default())),
+            priority: Priority::Critical,
         })
     }
 
@@ -101,9 +176,34 @@ impl Client {
         &self.token
     }
 
-    /// The request budget the instance announced last.
+    /// The request budget as the bot plans with it.
     pub fn budget(&self) -> Budget {
-        self.budget.lock().map(|budget| *budget).unwrap_or_default()
+        self.budget
+            .lock()
+            .map(|spending| spending.budget.clone())
+            .unwrap_or_default()
+    }
+
+    /// The same client, its requests of `priority` (the budget stays shared).
+    pub fn at(&self, priority: Priority) -> Client {
+        Client {
+            priority,
+            ..self.clone()
+        }
+    }
+
+    /// `None` when a request of this client's priority may go now, else when it may
+    /// (logged when the wait begins and when it ends, not for every ask).
+    pub fn budget_wait(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let mut spending = self.budget.lock().ok()?;
+        spending.ask(self.priority, chrono::Utc::now(), false).err()
+    }
+
+    /// Keeps `requests` of the budget for the closes due within its window.
+    pub fn reserve_for_closes(&self, requests: u32) {
+        if let Ok(mut spending) = self.budget.lock() {
+            spending.budget.reserve_for_closes(requests);
+        }
     }
 
     pub(super) fn request(&self, method: Method, path_or_url: &str) -> RequestBuilder {
@@ -129,26 +229,30 @@ impl Client {
         what: &str,
         request: RequestBuilder,
     ) -> Result<Response, ApiError> {
+        // Never a request the budget expects to be refused.
+        if let Ok(mut spending) = self.budget.lock() {
+            if let Err(until) = spending.ask(self.priority, chrono::Utc::now(), true) {
+                return Err(ApiError::OverBudget { until });
+            }
+        }
         let response = request
             .send()
             .await
             .map_err(|error| ApiError::Transport(describe_transport(&error)))?;
         let status = response.status();
-        if let Ok(mut budget) = self.budget.lock() {
-            budget.update(response.headers());
+        let refused = status == StatusCode::TOO_MANY_REQUESTS;
+        let heard = heard(response.headers(), refused);
+        if let Ok(mut spending) = self.budget.lock() {
+            spending.heard(heard, what, chrono::Utc::now());
         }
         if status.is_success() {
             return Ok(response);
         }
-        let reset = response
-            .headers()
-            .get("x-ratelimit-reset")
-            .and_then(|value| value.to_str().ok())
-            .and_then(parse_reset)
-            .or_else(|| retry_after(response.headers()));
         let text = read_body(response, what).await.unwrap_or_default();
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(ApiError::RateLimited { reset });
+        if refused {
+            return Err(ApiError::RateLimited {
+                reset: heard.retry_after.or(heard.reset),
+            });
         }
         let body: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
         Err(ApiError::Http {
@@ -157,6 +261,16 @@ impl Client {
             message: body.error.clone().unwrap_or_default(),
             body: Box::new(body),
         })
+    }
+
+    /// The body of a successful answer, as text.
+    pub(super) async fn text(
+        &self,
+        what: &str,
+        request: RequestBuilder,
+    ) -> Result<String, ApiError> {
+        let response = self.send(what, request).await?;
+        read_body(response, what).await
     }
 
     pub(super) async fn json(
@@ -320,7 +434,9 @@ const MAX_BODY: usize = 32 * 1024 * 1024;
 /// Reads a body, refusing one larger than `MAX_BODY` (a server must not be able to make
 /// the bot hold unbounded memory).
 async fn read_body(mut response: Response, what: &str) -> Result<String, ApiError> {
-    let mut body = Vec::new();
+    // Sized once when the server says how big (a thread of thousands is megabytes).
+    let announced = response.content_length().unwrap_or(0).min(MAX_BODY as u64);
+    let mut body = Vec::with_capacity(announced as usize);
     while let Some(chunk) = response
         .chunk()
         .await
@@ -334,7 +450,9 @@ async fn read_body(mut response: Response, what: &str) -> Result<String, ApiErro
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(String::from_utf8_lossy(&body).into_owned())
+    // Valid UTF-8 (the usual case) becomes the text without a copy.
+    Ok(String::from_utf8(body)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned()))
 }
 
 pub(super) fn into_array(value: Value, what: &str) -> Result<Vec<Value>, ApiError> {
@@ -378,6 +496,24 @@ pub fn next_link(headers: &header::HeaderMap, page: &Url) -> Option<Url> {
         let target = target.trim().trim_start_matches('<').trim_end_matches('>');
         is_next.then(|| page.join(target).ok()).flatten()
     })
+}
+
+/// What an answer's headers say of the budget: `X-RateLimit-*` and `Retry-After`.
+fn heard(headers: &header::HeaderMap, refused: bool) -> Heard {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    // Some servers send the counts as decimals ("299.0").
+    let count = |name: &str| {
+        text(name)
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .map(|value| value.max(0.0) as u32)
+    };
+    Heard {
+        limit: count("x-ratelimit-limit"),
+        remaining: count("x-ratelimit-remaining"),
+        reset: text("x-ratelimit-reset").and_then(parse_reset),
+        retry_after: retry_after(headers),
+        refused,
+    }
 }
 
 /// `Retry-After` as a time: a number of seconds, or an HTTP date.

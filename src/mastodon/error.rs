@@ -13,6 +13,11 @@ pub enum ApiError {
     RateLimited {
         reset: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// Not sent: the request budget is kept for more important work until `until`.
+    #[error("held back until {} to keep the instance's request budget for what decides", until.format("%H:%M:%S UTC"))]
+    OverBudget {
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// Any other non-success status. `message` is the server's text, possibly localised.
     #[error("the instance answered {status} while {what}{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
     Http {
@@ -44,12 +49,23 @@ impl ApiError {
     /// Worth retrying later: no answer, rate limited, a server error or a garbled body.
     pub fn is_transient(&self) -> bool {
         match self {
-            ApiError::Transport(_) | ApiError::RateLimited { .. } | ApiError::Malformed { .. } => {
-                true
-            }
+            ApiError::Transport(_)
+            | ApiError::RateLimited { .. }
+            | ApiError::OverBudget { .. }
+            | ApiError::Malformed { .. } => true,
             ApiError::Http { status, .. } => *status >= 500 || *status == 408,
             ApiError::Unsupported(_) | ApiError::ReachedOthers { .. } => false,
             ApiError::Undetected(_) => true,
+        }
+    }
+
+    /// When a request refused for the budget, by the instance or by the bot itself, may
+    /// be tried again, if it was.
+    pub fn budget_wait(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            ApiError::OverBudget { until } => Some(*until),
+            ApiError::RateLimited { reset } => *reset,
+            _ => None,
         }
     }
 

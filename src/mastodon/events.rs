@@ -7,7 +7,8 @@
 //! cursor itself is the store's: the runtime passes it in, and moves it in the same
 //! transaction as the step a notification caused.
 
-use super::client::{into_array, Client, MAX_PAGES, PAGE_LIMIT};
+use super::client::{into_array, Client, PAGE_LIMIT};
+use super::rate_limit::Priority;
 use super::streaming::{self, StreamEvent};
 use super::types::{decode_items, Notification};
 use super::{convert, ApiError};
@@ -143,7 +144,8 @@ impl Events {
             stopped,
         ));
         Events {
-            client,
+            // Listening spends only what the closes and the answers leave.
+            client: client.at(Priority::Listen),
             bot_account_id: bot_account_id.to_string(),
             poll_interval,
             stream,
@@ -189,13 +191,32 @@ impl Events {
         })
     }
 
-    /// Every notification after `cursor`, oldest first. Call `polled` once they are handled.
-    pub async fn after(&self, cursor: &str) -> Result<Vec<Incoming>, ApiError> {
-        let notifications = self.client.notifications_after(cursor).await?;
-        Ok(notifications
-            .into_iter()
+    /// One page of the notifications after `cursor`, oldest first, and whether more may
+    /// follow (the page was full). The caller records each page before it reads the
+    /// next, so a catch-up cut short by the budget keeps what it read.
+    pub async fn page_after(&self, cursor: &str) -> Result<(Vec<Incoming>, bool), ApiError> {
+        let (page, full) = self
+            .client
+            .notifications_page(&[("min_id", cursor)])
+            .await?;
+        Ok((self.incoming(page), full))
+    }
+
+    /// The newest page of notifications numbered after `since` and before `cursor`,
+    /// oldest first: GoToSocial numbers a notification before it delivers it, so one can
+    /// arrive after a newer one moved the cursor. One request, whatever came meanwhile.
+    pub async fn late_before(&self, since: &str, cursor: &str) -> Result<Vec<Incoming>, ApiError> {
+        let (page, _) = self
+            .client
+            .notifications_page(&[("since_id", since), ("max_id", cursor)])
+            .await?;
+        Ok(self.incoming(page))
+    }
+
+    fn incoming(&self, page: Vec<Notification>) -> Vec<Incoming> {
+        page.into_iter()
             .map(|notification| Incoming::from_wire(notification, &self.bot_account_id))
-            .collect())
+            .collect()
     }
 
     /// Notes a poll done at `at`, so the next is due a poll interval later.
@@ -227,30 +248,27 @@ impl Events {
 }
 
 impl Client {
-    /// Notifications newer than `after_id`, oldest first, every page of them.
-    /// Items of types or shapes coopgov cannot read are skipped with a warning.
-    async fn notifications_after(&self, after_id: &str) -> Result<Vec<Notification>, ApiError> {
-        let mut collected = Vec::new();
-        let mut cursor = after_id.to_string();
-        for _ in 0..MAX_PAGES {
-            let request = self.request(Method::GET, "/api/v1/notifications").query(&[
-                ("min_id", cursor.as_str()),
-                ("limit", &PAGE_LIMIT.to_string()),
-            ]);
-            let (value, _) = self.json("reading notifications", request).await?;
-            let items = into_array(value, "reading notifications")?;
-            let (mut page, unreadable) = decode_items::<Notification>(items);
-            for error in unreadable {
-                warn!(%error, "skipped a notification that could not be read");
-            }
-            if page.is_empty() {
-                break;
-            }
-            page.sort_by(|a, b| id_order(&a.id, &b.id));
-            cursor = page.last().map(|n| n.id.clone()).unwrap_or(cursor);
-            collected.extend(page);
+    /// One page of notifications (at most `PAGE_LIMIT`, the API's largest) selected by
+    /// `bounds`, oldest first, and whether it was full. Items of types or shapes coopgov
+    /// cannot read are skipped with a warning.
+    async fn notifications_page(
+        &self,
+        bounds: &[(&str, &str)],
+    ) -> Result<(Vec<Notification>, bool), ApiError> {
+        let limit = PAGE_LIMIT.to_string();
+        let request = self
+            .request(Method::GET, "/api/v1/notifications")
+            .query(bounds)
+            .query(&[("limit", limit.as_str())]);
+        let (value, _) = self.json("reading notifications", request).await?;
+        let items = into_array(value, "reading notifications")?;
+        let full = items.len() >= PAGE_LIMIT as usize;
+        let (mut page, unreadable) = decode_items::<Notification>(items);
+        for error in unreadable {
+            warn!(%error, "skipped a notification that could not be read");
         }
-        Ok(collected)
+        page.sort_by(|a, b| id_order(&a.id, &b.id));
+        Ok((page, full))
     }
 
     /// The id of the newest notification, to start from when there is no cursor yet.

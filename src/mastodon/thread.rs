@@ -5,7 +5,7 @@
 //! before anyone may count it withdrawn.
 
 use super::client::{path_segment, Client, PAGE_LIMIT};
-use super::types::{decode_items, Account, Context, Status};
+use super::types::{decode_descendants, decode_items, Account, Status};
 use super::{convert, ApiError};
 use crate::governance::{Post, ThreadRecord};
 use reqwest::Method;
@@ -28,8 +28,15 @@ impl Client {
         recorded_votes: impl IntoIterator<Item = &'a str>,
         bot_account_id: &str,
     ) -> Result<ThreadRecord, ApiError> {
-        let mut replies = self.descendants(ballot_id).await?;
-        let shown: BTreeSet<String> = replies.iter().map(|reply| reply.id.clone()).collect();
+        // Each reply becomes the core's post as it is read: a thread of thousands is
+        // never held whole in the wire's shape.
+        let mut replies = self
+            .descendants(ballot_id, |reply| convert::post(&reply, bot_account_id))
+            .await?;
+        let shown: BTreeSet<String> = replies
+            .iter()
+            .map(|reply| reply.status_id.clone())
+            .collect();
         let missing: Vec<&str> = recorded_votes
             .into_iter()
             .filter(|id| !shown.contains(*id))
@@ -43,7 +50,7 @@ impl Client {
         }
         for id in missing {
             match self.status(id).await {
-                Ok(status) => replies.push(status),
+                Ok(status) => replies.push(convert::post(&status, bot_account_id)),
                 // Deleted: the vote is withdrawn.
                 Err(ApiError::Http {
                     status: 404 | 410, ..
@@ -53,24 +60,26 @@ impl Client {
         }
         let favourited_by = self.favourited_by(ballot_id).await?;
         Ok(ThreadRecord {
-            replies: replies
-                .iter()
-                .map(|reply| convert::post(reply, bot_account_id))
-                .collect(),
+            replies,
             favourited_by: favourited_by.iter().map(convert::author).collect(),
         })
     }
 
-    /// The statuses below `status_id` in its thread (readable items only).
-    pub async fn descendants(&self, status_id: &str) -> Result<Vec<Status>, ApiError> {
+    /// The statuses below `status_id` in its thread (readable items only), each made
+    /// into what the caller keeps of it.
+    pub async fn descendants<T>(
+        &self,
+        status_id: &str,
+        keep: impl FnMut(Status) -> T,
+    ) -> Result<Vec<T>, ApiError> {
         let path = format!("/api/v1/statuses/{}/context", path_segment(status_id));
-        let context: Context = self
-            .typed(
-                "reading a ballot's thread",
-                self.request(Method::GET, &path),
-            )
-            .await?;
-        let (statuses, unreadable) = decode_items::<Status>(context.descendants);
+        let what = "reading a ballot's thread";
+        let body = self.text(what, self.request(Method::GET, &path)).await?;
+        let (statuses, unreadable) =
+            decode_descendants(&body, keep).map_err(|error| ApiError::Malformed {
+                what: what.to_string(),
+                detail: error.to_string(),
+            })?;
         for error in unreadable {
             warn!(%error, "skipped a reply that could not be read");
         }

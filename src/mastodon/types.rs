@@ -83,13 +83,31 @@ pub struct Notification {
     pub status: Option<Status>,
 }
 
-/// `GET /api/v1/statuses/:id/context`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Context {
-    #[serde(default)]
-    pub ancestors: Vec<serde_json::Value>,
-    #[serde(default)]
-    pub descendants: Vec<serde_json::Value>,
+/// `GET /api/v1/statuses/:id/context`, its replies left as the text they came in: a
+/// thread of thousands is read one status at a time, never as a whole tree of values
+/// (which takes several times the text's size).
+#[derive(Debug, Deserialize)]
+struct Context<'a> {
+    #[serde(default, borrow)]
+    descendants: Vec<&'a serde_json::value::RawValue>,
+}
+
+/// The replies in a context's body that can be read, each made into what the caller
+/// keeps of it as soon as it is read, and why the others cannot be read.
+pub fn decode_descendants<T>(
+    body: &str,
+    mut keep: impl FnMut(Status) -> T,
+) -> Result<(Vec<T>, Vec<String>), serde_json::Error> {
+    let context: Context = serde_json::from_str(body)?;
+    let mut good = Vec::with_capacity(context.descendants.len());
+    let mut bad = Vec::new();
+    for item in context.descendants {
+        match serde_json::from_str::<Status>(item.get()) {
+            Ok(status) => good.push(keep(status)),
+            Err(error) => bad.push(error.to_string()),
+        }
+    }
+    Ok((good, bad))
 }
 
 /// An admin domain block (`/api/v1/admin/domain_blocks`).

@@ -12,7 +12,8 @@ pub fn in_words(event: &str) -> String {
     };
     let (key, error) = match effect {
         EffectEvent::Done { key } => (key, None),
-        EffectEvent::Failed { key, error } => (key, Some(error)),
+        EffectEvent::Failed { key, error } => (key, Some(Err(error))),
+        EffectEvent::Dropped { key } => (key, Some(Ok(()))),
     };
     let Some(purpose) = Purpose::parse(key) else {
         return event.to_string();
@@ -20,7 +21,11 @@ pub fn in_words(event: &str) -> String {
     let deed = deed(&purpose);
     match error {
         None => deed.done,
-        Some(error) => format!("could not {}: {error}", deed.to_do),
+        Some(Err(error)) => format!("could not {}: {error}", deed.to_do),
+        Some(Ok(())) => format!(
+            "did not {}: the vote had closed before the request budget allowed it",
+            deed.to_do
+        ),
     }
 }
 

@@ -10,9 +10,11 @@ mod timers;
 use crate::config::settings;
 use crate::config::{Config, Voters};
 use crate::governance::engine::{self, Event};
+use crate::governance::id_order;
 use crate::governance::{Settings, Step};
 use crate::mastodon::events::{self, Events, Incoming};
-use crate::mastodon::{Capabilities, Client};
+use crate::mastodon::rate_limit::{close_cost, Budget, Priority};
+use crate::mastodon::{ApiError, Capabilities, Client};
 use crate::startup;
 use crate::store::{Store, StoreError};
 use anyhow::Context as _;
@@ -179,7 +181,8 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
         settings,
         events,
         close_retry_at: None,
-        outbox_retry_at: None,
+        outbox_wait: None,
+        fresh: None,
         behind: None,
         // Read at start: reports already waiting count if they are recent enough.
         reports: config.watched_reports().map(|reports| ReportWatch {
@@ -211,8 +214,12 @@ struct Bot {
     /// The stream and the polls: what the instance tells the bot.
     events: Events,
     close_retry_at: Option<DateTime<Utc>>,
-    /// When the outbox has something to retry, or budget to wait for.
-    outbox_retry_at: Option<DateTime<Utc>>,
+    /// When the outbox has something to retry, or budget to wait for, and how urgent it is.
+    outbox_wait: Option<outbox::Wait>,
+    /// The most urgent effect decided since the outbox last ran: while the outbox waits,
+    /// it runs again before its time only for something more urgent than what waits (a
+    /// crowd's receipts must not make every vote re-read the whole outbox).
+    fresh: Option<Priority>,
     /// Set while a notification waits to be recorded.
     behind: Option<handling::Behind>,
     /// When `[reports] watch` is on: how often, and when next, the reports are read.
@@ -242,35 +249,89 @@ impl Bot {
         Ok(())
     }
 
-    /// Records every notification after the cursor, oldest first; stops at the first
-    /// that cannot be recorded, to try again later from there.
+    /// Records what the stream may have missed, oldest first: the newest page just
+    /// behind the cursor (notifications delivered late), then the pages after it, each
+    /// recorded before the next is read, until one that is not full. Stops at the first
+    /// notification that cannot be recorded, or when a page cannot be read (the budget
+    /// holding listening back, say): until the catch-up has gone on from there, the
+    /// stream's notifications wait for it, so none is skipped.
     async fn catch_up(&mut self) {
         self.events.polled(Utc::now());
-        // A little behind the cursor: a notification numbered before it may have been
-        // delivered after it (GoToSocial); those handled already are skipped.
-        let lag = chrono::Duration::from_std(LATE_NOTIFICATIONS).unwrap_or_default();
-        let cursor = match self.store.cursor_as_of(Utc::now() - lag) {
+        let cursor = match self.store.cursor() {
             Ok(Some(cursor)) => cursor,
             Ok(None) => return,
             Err(error) => return self.fell_behind(&error),
         };
-        match self.events.after(&cursor).await {
-            Ok(notifications) => {
-                debug!(count = notifications.len(), "caught up on notifications");
-                for incoming in notifications {
-                    self.note_new_report(&incoming);
-                    let recorded =
-                        handling::record(&self.settings, &self.store, &incoming, Utc::now());
-                    if let Err(error) = recorded {
-                        return self.fell_behind(&error);
+        let lag = chrono::Duration::from_std(LATE_NOTIFICATIONS).unwrap_or_default();
+        let lagged = match self.store.cursor_as_of(Utc::now() - lag) {
+            Ok(lagged) => lagged,
+            Err(error) => return self.fell_behind(&error),
+        };
+        if let Some(since) = lagged.filter(|since| id_order(since, &cursor).is_lt()) {
+            match self.events.late_before(&since, &cursor).await {
+                Ok(late) => {
+                    if !self.record_all(late) {
+                        return;
                     }
                 }
-                if self.behind.take().is_some() {
-                    info!("caught up: the notifications that could not be recorded are recorded");
+                Err(error) => return self.could_not_listen(&error),
+            }
+        }
+        let mut cursor = cursor;
+        let mut recorded = 0;
+        loop {
+            match self.events.page_after(&cursor).await {
+                Ok((page, full)) => {
+                    recorded += page.len();
+                    let last = page.last().map(|incoming| incoming.id().to_string());
+                    if !self.record_all(page) {
+                        return;
+                    }
+                    match last {
+                        Some(last) if full => cursor = last,
+                        _ => break,
+                    }
+                }
+                Err(error) => return self.could_not_listen(&error),
+            }
+        }
+        debug!(count = recorded, "caught up on notifications");
+        if self.behind.take().is_some() {
+            info!("caught up: the notifications that waited are recorded");
+        }
+    }
+
+    /// Records `notifications` in order; false (and behind) at the first that fails.
+    fn record_all(&mut self, notifications: Vec<Incoming>) -> bool {
+        for incoming in notifications {
+            self.note_new_report(&incoming);
+            match handling::record(&self.settings, &self.store, &incoming, Utc::now()) {
+                Ok(urgency) => self.decided(urgency),
+                Err(error) => {
+                    self.fell_behind(&error);
+                    return false;
                 }
             }
-            Err(error) => warn!(%error, "could not read notifications; will try again"),
         }
+        true
+    }
+
+    /// Notifications could not be read: the catch-up goes on later from where it
+    /// stopped, when the budget allows or after a growing wait.
+    fn could_not_listen(&mut self, error: &ApiError) {
+        let behind = match error.budget_wait() {
+            // Held back by the budget: the client has logged the wait already.
+            Some(until) => handling::Behind {
+                failures: self.behind.map_or(0, |behind| behind.failures),
+                retry_at: until,
+            },
+            None => {
+                let behind = handling::Behind::after(self.behind, Utc::now());
+                warn!(%error, retry_at = %behind.retry_at, "could not read notifications; the stream's notifications wait until they are read");
+                behind
+            }
+        };
+        self.behind = Some(behind);
     }
 
     /// A notification from the stream: recorded now, unless an earlier one is waiting
@@ -284,8 +345,9 @@ impl Bot {
             );
             return;
         }
-        if let Err(error) = handling::record(&self.settings, &self.store, &incoming, Utc::now()) {
-            self.fell_behind(&error);
+        match handling::record(&self.settings, &self.store, &incoming, Utc::now()) {
+            Ok(urgency) => self.decided(urgency),
+            Err(error) => self.fell_behind(&error),
         }
     }
 
@@ -306,6 +368,7 @@ impl Bot {
             if !step.is_empty() {
                 info!(status = status_id, "a counted vote was deleted; withdrawn");
                 self.store.commit(&step, None, Utc::now())?;
+                self.decided(handling::most_urgent(&step));
             }
             Ok(())
         });
@@ -322,6 +385,7 @@ impl Bot {
         if self.events.poll_due(now) || retry_due {
             self.catch_up().await;
         }
+        self.keep_reserve_for_closes(now)?;
         self.read_reports(now).await?;
         self.run_timers(now).await?;
         let outbox = Outbox {
@@ -331,7 +395,36 @@ impl Bot {
             settings: &self.settings,
             store_id: &self.store_id,
         };
-        self.outbox_retry_at = outbox.run(now, stopping).await?;
+        let due = match self.outbox_wait {
+            None => true,
+            Some(wait) => wait.at <= now || self.fresh.is_some_and(|fresh| fresh < wait.priority),
+        };
+        if due {
+            self.fresh = None;
+            self.outbox_wait = outbox.run(now, stopping).await?;
+        }
+        Ok(())
+    }
+
+    /// Notes that effects of `urgency` were decided (and stored) for the outbox.
+    pub(super) fn decided(&mut self, urgency: Option<Priority>) {
+        self.fresh = match (self.fresh, urgency) {
+            (Some(fresh), Some(urgency)) => Some(fresh.min(urgency)),
+            (fresh, urgency) => fresh.or(urgency),
+        };
+    }
+
+    /// Keeps in the request budget what the closes due within its window will cost, so
+    /// that nothing spent before a close can make it late.
+    fn keep_reserve_for_closes(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let horizon = now + Budget::window();
+        let mut requests = 0;
+        for proposal in self.store.proposals()? {
+            if proposal.is_open() && proposal.closes_at <= horizon {
+                requests += close_cost(self.store.favourite_count(proposal.number)?);
+            }
+        }
+        self.client.reserve_for_closes(requests);
         Ok(())
     }
 
@@ -368,8 +461,8 @@ impl Bot {
                 });
             }
         }
-        if let Some(at) = self.outbox_retry_at {
-            wake = wake.min(at);
+        if let Some(wait) = self.outbox_wait {
+            wake = wake.min(wait.at);
         }
         if let Some(at) = self.events.next_poll() {
             wake = wake.min(at);

@@ -2,7 +2,7 @@
 
 use crate::backoff;
 use crate::governance::engine::{self, Done, Event};
-use crate::governance::{messages, Effect, EffectEvent, Settings, Step};
+use crate::governance::{messages, Effect, EffectEvent, Purpose, Records, Settings, Step};
 use crate::mastodon::posts::Posted;
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tracing::{error, info, warn};
 
 /// How much an effect matters when the request budget runs short: the decisions
-/// (ballots, results, admin calls and their announcements) first, receipts last.
+/// (ballots, results, admin calls and their announcements) and what the working group
+/// must hear first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
     match effect {
         Effect::Apply { .. }
@@ -21,9 +22,21 @@ pub fn priority(effect: &Effect) -> Priority {
         | Effect::SetBlock { .. } => Priority::Critical,
         Effect::Resolve { .. } => Priority::Answer,
         Effect::Favourite { .. } => Priority::Receipt,
-        Effect::Post { purpose, .. } if purpose.is_decision() => Priority::Critical,
+        Effect::Post { purpose, .. }
+            if purpose.is_decision() || tells_the_working_group(purpose) =>
+        {
+            Priority::Critical
+        }
         Effect::Post { .. } => Priority::Answer,
     }
+}
+
+/// Posts only the working group receives: a case file, an action that failed.
+fn tells_the_working_group(purpose: &Purpose) -> bool {
+    matches!(
+        purpose,
+        Purpose::CaseFile { .. } | Purpose::ApplyFailed { .. } | Purpose::ActFailed { .. }
+    )
 }
 
 /// Why an effect could not be completed: the instance's answer, or the store failing to
@@ -41,7 +54,15 @@ enum Pass {
     /// Every effect of the pass was done (or dropped for good).
     Done,
     /// Stopped early: for shutdown (`None`) or until a retry or budget time.
-    Halted(Option<DateTime<Utc>>),
+    Halted(Option<Wait>),
+}
+
+/// Why the outbox stopped: an effect of `priority` waits until `at` (a retry, or the
+/// request budget). Until then only a new effect of a higher priority can go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    pub at: DateTime<Utc>,
+    pub priority: Priority,
 }
 
 pub struct Outbox<'a> {
@@ -57,11 +78,7 @@ impl Outbox<'_> {
     /// within each priority; stops at the first that must wait, so a thread's posts never
     /// overtake each other, and when `stop` is set. Returns when to try again, if anything
     /// had to wait.
-    pub async fn run(
-        &self,
-        now: DateTime<Utc>,
-        stop: &AtomicBool,
-    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+    pub async fn run(&self, now: DateTime<Utc>, stop: &AtomicBool) -> anyhow::Result<Option<Wait>> {
         // Effects done here may decide new ones (a ballot's link, an application's
         // announcement): go round until the outbox is empty or something must wait.
         loop {
@@ -72,8 +89,8 @@ impl Outbox<'_> {
                 return Ok(None);
             }
             pending.sort_by_key(|(seq, entry)| (priority(&entry.effect), *seq));
-            if let Pass::Halted(retry_at) = self.run_pass(pending, now, stop).await? {
-                return Ok(retry_at);
+            if let Pass::Halted(wait) = self.run_pass(pending, now, stop).await? {
+                return Ok(wait);
             }
         }
     }
@@ -85,17 +102,64 @@ impl Outbox<'_> {
         now: DateTime<Utc>,
         stop: &AtomicBool,
     ) -> anyhow::Result<Pass> {
+        let mut dropped = 0;
+        let pass = self.run_effects(pending, now, stop, &mut dropped).await;
+        if dropped > 0 {
+            info!(
+                dropped,
+                "receipts for ballots that have closed were dropped unsent"
+            );
+        }
+        pass
+    }
+
+    /// Whether `effect` is a receipt whose ballot has closed, so no longer worth a request.
+    fn outlived(&self, effect: &Effect) -> Result<bool, StoreError> {
+        let Effect::Favourite {
+            ballot: Some(number),
+            ..
+        } = effect
+        else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .proposal(*number)?
+            .is_some_and(|proposal| !proposal.is_open()))
+    }
+
+    async fn run_effects(
+        &self,
+        pending: Vec<(u64, OutboxEntry)>,
+        now: DateTime<Utc>,
+        stop: &AtomicBool,
+        dropped: &mut u64,
+    ) -> anyhow::Result<Pass> {
         for (seq, entry) in pending {
             if stop.load(Ordering::SeqCst) {
                 return Ok(Pass::Halted(None));
             }
-            if let Some(at) = entry.not_before.filter(|at| *at > now) {
-                return Ok(Pass::Halted(Some(at)));
-            }
             let priority = priority(&entry.effect);
-            if let Some(reset) = self.client.budget().wait_for(priority, now) {
-                info!(effect = %entry.effect.purpose(), ?priority, until = %reset, "saving the request budget for more important work");
-                return Ok(Pass::Halted(Some(reset)));
+            let halt = |at| Ok(Pass::Halted(Some(Wait { at, priority })));
+            if let Some(at) = entry.not_before.filter(|at| *at > now) {
+                return halt(at);
+            }
+            if self.outlived(&entry.effect)? {
+                let done = Step::default().logged(
+                    entry.effect.proposal(),
+                    None,
+                    EffectEvent::Dropped {
+                        key: &entry.effect.key(),
+                    }
+                    .to_string(),
+                );
+                self.store.complete_effect(seq, &done, now)?;
+                *dropped += 1;
+                continue;
+            }
+            let client = self.client.at(priority);
+            if let Some(until) = client.budget_wait() {
+                return halt(until);
             }
             // An earlier attempt at this post may have reached the server; this one might.
             let sent_before = entry.sent_at;
@@ -110,7 +174,7 @@ impl Outbox<'_> {
             } else {
                 entry
             };
-            match self.execute(&entry.effect, sent_before, now).await {
+            match self.execute(&client, &entry.effect, sent_before, now).await {
                 Ok(follow_up) => {
                     let done = follow_up.logged(
                         entry.effect.proposal(),
@@ -127,15 +191,16 @@ impl Outbox<'_> {
                     // earlier attempt, a block by looking it up); only what follows from
                     // it could not be read from the store, so the whole effect is retried.
                     let wait = self.retry(seq, entry, None, now, &error)?;
-                    return Ok(Pass::Halted(Some(wait)));
+                    return halt(wait);
+                }
+                Err(Failure::Api(ApiError::OverBudget { until })) => {
+                    // Not sent: no attempt spent, and the client has logged the wait.
+                    return halt(until);
                 }
                 Err(Failure::Api(failure)) if failure.is_transient() => {
-                    let reset = match &failure {
-                        ApiError::RateLimited { reset } => *reset,
-                        _ => None,
-                    };
+                    let reset = failure.budget_wait();
                     let wait = self.retry(seq, entry, reset, now, &failure)?;
-                    return Ok(Pass::Halted(Some(wait)));
+                    return halt(wait);
                 }
                 Err(Failure::Api(failure)) => {
                     error!(effect = %entry.effect.purpose(), error = %failure, advice = failure.advice(), "effect failed permanently");
@@ -183,6 +248,7 @@ impl Outbox<'_> {
     /// server before it is sent again.
     async fn execute(
         &self,
+        client: &Client,
         effect: &Effect,
         sent_before: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
@@ -206,7 +272,7 @@ impl Outbox<'_> {
                     idempotency_key: &idempotency_key,
                 };
                 let bot = &self.settings.membership.bot_account_id;
-                let status = match self.client.post_once(&post, bot, sent_before).await? {
+                let status = match client.post_once(&post, bot, sent_before).await? {
                     Posted::Found(status) => {
                         info!(effect = %purpose, status = %status.status_id, "an earlier attempt was posted; adopted, not posted again");
                         status
@@ -228,19 +294,19 @@ impl Outbox<'_> {
                 }
             }
             Effect::Favourite { status_id, .. } => {
-                self.client.favourite(status_id).await?;
+                client.favourite(status_id).await?;
                 Ok(Step::default())
             }
             Effect::ActNow { command, .. } => {
                 let Some(domain) = command.action.domain() else {
                     return Ok(Step::default());
                 };
-                let earlier = self.client.block_state(domain, &self.capabilities).await?;
+                let earlier = client.block_state(domain, &self.capabilities).await?;
                 let earlier = earlier.as_ref();
                 self.heard(Done::BlockRead { command, earlier }, now)
             }
             Effect::Snapshot { number, domain, .. } => {
-                let earlier = self.client.block_state(domain, &self.capabilities).await?;
+                let earlier = client.block_state(domain, &self.capabilities).await?;
                 let (number, earlier) = (*number, earlier.as_ref());
                 self.heard(Done::Snapshot { number, earlier }, now)
             }

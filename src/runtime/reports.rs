@@ -4,6 +4,7 @@
 use super::Bot;
 use crate::governance::engine::{self, Event};
 use crate::mastodon::events::Incoming;
+use crate::mastodon::rate_limit::Priority;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 use tracing::{info, warn};
@@ -34,7 +35,8 @@ impl Bot {
             due_at: now + every,
             ..watch
         });
-        match self.client.unresolved_reports(&self.capabilities).await {
+        let listening = self.client.at(Priority::Listen);
+        match listening.unresolved_reports(&self.capabilities).await {
             Ok(reports) => {
                 let heard = Event::Reports(&reports);
                 let step = engine::decide(&self.settings, &self.store, heard, now)?;
@@ -45,6 +47,7 @@ impl Bot {
                         "reports read"
                     );
                     self.store.commit(&step, None, now)?;
+                    self.decided(super::handling::most_urgent(&step));
                 }
             }
             Err(error) => {

@@ -20,7 +20,7 @@ impl Bot {
         for timer in engine::timers(&self.settings, &proposals, now) {
             let step = match timer {
                 Timer::Close(number) if closing_allowed => match self.read_thread(number).await? {
-                    Some(thread) => {
+                    Ok(thread) => {
                         let read = Event::ThreadRead {
                             number,
                             thread: &thread,
@@ -29,10 +29,10 @@ impl Bot {
                         info!(proposal = number, outcome = ?step.proposals.first().and_then(|p| p.closing()).map(|c| c.outcome), "proposal closed");
                         step
                     }
-                    None => {
-                        let retry = backoff::close_retry_delay();
-                        self.close_retry_at =
-                            Some(now + chrono::Duration::from_std(retry).unwrap_or_default());
+                    Err(budget_wait) => {
+                        let retry = chrono::Duration::from_std(backoff::close_retry_delay())
+                            .unwrap_or_default();
+                        self.close_retry_at = Some(budget_wait.unwrap_or(now + retry));
                         continue;
                     }
                 },
@@ -40,21 +40,22 @@ impl Bot {
                 timer => engine::decide(&self.settings, &self.store, Event::Due(timer), now)?,
             };
             self.store.commit(&step, None, now)?;
+            self.decided(super::handling::most_urgent(&step));
         }
         Ok(())
     }
 
-    /// The thread of proposal `number`'s ballot as it is now; `None` when it could not
-    /// be read (the close is tried again shortly).
+    /// The thread of proposal `number`'s ballot as it is now; when it could not be read,
+    /// the close is tried again when the budget allows (`Some`) or shortly (`None`).
     async fn read_thread(
         &mut self,
         number: u64,
-    ) -> anyhow::Result<Option<crate::governance::ThreadRecord>> {
+    ) -> anyhow::Result<Result<crate::governance::ThreadRecord, Option<DateTime<Utc>>>> {
         let Some(proposal) = self.store.proposal_with_votes(number)? else {
-            return Ok(None);
+            return Ok(Err(None));
         };
         let Some(ballot) = &proposal.ballot else {
-            return Ok(None);
+            return Ok(Err(None));
         };
         let recorded_in_thread = proposal
             .votes
@@ -67,10 +68,10 @@ impl Bot {
             .thread_record(&ballot.status_id, recorded_in_thread, bot)
             .await
         {
-            Ok(record) => Ok(Some(record)),
+            Ok(record) => Ok(Ok(record)),
             Err(error) => {
                 warn!(proposal = number, %error, "could not read the ballot's thread; will try again");
-                Ok(None)
+                Ok(Err(error.budget_wait()))
             }
         }
     }

@@ -22,6 +22,14 @@ impl<B: Backend> Stored<B> {
         Ok(Some(u64::from_be_bytes(number)))
     }
 
+    /// How many favourites of proposal `number`'s ballot are counted.
+    pub fn favourite_count(&self, number: u64) -> Result<usize, StoreError> {
+        Ok(self
+            .backend
+            .scan(table::FAVOURITES, &number.to_be_bytes())?
+            .len())
+    }
+
     /// Every value stored under a proposal in `table` (its votes, its favourites).
     fn read_all<T: serde::de::DeserializeOwned>(
         &self,

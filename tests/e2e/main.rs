@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod budget;
 mod gotosocial;
 mod governance_loop;
 mod harness;

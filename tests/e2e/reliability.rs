@@ -3,7 +3,7 @@
 
 use crate::scenario::{text_of, Scenario, Setup};
 use crate::support::id_of;
-use crate::support::proxy::Fault;
+use crate::support::proxy::{Fault, Refill};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -239,6 +239,9 @@ async fn a_storm_of_faults_changes_nothing_in_the_outcome() {
     let mut random = Random::from_env(5);
     let mut scenario = Scenario::start_with(Setup {
         behind_proxy: true,
+        // As on Mastodon, every answer gives the budget's count, so the injected 429
+        // (whose own count says 0 until 2 s on) is one refusal among honest counts.
+        budget: Some((Refill::FixedWindows, 300, Duration::from_secs(300))),
         instance: "request_timeout = \"2s\"",
         extra_members: 20,
         ..Setup::default()

@@ -1,9 +1,10 @@
 //! A bot on a mock instance with seeded members, and the steps members take.
 
-use crate::support::proxy::Proxy;
+use crate::support::proxy::{Proxy, Refill};
 use crate::support::{id_of, secs, wait_for, BotProcess, Member, Mock, Seed, TempDir};
 use serde_json::Value;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The members every scenario has: six locals, a remote namesake of alice, a bot.
 pub fn seeds() -> Vec<Seed> {
@@ -35,6 +36,9 @@ pub struct Setup<'a> {
     pub poll_interval: &'a str,
     /// Put a fault-injecting proxy between the bot and the mock.
     pub behind_proxy: bool,
+    /// A request budget the proxy enforces from the bot's first request: how it
+    /// refills, how many requests, per how long.
+    pub budget: Option<(Refill, u64, Duration)>,
     /// More local members, named m0, m1, …
     pub extra_members: usize,
     /// The bot's `RUST_LOG`.
@@ -57,6 +61,7 @@ impl Default for Setup<'_> {
             instance: "",
             poll_interval: "2s",
             behind_proxy: false,
+            budget: None,
             extra_members: 0,
             rust_log: "info",
             args: &[],
@@ -64,11 +69,13 @@ impl Default for Setup<'_> {
     }
 }
 
+/// Fields drop in this order: the bot first, so that a failing test prints its log
+/// before its folder is removed.
 pub struct Scenario {
+    pub bot: Option<BotProcess>,
     pub mock: Mock,
     pub dir: TempDir,
     pub config: PathBuf,
-    pub bot: Option<BotProcess>,
     pub proxy: Option<Proxy>,
 }
 
@@ -85,8 +92,12 @@ impl Scenario {
     pub async fn start_with(setup: Setup<'_>) -> Scenario {
         let mut seeds = seeds();
         seeds.extend((0..setup.extra_members).map(|i| Seed::local(&format!("m{i}"))));
-        let proxy = if setup.behind_proxy {
-            Some(Proxy::bind().await)
+        let proxy = if setup.behind_proxy || setup.budget.is_some() {
+            let proxy = Proxy::bind().await;
+            if let Some((refill, limit, window)) = setup.budget {
+                proxy.limit(refill, limit, window);
+            }
+            Some(proxy)
         } else {
             None
         };

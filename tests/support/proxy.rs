@@ -1,13 +1,16 @@
 //! A loopback HTTP proxy between the bot and the mock that can fail a share of the bot's
-//! requests (seeded, so a failing run can be replayed) and cut its streams.
+//! requests (seeded, so a failing run can be replayed), cut its streams, and enforce a
+//! request budget the way Mastodon does (fixed windows) or the way a proxy in front of
+//! it may (the last window's requests count, refilling gradually).
 //!
 //! Members talk to the mock directly, so only the bot meets the faults. The mock is
 //! started with the proxy's port as its own address, so the streaming URL the instance
 //! gives the bot leads through the proxy too.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
@@ -31,8 +34,110 @@ const FAULTS: [Fault; 5] = [
     Fault::Malformed,
 ];
 
+/// How a request budget refills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refill {
+    /// Mastodon's rack-attack: the count restarts at every multiple of the window since
+    /// the epoch; `X-RateLimit-Reset` is that window's end (ISO 8601), and a 429 carries
+    /// no `Retry-After`.
+    FixedWindows,
+    /// A limiter that counts the requests of the last window: each request's share comes
+    /// back one window after it was made. A 429 says `Retry-After` until the next share.
+    Gradual,
+}
+
+/// A budget of `limit` requests per `window`, as the bot meets it.
+struct Limiter {
+    refill: Refill,
+    limit: u64,
+    window: Duration,
+    /// `Gradual`: when each counted request was let through.
+    admitted: VecDeque<Duration>,
+    /// `FixedWindows`: the window being counted, and its count (refusals included, as
+    /// rack-attack counts them).
+    fixed: (u64, u64),
+    refused: u64,
+}
+
+/// What the limiter says of one request: let through or not, and the headers to send.
+struct Verdict {
+    allowed: bool,
+    headers: String,
+}
+
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+fn iso(at: Duration) -> String {
+    let at = chrono::DateTime::from_timestamp(at.as_secs() as i64, at.subsec_nanos())
+        .unwrap_or_default();
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+impl Limiter {
+    fn judge(&mut self, now: Duration) -> Verdict {
+        match self.refill {
+            Refill::FixedWindows => {
+                let window = self.window.as_secs().max(1);
+                let index = now.as_secs() / window;
+                if self.fixed.0 != index {
+                    self.fixed = (index, 0);
+                }
+                self.fixed.1 += 1;
+                let allowed = self.fixed.1 <= self.limit;
+                let remaining = self.limit.saturating_sub(self.fixed.1);
+                let reset = iso(Duration::from_secs((index + 1) * window));
+                let headers = format!(
+                    "x-ratelimit-limit: {}\r\nx-ratelimit-remaining: {remaining}\r\nx-ratelimit-reset: {reset}\r\n",
+                    self.limit
+                );
+                self.count(allowed, headers)
+            }
+            Refill::Gradual => {
+                while self
+                    .admitted
+                    .front()
+                    .is_some_and(|at| *at + self.window <= now)
+                {
+                    self.admitted.pop_front();
+                }
+                let allowed = (self.admitted.len() as u64) < self.limit;
+                if allowed {
+                    self.admitted.push_back(now);
+                }
+                let remaining = self.limit.saturating_sub(self.admitted.len() as u64);
+                // Whole again only once the newest request has left the window.
+                let full_at = self.admitted.back().map_or(now, |at| *at + self.window);
+                let mut headers = format!(
+                    "x-ratelimit-limit: {}\r\nx-ratelimit-remaining: {remaining}\r\nx-ratelimit-reset: {}\r\n",
+                    self.limit,
+                    iso(full_at)
+                );
+                if !allowed {
+                    let next_share = self.admitted.front().map_or(now, |at| *at + self.window);
+                    let wait = next_share.saturating_sub(now).as_secs_f64().ceil() as u64;
+                    headers.push_str(&format!("retry-after: {}\r\n", wait.max(1)));
+                }
+                self.count(allowed, headers)
+            }
+        }
+    }
+
+    fn count(&mut self, allowed: bool, headers: String) -> Verdict {
+        if !allowed {
+            self.refused += 1;
+        }
+        Verdict { allowed, headers }
+    }
+}
+
 #[derive(Default)]
 struct State {
+    /// The bot's request budget, when one is enforced.
+    limiter: Mutex<Option<Limiter>>,
     upstream_port: AtomicU64,
     /// Fail one request in this many (0: none).
     fault_every: AtomicU64,
@@ -135,6 +240,29 @@ impl Proxy {
     /// Cuts every thread the bot reads to its first `cap` descendants (0: whole).
     pub fn cap_descendants(&self, cap: u64) {
         self.state.descendants_cap.store(cap, Ordering::SeqCst);
+    }
+
+    /// Enforces a budget of `limit` requests per `window` on the bot's API requests from
+    /// now on (streams are not counted, as Mastodon's streaming server is apart).
+    pub fn limit(&self, refill: Refill, limit: u64, window: Duration) {
+        *self.state.limiter.lock().expect("limiter") = Some(Limiter {
+            refill,
+            limit,
+            window,
+            admitted: VecDeque::new(),
+            fixed: (0, 0),
+            refused: 0,
+        });
+    }
+
+    /// How many of the bot's requests the budget refused (answered 429).
+    pub fn refused(&self) -> u64 {
+        self.state
+            .limiter
+            .lock()
+            .expect("limiter")
+            .as_ref()
+            .map_or(0, |limiter| limiter.refused)
     }
 
     pub fn requests(&self) -> u64 {
@@ -245,13 +373,35 @@ async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> 
         .lock()
         .expect("log")
         .push(format!("{method} {path}"));
+    let canned = |status: &str, body: &str, extra: &str| {
+        format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{body}", body.len())
+    };
+    let verdict = state
+        .limiter
+        .lock()
+        .expect("limiter")
+        .as_mut()
+        .map(|limiter| limiter.judge(since_epoch()));
+    let budget_headers = match verdict {
+        Some(Verdict {
+            allowed: false,
+            headers,
+        }) => {
+            let answer = canned(
+                "429 Too Many Requests",
+                r#"{"error":"Too many requests"}"#,
+                &headers,
+            );
+            client.write_all(answer.as_bytes()).await?;
+            return client.shutdown().await;
+        }
+        Some(Verdict { headers, .. }) => headers,
+        None => String::new(),
+    };
     let fault = fault_for(&state, n);
     if let Some(fault) = fault {
         state.injected.lock().expect("faults").push(fault);
     }
-    let canned = |status: &str, body: &str, extra: &str| {
-        format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{body}", body.len())
-    };
     let answer = match fault {
         Some(Fault::RateLimited) => {
             let reset = (chrono::Utc::now() + chrono::Duration::seconds(2))
@@ -303,6 +453,19 @@ async fn serve(mut client: TcpStream, state: Arc<State>) -> std::io::Result<()> 
     let response_head = String::from_utf8_lossy(&response[..split]).into_owned();
     let cap = state.descendants_cap.load(Ordering::SeqCst);
     let mut response_body = response[split..].to_vec();
+    // The budget's headers stand in for any the mock sent.
+    let response_head = if budget_headers.is_empty() {
+        response_head
+    } else {
+        let head = [
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+        ]
+        .iter()
+        .fold(response_head, |head, name| without_header(&head, name));
+        format!("{}\r\n{}\r\n", head.trim_end(), budget_headers.trim_end())
+    };
     let response_head = if cap > 0 && method == "GET" && path.ends_with("/context") {
         response_body = capped(&response_body, cap as usize);
         let head = without_header(&response_head, "content-length");

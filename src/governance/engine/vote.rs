@@ -116,6 +116,7 @@ pub(super) fn record_vote<R: Records>(
                 status_id: post.status_id.clone(),
             },
             status_id: post.status_id.clone(),
+            ballot: Some(proposal.number),
         });
     }
     if previous.as_ref() == Some(&vote) {

@@ -3,15 +3,18 @@
 //! as they were, so the notification is still "after the cursor" on the instance and the
 //! next catch-up reads it again.
 
+use super::outbox::priority;
 use crate::backoff;
 use crate::governance::engine::{self, Event};
 use crate::governance::{Settings, Step};
 use crate::mastodon::events::Incoming;
+use crate::mastodon::rate_limit::Priority;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use tracing::debug;
 
-/// Records `incoming` unless it was handled already. A notification older than the
+/// Records `incoming` unless it was handled already; returns how urgent the most urgent
+/// effect it led to is, if it led to any. A notification older than the
 /// cursor is still handled when it is newer than the oldest one the store remembers
 /// handling: GoToSocial numbers a notification before it stores and delivers it, so one
 /// can arrive after a newer one has moved the cursor.
@@ -20,9 +23,9 @@ pub fn record(
     store: &Store,
     incoming: &Incoming,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Option<Priority>, StoreError> {
     if store.was_handled(incoming.id())? {
-        return Ok(());
+        return Ok(None);
     }
     // Below the floor (or, in a database from before the floor was kept, at or before
     // the cursor) the store cannot tell handled from not: such a notification is old.
@@ -31,7 +34,7 @@ pub fn record(
         None => store.cursor()?,
     };
     if known_from.is_some_and(|from| !incoming.is_after(&from)) {
-        return Ok(());
+        return Ok(None);
     }
     let step = match event_of(incoming) {
         Some(event) => engine::decide(settings, store, event, now)?,
@@ -43,7 +46,13 @@ pub fn record(
         effects = step.effects.len(),
         "handled"
     );
-    store.commit(&step, Some(incoming.id()), now)
+    store.commit(&step, Some(incoming.id()), now)?;
+    Ok(most_urgent(&step))
+}
+
+/// The priority of the most urgent effect `step` leads to.
+pub fn most_urgent(step: &Step) -> Option<Priority> {
+    step.effects.iter().map(priority).min()
 }
 
 /// What a notification is to the core: the one place the wire's notifications become
