@@ -16,8 +16,8 @@ mod scenario;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use scenario::{text_of, Scenario, Setup};
+use chrono::Utc;
+use scenario::{closing_time, text_of, Scenario, Setup};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use support::id_of;
@@ -50,19 +50,6 @@ fn report(measure: &str, values: &[f64], unit: &str, budget: Option<(f64, bool)>
         "  {measure:<44} {value:>9.1} {unit:<4} runs [{}]  {verdict}",
         runs.join(", ")
     );
-}
-
-/// "Closes: 2026-12-07 10:15:30 UTC" in the ballot.
-fn closing_time(ballot: &str) -> DateTime<Utc> {
-    let line = ballot
-        .lines()
-        .find_map(|line| line.strip_prefix("Closes: "))
-        .expect("a closing time in the ballot")
-        .trim_end_matches(" UTC");
-    NaiveDateTime::parse_from_str(line, "%Y-%m-%d %H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(line, "%Y-%m-%d %H:%M"))
-        .expect("a time")
-        .and_utc()
 }
 
 /// What a request was for, from `METHOD /path`.
@@ -156,10 +143,14 @@ async fn one_run(refill: Refill, started: Instant) -> Run {
             }
         });
         while voting.len() > 32 {
-            voting.join_next().await;
+            if let Some(posted) = voting.join_next().await {
+                posted.expect("a member's vote was posted");
+            }
         }
     }
-    while voting.join_next().await.is_some() {}
+    while let Some(posted) = voting.join_next().await {
+        posted.expect("a member's vote was posted");
+    }
     let crowd_seconds = crowd_started.elapsed().as_secs_f64();
     say(&format!(
         "the crowd took {crowd_seconds:.0} s; waiting for the close at {closes_at}"
@@ -170,21 +161,11 @@ async fn one_run(refill: Refill, started: Instant) -> Run {
         tokio::time::sleep(wait).await;
     }
     let rss_before_close = peak_rss(pid);
-    let result = support::wait_for("the result", Duration::from_secs(900), || async {
-        scenario
-            .bot_posts_containing("Result of proposal #1:")
-            .await
-            .into_iter()
-            .next()
-    })
-    .await;
-    let posted_at: DateTime<Utc> = result["created_at"]
-        .as_str()
-        .and_then(|at| at.parse().ok())
-        .expect("the result's time");
+    let (text, late) = scenario
+        .result_after(1, closes_at, Duration::from_secs(900))
+        .await;
     // Receipts left when the vote closed are dropped: let the bot settle, then count.
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let text = text_of(&result);
     // The thread the close read, as a member reads it: its size explains the close's memory.
     let reader = scenario.member("alice");
     let context_bytes = reader
@@ -219,7 +200,7 @@ async fn one_run(refill: Refill, started: Instant) -> Run {
         .filter(|line| line.contains("request budget") || line.contains("429"))
         .count() as f64;
     Run {
-        late: (posted_at - closes_at).num_milliseconds() as f64 / 1000.0,
+        late,
         requests,
         refused: proxy.refused() as f64,
         receipts,

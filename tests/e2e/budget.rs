@@ -3,27 +3,14 @@
 //! within seconds of the closing time. A bot that spent its budget on receipts would wait
 //! up to two minutes for the close's requests, or be refused.
 
-use crate::scenario::{text_of, Scenario, Setup};
+use crate::scenario::{closing_time, text_of, Scenario, Setup};
 use crate::support::proxy::Refill;
-use crate::support::{id_of, secs, wait_for};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use crate::support::{id_of, secs};
+use chrono::Utc;
 use std::time::Duration;
 
 const VOTERS: usize = 200;
 const DISAGREE: usize = 20;
-
-/// "Closes: 2026-12-07 10:15:30 UTC" in the ballot.
-fn closing_time(ballot: &str) -> DateTime<Utc> {
-    let line = ballot
-        .lines()
-        .find_map(|line| line.strip_prefix("Closes: "))
-        .unwrap_or_else(|| panic!("no closing time in the ballot: {ballot}"));
-    let line = line.trim_end_matches(" UTC");
-    NaiveDateTime::parse_from_str(line, "%Y-%m-%d %H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(line, "%Y-%m-%d %H:%M"))
-        .unwrap_or_else(|error| panic!("{line:?}: {error}"))
-        .and_utc()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_big_vote_behind_a_gradual_limiter_is_counted_whole_and_closes_on_time() {
@@ -52,28 +39,19 @@ async fn a_big_vote_behind_a_gradual_limiter_is_counted_whole_and_closes_on_time
         });
         // A crowd, not a single instant: 200 replies within a few seconds.
         if n % 20 == 19 {
-            while voting.join_next().await.is_some() {}
+            while let Some(posted) = voting.join_next().await {
+                posted.expect("a member's vote was posted");
+            }
         }
     }
-    while voting.join_next().await.is_some() {}
+    while let Some(posted) = voting.join_next().await {
+        posted.expect("a member's vote was posted");
+    }
     assert!(
         Utc::now() < closes_at,
         "the votes must all be in before the close; the test machine is too slow"
     );
-    let result = wait_for("the result", secs(150), || async {
-        scenario
-            .bot_posts_containing("Result of proposal #1:")
-            .await
-            .into_iter()
-            .next()
-    })
-    .await;
-    let posted_at: DateTime<Utc> = result["created_at"]
-        .as_str()
-        .and_then(|at| at.parse().ok())
-        .expect("the result's time");
-    let late = (posted_at - closes_at).num_milliseconds() as f64 / 1000.0;
-    let text = text_of(&result);
+    let (text, late) = scenario.result_after(1, closes_at, secs(150)).await;
     let proxy = scenario.proxy.as_ref().expect("a proxy");
     let requests = proxy.request_log();
     let receipts = requests

@@ -2,6 +2,7 @@
 
 use crate::support::proxy::{Proxy, Refill};
 use crate::support::{id_of, secs, wait_for, BotProcess, Member, Mock, Seed, TempDir};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -254,6 +255,27 @@ mode = "{mode}"
         .await
     }
 
+    /// Waits up to `patience` for the result of proposal `number`: its text, and how
+    /// many seconds after `closes_at` the instance says it was posted.
+    pub async fn result_after(
+        &self,
+        number: u64,
+        closes_at: DateTime<Utc>,
+        patience: Duration,
+    ) -> (String, f64) {
+        let title = format!("Result of proposal #{number}:");
+        let result = wait_for(&format!("the result of #{number}"), patience, || async {
+            self.bot_posts_containing(&title).await.into_iter().next()
+        })
+        .await;
+        let posted_at: DateTime<Utc> = result["created_at"]
+            .as_str()
+            .and_then(|at| at.parse().ok())
+            .expect("the result's time");
+        let late = (posted_at - closes_at).num_milliseconds() as f64 / 1000.0;
+        (text_of(&result), late)
+    }
+
     /// `coopgov <args…>` with this scenario's config and `token`: success and stdout.
     pub fn cli_status(&self, args: &[&str], token: &str) -> (bool, String) {
         let output = self.cli_output(args, &[("COOPGOV_TOKEN", token)]);
@@ -428,6 +450,19 @@ mode = "{mode}"
 }
 
 /// A status's text without tags, entities decoded enough for assertions.
+/// When a ballot says voting closes ("Closes: 2026-12-07 10:15:30 UTC").
+pub fn closing_time(ballot: &str) -> DateTime<Utc> {
+    let line = ballot
+        .lines()
+        .find_map(|line| line.strip_prefix("Closes: "))
+        .unwrap_or_else(|| panic!("no closing time in the ballot: {ballot}"))
+        .trim_end_matches(" UTC");
+    NaiveDateTime::parse_from_str(line, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(line, "%Y-%m-%d %H:%M"))
+        .unwrap_or_else(|error| panic!("{line:?}: {error}"))
+        .and_utc()
+}
+
 pub fn text_of(status: &Value) -> String {
     let html = status["content"].as_str().unwrap_or_default();
     let mut text = String::with_capacity(html.len());
