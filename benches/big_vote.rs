@@ -10,6 +10,8 @@
 //! Each run takes about 8 minutes. (A year of history at start-up and in `coopgov list`
 //! is measured by `cargo bench --bench core`.)
 
+#[path = "common/proc_status.rs"]
+mod proc_status;
 #[path = "../tests/e2e/scenario.rs"]
 #[allow(dead_code)]
 mod scenario;
@@ -68,18 +70,7 @@ fn kind(request: &str) -> &'static str {
 
 /// The bot's peak resident memory, in MB.
 fn peak_rss(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+    proc_status::memory_mb(&pid.to_string(), "VmHWM")
 }
 
 struct Run {

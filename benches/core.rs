@@ -3,6 +3,9 @@
 //! `cargo bench --bench core` prints each measure, the median of several runs, beside its
 //! budget. It needs no server: the end-to-end measures are in `benches/api.rs`.
 
+#[path = "common/proc_status.rs"]
+mod proc_status;
+
 use coopgov::config::settings;
 use coopgov::config::Config;
 use coopgov::governance::{engine, rules, Position, Proposal, Records, StatusRef, Step, Tally};
@@ -201,29 +204,23 @@ fn big_store(settings: &coopgov::governance::Settings, proposals: u64, votes: us
     dir
 }
 
-/// Run as a child: open the big store as the bot does at start, print ms and RSS in kB.
-fn startup_child(dir: &Path) {
-    let started = Instant::now();
-    let store = Store::open(dir).expect("open");
-    let open = store
+/// How many proposals in `store` are open.
+fn open_count(store: &Store) -> usize {
+    store
         .proposals()
         .expect("read")
         .iter()
         .filter(|p| p.is_open())
-        .count();
+        .count()
+}
+
+/// Run as a child: open the big store as the bot does at start, print ms and RSS in kB.
+fn startup_child(dir: &Path) {
+    let started = Instant::now();
+    let store = Store::open(dir).expect("open");
+    let open = open_count(&store);
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let rss = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
-        .unwrap_or(f64::NAN);
+    let rss = proc_status::memory_mb("self", "VmRSS") * 1024.0;
     println!("{elapsed} {rss} {open}");
 }
 
@@ -316,13 +313,11 @@ fn year_of_history(settings: &coopgov::governance::Settings) {
             let step = engine::decide(settings, &store, read, now).expect("a close");
             store.commit(&step, None, now).expect("commit");
         }
-        let open = store
-            .proposals()
-            .expect("read")
-            .iter()
-            .filter(|p| p.is_open())
-            .count();
-        assert_eq!(open, 0, "every proposal of the year is closed");
+        assert_eq!(
+            open_count(&store),
+            0,
+            "every proposal of the year is closed"
+        );
         store.flush().expect("flush");
     }
     let (times, _) = start_up(&dir);

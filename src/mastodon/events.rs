@@ -202,15 +202,19 @@ impl Events {
         Ok((self.incoming(page), full))
     }
 
-    /// The newest page of notifications numbered after `since` and before `cursor`,
-    /// oldest first: GoToSocial numbers a notification before it delivers it, so one can
-    /// arrive after a newer one moved the cursor. One request, whatever came meanwhile.
-    pub async fn late_before(&self, since: &str, cursor: &str) -> Result<Vec<Incoming>, ApiError> {
-        let (page, _) = self
+    /// The newest page of notifications numbered after `since` and before `before`,
+    /// oldest first, and whether it was full: GoToSocial numbers a notification before
+    /// it delivers it, so one can arrive after a newer one moved the cursor.
+    pub async fn late_before(
+        &self,
+        since: &str,
+        before: &str,
+    ) -> Result<(Vec<Incoming>, bool), ApiError> {
+        let (page, full) = self
             .client
-            .notifications_page(&[("since_id", since), ("max_id", cursor)])
+            .notifications_page(&[("since_id", since), ("max_id", before)])
             .await?;
-        Ok(self.incoming(page))
+        Ok((self.incoming(page), full))
     }
 
     fn incoming(&self, page: Vec<Notification>) -> Vec<Incoming> {

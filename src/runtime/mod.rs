@@ -11,7 +11,7 @@ use crate::config::settings;
 use crate::config::{Config, Voters};
 use crate::governance::engine::{self, Event};
 use crate::governance::id_order;
-use crate::governance::{Settings, Step};
+use crate::governance::{Proposal, Settings, Step};
 use crate::mastodon::events::{self, Events, Incoming};
 use crate::mastodon::rate_limit::{close_cost, Budget, Priority};
 use crate::mastodon::{ApiError, Capabilities, Client};
@@ -268,13 +268,8 @@ impl Bot {
             Err(error) => return self.fell_behind(&error),
         };
         if let Some(since) = lagged.filter(|since| id_order(since, &cursor).is_lt()) {
-            match self.events.late_before(&since, &cursor).await {
-                Ok(late) => {
-                    if !self.record_all(late) {
-                        return;
-                    }
-                }
-                Err(error) => return self.could_not_listen(&error),
+            if !self.record_late(&since, &cursor).await {
+                return;
             }
         }
         let mut cursor = cursor;
@@ -298,6 +293,34 @@ impl Bot {
         debug!(count = recorded, "caught up on notifications");
         if self.behind.take().is_some() {
             info!("caught up: the notifications that waited are recorded");
+        }
+    }
+
+    /// Records the notifications numbered between `since` and `cursor` that were
+    /// delivered late: the newest page first (one request when nothing came late), and
+    /// older pages only while a full page still held some not yet handled. False (and
+    /// behind) when one could not be read or recorded.
+    async fn record_late(&mut self, since: &str, cursor: &str) -> bool {
+        let mut before = cursor.to_string();
+        loop {
+            let (late, full) = match self.events.late_before(since, &before).await {
+                Ok(page) => page,
+                Err(error) => {
+                    self.could_not_listen(&error);
+                    return false;
+                }
+            };
+            let oldest = late.first().map(|incoming| incoming.id().to_string());
+            let unhandled = late
+                .iter()
+                .any(|incoming| !self.store.was_handled(incoming.id()).unwrap_or(true));
+            if !self.record_all(late) {
+                return false;
+            }
+            match oldest {
+                Some(oldest) if full && unhandled => before = oldest,
+                _ => return true,
+            }
         }
     }
 
@@ -385,7 +408,6 @@ impl Bot {
         if self.events.poll_due(now) || retry_due {
             self.catch_up().await;
         }
-        self.keep_reserve_for_closes(now)?;
         self.read_reports(now).await?;
         self.run_timers(now).await?;
         let outbox = Outbox {
@@ -408,18 +430,19 @@ impl Bot {
 
     /// Notes that effects of `urgency` were decided (and stored) for the outbox.
     pub(super) fn decided(&mut self, urgency: Option<Priority>) {
-        self.fresh = match (self.fresh, urgency) {
-            (Some(fresh), Some(urgency)) => Some(fresh.min(urgency)),
-            (fresh, urgency) => fresh.or(urgency),
-        };
+        self.fresh = self.fresh.into_iter().chain(urgency).min();
     }
 
     /// Keeps in the request budget what the closes due within its window will cost, so
     /// that nothing spent before a close can make it late.
-    fn keep_reserve_for_closes(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub(super) fn keep_reserve_for_closes(
+        &self,
+        proposals: &[Proposal],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let horizon = now + Budget::window();
         let mut requests = 0;
-        for proposal in self.store.proposals()? {
+        for proposal in proposals {
             if proposal.is_open() && proposal.closes_at <= horizon {
                 requests += close_cost(self.store.favourite_count(proposal.number)?);
             }

@@ -13,6 +13,8 @@ impl Bot {
     /// Hears every timer due at `now`, in the core's order.
     pub(super) async fn run_timers(&mut self, now: DateTime<Utc>) -> anyhow::Result<()> {
         let proposals = self.store.proposals()?;
+        // Before the closes: what they will cost is kept from everything else.
+        self.keep_reserve_for_closes(&proposals, now)?;
         let closing_allowed = self.close_retry_at.is_none_or(|at| at <= now);
         if closing_allowed {
             self.close_retry_at = None;
