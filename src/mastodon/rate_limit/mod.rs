@@ -128,7 +128,10 @@ impl Budget {
                 .retry_after
                 .or(heard.reset)
                 .filter(|until| *until > now)
-                .unwrap_or(now + Duration::seconds(REFUSAL_PAUSE_SECONDS));
+                .unwrap_or(now + Duration::seconds(REFUSAL_PAUSE_SECONDS))
+                // No budget outlasts its window: a server that names a time further off
+                // (by mistake or malice) would otherwise silence the bot for as long.
+                .min(now + window());
             self.refused_until = Some(until);
             self.refilling = Some((until, self.sends));
             self.told = None;
@@ -143,7 +146,8 @@ impl Budget {
         let until = heard
             .reset
             .filter(|until| *until > now)
-            .unwrap_or(now + window());
+            .unwrap_or(now + window())
+            .min(now + window());
         let counted = self.limit.saturating_sub(remaining);
         self.told = Some(Told {
             remaining,

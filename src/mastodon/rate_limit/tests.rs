@@ -305,3 +305,30 @@ fn a_close_costs_its_thread_its_favourite_pages_and_its_posts() {
     assert_eq!(close_cost(81), 9);
     assert_eq!(close_cost(300), 11);
 }
+
+#[test]
+fn a_server_cannot_silence_the_bot_for_longer_than_a_window() {
+    let far = at(0.0) + Duration::days(365);
+    let mut counted = Budget::default();
+    counted.heard(
+        Heard {
+            remaining: Some(0),
+            reset: Some(far),
+            ..Heard::default()
+        },
+        at(0.0),
+    );
+    let mut refused = Budget::default();
+    refused.heard(
+        Heard {
+            retry_after: Some(far),
+            refused: true,
+            ..Heard::default()
+        },
+        at(0.0),
+    );
+    for budget in [counted, refused] {
+        assert_eq!(budget.available(at(1.0)), 0);
+        assert!(budget.next_chance(Priority::Critical, at(1.0)) <= at(300.0));
+    }
+}
