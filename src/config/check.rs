@@ -53,6 +53,7 @@ pub(super) fn config(text: &str, path: &Path) -> Checked<Config> {
         reports: checker.reports(raw.reports)?,
         appeals_within: checker.appeals_within(&raw.appeals)?,
         publish: checker.publish(raw.publish, &storage.path)?,
+        advice: checker.advice(raw.subscriptions, raw.advice)?,
         storage,
     })
 }

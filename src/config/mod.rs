@@ -4,6 +4,7 @@
 //! the file without reading code. The access token never enters a message: the config
 //! only says where to find it, and `Secret` hides it from `Debug`.
 
+mod advice;
 mod check;
 mod edit;
 mod jury;
@@ -82,6 +83,8 @@ pub struct Config {
     /// `[publish]`; `None` without the table. The running bot writes the public record
     /// only when it has a `dir`.
     pub publish: Option<PublishConfig>,
+    /// `[[subscriptions]]` and `[advice]`; `None` without a subscription: no list is read.
+    pub advice: Option<crate::governance::advice::AdviceSettings>,
 }
 
 /// `[limits]`: bounds that keep the bot from being turned into a spam cannon.

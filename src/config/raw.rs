@@ -33,6 +33,31 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub appeals: RawAppeals,
     pub publish: Option<RawPublish>,
+    #[serde(default)]
+    pub subscriptions: Vec<Spanned<RawSubscription>>,
+    pub advice: Option<Spanned<RawAdvice>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSubscription {
+    pub name: Field<String>,
+    pub url: Field<String>,
+    pub format: Field<String>,
+    pub every: Field<DurationText>,
+    pub max_severity: Field<String>,
+    pub propose: Field<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAdvice {
+    pub min_sources: Field<i64>,
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+    pub max_open: Field<i64>,
+    pub batch_max: Field<i64>,
+    pub max_removals: Field<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -65,6 +65,7 @@ pub fn settings(config: &Config, learned: Learned) -> Result<Settings, ConfigErr
         proposals_per_day: config.limits.proposals_per_member_per_day,
         guide_url: config.membership.guide_url.clone(),
         jury: config.jury.as_ref().map(jury).transpose()?,
+        advice: config.advice.clone(),
         reports: config
             .watched_reports()
             .map(|reports| reports.cases.clone()),

@@ -44,6 +44,11 @@ pub enum Effect {
         action: Action,
         public_comment: String,
         private_comment: String,
+        /// A silence that also refuses media or reports, as a list advised.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reject_media: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reject_reports: bool,
     },
     /// Read a domain's block for a working group's urgent action, before anything is
     /// decided: the ratification opens (and the provisional block goes in) once the bot
@@ -154,12 +159,18 @@ impl Effect {
                 block,
             });
         }
+        let advised = proposal.origin.advised();
         Some(Effect::Apply {
             purpose,
             number: proposal.number,
             action: proposal.action.clone(),
             public_comment: messages::block_comment(proposal),
-            private_comment: format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
+            private_comment: match advised {
+                Some(advised) => messages::advice::private_comment(proposal.number, advised),
+                None => format!("coopgov proposal #{}: {}", proposal.number, proposal.reason),
+            },
+            reject_media: advised.is_some_and(|a| a.reject_media),
+            reject_reports: advised.is_some_and(|a| a.reject_reports),
         })
     }
 
@@ -371,6 +382,14 @@ impl Step {
     /// Keeps `record` (replacing what the step kept under its key before).
     pub fn keep<T: Kept>(&mut self, record: &T) {
         let change = KeptChange::keep(record);
+        self.kept
+            .retain(|kept| (kept.table, &kept.key) != (change.table, &change.key));
+        self.kept.push(change);
+    }
+
+    /// Forgets the record of kind `T` kept under `key` (what the step kept under it too).
+    pub fn forget<T: Kept>(&mut self, key: &str) {
+        let change = KeptChange::forget::<T>(key);
         self.kept
             .retain(|kept| (kept.table, &kept.key) != (change.table, &change.key));
         self.kept.push(change);

@@ -3,6 +3,7 @@
 //! Nothing here does I/O, reads the clock or awaits: time is always an argument,
 //! and the runtime carries out the effects the core returns.
 
+pub mod advice;
 pub mod effects;
 pub mod eligibility;
 pub mod engine;

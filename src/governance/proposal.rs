@@ -196,6 +196,8 @@ pub enum Origin {
     Ratification(Provisional),
     /// A member appealed decision `of` to the whole membership.
     Appeal { of: u64 },
+    /// The bot opened it from the advice of the lists the cooperative subscribes to.
+    Subscription(Advised),
 }
 
 /// What is asked of a proposal's origin, each answered by one exhaustive match: a new
@@ -204,7 +206,10 @@ impl Origin {
     pub fn is_request(&self) -> bool {
         match self {
             Origin::Request => true,
-            Origin::Reports(_) | Origin::Ratification(_) | Origin::Appeal { .. } => false,
+            Origin::Reports(_)
+            | Origin::Ratification(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => false,
         }
     }
 
@@ -212,14 +217,20 @@ impl Origin {
     pub fn ratified(&self) -> Option<&Provisional> {
         match self {
             Origin::Ratification(provisional) => Some(provisional),
-            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => None,
+            Origin::Request
+            | Origin::Reports(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => None,
         }
     }
 
     pub fn ratified_mut(&mut self) -> Option<&mut Provisional> {
         match self {
             Origin::Ratification(provisional) => Some(provisional),
-            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => None,
+            Origin::Request
+            | Origin::Reports(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => None,
         }
     }
 
@@ -231,16 +242,99 @@ impl Origin {
     pub fn case(&self) -> Option<&ReportCase> {
         match self {
             Origin::Reports(case) => Some(case),
-            Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => None,
+            Origin::Request
+            | Origin::Ratification(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => None,
+        }
+    }
+
+    /// The lists' advice this proposal was opened from, if any.
+    pub fn advised(&self) -> Option<&Advised> {
+        match self {
+            Origin::Subscription(advised) => Some(advised),
+            Origin::Request
+            | Origin::Reports(_)
+            | Origin::Ratification(_)
+            | Origin::Appeal { .. } => None,
+        }
+    }
+
+    pub fn advised_mut(&mut self) -> Option<&mut Advised> {
+        match self {
+            Origin::Subscription(advised) => Some(advised),
+            Origin::Request
+            | Origin::Reports(_)
+            | Origin::Ratification(_)
+            | Origin::Appeal { .. } => None,
         }
     }
 
     pub fn case_mut(&mut self) -> Option<&mut ReportCase> {
         match self {
             Origin::Reports(case) => Some(case),
-            Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => None,
+            Origin::Request
+            | Origin::Ratification(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => None,
         }
     }
+}
+
+/// Where a proposal opened from subscribed lists came from: kept in the record, the
+/// exports, the pages and the block's private comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advised {
+    /// Each subscription that lists the server (for an unblock: that dropped it), with
+    /// what it says.
+    pub sources: Vec<Source>,
+    /// How many subscriptions the cooperative followed when it opened.
+    pub of: u32,
+    /// Carried into the block with a silence.
+    #[serde(default)]
+    pub reject_media: bool,
+    #[serde(default)]
+    pub reject_reports: bool,
+    /// A batch's entries, each applied as its own block when it passes (empty for one
+    /// proposal per entry).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batch: Vec<Batched>,
+}
+
+/// A subscription's words about a server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    /// Its comment, as text; empty when it gives none.
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
+/// One entry of a batch ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batched {
+    pub domain: String,
+    pub severity: crate::model::Severity,
+    #[serde(default)]
+    pub reject_media: bool,
+    #[serde(default)]
+    pub reject_reports: bool,
+    pub sources: Vec<Source>,
+    /// Taken out of the batch by a member's `exclude`: (who, why, its own proposal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<Exclusion>,
+}
+
+/// A member's `exclude <domain> <reason…>` reply to a batch ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub by: Identity,
+    pub reason: String,
+    pub status_id: String,
+    /// The proposal it was put to on its own.
+    pub proposal: u64,
 }
 
 /// What the public may know of a case opened from reports: how many, of what kinds.
@@ -322,7 +416,10 @@ impl Proposal {
             Origin::Ratification(_) => self
                 .closing()
                 .is_some_and(|closing| closing.outcome == Outcome::Passed),
-            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => true,
+            Origin::Request
+            | Origin::Reports(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => true,
         }
     }
 

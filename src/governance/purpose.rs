@@ -72,6 +72,10 @@ pub enum Purpose {
     },
     /// `resolve-3-<report id>`: a report of the case resolved at its close.
     Resolve { number: u64, report: String },
+    /// `advice-<notice>-<acct>`: a working-group member told about a subscribed list (it
+    /// cannot be read, it works again, it dropped too much at once); `notice` numbers the
+    /// occasion, so each is told once.
+    AdviceNotice { notice: u64, acct: String },
 }
 
 impl Purpose {
@@ -175,6 +179,10 @@ impl Purpose {
                 let (number, report) = number_and_id(rest)?;
                 Purpose::Resolve { number, report }
             }
+            "advice" => {
+                let (notice, acct) = number_and_id(rest)?;
+                Purpose::AdviceNotice { notice, acct }
+            }
             _ => return None,
         };
         Some(purpose)
@@ -206,7 +214,10 @@ impl Purpose {
             | Purpose::Terms { number }
             | Purpose::CaseFile { number, .. }
             | Purpose::Resolve { number, .. } => Some(*number),
-            Purpose::Answer { .. } | Purpose::Receipt { .. } | Purpose::ActNow { .. } => None,
+            Purpose::Answer { .. }
+            | Purpose::Receipt { .. }
+            | Purpose::ActNow { .. }
+            | Purpose::AdviceNotice { .. } => None,
         }
     }
 }
@@ -240,7 +251,8 @@ impl Purpose {
             | Purpose::ActFailed { .. }
             | Purpose::Explanation { .. }
             | Purpose::Answer { .. }
-            | Purpose::Receipt { .. } => false,
+            | Purpose::Receipt { .. }
+            | Purpose::AdviceNotice { .. } => false,
         }
     }
 
@@ -271,7 +283,8 @@ impl Purpose {
             | Purpose::AtOnce { .. }
             | Purpose::Terms { .. }
             | Purpose::CaseFile { .. }
-            | Purpose::Resolve { .. } => false,
+            | Purpose::Resolve { .. }
+            | Purpose::AdviceNotice { .. } => false,
         }
     }
 }
@@ -326,6 +339,7 @@ impl fmt::Display for Purpose {
                 acct,
             } => write!(f, "case-{number}-{report}-{acct}"),
             Purpose::Resolve { number, report } => write!(f, "resolve-{number}-{report}"),
+            Purpose::AdviceNotice { notice, acct } => write!(f, "advice-{notice}-{acct}"),
         }
     }
 }

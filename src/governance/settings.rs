@@ -1,5 +1,6 @@
 //! What the core needs to know of the configuration and the instance, as plain data.
 
+use super::advice::AdviceSettings;
 use super::eligibility::Membership;
 use super::jury::JurySettings;
 use super::reports::ReportSettings;
@@ -101,6 +102,8 @@ pub struct Settings {
     pub jury: Option<JurySettings>,
     /// Cases from members' reports, when `[reports] watch` is on.
     pub reports: Option<ReportSettings>,
+    /// Lists the cooperative subscribes to, when `bot.toml` has `[[subscriptions]]`.
+    pub advice: Option<AdviceSettings>,
     /// How a working group's urgent action is ratified (`[rules.ratify]`).
     pub ratify_rule: Rule,
     /// How long after a jury's or a ratification's decision a member may appeal it;

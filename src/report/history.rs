@@ -92,6 +92,14 @@ fn deed(purpose: &Purpose) -> Deed {
             "tell a member by direct message why their vote was not counted",
         ),
         Purpose::Answer { .. } => words("answered a request", "answer a request"),
+        Purpose::AdviceNotice { acct, .. } => Deed {
+            done: format!(
+                "told @{acct} of the working group by direct message about a subscribed list"
+            ),
+            to_do: format!(
+                "tell @{acct} of the working group by direct message about a subscribed list"
+            ),
+        },
         Purpose::ActNow { .. } => words(
             "read the domain's block before acting at once",
             "read the domain's block before acting at once",

@@ -1,5 +1,6 @@
 //! The event loop: hears the instance, feeds the core, stores its steps, runs the outbox.
 
+mod advice;
 mod handling;
 pub mod outbox;
 mod publish;
@@ -189,6 +190,10 @@ async fn start(config: &Config) -> anyhow::Result<Started> {
             every: reports.poll_every,
             due_at: Utc::now(),
         }),
+        advice: match &config.advice {
+            Some(advice) => Some(advice::AdviceWatch::start(advice, Utc::now())?),
+            None => None,
+        },
     };
     setup::patiently("reading the notifications", || bot.start_cursor()).await?;
     // Late notifications come seconds after their time; two days of memory is plenty.
@@ -224,6 +229,8 @@ struct Bot {
     behind: Option<handling::Behind>,
     /// When `[reports] watch` is on: how often, and when next, the reports are read.
     reports: Option<ReportWatch>,
+    /// With `[[subscriptions]]`: when each list is read, and the reading under way.
+    advice: Option<advice::AdviceWatch>,
     /// Rewrites the public record after the loop's turns that change it.
     site: SiteWriter,
 }
@@ -409,6 +416,7 @@ impl Bot {
             self.catch_up().await;
         }
         self.read_reports(now).await?;
+        self.advise(now).await?;
         self.run_timers(now).await?;
         let outbox = Outbox {
             store: &self.store,
@@ -495,6 +503,9 @@ impl Bot {
         }
         if let Some(watch) = self.reports {
             wake = wake.min(watch.due_at.max(now));
+        }
+        if let Some(watch) = &self.advice {
+            wake = wake.min(watch.next_wake_up(now));
         }
         wake
     }

@@ -3,6 +3,7 @@
 use crate::backoff;
 use crate::governance::engine::{self, Done, Event};
 use crate::governance::{messages, Effect, EffectEvent, Purpose, Records, Settings, Step};
+use crate::mastodon::blocks::Refusals;
 use crate::mastodon::posts::Posted;
 use crate::mastodon::rate_limit::Priority;
 use crate::mastodon::{ApiError, Capabilities, Client, NewStatus};
@@ -31,11 +32,15 @@ pub fn priority(effect: &Effect) -> Priority {
     }
 }
 
-/// Posts only the working group receives: a case file, an action that failed.
+/// Posts only the working group receives: a case file, an action that failed, a list's
+/// failure.
 fn tells_the_working_group(purpose: &Purpose) -> bool {
     matches!(
         purpose,
-        Purpose::CaseFile { .. } | Purpose::ApplyFailed { .. } | Purpose::ActFailed { .. }
+        Purpose::CaseFile { .. }
+            | Purpose::ApplyFailed { .. }
+            | Purpose::ActFailed { .. }
+            | Purpose::AdviceNotice { .. }
     )
 }
 
@@ -340,11 +345,23 @@ impl Outbox<'_> {
                 action,
                 public_comment,
                 private_comment,
+                reject_media,
+                reject_reports,
                 ..
             } => {
+                let refusals = Refusals {
+                    reject_media: *reject_media,
+                    reject_reports: *reject_reports,
+                };
                 let stricter = self
                     .client
-                    .carry_out(action, public_comment, private_comment, &self.capabilities)
+                    .carry_out(
+                        action,
+                        public_comment,
+                        private_comment,
+                        refusals,
+                        &self.capabilities,
+                    )
                     .await?;
                 info!(proposal = number, action = ?action, "decision applied");
                 let applied = Done::Applied {

@@ -82,7 +82,10 @@ fn what_it_asks(site: &Site, proposal: &Proposal) -> Markup {
     };
     let proposer = match &proposal.origin {
         Origin::Reports(_) => format!("the bot, @{}", site.input.bot_acct),
-        Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => {
+        Origin::Request
+        | Origin::Ratification(_)
+        | Origin::Appeal { .. }
+        | Origin::Subscription(_) => {
             format!("@{}", proposal.proposer.acct)
         }
     };

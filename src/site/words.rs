@@ -217,6 +217,13 @@ pub(super) fn origin(proposal: &Proposal) -> Option<String> {
             provisional.actor.acct
         )),
         Origin::Appeal { of } => Some(format!("An appeal of proposal #{of}, decided by all members.")),
+        Origin::Subscription(advised) => {
+            let sources: Vec<&str> = advised.sources.iter().map(|s| s.name.as_str()).collect();
+            Some(format!(
+                "Opened by the bot from the advice of lists the cooperative subscribes to ({}). A list is advice: the members decide.",
+                sources.join(", ")
+            ))
+        }
     }
 }
 
@@ -258,9 +265,10 @@ pub(super) fn history(proposal: &Proposal) -> Vec<Event> {
                         "The block is confirmed on the instance."
                     }
                     Origin::Ratification(_) => "The urgent action is undone on the instance.",
-                    Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => {
-                        "Carried out on the instance."
-                    }
+                    Origin::Request
+                    | Origin::Reports(_)
+                    | Origin::Appeal { .. }
+                    | Origin::Subscription(_) => "Carried out on the instance.",
                 };
                 events.push(event(Some(at), what.to_string()));
             }

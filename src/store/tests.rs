@@ -194,6 +194,8 @@ fn a_database_written_by_the_earlier_format_still_loads() {
             action: proposal.action.clone(),
             public_comment: String::new(),
             private_comment: String::new(),
+            reject_media: false,
+            reject_reports: false,
         }],
     );
     store.commit(&again, None, Utc::now()).expect("commit");

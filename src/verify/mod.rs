@@ -123,6 +123,7 @@ fn settings(ballot: &BallotText, bot_id: &str) -> Settings {
         guide_url: None,
         jury: None,
         reports: None,
+        advice: None,
         ratify_rule: crate::governance::Rule::ratify(),
         appeals_within: None,
     }

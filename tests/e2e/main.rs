@@ -16,5 +16,6 @@ mod reliability;
 mod reports;
 mod scenario;
 mod startup;
+mod subscriptions;
 mod unkind;
 mod working_group;

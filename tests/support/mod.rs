@@ -10,6 +10,7 @@
 
 pub mod bot;
 pub mod install;
+pub mod lists;
 pub mod member;
 pub mod mock;
 pub mod process;

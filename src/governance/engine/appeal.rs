@@ -119,9 +119,10 @@ pub fn reversal(appealed: &Proposal) -> Action {
                     Action::Unblock { domain }
                 }
             },
-            Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => {
-                Action::Unblock { domain }
-            }
+            Origin::Request
+            | Origin::Reports(_)
+            | Origin::Appeal { .. }
+            | Origin::Subscription(_) => Action::Unblock { domain },
         },
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn new_proposal(
     let kind = asked.action.kind();
     // Who decides, for how long, and under which rule follow from how it came to be.
     let (jury, duration, rule, urgent) = match &asked.origin {
-        Origin::Request | Origin::Reports(_) => {
+        Origin::Request | Origin::Reports(_) | Origin::Subscription(_) => {
             let jury = case_for(settings, kind, asked.duration);
             let rule = match (&jury, &settings.jury) {
                 (Some(_), Some(jury_settings)) => jury_settings.rule,

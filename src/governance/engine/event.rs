@@ -2,6 +2,7 @@
 //! it into one `Step`; the moments the core waits for are its `timers`. The runtime turns
 //! what the instance says into events in one place, and asks for the timers in one place.
 
+use super::advice::{self, AdviceHeard};
 use super::{apply, close, jury, open, reports, urgent, vote};
 use crate::governance::effects::{FollowUp, Step, UrgentCommand};
 use crate::governance::proposal::{Author, Post, Proposal, StatusRef};
@@ -29,6 +30,8 @@ pub enum Event<'a> {
     Deleted { status_id: &'a str },
     /// The unresolved reports, as the instance lists them now.
     Reports(&'a [Report]),
+    /// A subscribed list was read, or what waits from the lists may open.
+    Advice(AdviceHeard<'a>),
     /// A timer the core asked for (`timers`) came due. A close comes as `ThreadRead`,
     /// once the ballot's thread is read.
     Due(Timer),
@@ -104,6 +107,7 @@ pub fn decide<R: Records>(
         },
         Event::Deleted { status_id } => vote::on_deleted(records, status_id),
         Event::Reports(unresolved) => reports::on_reports(settings, records, unresolved, now),
+        Event::Advice(heard) => advice::on_advice(settings, records, heard, now),
         Event::Due(Timer::Close(_)) => Ok(Step::default()),
         Event::Due(Timer::Consent(number)) => Ok(match records.proposal(number)? {
             Some(proposal) => jury::on_consent_deadline(settings, &proposal, now),

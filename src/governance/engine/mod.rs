@@ -7,6 +7,7 @@
 //! of the records that fails stops the event with that error: nothing is decided from
 //! a record that could not be read.
 
+mod advice;
 mod appeal;
 mod apply;
 mod build;
@@ -20,6 +21,7 @@ mod urgent;
 mod vote;
 pub mod working_group;
 
+pub use advice::{needs_blocks, AdviceHeard};
 pub use appeal::{eligible as appeal_eligible, reversal};
 pub use apply::on_applied;
 pub use build::closing_time;

@@ -145,7 +145,10 @@ pub fn on_ballot_posted<R: Records>(
     // Nobody asked for a case opened from reports: there is nobody to tell.
     let mut replies = match proposal.origin {
         Origin::Reports(_) => Vec::new(),
-        Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => vec![reply],
+        Origin::Request
+        | Origin::Ratification(_)
+        | Origin::Appeal { .. }
+        | Origin::Subscription(_) => vec![reply],
     };
     // The ballot's terms come first in its thread, where anyone recounting looks for them.
     if let Some(terms) = terms {

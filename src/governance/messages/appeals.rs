@@ -41,7 +41,9 @@ pub fn reason(appealed: &Proposal, why: &str) -> String {
         .unwrap_or_default();
     let by = match &appealed.origin {
         Origin::Ratification(_) => "the vote on an urgent action",
-        Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => "the Standing Jury",
+        Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } | Origin::Subscription(_) => {
+            "the Standing Jury"
+        }
     };
     format!(
         "Appeal of proposal #{} ({}: {outcome}, decided by {by}): {why}",

@@ -2,6 +2,7 @@
 //! Every sentence a member or the working group reads is written here or in the
 //! modules beside it (refusals, the working group's answers, the jury pool's answers).
 
+pub mod advice;
 mod ballot;
 pub mod jury;
 pub mod refusals;
@@ -337,6 +338,7 @@ pub fn origin_phrase(proposal: &Proposal) -> Option<String> {
             provisional.actor.acct
         )),
         Origin::Appeal { of } => Some(format!("appeal of #{of}")),
+        Origin::Subscription(advised) => Some(advice::origin_phrase(advised)),
     }
 }
 
@@ -345,7 +347,7 @@ pub fn origin_phrase(proposal: &Proposal) -> Option<String> {
 pub fn proposal_phrase(proposal: &Proposal) -> String {
     match &proposal.origin {
         Origin::Ratification(_) => format!("ratify {}", action_phrase(&proposal.action)),
-        Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } => {
+        Origin::Request | Origin::Reports(_) | Origin::Appeal { .. } | Origin::Subscription(_) => {
             action_phrase(&proposal.action)
         }
     }
@@ -358,6 +360,10 @@ pub fn origin_tag(proposal: &Proposal) -> Option<String> {
         Origin::Request => return None,
         Origin::Reports(_) => "from reports".to_string(),
         Origin::Appeal { of } => format!("appeal of #{of}"),
+        Origin::Subscription(advised) if !advised.batch.is_empty() => {
+            "batch from subscriptions".to_string()
+        }
+        Origin::Subscription(_) => "from subscriptions".to_string(),
         Origin::Ratification(_) => match proposal.closing() {
             Some(closing) if closing.application == Application::NotNeeded => {
                 "urgent action that never took effect".to_string()

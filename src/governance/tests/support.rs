@@ -105,6 +105,7 @@ pub fn settings() -> Settings {
         guide_url: None,
         jury: None,
         reports: None,
+        advice: None,
         ratify_rule: crate::governance::Rule::ratify(),
         appeals_within: None,
     }

@@ -60,6 +60,15 @@ fn cannot_silence() -> ApiError {
 struct Comments<'a> {
     public: &'a str,
     private: &'a str,
+    refusals: Refusals,
+}
+
+/// What a silence also refuses, as a list's advice carries it; `false` leaves the
+/// server's default (on creation) or the block's own (on update).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refusals {
+    pub reject_media: bool,
+    pub reject_reports: bool,
 }
 
 /// A block's severity as the server means it: where blocks carry none, a block is a
@@ -83,6 +92,7 @@ impl Client {
         action: &Action,
         public_comment: &str,
         private_comment: &str,
+        refusals: Refusals,
         capabilities: &Capabilities,
     ) -> Result<Option<Severity>, ApiError> {
         let Some((domain, wanted)) = wanted(action) else {
@@ -91,6 +101,7 @@ impl Client {
         let comments = Comments {
             public: public_comment,
             private: private_comment,
+            refusals,
         };
         self.make_block_match(domain, wanted, &comments, capabilities)
             .await
@@ -108,6 +119,25 @@ impl Client {
             warn!(%error, "skipped a domain block that could not be read");
         }
         Ok(blocks)
+    }
+
+    /// How strictly each blocked domain is blocked, as the server means it: what a list's
+    /// advice is measured against.
+    pub async fn block_severities(
+        &self,
+        capabilities: &Capabilities,
+    ) -> Result<std::collections::BTreeMap<String, Severity>, ApiError> {
+        Ok(self
+            .domain_blocks()
+            .await?
+            .iter()
+            .map(|block| {
+                (
+                    block.domain.to_lowercase(),
+                    severity_of(block, capabilities),
+                )
+            })
+            .collect())
     }
 
     /// Reads one page of admin domain blocks: proves the token may manage federation.
@@ -187,8 +217,8 @@ impl Client {
             severity,
             public_comment: comments.public,
             private_comment: comments.private,
-            reject_media: None,
-            reject_reports: None,
+            reject_media: comments.refusals.reject_media.then_some(true),
+            reject_reports: comments.refusals.reject_reports.then_some(true),
             obfuscate: None,
         };
         match existing {
