@@ -17,10 +17,12 @@
 //! - `publish`: the public record gathered, rendered and swapped into place whole.
 //! - `startup`: what the bot learns of its instance before `run` and `check`.
 //! - `advice`: other instances' lists read over HTTP(S), in every format, into the core's readings.
+//! - `advise`: `coopgov advice`, what each subscribed list holds and what it would lead to.
 //! - `backoff`: how long every retry loop waits before trying again.
 //! - `secret`: the access token, never printed.
 
 pub mod advice;
+pub mod advise;
 pub mod backoff;
 pub mod check;
 pub mod commands;

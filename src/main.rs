@@ -67,6 +67,13 @@ enum Command {
     },
     /// See coopgov work in a minute, on a throwaway local instance.
     Demo,
+    /// For each subscribed list: when it was last read, what it holds, and what would be
+    /// proposed next (and why each other entry is not).
+    Advice {
+        /// Read the lists (and the instance's blocks) now, without proposing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the decision record.
     Export {
         /// json, csv, md, or mastodon-csv (Mastodon's blocklist import format).
@@ -87,8 +94,10 @@ fn main() -> ExitCode {
         end_quietly_on_a_closed_pipe();
     }
     // The demo and `check` tell their own story; the bot's logs would drown it.
-    let quiet = matches!(cli.command, Command::Demo | Command::Check { .. })
-        && std::env::var_os("RUST_LOG").is_none();
+    let quiet = matches!(
+        cli.command,
+        Command::Demo | Command::Check { .. } | Command::Advice { .. }
+    ) && std::env::var_os("RUST_LOG").is_none();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(if quiet {
             tracing_subscriber::EnvFilter::new("warn")
@@ -137,6 +146,7 @@ fn main() -> ExitCode {
             Command::Show { number } => ask(&cli.config, Query::Show { number }).await,
             Command::Export { format } => ask(&cli.config, Query::Export { format }).await,
             Command::Publish { out } => publish(&cli.config, out.as_deref()).await,
+            Command::Advice { dry_run } => coopgov::advise::advice(&cli.config, dry_run).await,
         }
     })
 }

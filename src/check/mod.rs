@@ -134,6 +134,12 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     healthy &= membership::membership(&config, &client, &mut lookups).await;
     healthy &= jury::jury(&config, &client, &mut lookups).await;
     healthy &= reports::reports(&config, &client, &software).await;
+    if let Some(advice) = &config.advice {
+        // A list that cannot be read is told, not fatal: the bot retries it at its `every`.
+        for (fine, text) in crate::advise::check_lines(advice).await {
+            line(if fine { Mark::Ok } else { Mark::Warn }, text);
+        }
+    }
     healthy &= ballots_fit(&config, &me, &instance, &software);
     let urls = crate::mastodon::streaming::stream_urls(
         instance.streaming_url.as_deref(),

@@ -12,8 +12,10 @@
 //! protocol is read in one place.)
 
 use crate::governance::Position;
+mod advice_records;
 mod site_records;
 
+pub use advice_records::AdviceRecords;
 pub use site_records::{RecordedProposal, SiteRecords};
 
 use crate::backoff;
@@ -48,6 +50,8 @@ pub enum Query {
     },
     /// What the public record is made of (`coopgov publish`).
     Site,
+    /// What the bot knows of the subscribed lists (`coopgov advice`).
+    Advice,
 }
 
 /// What a question is answered with.
@@ -57,6 +61,8 @@ pub enum Answer {
     Page(Page),
     /// The records the public site is made of.
     Site(SiteRecords),
+    /// What the bot knows of the subscribed lists.
+    Advice(AdviceRecords),
 }
 
 impl Query {
@@ -72,6 +78,7 @@ impl Query {
             Query::Show { number } => report::show(store, *number, favourites_count_as),
             Query::Export { format } => report::export(store, *format).map(Page::text),
             Query::Site => return Ok(Answer::Site(SiteRecords::read(store)?)),
+            Query::Advice => return Ok(Answer::Advice(AdviceRecords::read(store)?)),
         };
         page.map(Answer::Page)
     }
@@ -151,6 +158,7 @@ struct Question {
 enum Reply {
     Text(String),
     Site { site: SiteRecords },
+    Advice { advice: AdviceRecords },
     Page(Page),
 }
 
@@ -159,6 +167,7 @@ impl From<Reply> for Answer {
         match reply {
             Reply::Text(text) => Answer::Page(Page::text(text)),
             Reply::Site { site } => Answer::Site(site),
+            Reply::Advice { advice } => Answer::Advice(advice),
             Reply::Page(page) => Answer::Page(page),
         }
     }
@@ -191,7 +200,15 @@ pub async fn ask(
     .await?
     {
         Answer::Page(page) => Ok(page.render(&View::here())),
-        Answer::Site(_) => Err(unexpected()),
+        Answer::Site(_) | Answer::Advice(_) => Err(unexpected()),
+    }
+}
+
+/// What the bot knows of the subscribed lists, from the running bot or its stopped store.
+pub async fn ask_advice(store_path: &Path) -> Result<AdviceRecords, QueryError> {
+    match ask_within(store_path, &Query::Advice, None, backoff::busy_store_delay).await? {
+        Answer::Advice(records) => Ok(records),
+        Answer::Page(_) | Answer::Site(_) => Err(unexpected()),
     }
 }
 
@@ -199,7 +216,7 @@ pub async fn ask(
 pub async fn ask_site(store_path: &Path) -> Result<SiteRecords, QueryError> {
     match ask_within(store_path, &Query::Site, None, backoff::busy_store_delay).await? {
         Answer::Site(records) => Ok(records),
-        Answer::Page(_) => Err(unexpected()),
+        Answer::Page(_) | Answer::Advice(_) => Err(unexpected()),
     }
 }
 
@@ -404,6 +421,7 @@ async fn answer_one(
                     .unwrap_or_else(|_| Err("the bot failed while answering; its log says why".to_string()))
                     .map(|answer| match answer {
                         Answer::Site(site) => Reply::Site { site },
+                        Answer::Advice(advice) => Reply::Advice { advice },
                         Answer::Page(page) if wants_page => Reply::Page(page),
                         // An older client prints what it gets: render for it, with the bot's clock and zone.
                         Answer::Page(page) => Reply::Text(page.render(&View::here())),

@@ -107,6 +107,13 @@ exclude = ["hidden.example.org"]
     );
     let show = scenario.cli(&["show", "1"]);
     assert!(show.contains("from subscriptions"), "{show}");
+    let advice = scenario.cli(&["advice"]);
+    assert!(
+        advice.contains("holds 4 entries (1 silence, 3 suspend)")
+            && advice.contains("hidden.example.org: excluded by [advice] exclude")
+            && advice.contains("harassment-hub.example: already put to our members in proposal #1"),
+        "{advice}"
+    );
 
     // Read again at start: the server says nothing changed (304), nothing new opens.
     scenario.stop();
@@ -265,4 +272,75 @@ propose = "each"
         "an Advisory proposes nothing"
     );
     assert_eq!(dms_to(&scenario, "alice", "“faraway”").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_loses_ten_entries_at_once_proposes_nothing_and_the_working_group_is_told() {
+    let lists = ListServer::start().await;
+    let domains: Vec<String> = (0..12).map(|i| format!("server{i}.example")).collect();
+    lists.put(
+        "/list.txt",
+        "text/plain",
+        &format!("{}\n", domains.join("\n")),
+    );
+    let extra = format!(
+        r#"[[subscriptions]]
+name = "garden"
+url = "{}"
+format = "plain"
+propose = "each"
+
+[advice]
+max_open = 1
+"#,
+        lists.url("/list.txt")
+    );
+    let mut scenario = Scenario::start_with(Setup {
+        extra: &extra,
+        ..Setup::default()
+    })
+    .await;
+    let first = text_of(&scenario.ballot(1).await);
+    assert!(first.contains("suspend server0.example"), "{first}");
+    let ballot = scenario.ballot(1).await;
+    scenario
+        .reply_as("carol", &id_of(&ballot), "@coopbot agree")
+        .await;
+    assert!(scenario.result(1).await.contains("PASSED"));
+    scenario.domain_block("server0.example").await;
+    scenario.ballot(2).await;
+
+    // Ten entries vanish at once, server0 (which we blocked because of the list) among them.
+    lists.put(
+        "/list.txt",
+        "text/plain",
+        &format!("{}\n", domains[10..].join("\n")),
+    );
+    scenario.stop();
+    scenario.restart();
+    let told = wait_for("the working group told", secs(30), || async {
+        let told = dms_to(&scenario, "alice", "max_removals").await;
+        (!told.is_empty()).then_some(told)
+    })
+    .await;
+    assert!(told[0].contains("dropped 10 entries at once"), "{told:?}");
+    tokio::time::sleep(secs(12)).await;
+    assert!(
+        scenario
+            .bot_posts_containing("lift the block on")
+            .await
+            .is_empty(),
+        "nothing is proposed from a list that suddenly empties: {:?}",
+        scenario
+            .bot_posts_containing("lift the block on")
+            .await
+            .iter()
+            .map(text_of)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(scenario.mock.domain_blocks().await.len(), 1);
+    assert!(
+        no_ballot(&scenario, 3).await,
+        "nor is anything else proposed from it while it is held"
+    );
 }

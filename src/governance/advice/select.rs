@@ -188,10 +188,15 @@ fn listings<'a>(
 ) -> BTreeMap<String, Listing<'a>> {
     let mut by_domain: BTreeMap<String, Listing> = BTreeMap::new();
     for subscription in subscribed {
-        // A subscription no longer in bot.toml advises nothing.
+        // A subscription no longer in bot.toml advises nothing; nor does one that cannot
+        // be used now (unreadable, or suddenly emptied): the working group was told that
+        // nothing is proposed from it until it works again.
         let Some(configured) = settings.subscription(&subscription.name) else {
             continue;
         };
+        if subscription.failing.is_some() {
+            continue;
+        }
         for (domain, entry) in &subscription.entries {
             let Some(severity) = entry.listed.advice.severity() else {
                 continue;

@@ -1,5 +1,6 @@
 //! Tests of the pure core: the rules table, the engine's scenarios, and properties.
 
+mod advice;
 mod appeals;
 mod engine;
 mod events;
