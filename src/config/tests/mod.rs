@@ -4,6 +4,7 @@
 use super::*;
 use crate::governance::{Method, Quorum};
 
+mod advice;
 mod jury;
 mod publish;
 mod reports;
