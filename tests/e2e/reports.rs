@@ -16,19 +16,6 @@ propose = "silence"
 resolve = true
 "#;
 
-/// The bot's direct messages to `acct` whose text contains `needle`.
-async fn dms_to(scenario: &Scenario, acct: &str, needle: &str) -> Vec<String> {
-    let mention = format!("@{acct} ");
-    scenario
-        .bot_statuses()
-        .await
-        .iter()
-        .filter(|status| status["visibility"] == "direct")
-        .map(text_of)
-        .filter(|text| text.starts_with(&mention) && text.contains(needle))
-        .collect()
-}
-
 /// `reporter` files a report about `target_id` and its posts `status_ids` with the
 /// instance, as its report button does.
 async fn report(
@@ -95,7 +82,7 @@ async fn members_reports_open_a_case_the_working_group_reads_it_members_pass_it_
 
     // The working group (alice) gets each report by DM, with no reporter named.
     let files = wait_for("the case file", secs(20), || async {
-        let files = dms_to(&scenario, "alice", "Case file of proposal #1").await;
+        let files = scenario.dms_to("alice", "Case file of proposal #1").await;
         (files.len() == 4).then_some(files)
     })
     .await;

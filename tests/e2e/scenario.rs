@@ -214,6 +214,18 @@ mode = "{mode}"
         statuses
     }
 
+    /// The bot's direct messages to `acct` whose text contains `needle`.
+    pub async fn dms_to(&self, acct: &str, needle: &str) -> Vec<String> {
+        let mention = format!("@{acct} ");
+        self.bot_statuses()
+            .await
+            .iter()
+            .filter(|status| status["visibility"] == "direct")
+            .map(text_of)
+            .filter(|text| text.starts_with(&mention) && text.contains(needle))
+            .collect()
+    }
+
     /// The bot's statuses whose text contains `needle`.
     pub async fn bot_posts_containing(&self, needle: &str) -> Vec<Value> {
         self.bot_statuses()

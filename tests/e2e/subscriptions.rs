@@ -15,19 +15,6 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The bot's direct messages to `acct` containing `needle`.
-async fn dms_to(scenario: &Scenario, acct: &str, needle: &str) -> Vec<String> {
-    let mention = format!("@{acct} ");
-    scenario
-        .bot_statuses()
-        .await
-        .iter()
-        .filter(|status| status["visibility"] == "direct")
-        .map(text_of)
-        .filter(|text| text.starts_with(&mention) && text.contains(needle))
-        .collect()
-}
-
 async fn no_ballot(scenario: &Scenario, number: u64) -> bool {
     scenario
         .bot_posts_containing(&format!("Proposal #{number}:"))
@@ -134,13 +121,13 @@ exclude = ["hidden.example.org"]
         scenario.wait_for_log("list read").await;
     }
     let told = wait_for("the working group told", secs(20), || async {
-        let told = dms_to(&scenario, "alice", "could not be used").await;
+        let told = scenario.dms_to("alice", "could not be used").await;
         (!told.is_empty()).then_some(told)
     })
     .await;
     tokio::time::sleep(secs(2)).await;
     assert_eq!(
-        dms_to(&scenario, "alice", "could not be used").await.len(),
+        scenario.dms_to("alice", "could not be used").await.len(),
         1,
         "{told:?}"
     );
@@ -243,7 +230,7 @@ propose = "each"
     scenario.domain_block("spam-farm.example.org").await;
     // The unreachable list is told once.
     wait_for("alice told of faraway", secs(20), || async {
-        (!dms_to(&scenario, "alice", "“faraway”").await.is_empty()).then_some(())
+        (!scenario.dms_to("alice", "“faraway”").await.is_empty()).then_some(())
     })
     .await;
 
@@ -271,7 +258,7 @@ propose = "each"
             .is_empty(),
         "an Advisory proposes nothing"
     );
-    assert_eq!(dms_to(&scenario, "alice", "“faraway”").await.len(), 1);
+    assert_eq!(scenario.dms_to("alice", "“faraway”").await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -319,7 +306,7 @@ max_open = 1
     scenario.stop();
     scenario.restart();
     let told = wait_for("the working group told", secs(30), || async {
-        let told = dms_to(&scenario, "alice", "max_removals").await;
+        let told = scenario.dms_to("alice", "max_removals").await;
         (!told.is_empty()).then_some(told)
     })
     .await;

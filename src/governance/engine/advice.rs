@@ -11,7 +11,7 @@ use crate::governance::advice::{
 };
 use crate::governance::effects::{Effect, Step};
 use crate::governance::messages::advice as said;
-use crate::governance::proposal::{Advised, Identity, Origin, Proposal, StatusRef};
+use crate::governance::proposal::{Advised, Origin, Proposal};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::Settings;
@@ -253,18 +253,12 @@ fn open(
         About::Block { .. } => Action::Suspend { domain },
     };
     let reason = said::reason(candidate, config.subscriptions.len());
+    let (proposer, request) = build::opened_by_bot(settings, format!("advice-{number}"));
     let asked = Asked {
         action: &action,
         reason: &reason,
-        proposer: Identity {
-            account_id: settings.membership.bot_account_id.clone(),
-            acct: settings.bot_acct.clone(),
-        },
-        // No status asked for it; a name no status id can take keeps it apart.
-        request: StatusRef {
-            status_id: format!("advice-{number}"),
-            url: String::new(),
-        },
+        proposer,
+        request,
         duration: None,
         urgent: false,
         origin: Origin::Subscription(Advised {

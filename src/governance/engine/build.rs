@@ -88,6 +88,21 @@ pub(super) fn new_proposal(
     }
 }
 
+/// The proposer and request of a proposal the bot opens itself (from reports, from the
+/// lists' advice): the bot, and a request named `name`, which no status id can take, so
+/// it is kept apart from members' requests.
+pub(super) fn opened_by_bot(settings: &Settings, name: String) -> (Identity, StatusRef) {
+    let bot = Identity {
+        account_id: settings.membership.bot_account_id.clone(),
+        acct: settings.bot_acct.clone(),
+    };
+    let request = StatusRef {
+        status_id: name,
+        url: String::new(),
+    };
+    (bot, request)
+}
+
 /// The jury's terms for a new proposal of `kind`, when a jury decides that kind.
 pub(super) fn case_for(
     settings: &Settings,

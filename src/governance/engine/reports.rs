@@ -6,7 +6,7 @@ use super::build::{self, Asked};
 use crate::governance::effects::{Effect, Step};
 use crate::governance::jury::Seating;
 use crate::governance::messages::{self, reports as said};
-use crate::governance::proposal::{Identity, Origin, Proposal, ReportCase, StatusRef};
+use crate::governance::proposal::{Origin, Proposal, ReportCase};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::reports::{self, FiledReport, Report};
@@ -147,18 +147,12 @@ fn open_case(
         false => said::Readers::WorkingGroup,
     };
     let reason = said::reason(&case, readers);
+    let (proposer, request) = build::opened_by_bot(settings, format!("case-{number}"));
     let asked = Asked {
         action: &action,
         reason: &reason,
-        proposer: Identity {
-            account_id: settings.membership.bot_account_id.clone(),
-            acct: settings.bot_acct.clone(),
-        },
-        // No status asked for it; a name no status id can take keeps it apart.
-        request: StatusRef {
-            status_id: format!("case-{number}"),
-            url: String::new(),
-        },
+        proposer,
+        request,
         duration: None,
         urgent: false,
         origin: Origin::Reports(case),
