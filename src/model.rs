@@ -71,6 +71,14 @@ pub enum Action {
     Unblock { domain: String },
     /// A decision with no automatic action.
     Motion,
+    /// Adopt a batch of entries from a subscribed list, each applied as its own block
+    /// when it passes (the entries are kept with the proposal's origin). `suspend` and
+    /// `silence` count them as the ballot announced them.
+    Adopt {
+        from: String,
+        suspend: u32,
+        silence: u32,
+    },
 }
 
 impl Action {
@@ -80,6 +88,9 @@ impl Action {
             Action::Silence { .. } => ActionKind::Silence,
             Action::Unblock { .. } => ActionKind::Unblock,
             Action::Motion => ActionKind::Motion,
+            // A batch is decided under the rule of the strictest kind it holds.
+            Action::Adopt { suspend, .. } if *suspend > 0 => ActionKind::Suspend,
+            Action::Adopt { .. } => ActionKind::Silence,
         }
     }
 
@@ -88,7 +99,7 @@ impl Action {
             Action::Suspend { domain }
             | Action::Silence { domain }
             | Action::Unblock { domain } => Some(domain),
-            Action::Motion => None,
+            Action::Motion | Action::Adopt { .. } => None,
         }
     }
 }
@@ -143,7 +154,7 @@ impl Action {
         match self {
             Action::Suspend { .. } => Some(Severity::Suspend),
             Action::Silence { .. } => Some(Severity::Silence),
-            Action::Unblock { .. } | Action::Motion => None,
+            Action::Unblock { .. } | Action::Motion | Action::Adopt { .. } => None,
         }
     }
 }

@@ -155,15 +155,6 @@ impl Checker<'_> {
             &[("each", Propose::Each), ("batch", Propose::Batch)],
             Propose::Each,
         )?;
-        // Batch ballots are specified (SPEC §15) but not built yet: refused, never
-        // quietly read as "each".
-        if let (Propose::Batch, Some(written)) = (propose, &raw.propose) {
-            let message = "subscriptions.propose \"batch\" is not available in this version \
-                           of coopgov yet; write propose = \"each\" (one proposal per entry, at \
-                           most [advice] max_open open at once)"
-                .to_owned();
-            return Err(self.at(written.span(), message));
-        }
         Ok(Subscription {
             name: name_text.to_string(),
             url: url_text.to_string(),

@@ -325,6 +325,9 @@ pub struct Batched {
     /// Taken out of the batch by a member's `exclude`: (who, why, its own proposal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded: Option<Exclusion>,
+    /// Once the batch passed: its block applied, or why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Result<(), String>>,
 }
 
 /// A member's `exclude <domain> <reason…>` reply to a batch ballot.
@@ -421,6 +424,36 @@ impl Proposal {
             | Origin::Appeal { .. }
             | Origin::Subscription(_) => true,
         }
+    }
+
+    /// What its decision set on each domain it touched, once applied: a severity, or
+    /// `None` for a block lifted. One domain for most; each entry of a batch applied.
+    pub fn blocks_set(&self) -> Vec<(&str, Option<crate::model::Severity>)> {
+        let applied = self
+            .closing()
+            .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
+        if !applied {
+            return Vec::new();
+        }
+        if let Action::Adopt { .. } = self.action {
+            return self
+                .origin
+                .advised()
+                .map(|advised| {
+                    advised
+                        .batch
+                        .iter()
+                        .filter(|entry| entry.excluded.is_none())
+                        .filter(|entry| matches!(entry.applied, Some(Ok(()))))
+                        .map(|entry| (entry.domain.as_str(), Some(entry.severity)))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        self.action
+            .domain()
+            .map(|domain| vec![(domain, self.action.severity())])
+            .unwrap_or_default()
     }
 
     /// Open and past its closing time.

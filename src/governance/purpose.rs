@@ -76,6 +76,12 @@ pub enum Purpose {
     /// cannot be read, it works again, it dropped too much at once); `notice` numbers the
     /// occasion, so each is told once.
     AdviceNotice { notice: u64, acct: String },
+    /// `entries-3-1`: part 1 of a batch ballot's numbered list of entries.
+    Entries { number: u64, part: u64 },
+    /// `excluded-3-<domain>`: the thread told a member took `domain` out of batch 3.
+    Excluded { number: u64, domain: String },
+    /// `adopt-3-<domain>`: one entry of passed batch 3 applied as its own block.
+    AdoptEntry { number: u64, domain: String },
 }
 
 impl Purpose {
@@ -183,6 +189,21 @@ impl Purpose {
                 let (notice, acct) = number_and_id(rest)?;
                 Purpose::AdviceNotice { notice, acct }
             }
+            "entries" => {
+                let (number_text, part) = rest.split_once('-')?;
+                Purpose::Entries {
+                    number: number(number_text)?,
+                    part: number(part)?,
+                }
+            }
+            "excluded" => {
+                let (number, domain) = number_and_id(rest)?;
+                Purpose::Excluded { number, domain }
+            }
+            "adopt" => {
+                let (number, domain) = number_and_id(rest)?;
+                Purpose::AdoptEntry { number, domain }
+            }
             _ => return None,
         };
         Some(purpose)
@@ -213,7 +234,10 @@ impl Purpose {
             | Purpose::AtOnce { number }
             | Purpose::Terms { number }
             | Purpose::CaseFile { number, .. }
-            | Purpose::Resolve { number, .. } => Some(*number),
+            | Purpose::Resolve { number, .. }
+            | Purpose::Entries { number, .. }
+            | Purpose::Excluded { number, .. }
+            | Purpose::AdoptEntry { number, .. } => Some(*number),
             Purpose::Answer { .. }
             | Purpose::Receipt { .. }
             | Purpose::ActNow { .. }
@@ -240,7 +264,10 @@ impl Purpose {
             | Purpose::ActNow { .. }
             | Purpose::Provisional { .. }
             | Purpose::AtOnce { .. }
-            | Purpose::Terms { .. } => true,
+            | Purpose::Terms { .. }
+            | Purpose::Entries { .. }
+            | Purpose::Excluded { .. }
+            | Purpose::AdoptEntry { .. } => true,
             Purpose::Opened { .. }
             | Purpose::CaseFile { .. }
             | Purpose::Resolve { .. }
@@ -284,7 +311,10 @@ impl Purpose {
             | Purpose::Terms { .. }
             | Purpose::CaseFile { .. }
             | Purpose::Resolve { .. }
-            | Purpose::AdviceNotice { .. } => false,
+            | Purpose::AdviceNotice { .. }
+            | Purpose::Entries { .. }
+            | Purpose::Excluded { .. }
+            | Purpose::AdoptEntry { .. } => false,
         }
     }
 }
@@ -340,6 +370,9 @@ impl fmt::Display for Purpose {
             } => write!(f, "case-{number}-{report}-{acct}"),
             Purpose::Resolve { number, report } => write!(f, "resolve-{number}-{report}"),
             Purpose::AdviceNotice { notice, acct } => write!(f, "advice-{notice}-{acct}"),
+            Purpose::Entries { number, part } => write!(f, "entries-{number}-{part}"),
+            Purpose::Excluded { number, domain } => write!(f, "excluded-{number}-{domain}"),
+            Purpose::AdoptEntry { number, domain } => write!(f, "adopt-{number}-{domain}"),
         }
     }
 }
@@ -374,6 +407,28 @@ mod tests {
         let id = |text: &str| text.to_string();
         vec![
             ("ballot-3", Purpose::Ballot { number: 3 }),
+            (
+                "advice-178000000001-alice",
+                Purpose::AdviceNotice {
+                    notice: 178000000001,
+                    acct: id("alice"),
+                },
+            ),
+            ("entries-3-2", Purpose::Entries { number: 3, part: 2 }),
+            (
+                "excluded-3-spam-farm.example.org",
+                Purpose::Excluded {
+                    number: 3,
+                    domain: id("spam-farm.example.org"),
+                },
+            ),
+            (
+                "adopt-3-xn--bcher-kva.example",
+                Purpose::AdoptEntry {
+                    number: 3,
+                    domain: id("xn--bcher-kva.example"),
+                },
+            ),
             ("opened-3", Purpose::Opened { number: 3 }),
             ("reminder-12", Purpose::Reminder { number: 12 }),
             (
@@ -485,7 +540,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 25, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 29, "a purpose added needs its row above");
     }
 
     #[test]

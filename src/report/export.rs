@@ -218,21 +218,16 @@ fn markdown(records: &[DecisionRecord]) -> String {
 /// (also the public record's `blocklist.csv`, given only the decisions that stand).
 pub fn mastodon_blocklist(proposals: &[Proposal]) -> Result<String, csv::Error> {
     let mut blocks: std::collections::BTreeMap<&str, (Severity, String)> = Default::default();
-    for proposal in proposals {
-        // An urgent action voted down was applied too: by being undone.
-        let applied = proposal.effect_stands()
-            && proposal
-                .closing()
-                .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
-        let Some(domain) = proposal.action.domain().filter(|_| applied) else {
-            continue;
-        };
-        match proposal.action.severity() {
-            Some(severity) => {
-                blocks.insert(domain, (severity, messages::block_comment(proposal)));
-            }
-            None => {
-                blocks.remove(domain);
+    for proposal in proposals.iter().filter(|p| p.effect_stands()) {
+        // An urgent action voted down stands by being undone: it is given only when it stands.
+        for (domain, severity) in proposal.blocks_set() {
+            match severity {
+                Some(severity) => {
+                    blocks.insert(domain, (severity, messages::block_comment(proposal)));
+                }
+                None => {
+                    blocks.remove(domain);
+                }
             }
         }
     }

@@ -92,6 +92,18 @@ fn deed(purpose: &Purpose) -> Deed {
             "tell a member by direct message why their vote was not counted",
         ),
         Purpose::Answer { .. } => words("answered a request", "answer a request"),
+        Purpose::Entries { .. } => words(
+            "listed the batch's entries in its thread",
+            "list the batch's entries in its thread",
+        ),
+        Purpose::Excluded { domain, .. } => Deed {
+            done: format!("said in the thread that {domain} was taken out of the batch"),
+            to_do: format!("say in the thread that {domain} was taken out of the batch"),
+        },
+        Purpose::AdoptEntry { domain, .. } => Deed {
+            done: format!("blocked {domain} as the batch decided"),
+            to_do: format!("block {domain} as the batch decided"),
+        },
         Purpose::AdviceNotice { acct, .. } => Deed {
             done: format!(
                 "told @{acct} of the working group by direct message about a subscribed list"

@@ -341,6 +341,7 @@ impl Outbox<'_> {
                 Ok(Step::default())
             }
             Effect::Apply {
+                purpose,
                 number,
                 action,
                 public_comment,
@@ -364,9 +365,16 @@ impl Outbox<'_> {
                     )
                     .await?;
                 info!(proposal = number, action = ?action, "decision applied");
-                let applied = Done::Applied {
-                    number: *number,
-                    result: Ok(stricter),
+                let applied = match purpose {
+                    Purpose::AdoptEntry { domain, .. } => Done::EntryApplied {
+                        number: *number,
+                        domain,
+                        result: Ok(()),
+                    },
+                    _ => Done::Applied {
+                        number: *number,
+                        result: Ok(stricter),
+                    },
                 };
                 self.heard(applied, now)
             }
@@ -402,6 +410,15 @@ impl Outbox<'_> {
             Effect::ActNow { command, .. } => Done::BlockUnreadable {
                 command,
                 reason: &reason,
+            },
+            Effect::Apply {
+                purpose: Purpose::AdoptEntry { domain, .. },
+                number,
+                ..
+            } => Done::EntryApplied {
+                number: *number,
+                domain,
+                result: Err(&reason),
             },
             Effect::Apply { number, .. } => Done::Applied {
                 number: *number,

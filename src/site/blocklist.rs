@@ -7,7 +7,6 @@
 //! action and whether it was applied, so it is given the decisions that stand.
 
 use super::{page_path, style, words, Site};
-use crate::governance::proposal::Application;
 use crate::governance::{messages, Proposal, Severity};
 use crate::report::mastodon_blocklist;
 use maud::{html, Markup};
@@ -34,23 +33,19 @@ pub(super) struct Block<'a> {
 pub(super) fn in_force<'a>(site: &Site<'a>) -> Vec<Block<'a>> {
     let mut blocks: BTreeMap<&str, Block> = BTreeMap::new();
     for proposal in site.input.proposals.iter().filter(|p| p.effect_stands()) {
-        let applied = proposal
-            .closing()
-            .is_some_and(|c| matches!(c.application, Application::Applied { .. }));
-        let Some(domain) = proposal.action.domain().filter(|_| applied) else {
-            continue;
-        };
-        match proposal.action.severity() {
-            Some(severity) => {
-                let block = Block {
-                    domain,
-                    severity,
-                    decision: proposal,
-                };
-                blocks.insert(domain, block);
-            }
-            None => {
-                blocks.remove(domain);
+        for (domain, severity) in proposal.blocks_set() {
+            match severity {
+                Some(severity) => {
+                    let block = Block {
+                        domain,
+                        severity,
+                        decision: proposal,
+                    };
+                    blocks.insert(domain, block);
+                }
+                None => {
+                    blocks.remove(domain);
+                }
             }
         }
     }

@@ -163,7 +163,8 @@ fn snapshot_of_page_one(lists: &ListServer) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fires_dataset_is_proposed_and_its_retraction_proposes_lifting_the_block_it_led_to() {
+async fn a_fires_dataset_is_one_batch_a_member_takes_an_entry_out_it_passes_and_a_retraction_proposes_lifting_a_block(
+) {
     let lists = ListServer::start().await;
     let json = "application/ld+json";
     lists.put(DATASET, json, &fires(&lists, "dataset.json"));
@@ -183,13 +184,12 @@ async fn a_fires_dataset_is_proposed_and_its_retraction_proposes_lifting_the_blo
 name = "denylist"
 url = "{}"
 format = "fires"
-propose = "each"
+propose = "batch"
 
 [[subscriptions]]
 name = "faraway"
 url = "http://127.0.0.1:9/blocklist.txt"
 format = "plain"
-propose = "each"
 "#,
         lists.url(DATASET)
     );
@@ -199,35 +199,82 @@ propose = "each"
     })
     .await;
 
-    let mut texts = Vec::new();
-    for number in 1..=3 {
-        texts.push(text_of(&scenario.ballot(number).await));
-    }
-    let all = texts.join("\n---\n");
+    // One ballot for the whole reading, its entries listed under it.
+    let batch = scenario.ballot(1).await;
+    let text = text_of(&batch);
     assert!(
-        all.contains("suspend spam-farm.example.org") && all.contains("[Spam]"),
-        "{all}"
+        text.contains("Proposal #1: adopt 3 entries from denylist (2 suspend, 1 silence)")
+            && text.contains("exclude <domain> <reason>"),
+        "{text}"
+    );
+    let entries = text_of(
+        &scenario
+            .post_containing("Entries of proposal #1 (1/1)")
+            .await,
     );
     assert!(
-        all.contains("suspend harassment-hub.example")
-            && all.contains("From denylist (1 of our 2 subscriptions list it)"),
-        "{all}"
+        entries.contains("spam-farm.example.org (suspend): [Spam]")
+            && entries.contains("harassment-hub.example (suspend): [Harassment, Hate Speech]")
+            && entries.contains("noisy-bots.example.net (silence): [Spam]"),
+        "{entries}"
     );
-    assert!(
-        all.contains("limit (silence) noisy-bots.example.net"),
-        "{all}"
-    );
-    let spam = texts
-        .iter()
-        .position(|t| t.contains("spam-farm.example.org"))
-        .unwrap() as u64
-        + 1;
-    let ballot = scenario.ballot(spam).await;
+
+    // Bob takes noisy-bots out: it is put to the members on its own.
     scenario
-        .reply_as("carol", &id_of(&ballot), "@coopbot agree")
+        .reply_as(
+            "bob",
+            &id_of(&batch),
+            "@coopbot exclude noisy-bots.example.net they cleaned up their bots",
+        )
         .await;
-    assert!(scenario.result(spam).await.contains("PASSED"));
-    scenario.domain_block("spam-farm.example.org").await;
+    let own = text_of(&scenario.ballot(2).await);
+    assert!(
+        own.contains("Proposal #2: limit (silence) noisy-bots.example.net")
+            && own.contains("they cleaned up their bots"),
+        "{own}"
+    );
+    scenario
+        .post_containing("noisy-bots.example.net is taken out of this batch")
+        .await;
+
+    // The batch passes: each remaining entry is blocked, naming the batch and the list.
+    scenario
+        .reply_as("carol", &id_of(&batch), "@coopbot agree")
+        .await;
+    assert!(scenario.result(1).await.contains("PASSED"));
+    for domain in ["spam-farm.example.org", "harassment-hub.example"] {
+        let block = scenario.domain_block(domain).await;
+        assert_eq!(block["severity"], "suspend");
+        assert!(
+            block["private_comment"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("proposal #1 (batch), from subscriptions: denylist"),
+            "{block}"
+        );
+    }
+    scenario
+        .post_containing("Done: 2 of the batch's 2 entries are now blocked")
+        .await;
+    tokio::time::sleep(secs(2)).await;
+    assert!(
+        !scenario
+            .mock
+            .domain_blocks()
+            .await
+            .iter()
+            .any(|b| b["domain"] == "noisy-bots.example.net"),
+        "the entry taken out is decided by its own vote"
+    );
+    // Anyone recounts the batch from its thread; bob's exclusion is not a vote.
+    let url = batch["url"].as_str().expect("a ballot address");
+    let (ok, report) = scenario.cli_status(&["verify", url], "");
+    assert!(ok && report.contains("they agree"), "{report}");
+    let export = scenario.cli(&["export", "--format", "mastodon-csv"]);
+    assert!(
+        export.contains("spam-farm.example.org") && export.contains("harassment-hub.example"),
+        "{export}"
+    );
     // The unreachable list is told once.
     wait_for("alice told of faraway", secs(20), || async {
         (!scenario.dms_to("alice", "“faraway”").await.is_empty()).then_some(())

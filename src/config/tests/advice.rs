@@ -58,10 +58,6 @@ fn a_subscription_is_refused_with_its_line_and_what_to_write() {
             "[[subscriptions]]\nname = \"n\"\nurl = \"https://a.example/l\"\n[advice]\nexclude = [\"*.x.example\"]\n",
             "Wildcards are not allowed",
         ),
-        (
-            "[[subscriptions]]\nname = \"n\"\nurl = \"https://a.example/l\"\npropose = \"batch\"\n",
-            "not available in this version",
-        ),
         ("[advice]\nmax_open = 2\n", "no [[subscriptions]] table"),
     ];
     for (table, expected) in cases {

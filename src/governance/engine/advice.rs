@@ -4,6 +4,7 @@
 //! list's entries, its feed cursor, what was considered, the proposals) is one step,
 //! so a crash mid-way neither loses a reading's progress nor proposes an entry twice.
 
+use super::batch;
 use super::build::{self, Asked};
 use crate::governance::advice::reading::{self, Heard, Reading};
 use crate::governance::advice::{
@@ -106,9 +107,49 @@ pub fn on_advice<R: Records>(
         // blocks are read (the runtime reads them when `needs_blocks` says so).
         return Ok(step);
     }
-    let first = records.next_number()?;
-    for (number, candidate) in (first..).zip(&selection.open) {
+    let mut number = records.next_number()?;
+    let (each, batched): (Vec<&Candidate>, Vec<&Candidate>) = selection
+        .open
+        .iter()
+        .partition(|candidate| candidate.propose == advice::Propose::Each);
+    for candidate in each {
         let proposal = open(settings, config, number, candidate, now);
+        step = opened(
+            step,
+            settings,
+            proposal,
+            std::slice::from_ref(candidate),
+            now,
+        );
+        number += 1;
+    }
+    // One batch per subscription, its entries in the list's order.
+    let mut batches: BTreeMap<&str, Vec<&Candidate>> = BTreeMap::new();
+    for candidate in batched {
+        batches
+            .entry(&candidate.first_source)
+            .or_default()
+            .push(candidate);
+    }
+    for (from, candidates) in batches {
+        let owned: Vec<Candidate> = candidates.into_iter().cloned().collect();
+        let proposal = batch::open_batch(settings, config, number, from, &owned, now);
+        step = opened(step, settings, proposal, &owned, now);
+        number += 1;
+    }
+    Ok(step)
+}
+
+/// `proposal` opened from `candidates`: kept as considered, its ballot posted.
+fn opened(
+    mut step: Step,
+    settings: &Settings,
+    proposal: Proposal,
+    candidates: &[Candidate],
+    now: DateTime<Utc>,
+) -> Step {
+    let number = proposal.number;
+    for candidate in candidates {
         step.keep(&Considered {
             domain: candidate.domain.clone(),
             about: candidate.about,
@@ -116,23 +157,20 @@ pub fn on_advice<R: Records>(
             proposal: Some(number),
             not_proposed: None,
         });
-        step.effects.push(build::ballot_effect(settings, &proposal));
-        step = step.logged(
-            Some(number),
-            None,
-            format!(
-                "opened from the advice of {}",
-                candidate
-                    .sources
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
-        step.proposals.push(proposal);
     }
-    Ok(step)
+    let mut sources: Vec<&str> = candidates
+        .iter()
+        .flat_map(|c| c.sources.iter().map(|s| s.name.as_str()))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    step.effects.push(build::ballot_effect(settings, &proposal));
+    step.proposals.push(proposal);
+    step.logged(
+        Some(number),
+        None,
+        format!("opened from the advice of {}", sources.join(", ")),
+    )
 }
 
 /// Whether hearing `heard` would open a proposal once the instance's blocks are known:

@@ -87,7 +87,10 @@ pub fn close(
     );
     proposal.stage = Stage::Closed(closing);
     if application == Application::Pending {
-        effects.extend(Effect::apply_decision(&proposal, Purpose::Apply { number }));
+        match proposal.action {
+            Action::Adopt { .. } => effects.extend(super::batch::applications(&proposal)),
+            _ => effects.extend(Effect::apply_decision(&proposal, Purpose::Apply { number })),
+        }
     }
     effects.extend(super::reports::resolutions(&proposal));
     let reconciled = VoteChange::Replace {

@@ -90,6 +90,12 @@ pub enum Done<'a> {
         number: u64,
         result: Result<Option<Severity>, &'a str>,
     },
+    /// One entry of a passed batch was blocked, or not.
+    EntryApplied {
+        number: u64,
+        domain: &'a str,
+        result: Result<(), &'a str>,
+    },
 }
 
 /// What the core decides on hearing `event` at `now`.
@@ -185,6 +191,13 @@ fn on_done<R: Records>(
         }),
         Done::Applied { number, result } => then(number, &|p| {
             apply::on_applied(settings, p, result.map_err(str::to_string), now)
+        }),
+        Done::EntryApplied {
+            number,
+            domain,
+            result,
+        } => then(number, &|p| {
+            super::batch::on_entry_applied(settings, p, domain, result.map_err(str::to_string), now)
         }),
     }
 }

@@ -10,6 +10,7 @@
 mod advice;
 mod appeal;
 mod apply;
+mod batch;
 mod build;
 mod close;
 mod event;
@@ -24,6 +25,7 @@ pub mod working_group;
 pub use advice::{needs_blocks, AdviceHeard};
 pub use appeal::{eligible as appeal_eligible, reversal};
 pub use apply::on_applied;
+pub use batch::{applications as batch_applications, on_entry_applied};
 pub use build::closing_time;
 pub use close::{close, due, on_announced};
 pub use event::{decide, next_timer, timers, Done, Event, Timer};
@@ -107,6 +109,9 @@ fn decide_post<R: Records>(
         }
     }
     if let Some(proposal) = &ballot {
+        if let Some(step) = batch::on_exclusion(settings, records, proposal, post, now)? {
+            return Ok(step);
+        }
         if let Some((position, reason)) =
             commands::parse_vote_reply(&post.text, &settings.vocabulary)
         {

@@ -142,13 +142,11 @@ pub fn on_ballot_posted<R: Records>(
     );
     let number = proposal.number;
     let drawn = super::jury::draw_jury(settings, records, &mut proposal, &ballot_ref, now)?;
-    // Nobody asked for a case opened from reports: there is nobody to tell.
+    // Nobody asked for a case opened from reports or from the lists' advice: there is
+    // nobody to tell.
     let mut replies = match proposal.origin {
-        Origin::Reports(_) => Vec::new(),
-        Origin::Request
-        | Origin::Ratification(_)
-        | Origin::Appeal { .. }
-        | Origin::Subscription(_) => vec![reply],
+        Origin::Reports(_) | Origin::Subscription(_) => Vec::new(),
+        Origin::Request | Origin::Ratification(_) | Origin::Appeal { .. } => vec![reply],
     };
     // The ballot's terms come first in its thread, where anyone recounting looks for them.
     if let Some(terms) = terms {
@@ -159,6 +157,12 @@ pub fn on_ballot_posted<R: Records>(
             Some(ballot_ref.status_id.clone()),
         ));
     }
+    // A batch lists its entries right under the ballot, where members read them.
+    replies.extend(super::batch::entry_lists(
+        settings,
+        &proposal,
+        &ballot_ref.status_id,
+    ));
     // Before any draw: a ratification's thread first says what was already done.
     if proposal.origin.is_ratification() {
         replies.push(Effect::post(

@@ -10,7 +10,7 @@ use crate::governance::proposal::{Application, Closing, Post, Proposal, Stage};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::{Mode, Settings, Visibility};
-use crate::governance::Outcome;
+use crate::governance::{Action, Outcome};
 use chrono::{DateTime, Utc};
 
 /// Why a command was turned down, as its sender reads it.
@@ -289,7 +289,7 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
     if closing.outcome != Outcome::Passed && !ratification {
         return Err(Refusal(refusals::did_not_pass(number, closing.outcome)));
     }
-    if proposal.action.domain().is_none() {
+    if proposal.action == Action::Motion {
         return Err(Refusal(refusals::motion_has_nothing_to_apply(number)));
     }
     match &closing.application {
@@ -307,14 +307,32 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
     closing.application = Application::Pending;
     applying.stage = Stage::Closed(closing);
     let mut step = dm(post, said::applying_now(proposal));
-    // A new key per command: a failed application can be tried again after a fix.
-    step.effects.extend(Effect::apply_decision(
-        proposal,
-        Purpose::ApplyOnCommand {
-            number,
-            command_id: post.status_id.clone(),
-        },
-    ));
+    match proposal.action {
+        // Each entry not applied yet (a failed one is tried again).
+        Action::Adopt { .. } => {
+            let mut retry = proposal.clone();
+            if let Some(advised) = retry.origin.advised_mut() {
+                for entry in &mut advised.batch {
+                    if matches!(entry.applied, Some(Err(_))) {
+                        entry.applied = None;
+                    }
+                }
+            }
+            step.effects.extend(super::batch::applications(&retry));
+            if let Stage::Closed(closing) = &mut applying.stage {
+                closing.application = Application::Pending;
+            }
+            applying.origin = retry.origin;
+        }
+        // A new key per command: a failed application can be tried again after a fix.
+        _ => step.effects.extend(Effect::apply_decision(
+            proposal,
+            Purpose::ApplyOnCommand {
+                number,
+                command_id: post.status_id.clone(),
+            },
+        )),
+    }
     step.proposals.push(applying);
     Ok(step)
 }

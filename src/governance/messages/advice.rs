@@ -3,7 +3,8 @@
 
 use super::{defang_all, domain_shown};
 use crate::governance::advice::{About, Candidate};
-use crate::governance::proposal::{Advised, Source};
+use crate::governance::proposal::{Advised, Batched, Proposal, Source};
+use crate::model::Severity;
 
 /// The reason of a proposal opened from the lists' advice: who lists it, of how many,
 /// and their own words quoted (never read as markup, never mentioning anyone):
@@ -134,4 +135,167 @@ pub fn too_many_removals(removed: usize, max: u32) -> String {
 /// A domain as a list's advice names it in a ballot's numbered reply.
 pub fn entry_line(domain: &str) -> String {
     domain_shown(domain)
+}
+
+/// A batch's title: `adopt 37 entries from neighbours (30 suspend, 7 silence)`.
+pub fn adopt_phrase(from: &str, suspend: u32, silence: u32) -> String {
+    let total = suspend + silence;
+    let entries = match total {
+        1 => "1 entry".to_string(),
+        n => format!("{n} entries"),
+    };
+    let parts: Vec<String> = [(suspend, "suspend"), (silence, "silence")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+    format!("adopt {entries} from {from} ({})", parts.join(", "))
+}
+
+/// The entries a batch still holds (not taken out by a member).
+pub fn kept_entries(proposal: &Proposal) -> Vec<&Batched> {
+    proposal
+        .origin
+        .advised()
+        .map(|advised| {
+            advised
+                .batch
+                .iter()
+                .filter(|b| b.excluded.is_none())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A batch ballot's reason: where its entries come from and how to take one out.
+pub fn batch_reason(candidates: &[Candidate], from: &str, subscriptions: usize) -> String {
+    let others: Vec<&str> = {
+        let mut names: Vec<&str> = candidates
+            .iter()
+            .flat_map(|c| c.sources.iter().map(|s| s.name.as_str()))
+            .filter(|name| *name != from)
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let also = match others.is_empty() {
+        true => String::new(),
+        false => format!(" (some also listed by {})", and_list(&others)),
+    };
+    format!(
+        "What {from}, one of our {subscriptions} subscriptions, lists that we have not decided about{also}. Each entry, with the list's own words, is in the numbered replies below. To take one out and vote on it on its own, reply: exclude <domain> <reason>."
+    )
+}
+
+/// The numbered replies listing a batch's entries, each cut to `max` characters.
+pub fn batch_lists(number: u64, entries: &[Batched], max: usize) -> Vec<String> {
+    let lines: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let severity = match entry.severity {
+                Severity::Silence => "silence",
+                _ => "suspend",
+            };
+            let said = said(&entry.sources);
+            let said = match said.is_empty() {
+                true => String::new(),
+                false => format!(": {}", super::shorten(&said, 200)),
+            };
+            defang_all(&format!(
+                "{}. {} ({severity}){said}",
+                index + 1,
+                domain_shown(&entry.domain)
+            ))
+        })
+        .collect();
+    let head =
+        |part: usize, parts: usize| format!("Entries of proposal #{number} ({part}/{parts}):");
+    // Parts are filled greedily; the heading's part numbers are written once the count is known.
+    let room = max.saturating_sub(head(99, 99).chars().count() + 1);
+    let mut parts: Vec<Vec<String>> = vec![Vec::new()];
+    let mut used = 0;
+    for line in lines {
+        let line = super::shorten(&line, room);
+        let length = line.chars().count() + 1;
+        if used + length > room && !parts.last().is_some_and(Vec::is_empty) {
+            parts.push(Vec::new());
+            used = 0;
+        }
+        used += length;
+        parts.last_mut().expect("a part").push(line);
+    }
+    let count = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(index, lines)| format!("{}\n{}", head(index + 1, count), lines.join("\n")))
+        .collect()
+}
+
+/// Told in the thread when a member takes an entry out of a batch.
+pub fn excluded(domain: &str, by: &str, reason: &str, own: u64) -> String {
+    defang_all(&format!(
+        "{} is taken out of this batch by @{by}: {reason}. It is put to the members on its own as proposal #{own}; the batch goes on without it.",
+        domain_shown(domain),
+    ))
+}
+
+/// The reason of an entry's own proposal, once taken out of a batch.
+pub fn excluded_reason(
+    batch: u64,
+    by: &str,
+    reason: &str,
+    sources: &[Source],
+    subscriptions: usize,
+) -> String {
+    let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let said = said(sources);
+    let said = match said.is_empty() {
+        true => String::new(),
+        false => format!(": {said}"),
+    };
+    defang_all(&format!(
+        "Taken out of batch #{batch} by @{by}: {reason}. From {} ({} of our {subscriptions} subscriptions){said}",
+        and_list(&names),
+        sources.len()
+    ))
+}
+
+/// What a passed batch did, once each of its entries was applied.
+pub fn batch_applied(proposal: &Proposal) -> String {
+    let entries = kept_entries(proposal);
+    let failed: Vec<String> = entries
+        .iter()
+        .filter_map(|entry| {
+            entry
+                .applied
+                .as_ref()
+                .and_then(|result| result.as_ref().err())
+                .map(|why| format!("{} ({why})", domain_shown(&entry.domain)))
+        })
+        .collect();
+    let done = entries.len() - failed.len();
+    let mut text = format!(
+        "Done: {done} of the batch's {} entries are now blocked on this instance, each naming proposal #{} and its list.",
+        entries.len(),
+        proposal.number
+    );
+    if !failed.is_empty() {
+        text.push_str(&format!(
+            " Could not be applied: {}; the working group is told.",
+            failed.join(", ")
+        ));
+    }
+    text
+}
+
+/// A batch's deed in a few words.
+pub fn batch_deed(proposal: &Proposal) -> String {
+    let applied = kept_entries(proposal)
+        .iter()
+        .filter(|entry| matches!(entry.applied, Some(Ok(()))))
+        .count();
+    format!("adopted {applied} entries as blocks")
 }

@@ -135,6 +135,11 @@ pub fn action_phrase(action: &Action) -> String {
         Action::Silence { domain } => format!("limit (silence) {}", domain_shown(domain)),
         Action::Unblock { domain } => format!("lift the block on {}", domain_shown(domain)),
         Action::Motion => "motion".to_string(),
+        Action::Adopt {
+            from,
+            suspend,
+            silence,
+        } => advice::adopt_phrase(from, *suspend, *silence),
     }
 }
 
@@ -306,6 +311,7 @@ pub fn applied(proposal: &Proposal, stricter: Option<Severity>) -> String {
             domain_shown(domain)
         ),
         Action::Motion => "nothing to apply".to_string(),
+        Action::Adopt { .. } => return advice::batch_applied(proposal),
     };
     format!("Done: {done}, as decided in proposal #{}.", proposal.number)
 }
@@ -397,6 +403,7 @@ pub fn deed(proposal: &Proposal, closing: &Closing) -> String {
         Action::Silence { .. } => format!("limited (silenced) {domain}"),
         Action::Unblock { .. } => format!("lifted the block on {domain}"),
         Action::Motion => "nothing to change for a motion".to_string(),
+        Action::Adopt { .. } => advice::batch_deed(proposal),
     }
 }
 

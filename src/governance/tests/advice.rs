@@ -476,3 +476,137 @@ proptest! {
         prop_assert_eq!(unique.len(), domains.len(), "proposed twice: {:?}", domains);
     }
 }
+
+fn batching(names: &[&str]) -> Settings {
+    let mut settings = advising(names, 1, 3);
+    if let Some(advice) = settings.advice.as_mut() {
+        for subscription in &mut advice.subscriptions {
+            subscription.propose = Propose::Batch;
+        }
+    }
+    settings
+}
+
+#[test]
+fn a_batch_is_one_ballot_a_member_takes_an_entry_out_and_each_remaining_entry_is_applied() {
+    use crate::governance::engine::Done;
+    use crate::governance::StatusRef;
+    use crate::governance::ThreadRecord;
+    let settings = batching(&["neighbours"]);
+    let mut memory = Memory::default();
+    let list = whole(
+        "neighbours",
+        vec![
+            suspend("one.example", "raids"),
+            silence("two.example"),
+            suspend("three.example", "spam"),
+        ],
+    );
+    let effects = hear(
+        &settings,
+        &mut memory,
+        Some(&list),
+        Some(&no_blocks()),
+        t0(),
+    );
+    let texts = ballots(&effects);
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].contains("Proposal #1: adopt 3 entries from neighbours (2 suspend, 1 silence)")
+            && texts[0].contains("reply: exclude <domain> <reason>"),
+        "{}",
+        texts[0]
+    );
+    let ballot = StatusRef {
+        status_id: "500".to_string(),
+        url: "https://social.example/@coopbot/500".to_string(),
+    };
+    let follow_up = crate::governance::FollowUp::BallotPosted {
+        number: 1,
+        terms: None,
+    };
+    let posted = Event::Done(Done::Posted {
+        follow_up: &follow_up,
+        status: &ballot,
+    });
+    let step = infallible(real::decide(&settings, &memory, posted, t0()));
+    let listed = memory.apply(&step);
+    let entries: Vec<&Effect> = listed
+        .iter()
+        .filter(|e| e.key().starts_with("entries-1-"))
+        .collect();
+    assert_eq!(entries.len(), 1);
+    assert!(
+        matches!(entries[0], Effect::Post { text, in_reply_to: Some(to), .. }
+            if text.contains("1. one.example (suspend): “raids”")
+                && text.contains("2. two.example (silence)")
+                && to == "500"),
+        "{entries:?}"
+    );
+    assert!(
+        !listed.iter().any(|e| e.key() == "opened-1"),
+        "nobody asked for it: nobody is told"
+    );
+
+    // Bob takes two.example out: it gets its own ballot, and the thread is told.
+    let bob = member("bob", 11);
+    let exclusion = post(
+        &bob,
+        600,
+        "exclude two.example they answer our reports now",
+        Some("500"),
+    );
+    let effects = memory.apply(&engine::on_post(&settings, &memory, &exclusion, t0()));
+    let own = ballots(&effects);
+    assert_eq!(own.len(), 1, "{effects:?}");
+    assert!(
+        own[0].contains("Proposal #2: limit (silence) two.example")
+            && own[0]
+                .contains("Taken out of batch #1 by @\u{200B}bob: they answer our reports now"),
+        "{}",
+        own[0]
+    );
+    assert!(effects.iter().any(|e| e.key() == "excluded-1-two.example"));
+    // Twice is refused, and so is a domain not in the batch.
+    for text in ["exclude two.example again", "exclude four.example why not"] {
+        let again = post(&bob, 601, text, Some("500"));
+        let answer = engine::on_post(&settings, &memory, &again, t0());
+        assert!(ballots(&answer.effects).is_empty(), "{text}");
+        assert!(answer.proposals.is_empty(), "{text}");
+    }
+
+    // It passes; each entry that remains is applied as its own block.
+    let record = ThreadRecord {
+        replies: vec![
+            post(&member("carol", 12), 700, "agree", Some("500")),
+            exclusion.clone(),
+        ],
+        favourited_by: vec![],
+    };
+    let batch = memory.proposal_with_votes(1).unwrap();
+    let closed = memory.apply(&real::close(&settings, &batch, &record, t0() + days(6)));
+    let applies: Vec<&Effect> = closed
+        .iter()
+        .filter(|e| matches!(e, Effect::Apply { .. }))
+        .collect();
+    let keys: Vec<String> = applies.iter().map(|e| e.key()).collect();
+    assert_eq!(keys, ["adopt-1-one.example", "adopt-1-three.example"]);
+    assert!(
+        matches!(applies[0], Effect::Apply { private_comment, .. } if private_comment.contains("from subscriptions: neighbours"))
+    );
+    for domain in ["one.example", "three.example"] {
+        let done = Event::Done(Done::EntryApplied {
+            number: 1,
+            domain,
+            result: Ok(()),
+        });
+        let step = infallible(real::decide(&settings, &memory, done, t0() + days(6)));
+        memory.apply(&step);
+    }
+    let applied = memory.proposal(1).unwrap();
+    let set: Vec<&str> = applied.blocks_set().iter().map(|(d, _)| *d).collect();
+    assert_eq!(set, ["one.example", "three.example"]);
+    assert!(infallible(memory.pending_effects())
+        .iter()
+        .any(|(_, e)| e.effect.key() == "applied-1"));
+}
