@@ -11,7 +11,7 @@ use crate::governance::advice::reading::{self, Heard, Outcome};
 use crate::governance::advice::{
     select, About, AdviceSettings, Considered, Known, Skipped, Subscribed,
 };
-use crate::mastodon::{Capabilities, Client};
+use crate::mastodon::{Capabilities, Client, Software};
 use crate::model::Severity;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -47,6 +47,13 @@ pub async fn advice(path: &Path, dry_run: bool) -> ExitCode {
         }
     };
     let now = Utc::now();
+    // Whether the server can silence decides what is proposed; without --dry-run nothing
+    // is asked of the instance, so `auto` is read as Mastodon.
+    let capabilities = match (dry_run, config.instance.software.as_str()) {
+        (true, _) => crate::startup::software(&config).await.capabilities(),
+        (false, "auto") => Software::Mastodon.capabilities(),
+        (false, name) => Software::from_name(name).capabilities(),
+    };
     let mut subscribed = records.subscribed.clone();
     let mut out = String::new();
     let mut blocks = None;
@@ -61,7 +68,7 @@ pub async fn advice(path: &Path, dry_run: bool) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        blocks = instance_blocks(&config, &mut out).await;
+        blocks = instance_blocks(&config, &capabilities, &mut out).await;
     }
     for subscription in &settings.subscriptions {
         let kept = subscribed.iter().find(|s| s.name == subscription.name);
@@ -74,7 +81,7 @@ pub async fn advice(path: &Path, dry_run: bool) -> ExitCode {
         .collect();
     let known = Known {
         own_domain: &own_domain(&config),
-        can_silence: true,
+        can_silence: capabilities.silence,
         blocks: blocks.as_ref(),
         now,
     };
@@ -171,11 +178,14 @@ fn size(bytes: u64) -> String {
 }
 
 /// The instance's blocks, read with the bot's token; `None` (said in `out`) when not.
-async fn instance_blocks(config: &Config, out: &mut String) -> Option<BTreeMap<String, Severity>> {
+async fn instance_blocks(
+    config: &Config,
+    capabilities: &Capabilities,
+    out: &mut String,
+) -> Option<BTreeMap<String, Severity>> {
     let token = config.instance.token.read().ok()?;
     let client = Client::new(&config.instance.url, token, config.instance.request_timeout).ok()?;
-    let capabilities: Capabilities = crate::startup::software(config).await.capabilities();
-    match client.block_severities(&capabilities).await {
+    match client.block_severities(capabilities).await {
         Ok(blocks) => Some(blocks),
         Err(error) => {
             let _ = writeln!(

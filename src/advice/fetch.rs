@@ -12,7 +12,6 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::header::{
@@ -20,7 +19,7 @@ use reqwest::header::{
     IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
 use reqwest::{redirect, Client, StatusCode};
-use url::{Host, Url};
+use url::Url;
 
 #[cfg(test)]
 mod tests;
@@ -246,16 +245,7 @@ pub fn allowed(url: &Url) -> Result<(), FetchError> {
 }
 
 fn permitted(url: &Url) -> bool {
-    match url.scheme() {
-        "https" => url.host().is_some(),
-        "http" => match url.host() {
-            Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-            Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-            Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-            None => false,
-        },
-        _ => false,
-    }
+    crate::governance::advice::readable_address(url)
 }
 
 /// Why the redirect policy refused a hop; travels inside a `reqwest::Error`

@@ -175,20 +175,16 @@ fn list_address_problem(text: &str) -> Option<String> {
                 .to_string(),
         );
     };
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
+    if crate::governance::advice::readable_address(&url) {
+        return None;
+    }
     match url.scheme() {
-        "https" if url.host().is_some() => None,
-        "http" if loopback => None,
         "http" => Some(
             "is plain http; lists are read over https only (plain http only from this \
              machine), so that nobody on the way can change what members are asked"
                 .to_string(),
         ),
+        "https" => Some("names no host; write the list's whole address".to_string()),
         scheme => Some(format!(
             "starts with {scheme}:, which coopgov does not read; use {}",
             one_of(&["https://"])

@@ -10,6 +10,7 @@ mod governance_loop;
 mod harness;
 mod hostile;
 mod jury;
+mod list_reading;
 mod operators;
 mod publish;
 mod reliability;

@@ -12,17 +12,29 @@ pub async fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> Value {
-    let mut request = client.request(method.clone(), url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{method} {url}: no answer: {e}"));
+    let request = || {
+        let mut request = client.request(method.clone(), url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        request
+    };
+    // A connection the mock did not accept (its backlog full while a crowd votes on a
+    // loaded machine) carried no request: trying again is what a member's app does.
+    let mut attempts = 0;
+    let response = loop {
+        match request().send().await {
+            Ok(response) => break response,
+            Err(e) if e.is_connect() && attempts < 5 => {
+                attempts += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(200 * attempts)).await;
+            }
+            Err(e) => panic!("{method} {url}: no answer: {e}"),
+        }
+    };
     let status = response.status();
     let reset = response
         .headers()

@@ -70,6 +70,22 @@ impl AdviceSettings {
     }
 }
 
+/// Whether a list may be read from `url`: https to any host, plain http only to this
+/// machine (a loopback address or `localhost`), so that nobody on the way can change
+/// what the members are asked. Every redirect is held to it too.
+pub fn readable_address(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
 /// `domain` is `parent` or one of its subdomains.
 pub fn within(domain: &str, parent: &str) -> bool {
     domain == parent

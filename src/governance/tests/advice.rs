@@ -610,3 +610,35 @@ fn a_batch_is_one_ballot_a_member_takes_an_entry_out_and_each_remaining_entry_is
         .iter()
         .any(|(_, e)| e.effect.key() == "applied-1"));
 }
+
+#[test]
+fn a_reading_with_nothing_new_needs_no_request_to_our_instance() {
+    let settings = advising(&["neighbours"], 1, 3);
+    let mut memory = Memory::default();
+    let list = whole("neighbours", vec![suspend("one.example", "")]);
+    let needs = |memory: &Memory, reading: Option<&Reading>| {
+        let heard = AdviceHeard {
+            reading,
+            blocks: None,
+        };
+        infallible(real::needs_blocks(&settings, memory, heard, t0()))
+    };
+    assert!(
+        needs(&memory, Some(&list)),
+        "something would open: read the blocks"
+    );
+    hear(
+        &settings,
+        &mut memory,
+        Some(&list),
+        Some(&no_blocks()),
+        t0(),
+    );
+    let unchanged = Reading {
+        name: "neighbours".to_string(),
+        outcome: Read::Unchanged,
+    };
+    assert!(!needs(&memory, Some(&unchanged)));
+    assert!(!needs(&memory, Some(&list)), "the same list again");
+    assert!(!needs(&memory, None), "nothing waits");
+}
