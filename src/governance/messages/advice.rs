@@ -15,7 +15,7 @@ pub fn reason(candidate: &Candidate, subscriptions: usize) -> String {
     let verb = match (candidate.about, count) {
         (About::Unblock, 1) => "no longer lists it",
         (About::Unblock, _) => "no longer list it",
-        (About::Block { .. }, 1) if subscriptions == 1 => "lists it",
+        (About::Block { .. }, 1) => "lists it",
         (About::Block { .. }, _) => "list it",
     };
     let tally = match candidate.about {
