@@ -5,14 +5,14 @@
 //! so a crash mid-way neither loses a reading's progress nor proposes an entry twice.
 
 use super::batch;
-use super::build::{self, Asked};
+use super::build;
 use crate::governance::advice::reading::{self, Heard, Reading};
 use crate::governance::advice::{
     self, About, AdviceSettings, Candidate, Considered, Known, Selection, Subscribed,
 };
 use crate::governance::effects::{Effect, Step};
 use crate::governance::messages::advice as said;
-use crate::governance::proposal::{Advised, Origin, Proposal};
+use crate::governance::proposal::{Advised, Proposal};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
 use crate::governance::settings::Settings;
@@ -282,32 +282,21 @@ fn open(
     candidate: &Candidate,
     now: DateTime<Utc>,
 ) -> Proposal {
-    let domain = candidate.domain.clone();
     let action = match candidate.about {
-        About::Unblock => Action::Unblock { domain },
-        About::Block {
-            severity: Severity::Silence,
-        } => Action::Silence { domain },
-        About::Block { .. } => Action::Suspend { domain },
+        About::Unblock => Action::Unblock {
+            domain: candidate.domain.clone(),
+        },
+        About::Block { severity } => build::block_action(&candidate.domain, severity),
     };
     let reason = said::reason(candidate, config.subscriptions.len());
-    let (proposer, request) = build::opened_by_bot(settings, format!("advice-{number}"));
-    let asked = Asked {
-        action: &action,
-        reason: &reason,
-        proposer,
-        request,
-        duration: None,
-        urgent: false,
-        origin: Origin::Subscription(Advised {
-            sources: candidate.sources.clone(),
-            of: config.subscriptions.len() as u32,
-            reject_media: candidate.reject_media,
-            reject_reports: candidate.reject_reports,
-            batch: Vec::new(),
-        }),
+    let advised = Advised {
+        sources: candidate.sources.clone(),
+        of: config.subscriptions.len() as u32,
+        reject_media: candidate.reject_media,
+        reject_reports: candidate.reject_reports,
+        batch: Vec::new(),
     };
-    build::new_proposal(settings, number, asked, now)
+    build::advised_proposal(settings, number, &action, &reason, advised, now)
 }
 
 /// The working group told about a list: it fails (`Some(reason)`) or works again.

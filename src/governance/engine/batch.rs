@@ -3,13 +3,13 @@
 //! <reason…>` taking one out to its own vote; and, when it passes, each entry that
 //! remains applied as its own block, naming the batch and the list.
 
-use super::build::{self, Asked};
+use super::build::{self, advised_proposal, block_action};
 use crate::commands::normalize_domain;
 use crate::governance::advice::{About, AdviceSettings, Candidate, Considered};
 use crate::governance::effects::{Effect, Step};
 use crate::governance::messages::{self, advice as said};
 use crate::governance::proposal::{
-    Advised, Application, Batched, Exclusion, Origin, Post, Proposal, Source, Stage,
+    Advised, Application, Batched, Exclusion, Post, Proposal, Source, Stage,
 };
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
@@ -39,7 +39,6 @@ pub(super) fn open_batch(
         silence: count(Severity::Silence),
     };
     let reason = said::batch_reason(candidates, from, config.subscriptions.len());
-    let (proposer, request) = build::opened_by_bot(settings, format!("advice-{number}"));
     let batch = candidates
         .iter()
         .map(|candidate| Batched {
@@ -52,26 +51,18 @@ pub(super) fn open_batch(
             applied: None,
         })
         .collect();
-    let asked = Asked {
-        action: &action,
-        reason: &reason,
-        proposer,
-        request,
-        duration: None,
-        urgent: false,
-        origin: Origin::Subscription(Advised {
-            sources: vec![Source {
-                name: from.to_string(),
-                comment: String::new(),
-                labels: Vec::new(),
-            }],
-            of: config.subscriptions.len() as u32,
-            reject_media: false,
-            reject_reports: false,
-            batch,
-        }),
+    let advised = Advised {
+        sources: vec![Source {
+            name: from.to_string(),
+            comment: String::new(),
+            labels: Vec::new(),
+        }],
+        of: config.subscriptions.len() as u32,
+        reject_media: false,
+        reject_reports: false,
+        batch,
     };
-    build::new_proposal(settings, number, asked, now)
+    advised_proposal(settings, number, &action, &reason, advised, now)
 }
 
 /// The numbered replies listing a batch's entries, under its ballot.
@@ -165,14 +156,7 @@ pub fn on_exclusion<R: Records>(
     }
     let own = records.next_number()?;
     let by = post.author.identity.clone();
-    let action = match entry.severity {
-        Severity::Silence => Action::Silence {
-            domain: domain.clone(),
-        },
-        _ => Action::Suspend {
-            domain: domain.clone(),
-        },
-    };
+    let action = block_action(&domain, entry.severity);
     let reason_text = said::excluded_reason(
         batch.number,
         &by.acct,
@@ -180,21 +164,12 @@ pub fn on_exclusion<R: Records>(
         &entry.sources,
         subscriptions,
     );
-    let (proposer, request) = build::opened_by_bot(settings, format!("advice-{own}"));
-    let asked = Asked {
-        action: &action,
-        reason: &reason_text,
-        proposer,
-        request,
-        duration: None,
-        urgent: false,
-        origin: Origin::Subscription(Advised {
-            sources: entry.sources.clone(),
-            of: subscriptions as u32,
-            reject_media: entry.reject_media,
-            reject_reports: entry.reject_reports,
-            batch: Vec::new(),
-        }),
+    let advised = Advised {
+        sources: entry.sources.clone(),
+        of: subscriptions as u32,
+        reject_media: entry.reject_media,
+        reject_reports: entry.reject_reports,
+        batch: Vec::new(),
     };
     entry.excluded = Some(Exclusion {
         by: by.clone(),
@@ -202,7 +177,7 @@ pub fn on_exclusion<R: Records>(
         status_id: post.status_id.clone(),
         proposal: own,
     });
-    let alone = build::new_proposal(settings, own, asked, now);
+    let alone = advised_proposal(settings, own, &action, &reason_text, advised, now);
     let mut step = Step::default();
     step.keep(&Considered {
         domain: domain.clone(),
@@ -245,14 +220,7 @@ pub fn applications(proposal: &Proposal) -> Vec<Effect> {
         .filter(|entry| entry.excluded.is_none() && entry.applied.is_none())
         .map(|entry| {
             let domain = entry.domain.clone();
-            let action = match entry.severity {
-                Severity::Silence => Action::Silence {
-                    domain: domain.clone(),
-                },
-                _ => Action::Suspend {
-                    domain: domain.clone(),
-                },
-            };
+            let action = block_action(&domain, entry.severity);
             let names: Vec<&str> = entry.sources.iter().map(|s| s.name.as_str()).collect();
             Effect::Apply {
                 purpose: Purpose::AdoptEntry {

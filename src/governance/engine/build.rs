@@ -6,10 +6,10 @@
 use crate::governance::effects::{Effect, FollowUp};
 use crate::governance::jury::{JuryCase, Seating};
 use crate::governance::messages;
-use crate::governance::proposal::{Identity, Origin, Proposal, Stage, StatusRef};
+use crate::governance::proposal::{Advised, Identity, Origin, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::settings::Settings;
-use crate::governance::{Action, ActionKind};
+use crate::governance::{Action, ActionKind, Severity};
 use chrono::{DateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -101,6 +101,37 @@ pub(super) fn opened_by_bot(settings: &Settings, name: String) -> (Identity, Sta
         url: String::new(),
     };
     (bot, request)
+}
+
+/// A proposal the bot opens itself from the lists' advice.
+pub(super) fn advised_proposal(
+    settings: &Settings,
+    number: u64,
+    action: &Action,
+    reason: &str,
+    advised: Advised,
+    now: DateTime<Utc>,
+) -> Proposal {
+    let (proposer, request) = opened_by_bot(settings, format!("advice-{number}"));
+    let asked = Asked {
+        action,
+        reason,
+        proposer,
+        request,
+        duration: None,
+        urgent: false,
+        origin: Origin::Subscription(advised),
+    };
+    new_proposal(settings, number, asked, now)
+}
+
+/// The block a list's advice asks for: a silence, else a suspension.
+pub(super) fn block_action(domain: &str, severity: Severity) -> Action {
+    let domain = domain.to_string();
+    match severity {
+        Severity::Silence => Action::Silence { domain },
+        _ => Action::Suspend { domain },
+    }
 }
 
 /// The jury's terms for a new proposal of `kind`, when a jury decides that kind.
