@@ -336,6 +336,18 @@ max_open = 1
     .await;
     let first = text_of(&scenario.ballot(1).await);
     assert!(first.contains("suspend server0.example"), "{first}");
+    let check = scenario.cli(&["check"]);
+    assert!(
+        check.contains("subscription garden (")
+            && check.contains("bytes (12 entries); up to 12 of them could be put to the members"),
+        "{check}"
+    );
+    let dry = scenario.cli(&["advice", "--dry-run"]);
+    assert!(
+        dry.contains("garden: unchanged since the last reading")
+            && dry.contains("Waiting their turn (11):"),
+        "{dry}"
+    );
     let ballot = scenario.ballot(1).await;
     scenario
         .reply_as("carol", &id_of(&ballot), "@coopbot agree")
