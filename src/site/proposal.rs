@@ -107,6 +107,47 @@ fn what_it_asks(site: &Site, proposal: &Proposal) -> Markup {
         }
         p { "The reason given:" }
         blockquote.reason { (proposal.reason) }
+        (batch_entries(site, proposal))
+    }
+}
+
+/// A batch's entries: each server, the block asked, what the lists say, and whether a
+/// member took it out (to its own proposal) or it was applied.
+fn batch_entries(site: &Site, proposal: &Proposal) -> Markup {
+    let Some(advised) = proposal.origin.advised().filter(|a| !a.batch.is_empty()) else {
+        return html! {};
+    };
+    html! {
+        h2 { "The batch’s entries" }
+        table.entries {
+            thead { tr { th { "#" } th { "Server" } th { "Block" } th { "What the lists say" } th { "Now" } } }
+            tbody {
+                @for (index, entry) in advised.batch.iter().enumerate() {
+                    tr {
+                        td { (index + 1) }
+                        td { (messages::domain_shown(&entry.domain)) }
+                        td { (entry.severity.name()) }
+                        td { (words::sources(&entry.sources)) }
+                        td {
+                            @if let Some(excluded) = &entry.excluded {
+                                "taken out by @" (excluded.by.acct) ": " (excluded.reason) "; "
+                                @if site.page_of(excluded.proposal).is_some() {
+                                    a href={ (excluded.proposal) ".html" } { "proposal #" (excluded.proposal) }
+                                } @else {
+                                    "proposal #" (excluded.proposal)
+                                }
+                            } @else {
+                                @match &entry.applied {
+                                    Some(Ok(())) => "blocked",
+                                    Some(Err(why)) => { "not applied: " (why) },
+                                    None => "in the batch",
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -227,6 +227,24 @@ pub(super) fn origin(proposal: &Proposal) -> Option<String> {
     }
 }
 
+/// What the lists say of one server: each list's name, its words and labels.
+pub(super) fn sources(sources: &[crate::governance::proposal::Source]) -> String {
+    sources
+        .iter()
+        .map(|source| {
+            let mut said = source.name.clone();
+            if !source.comment.trim().is_empty() {
+                said.push_str(&format!(": “{}”", source.comment.trim()));
+            }
+            if !source.labels.is_empty() {
+                said.push_str(&format!(" [{}]", source.labels.join(", ")));
+            }
+            said
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// One line of a proposal's public history: when (if the record knows) and what.
 pub(super) struct Event {
     pub at: Option<DateTime<Utc>>,

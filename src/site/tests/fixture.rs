@@ -390,3 +390,61 @@ pub(super) fn input() -> SiteInput {
         favourites_count_as: Some(Position::Agree),
     }
 }
+
+/// A batch of three entries from the list "neighbours", passed: one taken out by bob to
+/// its own proposal #8, one applied, one that could not be.
+pub(super) fn batch() -> Proposal {
+    use crate::governance::proposal::{Advised, Batched, Exclusion, Source};
+    use crate::model::Severity;
+    let entry = |domain: &str, comment: &str| Batched {
+        domain: domain.to_string(),
+        severity: Severity::Suspend,
+        reject_media: false,
+        reject_reports: false,
+        sources: vec![Source {
+            name: "neighbours".to_string(),
+            comment: comment.to_string(),
+            labels: vec!["Spam".to_string()],
+        }],
+        excluded: None,
+        applied: None,
+    };
+    let mut taken = entry("friendly.example", "");
+    taken.excluded = Some(Exclusion {
+        by: member("bob", "11"),
+        reason: "they answer our reports".to_string(),
+        status_id: "900".to_string(),
+        proposal: 8,
+    });
+    let mut blocked = entry("raiders.example", HOSTILE);
+    blocked.applied = Some(Ok(()));
+    let mut failed = entry("stubborn.example", "");
+    failed.applied = Some(Err("the server refused".to_string()));
+    let mut proposal = closed(
+        open(
+            7,
+            Action::Adopt {
+                from: "neighbours".to_string(),
+                suspend: 3,
+                silence: 0,
+            },
+            "What neighbours lists that we have not decided about.",
+            "coopbot",
+        ),
+        Outcome::Passed,
+        tally(4, 0, 1, 0),
+        true,
+    );
+    proposal.origin = Origin::Subscription(Advised {
+        sources: vec![Source {
+            name: "neighbours".to_string(),
+            comment: String::new(),
+            labels: Vec::new(),
+        }],
+        of: 1,
+        reject_media: false,
+        reject_reports: false,
+        batch: vec![taken, blocked, failed],
+    });
+    proposal
+}

@@ -350,3 +350,35 @@ fn dates_in_sentences_are_marked_up_and_the_rest_escaped() {
         "closed <time datetime=\"2026-12-07T20:00:00+00:00\">2026-12-07 20:00 UTC</time> &lt;b&gt;, applied <time datetime=\"2026-12-07T20:00:05+00:00\">2026-12-07 20:00:05 UTC</time>."
     );
 }
+
+#[test]
+fn a_batch_page_lists_its_entries_and_the_blocklist_holds_those_applied() {
+    let site = site(&SiteInput {
+        proposals: vec![fixture::batch()],
+        ..input()
+    });
+    let page = page_text(&site, "p/7.html");
+    assert!(
+        page.contains("To adopt 3 entries from neighbours (3 suspend) on this instance."),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "Opened by the bot from the advice of lists the cooperative subscribes to (neighbours)"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("taken out by @bob: they answer our reports; proposal #8"),
+        "{page}"
+    );
+    assert!(page.contains("not applied: the server refused"), "{page}");
+    assert!(
+        site["p/7.html"].contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "a list's words are text"
+    );
+    let blocklist = page_text(&site, "blocklist.html");
+    assert!(blocklist.contains("raiders.example"), "{blocklist}");
+    assert!(!blocklist.contains("stubborn.example") && !blocklist.contains("friendly.example"));
+    assert!(site["blocklist.csv"].contains("raiders.example,suspend"));
+}
