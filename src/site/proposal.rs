@@ -117,32 +117,29 @@ fn batch_entries(site: &Site, proposal: &Proposal) -> Markup {
     let Some(advised) = proposal.origin.advised().filter(|a| !a.batch.is_empty()) else {
         return html! {};
     };
+    // A list, not a table: a phone shows each entry whole, without scrolling sideways.
     html! {
         h2 { "The batch’s entries" }
-        table.entries {
-            thead { tr { th { "#" } th { "Server" } th { "Block" } th { "What the lists say" } th { "Now" } } }
-            tbody {
-                @for (index, entry) in advised.batch.iter().enumerate() {
-                    tr {
-                        td { (index + 1) }
-                        td { (messages::domain_shown(&entry.domain)) }
-                        td { (entry.severity.name()) }
-                        td { (words::sources(&entry.sources)) }
-                        td {
-                            @if let Some(excluded) = &entry.excluded {
-                                "taken out by @" (excluded.by.acct) ": " (excluded.reason) "; "
-                                @if site.page_of(excluded.proposal).is_some() {
-                                    a href={ (excluded.proposal) ".html" } { "proposal #" (excluded.proposal) }
-                                } @else {
-                                    "proposal #" (excluded.proposal)
-                                }
-                            } @else {
-                                @match &entry.applied {
-                                    Some(Ok(())) => "blocked",
-                                    Some(Err(why)) => { "not applied: " (why) },
-                                    None => "in the batch",
-                                }
-                            }
+        ol.entries {
+            @for entry in &advised.batch {
+                li {
+                    strong { (messages::domain_shown(&entry.domain)) } " — " (entry.severity.name())
+                    br;
+                    (words::sources(&entry.sources))
+                    br;
+                    @if let Some(excluded) = &entry.excluded {
+                        "Taken out by @" (excluded.by.acct) ": " (excluded.reason) "; put to the members as "
+                        @if site.page_of(excluded.proposal).is_some() {
+                            a href={ (excluded.proposal) ".html" } { "proposal #" (excluded.proposal) }
+                        } @else {
+                            "proposal #" (excluded.proposal)
+                        }
+                        "."
+                    } @else {
+                        @match &entry.applied {
+                            Some(Ok(())) => "Blocked.",
+                            Some(Err(why)) => { "Not applied: " (why) "." },
+                            None => "In the batch.",
                         }
                     }
                 }

@@ -369,10 +369,12 @@ fn a_batch_page_lists_its_entries_and_the_blocklist_holds_those_applied() {
         "{page}"
     );
     assert!(
-        page.contains("taken out by @bob: they answer our reports; proposal #8"),
+        page.contains(
+            "Taken out by @bob: they answer our reports; put to the members as proposal #8."
+        ),
         "{page}"
     );
-    assert!(page.contains("not applied: the server refused"), "{page}");
+    assert!(page.contains("Not applied: the server refused."), "{page}");
     assert!(
         site["p/7.html"].contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "a list's words are text"
