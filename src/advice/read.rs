@@ -133,18 +133,14 @@ async fn snapshot(
     }
     // The snapshot lists newest first; the members read the list oldest first.
     list.entries.reverse();
-    let start = snapshot.changes.clone().unwrap_or(dataset.changes);
     let mut bytes = text.len() as u64;
-    // The snapshot's cursor may name changes it already holds (`since` is exclusive on the
-    // reference server, not on a folder of static files): read that page now, applying
-    // nothing, so that only what comes after the snapshot is applied later.
-    let cursor = match snapshot.changes {
-        Some(page) => FeedCursor {
-            page,
-            applied: snapshot.items.iter().map(|c| c.id.clone()).collect(),
-        },
+    let cursor = match snapshot.changes.clone() {
+        Some(page) => {
+            let applied = reflected(reader, &page, &snapshot, &mut bytes).await;
+            FeedCursor { page, applied }
+        }
         None => FeedCursor {
-            page: start,
+            page: dataset.changes,
             applied: Vec::new(),
         },
     };
@@ -155,6 +151,39 @@ async fn snapshot(
         bytes,
         cursor: Some(cursor),
     })
+}
+
+/// The changes of the snapshot's cursor page the snapshot already holds: every change
+/// of that page up to the newest one the snapshot lists (a feed of static files has no
+/// `since` to start after it). Where the page cannot be read now, or holds none of them
+/// (a reference server's `?since=` page), just the snapshot's own changes.
+async fn reflected(
+    reader: &ListReader,
+    page: &str,
+    snapshot: &FeedDocument,
+    bytes: &mut u64,
+) -> Vec<String> {
+    let held: BTreeSet<&str> = snapshot.items.iter().map(|c| c.id.as_str()).collect();
+    let mut applied: Vec<String> = snapshot.items.iter().map(|c| c.id.clone()).collect();
+    let Ok(text) = get_text(reader, page, FIRES).await else {
+        return applied;
+    };
+    *bytes += text.len() as u64;
+    let Ok(document) = formats::parse_feed(&text) else {
+        return applied;
+    };
+    if let Some(last) = document
+        .items
+        .iter()
+        .rposition(|c| held.contains(c.id.as_str()))
+    {
+        for change in &document.items[..=last] {
+            if !held.contains(change.id.as_str()) {
+                applied.push(change.id.clone());
+            }
+        }
+    }
+    applied
 }
 
 /// The change feed from the cursor: the cursor's page again (what it applied skipped),
@@ -252,13 +281,18 @@ fn change_labels(change: &formats::Change) -> Vec<&String> {
 }
 
 /// The names of the labels `changes` cite, from each label's collection (the label's
-/// address without its last segment, as FIRES servers serve them); a label that cannot
-/// be named this way shows its address's last segment.
+/// address without its last segment, as FIRES servers serve them, or without its
+/// `#fragment`, as a coopgov publishes them); a label that cannot be named this way shows
+/// its address's last segment.
 async fn labels(reader: &ListReader, changes: &[formats::Change]) -> BTreeMap<String, String> {
     let collections: BTreeSet<String> = changes
         .iter()
         .flat_map(change_labels)
-        .filter_map(|uri| uri.rsplit_once('/').map(|(parent, _)| parent.to_string()))
+        .filter_map(|uri| match uri.split_once('#') {
+            // `…/labels.json#spam`: the collection is the document itself.
+            Some((document, _)) => Some(document.to_string()),
+            None => uri.rsplit_once('/').map(|(parent, _)| parent.to_string()),
+        })
         .filter(|parent| parent.starts_with("https://") || parent.starts_with("http://"))
         .collect();
     let mut names = BTreeMap::new();

@@ -134,6 +134,20 @@ pub async fn check(path: &Path, fix: bool) -> ExitCode {
     healthy &= membership::membership(&config, &client, &mut lookups).await;
     healthy &= jury::jury(&config, &client, &mut lookups).await;
     healthy &= reports::reports(&config, &client, &software).await;
+    if let Some(publish) = &config.publish {
+        for warning in [publish.warning(), publish.fires_warning()]
+            .into_iter()
+            .flatten()
+        {
+            line(Mark::Warn, warning);
+        }
+        if publish.dir.is_some() && publish.base_url.is_some() {
+            line(
+                Mark::Ok,
+                "the public record also publishes blocklist.json, blocklist.txt and a FIRES dataset (fires/dataset.json) other instances can follow",
+            );
+        }
+    }
     if let Some(advice) = &config.advice {
         // A list that cannot be read is told, not fatal: the bot retries it at its `every`.
         for (fine, text) in crate::advise::check_lines(advice).await {

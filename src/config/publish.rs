@@ -17,6 +17,18 @@ pub struct PublishConfig {
 }
 
 impl PublishConfig {
+    /// Why the site has no FIRES dataset, when it has none: its ids are absolute
+    /// addresses, which only `base_url` gives.
+    pub fn fires_warning(&self) -> Option<String> {
+        (self.dir.is_some() && self.base_url.is_none()).then(|| {
+            "[publish] has no base_url, so the site is written without fires/, the FIRES \
+             dataset other instances can follow (its ids are absolute addresses); set \
+             base_url = \"https://social.example/governance/\" to the address the folder is \
+             served at"
+                .to_owned()
+        })
+    }
+
     /// What an operator should hear about a `[publish]` table that publishes nothing.
     pub fn warning(&self) -> Option<String> {
         self.dir.is_none().then(|| {

@@ -32,6 +32,9 @@ pub struct SiteSettings {
     pub storage: PathBuf,
     /// A sentence at the top of every page (the demo's).
     pub notice: Option<String>,
+    /// Changes a page of the FIRES feed holds: `site::FIRES_PAGE_SIZE`, or, for the tests
+    /// only, `COOPGOV_FIRES_PAGE_SIZE` (a page fills after a few decisions there).
+    pub fires_page_size: usize,
 }
 
 impl SiteSettings {
@@ -53,6 +56,7 @@ impl SiteSettings {
             generated_at: now,
             favourites_count_as: settings.favourites_count_as,
             notice: settings.notice.clone(),
+            fires_page_size: settings.fires_page_size,
         }
     }
 
@@ -66,6 +70,11 @@ impl SiteSettings {
             favourites_count_as: config.proposals.favourites_count_as,
             storage: config.storage.path.clone(),
             notice: None,
+            fires_page_size: std::env::var("COOPGOV_FIRES_PAGE_SIZE")
+                .ok()
+                .and_then(|size| size.parse().ok())
+                .filter(|size| *size > 0)
+                .unwrap_or(site::FIRES_PAGE_SIZE),
         }
     }
 }

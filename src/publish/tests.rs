@@ -361,6 +361,7 @@ fn the_records_carry_open_votes_and_never_who_was_refused() {
         favourites_count_as: Some(Position::Agree),
         storage: scratch.0.join("coopgov.db"),
         notice: None,
+        fires_page_size: crate::site::FIRES_PAGE_SIZE,
     };
     // Not kept yet: a ballot's address names the bot, if any ballot is posted.
     let named = |store: &Store| {

@@ -59,6 +59,50 @@ pub(super) fn csv(site: &Site) -> String {
     text + "\n"
 }
 
+/// The suspensions in force as GoToSocial's subscription JSON: GoToSocial makes every
+/// entry a block whatever its severity, so limits are left out.
+pub(super) fn gotosocial_json(site: &Site) -> String {
+    let entries: Vec<serde_json::Value> = in_force(site)
+        .iter()
+        .filter(|block| block.severity == Severity::Suspend)
+        .map(|block| {
+            let mut entry = serde_json::json!({
+                "domain": block.domain,
+                "public_comment": messages::block_comment(block.decision),
+                "obfuscate": false,
+                "severity": "suspend",
+            });
+            if let Some(at) = applied_at(block.decision) {
+                entry["suspended_at"] = serde_json::Value::String(at);
+            }
+            entry
+        })
+        .collect();
+    // Plain data written to memory: serialising cannot fail.
+    let mut text = serde_json::to_string_pretty(&entries).expect("JSON written to memory");
+    text.push('\n');
+    text
+}
+
+/// The suspensions in force, one domain a line, as GoToSocial's plain subscription reads
+/// them: no comments, no blank lines, a newline after each.
+pub(super) fn plain(site: &Site) -> String {
+    in_force(site)
+        .iter()
+        .filter(|block| block.severity == Severity::Suspend)
+        .map(|block| format!("{}\n", block.domain))
+        .collect()
+}
+
+fn applied_at(decision: &Proposal) -> Option<String> {
+    match decision.closing()?.application {
+        crate::governance::proposal::Application::Applied { at } => {
+            Some(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        }
+        _ => None,
+    }
+}
+
 pub(super) fn page(site: &Site) -> String {
     let blocks = in_force(site);
     let provisional: Vec<&Proposal> = site

@@ -8,6 +8,7 @@
 mod blocklist;
 mod chart;
 mod feed;
+mod fires;
 mod index;
 mod jury;
 mod proposal;
@@ -36,7 +37,11 @@ pub struct SiteInput {
     /// A sentence at the top of every page, when the record needs one (the demo's: its
     /// instance no longer exists).
     pub notice: Option<String>,
+    /// Changes a page of the FIRES feed holds (`fires::PAGE_SIZE`; smaller only in tests).
+    pub fires_page_size: usize,
 }
+
+pub use fires::PAGE_SIZE as FIRES_PAGE_SIZE;
 
 /// One file of the site: its path inside the site folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +51,9 @@ pub struct SiteFile {
 }
 
 /// The whole site for `input`: `index.html`, `blocklist.html`, `blocklist.csv`,
-/// `feed.xml`, and `p/<n>.html` for every proposal whose ballot was posted.
+/// `blocklist.json` and `blocklist.txt` (GoToSocial's subscription formats),
+/// `feed.xml`, `p/<n>.html` for every proposal whose ballot was posted, and, with a
+/// `base_url`, the FIRES dataset under `fires/`.
 pub fn render(input: &SiteInput) -> Vec<SiteFile> {
     let input = printable_input(input);
     let site = Site::new(&input);
@@ -54,6 +61,8 @@ pub fn render(input: &SiteInput) -> Vec<SiteFile> {
         file("index.html", index::page(&site)),
         file("blocklist.html", blocklist::page(&site)),
         file("blocklist.csv", blocklist::csv(&site)),
+        file("blocklist.json", blocklist::gotosocial_json(&site)),
+        file("blocklist.txt", blocklist::plain(&site)),
         file("feed.xml", feed::feed(&site)),
     ];
     for proposal in site.paged() {
@@ -61,6 +70,12 @@ pub fn render(input: &SiteInput) -> Vec<SiteFile> {
             &page_path(proposal.number),
             proposal::page(&site, proposal),
         ));
+    }
+    // FIRES ids are absolute addresses: without the site's own, there is no dataset.
+    if let Some(base) = &input.base_url {
+        for (path, text) in fires::files(&site, base, input.fires_page_size) {
+            files.push(file(&path, text));
+        }
     }
     files
 }
@@ -90,6 +105,7 @@ fn printable_input(input: &SiteInput) -> SiteInput {
         generated_at: input.generated_at,
         favourites_count_as: input.favourites_count_as,
         notice: input.notice.as_deref().map(printable),
+        fires_page_size: input.fires_page_size,
     }
 }
 

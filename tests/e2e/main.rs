@@ -5,6 +5,7 @@
 mod support;
 
 mod budget;
+mod following;
 mod gotosocial;
 mod governance_loop;
 mod harness;

@@ -103,3 +103,18 @@ fn uncommenting_publish_in_the_shipped_bot_toml_gives_a_folder_of_its_own_and_th
     };
     assert_eq!(config.publish, Some(expected));
 }
+
+#[test]
+fn without_base_url_the_site_has_no_fires_dataset_and_check_says_why() {
+    let text = "[instance]\nurl = \"https://social.example\"\n[publish]\ndir = \"/var/www/coopgov/site\"\n";
+    let config = Config::parse(text, std::path::Path::new("bot.toml")).expect("valid");
+    let warning = config
+        .publish
+        .expect("[publish]")
+        .fires_warning()
+        .expect("a warning");
+    assert!(
+        warning.contains("without fires/") && warning.contains("set base_url"),
+        "{warning}"
+    );
+}

@@ -42,7 +42,11 @@ impl SiteWriter {
     /// the first nudge.
     pub(super) fn start(config: &Config, store: &Store) -> SiteWriter {
         let publish = config.publish.as_ref();
-        if let Some(warning) = publish.and_then(|publish| publish.warning()) {
+        for warning in publish
+            .into_iter()
+            .flat_map(|publish| [publish.warning(), publish.fires_warning()])
+            .flatten()
+        {
             warn!("{warning}");
         }
         let Some(dir) = publish.and_then(|publish| publish.dir.clone()) else {

@@ -388,6 +388,7 @@ pub(super) fn input() -> SiteInput {
         generated_at: now(),
         notice: None,
         favourites_count_as: Some(Position::Agree),
+        fires_page_size: crate::site::FIRES_PAGE_SIZE,
     }
 }
 
@@ -446,5 +447,21 @@ pub(super) fn batch() -> Proposal {
         reject_reports: false,
         batch: vec![taken, blocked, failed],
     });
+    proposal
+}
+
+/// Proposal `number` asking `action`, passed and applied `hours` after 1 December.
+pub(super) fn decided(number: u64, action: Action, hours: i64) -> Proposal {
+    let mut proposal = closed(
+        open(number, action, "a reason", "alice"),
+        Outcome::Passed,
+        tally(5, 0, 0, 0),
+        true,
+    );
+    let at = utc("2026-12-01T00:00:00Z") + chrono::Duration::hours(hours);
+    if let Stage::Closed(closing) = &mut proposal.stage {
+        closing.closed_at = at;
+        closing.application = Application::Applied { at };
+    }
     proposal
 }

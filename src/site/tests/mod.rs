@@ -4,6 +4,7 @@
 mod blocklist;
 mod browser;
 mod feed;
+mod fires;
 mod fixture;
 mod index;
 mod pages;
@@ -29,7 +30,14 @@ pub(super) fn site(input: &SiteInput) -> BTreeMap<String, String> {
 fn the_site_has_its_pages_and_one_page_per_ballot() {
     let site = site(&input());
     let paths: Vec<&str> = site.keys().map(String::as_str).collect();
-    let mut expected = vec!["blocklist.csv", "blocklist.html", "feed.xml", "index.html"];
+    let mut expected = vec![
+        "blocklist.csv",
+        "blocklist.html",
+        "blocklist.json",
+        "blocklist.txt",
+        "feed.xml",
+        "index.html",
+    ];
     let pages: Vec<String> = (1..=11).map(page_path).collect();
     expected.extend(pages.iter().map(String::as_str));
     expected.sort();
