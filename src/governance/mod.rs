@@ -16,6 +16,7 @@ pub mod records;
 pub mod reminders;
 pub mod reports;
 pub mod rules;
+pub mod sealed;
 pub mod settings;
 pub mod terms;
 
