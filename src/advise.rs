@@ -183,17 +183,24 @@ async fn instance_blocks(
     capabilities: &Capabilities,
     out: &mut String,
 ) -> Option<BTreeMap<String, Severity>> {
-    let token = config.instance.token.read().ok()?;
-    let client = Client::new(&config.instance.url, token, config.instance.request_timeout).ok()?;
+    let unread = |out: &mut String, why: String| {
+        let _ = writeln!(
+            out,
+            "The instance's domain blocks could not be read ({why}); whether an entry is already blocked is not known below.\n"
+        );
+        None
+    };
+    let token = match config.instance.token.read() {
+        Ok(token) => token,
+        Err(error) => return unread(out, error.to_string()),
+    };
+    let client = match Client::new(&config.instance.url, token, config.instance.request_timeout) {
+        Ok(client) => client,
+        Err(error) => return unread(out, error.to_string()),
+    };
     match client.block_severities(capabilities).await {
         Ok(blocks) => Some(blocks),
-        Err(error) => {
-            let _ = writeln!(
-                out,
-                "The instance's domain blocks could not be read ({error}); whether an entry is already blocked is not known below.\n"
-            );
-            None
-        }
+        Err(error) => unread(out, error.to_string()),
     }
 }
 
@@ -228,11 +235,14 @@ fn describe(
         return out;
     };
     let ago = |at: Option<DateTime<Utc>>| match at {
-        Some(at) => format!(
-            "{} ({} ago)",
-            at.format("%Y-%m-%d %H:%M UTC"),
-            crate::commands::format_duration((now - at).to_std().unwrap_or_default())
-        ),
+        Some(at) => {
+            let since = (now - at).to_std().unwrap_or_default();
+            let ago = match since.as_secs() {
+                0..=59 => "just now".to_string(),
+                _ => format!("{} ago", crate::commands::format_duration(since)),
+            };
+            format!("{} ({ago})", at.format("%Y-%m-%d %H:%M UTC"))
+        }
         None => "never".to_string(),
     };
     let _ = writeln!(
