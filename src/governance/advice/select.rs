@@ -126,8 +126,9 @@ pub fn select(
 ) -> Selection {
     let mut selection = Selection::default();
     let mut ready = Vec::new();
+    let index = Index::of(proposals);
     for (domain, listing) in listings(settings, subscribed) {
-        match block_candidate(settings, known, &domain, &listing, considered, proposals) {
+        match block_candidate(settings, known, &domain, &listing, considered, &index) {
             Ok(candidate) => ready.push(candidate),
             Err(why) => {
                 selection.not.insert(domain, why);
@@ -138,7 +139,7 @@ pub fn select(
         if listed_anywhere(subscribed, domain) {
             continue;
         }
-        match unblock_candidate(known, considered, subscribed, proposals) {
+        match unblock_candidate(known, considered, subscribed, &index) {
             Some(Ok(candidate)) => ready.push(candidate),
             Some(Err(why)) => {
                 selection.not.insert(domain.clone(), why);
@@ -224,7 +225,7 @@ fn block_candidate(
     domain: &str,
     listing: &Listing,
     considered: &BTreeMap<String, Considered>,
-    proposals: &[Proposal],
+    index: &Index,
 ) -> Result<Candidate, WhyNot> {
     if super::within(domain, &known.own_domain.to_lowercase()) {
         return Err(WhyNot::OwnDomain);
@@ -254,7 +255,7 @@ fn block_candidate(
             }
         }
     }
-    about_domain(known, domain, proposals)?;
+    about_domain(known, index.about(domain))?;
     if let Some(blocked) = known.blocks.and_then(|blocks| blocks.get(domain)) {
         if *blocked >= severity {
             return Err(WhyNot::AlreadyBlocked(*blocked));
@@ -311,13 +312,47 @@ fn block_candidate(
     })
 }
 
-/// A proposal about `domain` is open, or our members decided about it lately.
-fn about_domain(known: &Known, domain: &str, proposals: &[Proposal]) -> Result<(), WhyNot> {
-    let standing = chrono::Duration::from_std(DECISION_STANDS).unwrap_or(chrono::Duration::MAX);
-    for proposal in proposals.iter().rev() {
-        if proposal.action.domain() != Some(domain) && !in_batch(proposal, domain) {
-            continue;
+/// The proposals by number, and, per server, those about it (a batch's entries
+/// included), newest first: built once per selection, so a list of 10,000 entries against
+/// years of proposals costs one pass over each.
+struct Index<'a> {
+    by_number: BTreeMap<u64, &'a Proposal>,
+    about: BTreeMap<&'a str, Vec<&'a Proposal>>,
+}
+
+impl<'a> Index<'a> {
+    fn of(proposals: &'a [Proposal]) -> Index<'a> {
+        let mut about: BTreeMap<&str, Vec<&Proposal>> = BTreeMap::new();
+        let mut by_number = BTreeMap::new();
+        for proposal in proposals.iter().rev() {
+            by_number.insert(proposal.number, proposal);
+            let batch = proposal
+                .origin
+                .advised()
+                .map(|advised| advised.batch.as_slice())
+                .unwrap_or(&[]);
+            let domains = proposal
+                .action
+                .domain()
+                .into_iter()
+                .chain(batch.iter().map(|entry| entry.domain.as_str()));
+            for domain in domains {
+                about.entry(domain).or_default().push(proposal);
+            }
         }
+        Index { by_number, about }
+    }
+
+    /// The proposals about `domain`, newest first.
+    fn about(&self, domain: &str) -> &[&'a Proposal] {
+        self.about.get(domain).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A proposal about the server is open, or our members decided about it lately.
+fn about_domain(known: &Known, newest_first: &[&Proposal]) -> Result<(), WhyNot> {
+    let standing = chrono::Duration::from_std(DECISION_STANDS).unwrap_or(chrono::Duration::MAX);
+    for proposal in newest_first {
         match proposal.closing() {
             None => return Err(WhyNot::ProposalOpen(proposal.number)),
             Some(closing)
@@ -332,34 +367,27 @@ fn about_domain(known: &Known, domain: &str, proposals: &[Proposal]) -> Result<(
     Ok(())
 }
 
-fn in_batch(proposal: &Proposal, domain: &str) -> bool {
-    proposal
-        .origin
-        .advised()
-        .is_some_and(|advised| advised.batch.iter().any(|entry| entry.domain == domain))
-}
-
 /// An unblock, when every list that gave a block we applied because of them has dropped it.
 fn unblock_candidate(
     known: &Known,
     considered: &Considered,
     subscribed: &[Subscribed],
-    proposals: &[Proposal],
+    index: &Index,
 ) -> Option<Result<Candidate, WhyNot>> {
     let About::Block { .. } = considered.about else {
         return None;
     };
     let number = considered.proposal?;
     let domain = considered.domain.as_str();
-    let ours = proposals.iter().find(|p| p.number == number)?;
+    let ours = *index.by_number.get(&number)?;
     let closing = ours.closing()?;
     if closing.outcome != Outcome::Passed || !ours.effect_stands() {
         return None;
     }
     // A later decision by our members about the domain is theirs to undo, not a list's.
-    let later = proposals
+    let later = index
+        .about(domain)
         .iter()
-        .rev()
         .find(|p| p.number > number && p.action.domain() == Some(domain));
     if let Some(later) = later {
         if later.closing().is_none() {
