@@ -8,9 +8,7 @@ use crate::advice::fetch::{Limits, ListReader};
 use crate::advice::{self as lists, ReadOptions};
 use crate::config::Config;
 use crate::governance::advice::reading::{self, Heard, Outcome};
-use crate::governance::advice::{
-    select, About, AdviceSettings, Considered, Known, Skipped, Subscribed,
-};
+use crate::governance::advice::{select, About, AdviceSettings, Considered, Known, Subscribed};
 use crate::mastodon::{Capabilities, Client, Software};
 use crate::model::Severity;
 use chrono::{DateTime, Utc};
@@ -119,7 +117,7 @@ async fn read_all(
             said,
             "  {}: {}",
             subscription.name,
-            outcome_words(&reading.outcome)
+            reading.outcome.summary()
         );
         let kept = match reading::hear(settings, earlier.as_ref(), &reading, now) {
             Heard::Read { subscribed, .. } => subscribed,
@@ -135,46 +133,6 @@ async fn read_all(
     }
     said.push('\n');
     Ok((after, said))
-}
-
-/// A reading's outcome in words, for `advice --dry-run` and `check`.
-pub fn outcome_words(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Whole { list, bytes, .. } => format!(
-            "read {} ({} entries{})",
-            size(*bytes),
-            list.entries.len(),
-            skipped_words(&list.skipped)
-        ),
-        Outcome::Changes { changes, bytes, .. } => {
-            format!(
-                "{} new changes in the feed ({})",
-                changes.len(),
-                size(*bytes)
-            )
-        }
-        Outcome::Unchanged => "unchanged since the last reading".to_string(),
-        Outcome::Failed(why) => format!("could not be used: {why}"),
-    }
-}
-
-fn skipped_words(skipped: &BTreeMap<Skipped, u32>) -> String {
-    let parts: Vec<String> = skipped
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(why, n)| format!("{n} {}", why.words()))
-        .collect();
-    match parts.is_empty() {
-        true => String::new(),
-        false => format!("; skipped: {}", parts.join(", ")),
-    }
-}
-
-fn size(bytes: u64) -> String {
-    match bytes {
-        0..=9_999 => format!("{bytes} bytes"),
-        _ => format!("{:.1} kB", bytes as f64 / 1000.0),
-    }
 }
 
 /// The instance's blocks, read with the bot's token; `None` (said in `out`) when not.
@@ -281,8 +239,8 @@ fn describe(
         } else {
             held.join(", ")
         },
-        size(kept.bytes),
-        skipped_words(&kept.skipped)
+        reading::size_words(kept.bytes),
+        reading::skipped_summary(&kept.skipped)
     );
     if let Some(cursor) = &kept.cursor {
         let _ = writeln!(out, "  change feed read up to {}", cursor.page);
@@ -362,7 +320,7 @@ pub async fn check_lines(settings: &AdviceSettings) -> Vec<(bool, String)> {
                 subscription.name,
                 subscription.url,
                 subscription.format.name(),
-                outcome_words(&reading.outcome)
+                reading.outcome.summary()
             ),
         ));
     }

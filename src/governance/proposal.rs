@@ -328,6 +328,10 @@ pub struct Batched {
     /// Once the batch passed: its block applied, or why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied: Option<Result<(), String>>,
+    /// Times a working group's `apply` tried it again after a failure: each try is an
+    /// effect of its own key, since a key is carried out once.
+    #[serde(default)]
+    pub attempt: u64,
 }
 
 /// A member's `exclude <domain> <reason…>` reply to a batch ballot.

@@ -80,8 +80,13 @@ pub enum Purpose {
     Entries { number: u64, part: u64 },
     /// `excluded-3-<domain>`: the thread told a member took `domain` out of batch 3.
     Excluded { number: u64, domain: String },
-    /// `adopt-3-<domain>`: one entry of passed batch 3 applied as its own block.
-    AdoptEntry { number: u64, domain: String },
+    /// `adopt-3-0-<domain>`: one entry of passed batch 3 applied as its own block, at its
+    /// attempt 0 (a working group's `apply 3` tries a failed entry again as attempt 1…).
+    AdoptEntry {
+        number: u64,
+        attempt: u64,
+        domain: String,
+    },
 }
 
 impl Purpose {
@@ -201,8 +206,13 @@ impl Purpose {
                 Purpose::Excluded { number, domain }
             }
             "adopt" => {
-                let (number, domain) = number_and_id(rest)?;
-                Purpose::AdoptEntry { number, domain }
+                let (number, rest) = number_and_id(rest)?;
+                let (attempt, domain) = number_and_id(&rest)?;
+                Purpose::AdoptEntry {
+                    number,
+                    attempt,
+                    domain,
+                }
             }
             _ => return None,
         };
@@ -372,7 +382,11 @@ impl fmt::Display for Purpose {
             Purpose::AdviceNotice { notice, acct } => write!(f, "advice-{notice}-{acct}"),
             Purpose::Entries { number, part } => write!(f, "entries-{number}-{part}"),
             Purpose::Excluded { number, domain } => write!(f, "excluded-{number}-{domain}"),
-            Purpose::AdoptEntry { number, domain } => write!(f, "adopt-{number}-{domain}"),
+            Purpose::AdoptEntry {
+                number,
+                attempt,
+                domain,
+            } => write!(f, "adopt-{number}-{attempt}-{domain}"),
         }
     }
 }
@@ -423,9 +437,10 @@ mod tests {
                 },
             ),
             (
-                "adopt-3-xn--bcher-kva.example",
+                "adopt-3-1-xn--bcher-kva.example",
                 Purpose::AdoptEntry {
                     number: 3,
+                    attempt: 1,
                     domain: id("xn--bcher-kva.example"),
                 },
             ),

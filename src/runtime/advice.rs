@@ -27,6 +27,9 @@ pub(super) struct AdviceWatch {
     due: BTreeMap<String, DateTime<Utc>>,
     reading: Option<JoinHandle<Reading>>,
     waiting_at: DateTime<Utc>,
+    /// Something waited for room at the last hearing: only then is the turn offered
+    /// again (it reads every list's record and every proposal).
+    waits: bool,
 }
 
 impl AdviceWatch {
@@ -44,6 +47,7 @@ impl AdviceWatch {
                 .collect(),
             reading: None,
             waiting_at: now + WAITING_EVERY,
+            waits: true,
         })
     }
 
@@ -52,8 +56,13 @@ impl AdviceWatch {
         if self.reading.is_some() {
             return now + chrono::Duration::milliseconds(500);
         }
-        let next = self.due.values().min().copied().unwrap_or(self.waiting_at);
-        next.min(self.waiting_at).max(now)
+        let next = self.due.values().min().copied();
+        let waiting = self.waits.then_some(self.waiting_at);
+        next.into_iter()
+            .chain(waiting)
+            .min()
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            .max(now)
     }
 }
 
@@ -105,7 +114,7 @@ impl Bot {
                 return Ok(());
             }
         }
-        if watch.waiting_at <= now {
+        if watch.waits && watch.waiting_at <= now {
             watch.waiting_at = now + WAITING_EVERY;
             self.hear_advice(None, now).await?;
         }
@@ -123,7 +132,8 @@ impl Bot {
             reading,
             blocks: None,
         };
-        let blocks = match engine::needs_blocks(&self.settings, &self.store, without, now)? {
+        let prospect = engine::prospect(&self.settings, &self.store, without, now)?;
+        let blocks = match prospect.opens {
             false => None,
             true => match self
                 .client
@@ -138,6 +148,10 @@ impl Bot {
                 }
             },
         };
+        if let Some(watch) = self.advice.as_mut() {
+            // What could not open for want of the blocks waits too.
+            watch.waits = prospect.waits || (prospect.opens && blocks.is_none());
+        }
         let heard = AdviceHeard {
             reading,
             blocks: blocks.as_ref(),
@@ -146,7 +160,7 @@ impl Bot {
         if let Some(reading) = reading {
             info!(
                 subscription = %reading.name,
-                outcome = reading_outcome(reading),
+                outcome = reading.outcome.summary(),
                 opened = step.proposals.len(),
                 "list read"
             );
@@ -156,15 +170,5 @@ impl Bot {
             self.decided(super::handling::most_urgent(&step));
         }
         Ok(())
-    }
-}
-
-fn reading_outcome(reading: &Reading) -> String {
-    use crate::governance::advice::reading::Outcome;
-    match &reading.outcome {
-        Outcome::Whole { list, .. } => format!("{} entries", list.entries.len()),
-        Outcome::Changes { changes, .. } => format!("{} changes", changes.len()),
-        Outcome::Unchanged => "unchanged".to_string(),
-        Outcome::Failed(why) => format!("failed: {why}"),
     }
 }

@@ -17,6 +17,12 @@ use tracing::{error, info, warn};
 /// must hear first, receipts last.
 pub fn priority(effect: &Effect) -> Priority {
     match effect {
+        // A passed batch's entries are blocked one by one, three requests each: they
+        // spend above the closes' share, so fifty of them never make a close late.
+        Effect::Apply {
+            purpose: Purpose::AdoptEntry { .. },
+            ..
+        } => Priority::Answer,
         Effect::Apply { .. }
         | Effect::Snapshot { .. }
         | Effect::ActNow { .. }

@@ -73,7 +73,10 @@ impl Server {
     }
 
     fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
+        self.requests
+            .lock()
+            .expect("no test thread panicked holding the lock")
+            .clone()
     }
 
     fn paths(&self) -> Vec<String> {
@@ -85,8 +88,10 @@ async fn serve<F>(route: F) -> Server
 where
     F: Fn(&Request) -> Reply + Send + Sync + 'static,
 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("its address"));
     let requests = Arc::new(Mutex::new(Vec::new()));
     let route = Arc::new(route);
     let seen = requests.clone();
@@ -132,7 +137,9 @@ where
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let request = Request { path, headers };
-    seen.lock().unwrap().push(request.clone());
+    seen.lock()
+        .expect("no test thread panicked holding the lock")
+        .push(request.clone());
 
     match route(&request) {
         Reply::Raw(bytes) => stream.write_all(&bytes).await?,
@@ -156,11 +163,11 @@ where
 }
 
 fn reader() -> ListReader {
-    ListReader::new(Limits::default()).unwrap()
+    ListReader::new(Limits::default()).expect("a reader")
 }
 
 fn reader_with(limits: Limits) -> ListReader {
-    ListReader::new(limits).unwrap()
+    ListReader::new(limits).expect("a reader")
 }
 
 const ACCEPT_CSV: &str = "text/csv";
@@ -200,7 +207,7 @@ fn allowed_table() {
         ("data:text/plain,hello", false),
     ];
     for (url, ok) in cases {
-        let parsed = Url::parse(url).unwrap();
+        let parsed = Url::parse(url).expect("a test address");
         let result = allowed(&parsed);
         assert_eq!(result.is_ok(), ok, "{url}: {result:?}");
         if let Err(e) = result {
@@ -231,7 +238,7 @@ async fn etag_round_trip_and_headers() {
         reader
             .get(&url, ACCEPT_CSV, &Validators::default())
             .await
-            .unwrap(),
+            .expect("the loopback server answers"),
     );
     assert_eq!(doc.text, "\u{feff}domain\nbad.example\n", "BOM left in");
     assert_eq!(doc.content_type.as_deref(), Some("text/csv"));
@@ -244,7 +251,10 @@ async fn etag_round_trip_and_headers() {
         }
     );
 
-    let again = reader.get(&url, ACCEPT_CSV, &doc.validators).await.unwrap();
+    let again = reader
+        .get(&url, ACCEPT_CSV, &doc.validators)
+        .await
+        .expect("the loopback server answers");
     assert_eq!(again, Fetched::Unchanged);
 
     let requests = server.requests();
@@ -283,13 +293,16 @@ async fn last_modified_round_trip() {
         reader
             .get(&url, ACCEPT_CSV, &Validators::default())
             .await
-            .unwrap(),
+            .expect("the loopback server answers"),
     );
     assert_eq!(doc.validators.last_modified.as_deref(), Some(DATE));
     assert_eq!(doc.validators.etag, None);
     assert_eq!(doc.content_type, None);
 
-    let again = reader.get(&url, ACCEPT_CSV, &doc.validators).await.unwrap();
+    let again = reader
+        .get(&url, ACCEPT_CSV, &doc.validators)
+        .await
+        .expect("the loopback server answers");
     assert_eq!(again, Fetched::Unchanged);
     let requests = server.requests();
     assert_eq!(requests[1].header("if-modified-since"), Some(DATE));
@@ -311,7 +324,7 @@ async fn hops() -> Server {
     serve(|req| match req.path.strip_prefix("/hop/") {
         Some("0") => response("200 OK", &[], b"end"),
         Some(n) => {
-            let n: u32 = n.parse().unwrap();
+            let n: u32 = n.parse().expect("a number in the test's path");
             redirect_to(&format!("/hop/{}", n - 1))
         }
         None => response("404 Not Found", &[], b""),
@@ -326,7 +339,7 @@ async fn three_redirects_are_followed() {
         reader()
             .get(&server.url("/hop/3"), ACCEPT_CSV, &Validators::default())
             .await
-            .unwrap(),
+            .expect("the loopback server answers"),
     );
     assert_eq!(doc.text, "end");
     assert_eq!(doc.url, server.url("/hop/0"));
@@ -436,8 +449,10 @@ async fn disallowed_and_bad_urls_are_refused_up_front() {
 
 #[tokio::test]
 async fn closed_port_is_unreachable() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
     drop(listener);
     let url = format!("https://127.0.0.1:{port}/list");
     let err = reader()
@@ -500,7 +515,7 @@ async fn body_at_the_cap_is_read() {
         small()
             .get(&server.url("/"), ACCEPT_CSV, &Validators::default())
             .await
-            .unwrap(),
+            .expect("the loopback server answers"),
     );
     assert_eq!(doc.text.len(), 1000);
 }

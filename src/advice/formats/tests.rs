@@ -591,14 +591,14 @@ fn ten_thousand_entries_in_every_format() {
             .map(|name| serde_json::json!({"domain": name, "public_comment": "c", "obfuscate": false}))
             .collect::<Vec<_>>(),
     )
-    .unwrap();
+    .expect("JSON values serialise");
     let instance = serde_json::to_string(
         &names
             .iter()
             .map(|name| serde_json::json!({"domain": name, "digest": "d", "severity": "suspend", "comment": "c"}))
             .collect::<Vec<_>>(),
     )
-    .unwrap();
+    .expect("JSON values serialise");
     let started = std::time::Instant::now();
     for (format, body) in [
         (Format::MastodonCsv, &csv),
@@ -632,7 +632,7 @@ fn since(uuid: &str) -> String {
 }
 
 fn labels() -> BTreeMap<String, String> {
-    parse_labels(&fixture("labels.json")).unwrap()
+    parse_labels(&fixture("labels.json")).expect("a readable labels collection")
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -723,7 +723,7 @@ fn fires_listed(domain: &str, advice: Advice, labels: &[&str]) -> FeedStep {
 #[test]
 fn dataset_fixture() {
     assert_eq!(
-        parse_dataset(&fixture("dataset.json")).unwrap(),
+        parse_dataset(&fixture("dataset.json")).expect("a readable dataset"),
         Dataset {
             id: DATASET_ID.into(),
             name: "Example Denylist".into(),
@@ -741,7 +741,7 @@ fn dataset_variants_and_errors() {
     let body = r#"{"type": ["Dataset"], "id": "https://f.example/d", "nameMap": {"de": "Liste", "en": "List"},
         "summaryMap": {"fr": "Résumé"}, "url": {"type": "Link", "href": "https://f.example/d.html"},
         "endpoints": {"snapshot": "https://f.example/s", "changes": "https://f.example/c"}}"#;
-    let dataset = parse_dataset(body).unwrap();
+    let dataset = parse_dataset(body).expect("a readable dataset");
     assert_eq!(
         (dataset.name.as_str(), dataset.summary.as_str()),
         ("List", "Résumé")
@@ -803,7 +803,7 @@ fn labels_variants_and_errors() {
         {"type": "Label", "name": "no id"},
         "https://f.example/l/5"
     ]}"#;
-    let labels = parse_labels(body).unwrap();
+    let labels = parse_labels(body).expect("a readable labels collection");
     assert_eq!(
         labels.into_iter().collect::<Vec<_>>(),
         [
@@ -827,7 +827,7 @@ fn labels_variants_and_errors() {
 
 #[test]
 fn snapshot_fixture() {
-    let document = parse_feed(&fixture("snapshot.json")).unwrap();
+    let document = parse_feed(&fixture("snapshot.json")).expect("a readable feed document");
     let [one, two, three, four, five] = feed_changes();
     assert_eq!(
         document,
@@ -874,7 +874,7 @@ fn snapshot_fixture() {
 #[test]
 fn changes_collection_fixture() {
     assert_eq!(
-        parse_feed(&fixture("changes-collection.json")).unwrap(),
+        parse_feed(&fixture("changes-collection.json")).expect("a readable feed document"),
         FeedDocument {
             id: Some(format!("{DATASET_ID}/changes")),
             kind: FeedKind::Collection,
@@ -891,7 +891,7 @@ fn changes_collection_fixture() {
 #[test]
 fn change_pages_fixture() {
     let [one, two, three, four, five] = feed_changes();
-    let page_one = parse_feed(&fixture("changes-page-1.json")).unwrap();
+    let page_one = parse_feed(&fixture("changes-page-1.json")).expect("a readable feed document");
     assert_eq!(
         page_one,
         FeedDocument {
@@ -905,7 +905,7 @@ fn change_pages_fixture() {
             unreadable: 0,
         }
     );
-    let page_two = parse_feed(&fixture("changes-page-2.json")).unwrap();
+    let page_two = parse_feed(&fixture("changes-page-2.json")).expect("a readable feed document");
     assert_eq!(page_two.kind, FeedKind::Page);
     assert_eq!(page_two.id, page_one.next);
     assert_eq!(page_two.next, None);
@@ -953,7 +953,7 @@ fn feed_items_unreadable_and_odd_shapes() {
         {"id": "https://f.example/c/5", "type": "Retraction", "entityKind": "domain", "entityKey": "x.example"},
         {"id": "https://f.example/c/6", "type": "Flag", "entityKind": "domain", "entityKey": "y.example"}
       ]}"#;
-    let page = parse_feed(body).unwrap();
+    let page = parse_feed(body).expect("a readable feed document");
     assert_eq!(page.unreadable, 3);
     assert_eq!(page.next, None);
     assert_eq!(
@@ -999,13 +999,13 @@ fn feed_items_unreadable_and_odd_shapes() {
         ]
     );
     // An empty last page, as the reference server ends its feed.
-    let empty = parse_feed(r#"{"type": "OrderedCollectionPage", "id": "https://f.example/c?since=9", "orderedItems": []}"#).unwrap();
+    let empty = parse_feed(r#"{"type": "OrderedCollectionPage", "id": "https://f.example/c?since=9", "orderedItems": []}"#).expect("a readable feed document");
     assert_eq!(
         (empty.kind, empty.items.len(), empty.next),
         (FeedKind::Page, 0, None)
     );
     // A snapshot typed as the docs say, with `next` given as an embedded object.
-    let snapshot = parse_feed(r#"{"type": "OrderedCollection", "orderedItems": [], "changes": {"id": "https://f.example/c?since=5"}}"#).unwrap();
+    let snapshot = parse_feed(r#"{"type": "OrderedCollection", "orderedItems": [], "changes": {"id": "https://f.example/c?since=5"}}"#).expect("a readable feed document");
     assert_eq!(snapshot.kind, FeedKind::Snapshot);
     assert_eq!(
         snapshot.changes.as_deref(),

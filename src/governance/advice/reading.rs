@@ -237,3 +237,45 @@ fn dropped(earlier: &BTreeMap<String, Entry>, now: &BTreeMap<String, Entry>) -> 
         .map(|(domain, _)| domain.clone())
         .collect()
 }
+
+impl Outcome {
+    /// The reading in words, for the log, `advice --dry-run` and `check`.
+    pub fn summary(&self) -> String {
+        match self {
+            Outcome::Whole { list, bytes, .. } => format!(
+                "read {} ({} entries{})",
+                size_words(*bytes),
+                list.entries.len(),
+                skipped_summary(&list.skipped)
+            ),
+            Outcome::Changes { changes, bytes, .. } => format!(
+                "{} new changes in the feed ({})",
+                changes.len(),
+                size_words(*bytes)
+            ),
+            Outcome::Unchanged => "unchanged since the last reading".to_string(),
+            Outcome::Failed(why) => format!("could not be used: {why}"),
+        }
+    }
+}
+
+/// What a reading left out, after its count: `; skipped: 3 not valid domain names`.
+pub fn skipped_summary(skipped: &BTreeMap<Skipped, u32>) -> String {
+    let parts: Vec<String> = skipped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(why, n)| format!("{n} {}", why.words()))
+        .collect();
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!("; skipped: {}", parts.join(", ")),
+    }
+}
+
+/// A document's size as people read it.
+pub fn size_words(bytes: u64) -> String {
+    match bytes {
+        0..=9_999 => format!("{bytes} bytes"),
+        _ => format!("{:.1} kB", bytes as f64 / 1000.0),
+    }
+}

@@ -29,16 +29,15 @@ pub struct AdviceHeard<'a> {
     pub blocks: Option<&'a BTreeMap<String, Severity>>,
 }
 
-/// What the lists' advice leads to now.
-pub fn on_advice<R: Records>(
+/// The reading heard (what the list's record and the considered advice become) and the
+/// selection over what follows: the part of `on_advice` that opens nothing.
+fn hear<R: Records>(
     settings: &Settings,
+    config: &AdviceSettings,
     records: &R,
     heard: AdviceHeard,
     now: DateTime<Utc>,
-) -> Result<Step, R::Error> {
-    let Some(config) = &settings.advice else {
-        return Ok(Step::default());
-    };
+) -> Result<(Step, Selection), R::Error> {
     let mut step = Step::default();
     let mut subscribed: Vec<Subscribed> = records.all_kept::<Subscribed>()?.into_values().collect();
     if let Some(reading) = heard.reading {
@@ -102,6 +101,20 @@ pub fn on_advice<R: Records>(
     };
     let selection = advice::select(config, &known, &subscribed, &considered, &proposals);
     remember(&mut step, &selection, &considered, &subscribed, now);
+    Ok((step, selection))
+}
+
+/// What the lists' advice leads to now.
+pub fn on_advice<R: Records>(
+    settings: &Settings,
+    records: &R,
+    heard: AdviceHeard,
+    now: DateTime<Utc>,
+) -> Result<Step, R::Error> {
+    let Some(config) = &settings.advice else {
+        return Ok(Step::default());
+    };
+    let (mut step, selection) = hear(settings, config, records, heard, now)?;
     if heard.blocks.is_none() {
         // Whether a block is already in place is not known: nothing opens until the
         // blocks are read (the runtime reads them when `needs_blocks` says so).
@@ -173,51 +186,49 @@ fn opened(
     )
 }
 
-/// Whether hearing `heard` would open a proposal once the instance's blocks are known:
-/// the runtime reads them (a request to our instance) only then, so a reading with
-/// nothing new costs the instance nothing.
+/// What hearing `heard` would lead to before the instance's blocks are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prospect {
+    /// Something would open: the blocks must be read first.
+    pub opens: bool,
+    /// Something waits for room: the turn is worth offering again.
+    pub waits: bool,
+}
+
+/// What hearing `heard` would lead to: the runtime reads the instance's blocks (a request
+/// to our instance) only when something would open, so a reading with nothing new costs
+/// the instance nothing, and offers what waits again only while something waits.
+pub fn prospect<R: Records>(
+    settings: &Settings,
+    records: &R,
+    heard: AdviceHeard,
+    now: DateTime<Utc>,
+) -> Result<Prospect, R::Error> {
+    let Some(config) = &settings.advice else {
+        return Ok(Prospect {
+            opens: false,
+            waits: false,
+        });
+    };
+    let unknown = AdviceHeard {
+        blocks: None,
+        ..heard
+    };
+    let (_, selection) = hear(settings, config, records, unknown, now)?;
+    Ok(Prospect {
+        opens: !selection.open.is_empty(),
+        waits: !selection.waiting.is_empty(),
+    })
+}
+
+/// Whether hearing `heard` would open a proposal once the instance's blocks are known.
 pub fn needs_blocks<R: Records>(
     settings: &Settings,
     records: &R,
     heard: AdviceHeard,
     now: DateTime<Utc>,
 ) -> Result<bool, R::Error> {
-    let step = on_advice(
-        settings,
-        records,
-        AdviceHeard {
-            blocks: None,
-            ..heard
-        },
-        now,
-    )?;
-    let Some(config) = &settings.advice else {
-        return Ok(false);
-    };
-    // Select again over the state the reading leaves, without the blocks.
-    let mut subscribed: BTreeMap<String, Subscribed> = records.all_kept::<Subscribed>()?;
-    for kept in &step.kept {
-        if kept.table == <Subscribed as crate::governance::kept::Kept>::TABLE {
-            if let Some(bytes) = &kept.value {
-                let record: Subscribed = crate::governance::kept::decode(bytes)?;
-                subscribed.insert(record.name.clone(), record);
-            }
-        }
-    }
-    let subscribed: Vec<Subscribed> = subscribed.into_values().collect();
-    let known = Known {
-        own_domain: &settings.instance_domain,
-        can_silence: settings.server.can_silence,
-        blocks: None,
-        now,
-    };
-    let considered = records.all_kept::<Considered>()?;
-    let proposals = records.all_proposals()?;
-    Ok(
-        !advice::select(config, &known, &subscribed, &considered, &proposals)
-            .open
-            .is_empty(),
-    )
+    prospect(settings, records, heard, now).map(|prospect| prospect.opens)
 }
 
 /// What lasts of the selection: advice that will not be put to the members until it

@@ -49,6 +49,7 @@ pub(super) fn open_batch(
             sources: candidate.sources.clone(),
             excluded: None,
             applied: None,
+            attempt: 0,
         })
         .collect();
     let advised = Advised {
@@ -225,6 +226,7 @@ pub fn applications(proposal: &Proposal) -> Vec<Effect> {
             Effect::Apply {
                 purpose: Purpose::AdoptEntry {
                     number: proposal.number,
+                    attempt: entry.attempt,
                     domain,
                 },
                 number: proposal.number,

@@ -22,7 +22,7 @@ mod urgent;
 mod vote;
 pub mod working_group;
 
-pub use advice::{needs_blocks, AdviceHeard};
+pub use advice::{needs_blocks, prospect, AdviceHeard, Prospect};
 pub use appeal::{eligible as appeal_eligible, reversal};
 pub use apply::on_applied;
 pub use batch::{applications as batch_applications, on_entry_applied};

@@ -315,6 +315,7 @@ fn apply(settings: &Settings, proposal: &Proposal, post: &Post) -> Result<Step, 
                 for entry in &mut advised.batch {
                     if matches!(entry.applied, Some(Err(_))) {
                         entry.applied = None;
+                        entry.attempt += 1;
                     }
                 }
             }

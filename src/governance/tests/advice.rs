@@ -150,7 +150,7 @@ fn each_entry_opens_its_own_proposal_up_to_max_open_and_the_rest_wait_in_the_lis
         texts[0]
     );
     assert!(texts[1].contains("limit (silence) two.example"));
-    let two = memory.proposal(2).unwrap();
+    let two = memory.proposal(2).expect("the proposal is stored");
     let advised = two.origin.advised().expect("from subscriptions");
     assert!(advised.reject_media && !advised.reject_reports);
 
@@ -164,7 +164,7 @@ fn each_entry_opens_its_own_proposal_up_to_max_open_and_the_rest_wait_in_the_lis
     );
     assert!(ballots(&again).is_empty());
     // Without the blocks read, nothing opens, even with room.
-    let mut first = memory.proposal(1).unwrap();
+    let mut first = memory.proposal(1).expect("the proposal is stored");
     first.stage = closed(Outcome::Rejected);
     memory.insert(first);
     assert!(ballots(&hear(&settings, &mut memory, None, None, t0())).is_empty());
@@ -268,12 +268,12 @@ fn a_retraction_proposes_lifting_only_a_block_the_lists_alone_led_to() {
         t0(),
     );
     for number in [1, 2] {
-        let mut proposal = memory.proposal(number).unwrap();
+        let mut proposal = memory.proposal(number).expect("the proposal is stored");
         proposal.stage = closed(Outcome::Passed);
         memory.insert(proposal);
     }
     // Our members then decided about other.example themselves.
-    let mut own = memory.proposal(2).unwrap();
+    let mut own = memory.proposal(2).expect("the proposal is stored");
     own.number = 3;
     own.origin = Origin::Request;
     own.stage = closed(Outcome::Passed);
@@ -315,7 +315,7 @@ fn a_retraction_proposes_lifting_only_a_block_the_lists_alone_led_to() {
         texts[0]
     );
     assert!(matches!(
-        memory.proposal(4).unwrap().action,
+        memory.proposal(4).expect("the proposal is stored").action,
         Action::Unblock { .. }
     ));
 }
@@ -348,13 +348,13 @@ fn a_list_that_drops_more_than_max_removals_is_held_and_the_working_group_told_o
         );
         assert!(ballots(&effects).is_empty());
     }
-    let kept: Subscribed =
-        infallible(crate::governance::Records::kept(&memory, "neighbours")).unwrap();
+    let kept: Subscribed = infallible(crate::governance::Records::kept(&memory, "neighbours"))
+        .expect("the list's record is kept");
     assert_eq!(kept.entries.len(), 5, "nothing forgotten");
     assert!(kept
         .failing
         .as_ref()
-        .unwrap()
+        .expect("the list is held as failing")
         .reason
         .contains("max_removals"));
     let told = infallible(memory.pending_effects())
@@ -401,7 +401,7 @@ fn what_our_members_decided_lately_stands_and_is_not_asked_again() {
             Some(&no_blocks()),
             t0(),
         );
-        scratch.proposal(1).unwrap()
+        scratch.proposal(1).expect("the proposal is stored")
     };
     decided.origin = Origin::Request;
     decided.stage = closed(Outcome::Rejected);
@@ -418,9 +418,9 @@ fn what_our_members_decided_lately_stands_and_is_not_asked_again() {
     let considered: Option<Considered> =
         infallible(crate::governance::Records::kept(&memory, "x.example"));
     assert!(considered
-        .unwrap()
+        .expect("the advice is kept as considered")
         .not_proposed
-        .unwrap()
+        .expect("with why it was not proposed")
         .contains("less than 90 days"));
 }
 
@@ -462,14 +462,14 @@ proptest! {
             hear(&settings, &mut memory, Some(&reading), Some(&blocked), now);
         }
         for proposal in memory.all_proposals() {
-            let domain = proposal.action.domain().unwrap().to_string();
+            let domain = proposal.action.domain().expect("advice proposes about a server").to_string();
             prop_assert!(!domain.ends_with("friends.example"), "excluded: {domain}");
             prop_assert!(!domain.ends_with("social.example"), "our own: {domain}");
             if let Some(wanted) = proposal.action.severity() {
                 prop_assert!(blocked.get(&domain).is_none_or(|b| *b < wanted), "{domain} already {:?}", blocked.get(&domain));
             }
         }
-        let domains: Vec<String> = memory.all_proposals().iter().map(|p| p.action.domain().unwrap().to_string()).collect();
+        let domains: Vec<String> = memory.all_proposals().iter().map(|p| p.action.domain().expect("advice proposes about a server").to_string()).collect();
         let mut unique = domains.clone();
         unique.sort();
         unique.dedup();
@@ -583,14 +583,16 @@ fn a_batch_is_one_ballot_a_member_takes_an_entry_out_and_each_remaining_entry_is
         ],
         favourited_by: vec![],
     };
-    let batch = memory.proposal_with_votes(1).unwrap();
+    let batch = memory
+        .proposal_with_votes(1)
+        .expect("the proposal is stored");
     let closed = memory.apply(&real::close(&settings, &batch, &record, t0() + days(6)));
     let applies: Vec<&Effect> = closed
         .iter()
         .filter(|e| matches!(e, Effect::Apply { .. }))
         .collect();
     let keys: Vec<String> = applies.iter().map(|e| e.key()).collect();
-    assert_eq!(keys, ["adopt-1-one.example", "adopt-1-three.example"]);
+    assert_eq!(keys, ["adopt-1-0-one.example", "adopt-1-0-three.example"]);
     assert!(
         matches!(applies[0], Effect::Apply { private_comment, .. } if private_comment.contains("from subscriptions: neighbours"))
     );
@@ -603,7 +605,7 @@ fn a_batch_is_one_ballot_a_member_takes_an_entry_out_and_each_remaining_entry_is
         let step = infallible(real::decide(&settings, &memory, done, t0() + days(6)));
         memory.apply(&step);
     }
-    let applied = memory.proposal(1).unwrap();
+    let applied = memory.proposal(1).expect("the proposal is stored");
     let set: Vec<&str> = applied.blocks_set().iter().map(|(d, _)| *d).collect();
     assert_eq!(set, ["one.example", "three.example"]);
     assert!(infallible(memory.pending_effects())

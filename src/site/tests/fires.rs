@@ -94,7 +94,8 @@ fn three_recommendations_and_a_retraction_in_order_across_pages() {
             ("Retraction".to_string(), "one.example".to_string()),
         ]
     );
-    let first = formats::parse_feed(&site["fires/changes/0.json"]).unwrap();
+    let first =
+        formats::parse_feed(&site["fires/changes/0.json"]).expect("a readable feed document");
     assert_eq!(first.items.len(), 3);
     assert_eq!(
         first.next.as_deref(),
@@ -105,12 +106,14 @@ fn three_recommendations_and_a_retraction_in_order_across_pages() {
         Some(&*format!("{BASE}fires/changes.json"))
     );
     assert!(site["fires/changes/0.json"].contains(&format!("\"url\": \"{BASE}p/1.html\"")));
-    let collection: serde_json::Value = serde_json::from_str(&site["fires/changes.json"]).unwrap();
+    let collection: serde_json::Value =
+        serde_json::from_str(&site["fires/changes.json"]).expect("JSON the site wrote");
     assert_eq!(collection["totalItems"], 4);
     assert_eq!(collection["first"], format!("{BASE}fires/changes/0.json"));
 
     // The snapshot: the latest change per server, newest first.
-    let snapshot = formats::parse_feed(&site["fires/snapshot.json"]).unwrap();
+    let snapshot =
+        formats::parse_feed(&site["fires/snapshot.json"]).expect("a readable feed document");
     let latest: Vec<(&str, &str)> = snapshot
         .items
         .iter()
@@ -119,7 +122,14 @@ fn three_recommendations_and_a_retraction_in_order_across_pages() {
                 formats::ChangeKind::Retraction { .. } => "Retraction",
                 _ => "Recommendation",
             };
-            (kind, c.entity.as_ref().unwrap().key.as_str())
+            (
+                kind,
+                c.entity
+                    .as_ref()
+                    .expect("a change about a server")
+                    .key
+                    .as_str(),
+            )
         })
         .collect();
     assert_eq!(
@@ -134,7 +144,8 @@ fn three_recommendations_and_a_retraction_in_order_across_pages() {
         snapshot.changes.as_deref(),
         Some(&*format!("{BASE}fires/changes/1.json"))
     );
-    let labels = formats::parse_labels(&site["fires/labels.json"]).unwrap();
+    let labels =
+        formats::parse_labels(&site["fires/labels.json"]).expect("a readable labels collection");
     assert_eq!(
         labels[&format!("{BASE}fires/labels.json#suspend")],
         "Suspend"

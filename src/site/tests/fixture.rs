@@ -409,6 +409,7 @@ pub(super) fn batch() -> Proposal {
         }],
         excluded: None,
         applied: None,
+        attempt: 0,
     };
     let mut taken = entry("friendly.example", "");
     taken.excluded = Some(Exclusion {
