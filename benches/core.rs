@@ -8,6 +8,7 @@ mod proc_status;
 
 use coopgov::config::settings;
 use coopgov::config::Config;
+use coopgov::governance::sealed::Draw;
 use coopgov::governance::{engine, rules, Position, Proposal, Records, StatusRef, Step, Tally};
 use coopgov::mastodon::{convert, types::Notification};
 use coopgov::startup::{self, BotAccount};
@@ -88,7 +89,7 @@ fn open_proposal(settings: &coopgov::governance::Settings, store: &Store, number
     .to_string();
     let notification: Notification = serde_json::from_str(&text).expect("a notification");
     let post = convert::post(notification.status.as_ref().expect("a status"), "1");
-    let step = engine::on_post(settings, store, &post, now).expect("read");
+    let step = engine::on_post(settings, store, &post, Draw(0), now).expect("read");
     store.commit(&step, None, now).expect("commit");
     let proposal = store.proposal(number).expect("read").expect("opened");
     let ballot = StatusRef {
@@ -120,7 +121,7 @@ fn pipeline_per_vote(settings: &coopgov::governance::Settings) -> (f64, f64) {
         let notification: Notification = serde_json::from_str(frame).expect("decode");
         let now = chrono::Utc::now();
         let post = convert::post(notification.status.as_ref().expect("a status"), "1");
-        let step = engine::on_post(settings, &store, &post, now).expect("read");
+        let step = engine::on_post(settings, &store, &post, Draw(0), now).expect("read");
         store
             .commit(&step, Some(&notification.id), now)
             .expect("commit");
@@ -183,6 +184,7 @@ fn big_store(settings: &coopgov::governance::Settings, proposals: u64, votes: us
                     // Counted from `vote <n>` requests: a close that reads an empty
                     // thread keeps them (the year of history closes its proposals so).
                     in_thread: false,
+                    receipt: None,
                 };
                 (voter.account_id, vote)
             })

@@ -64,6 +64,10 @@ enum Command {
         /// The instance, when the ballot is given by id (default: bot.toml's).
         #[arg(long)]
         instance: Option<String>,
+        /// On a sealed ballot: whether this receipt code is listed, and with which vote
+        /// (exit 0 when listed, 1 when not).
+        #[arg(long)]
+        receipt: Option<String>,
     },
     /// See coopgov work in a minute, on a throwaway local instance.
     Demo,
@@ -140,7 +144,11 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             },
-            Command::Verify { ballot, instance } => verify(&cli.config, &ballot, instance).await,
+            Command::Verify {
+                ballot,
+                instance,
+                receipt,
+            } => verify(&cli.config, &ballot, instance, receipt.as_deref()).await,
             Command::Demo => print_report(coopgov::demo::demo().await.map(|()| String::new())),
             Command::List => ask(&cli.config, Query::List).await,
             Command::Show { number } => ask(&cli.config, Query::Show { number }).await,
@@ -218,11 +226,18 @@ async fn publish(config_path: &std::path::Path, out: Option<&std::path::Path>) -
 
 /// `coopgov verify`: exit 0 when the record and the announcement agree, 1 when they
 /// differ, 2 when the record could not be read whole enough to tell.
-async fn verify(config_path: &std::path::Path, ballot: &str, instance: Option<String>) -> ExitCode {
+async fn verify(
+    config_path: &std::path::Path,
+    ballot: &str,
+    instance: Option<String>,
+    receipt: Option<&str>,
+) -> ExitCode {
     use coopgov::verify::VerifyError;
     let config = Config::load(config_path).ok();
     let verify_token = std::env::var(coopgov::verify::TOKEN_VARIABLE).ok();
-    match coopgov::verify::verify_ballot(ballot, instance, config.as_ref(), verify_token).await {
+    let verdict =
+        coopgov::verify::verify_ballot(ballot, instance, config.as_ref(), verify_token, receipt);
+    match verdict.await {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS

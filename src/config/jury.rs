@@ -47,6 +47,7 @@ pub const JURY_RULE: Rule = Rule {
     threshold: 0.5,
     max_blocks: 0,
     block_override_ratio: None,
+    sealed: false,
 };
 
 const KINDS: [(&str, ActionKind); 4] = [

@@ -125,6 +125,7 @@ pub(super) struct RawRule {
     pub threshold: Field<f64>,
     pub max_blocks: Field<i64>,
     pub block_override_ratio: Field<f64>,
+    pub sealed: Field<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

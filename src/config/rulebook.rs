@@ -50,6 +50,10 @@ impl Checker<'_> {
                 base.method,
             )?,
             max_blocks: self.count(&raw.max_blocks, &key("max_blocks"), base.max_blocks)?,
+            sealed: raw
+                .sealed
+                .as_ref()
+                .map_or(base.sealed, |sealed| *sealed.get_ref()),
             ..base
         };
         if let Some(quorum) = &raw.quorum {

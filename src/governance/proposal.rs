@@ -1,6 +1,7 @@
 //! A proposal's record: what was asked, who voted how, and how it ended.
 
 use super::jury::{JuryCase, Seating};
+use super::sealed::{Receipt, Sealed};
 use super::{Action, Outcome, Position, Rule, Tally};
 use crate::model::BlockState;
 use chrono::{DateTime, Utc};
@@ -41,6 +42,9 @@ pub struct Post {
     pub in_reply_to_id: Option<String>,
     /// Sent as a direct message (visibility `direct`).
     pub direct: bool,
+    /// It mentions someone besides the bot and its author: as a vote on a sealed ballot,
+    /// they would read it.
+    pub mentions_others: bool,
     /// When it was posted, as the server says; a vote posted after the close is late.
     pub created_at: Option<DateTime<Utc>>,
 }
@@ -62,6 +66,28 @@ pub struct Vote {
     /// True for a reply to the ballot (checked against the thread at close);
     /// false for a `vote <n>` request posted elsewhere.
     pub in_thread: bool,
+    /// On a sealed ballot, the receipt this vote was answered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Issued>,
+}
+
+/// What a vote says, and whether it replied to the ballot (a reply is checked against the
+/// thread at the close; a `vote <n>` elsewhere is not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub position: Position,
+    pub reason: String,
+    pub in_thread: bool,
+}
+
+/// A receipt sent for a vote on a sealed ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issued {
+    pub receipt: Receipt,
+    /// How many receipts the voter was sent on this ballot before this one: it keys each
+    /// receipt's message apart, so a changed vote is answered again and a vote heard
+    /// twice is answered once.
+    pub serial: u32,
 }
 
 /// Where a proposal is in its life.
@@ -92,6 +118,9 @@ pub struct Closing {
     /// The result's post in the ballot's thread, once posted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<StatusRef>,
+    /// A sealed ballot's receipt list and voters list: all it keeps of its votes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<Sealed>,
 }
 
 impl Closing {
@@ -105,6 +134,7 @@ impl Closing {
             application,
             unseen: Unseen::default(),
             announcement: None,
+            sealed: None,
         }
     }
 }
@@ -395,6 +425,11 @@ mod humantime_seconds {
 }
 
 impl Proposal {
+    /// Its votes are cast by direct message and kept sealed until the close (SPEC §14).
+    pub fn is_sealed(&self) -> bool {
+        self.rule.sealed
+    }
+
     /// Votes count now: the ballot is up and, for a jury, the jury is seated.
     pub fn is_open(&self) -> bool {
         self.stage == Stage::Open && !self.is_seating()

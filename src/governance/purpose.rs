@@ -87,6 +87,20 @@ pub enum Purpose {
         attempt: u64,
         domain: String,
     },
+    /// `sealedhow-3`: the reply under sealed ballot 3 saying how to vote on it.
+    SealedHow { number: u64 },
+    /// `sealedvote-3-<status id>-<serial>`: the receipt of a vote on sealed ballot 3, sent
+    /// by direct message; `serial` counts the voter's earlier receipts on it. No receipt
+    /// code in the key: keys are logged, and a code beside its time points to its voter.
+    SealedReceipt {
+        number: u64,
+        status_id: String,
+        serial: u64,
+    },
+    /// `receipts-3-1`: part 1 of sealed ballot 3's receipt list, at its close.
+    ReceiptList { number: u64, part: u64 },
+    /// `voters-3-1`: part 1 of sealed ballot 3's voters list, at its close.
+    VoterList { number: u64, part: u64 },
 }
 
 impl Purpose {
@@ -205,6 +219,32 @@ impl Purpose {
                 let (number, domain) = number_and_id(rest)?;
                 Purpose::Excluded { number, domain }
             }
+            "sealedhow" => Purpose::SealedHow {
+                number: number(rest)?,
+            },
+            "sealedvote" => {
+                let (number, rest) = number_and_id(rest)?;
+                let (status_id, serial) = rest.rsplit_once('-')?;
+                Purpose::SealedReceipt {
+                    number,
+                    status_id: id(status_id)?,
+                    serial: self::number(serial)?,
+                }
+            }
+            "receipts" => {
+                let (number_text, part) = rest.split_once('-')?;
+                Purpose::ReceiptList {
+                    number: number(number_text)?,
+                    part: number(part)?,
+                }
+            }
+            "voters" => {
+                let (number_text, part) = rest.split_once('-')?;
+                Purpose::VoterList {
+                    number: number(number_text)?,
+                    part: number(part)?,
+                }
+            }
             "adopt" => {
                 let (number, rest) = number_and_id(rest)?;
                 let (attempt, domain) = number_and_id(&rest)?;
@@ -247,7 +287,11 @@ impl Purpose {
             | Purpose::Resolve { number, .. }
             | Purpose::Entries { number, .. }
             | Purpose::Excluded { number, .. }
-            | Purpose::AdoptEntry { number, .. } => Some(*number),
+            | Purpose::AdoptEntry { number, .. }
+            | Purpose::SealedHow { number }
+            | Purpose::SealedReceipt { number, .. }
+            | Purpose::ReceiptList { number, .. }
+            | Purpose::VoterList { number, .. } => Some(*number),
             Purpose::Answer { .. }
             | Purpose::Receipt { .. }
             | Purpose::ActNow { .. }
@@ -277,8 +321,12 @@ impl Purpose {
             | Purpose::Terms { .. }
             | Purpose::Entries { .. }
             | Purpose::Excluded { .. }
-            | Purpose::AdoptEntry { .. } => true,
+            | Purpose::AdoptEntry { .. }
+            | Purpose::SealedHow { .. }
+            | Purpose::ReceiptList { .. }
+            | Purpose::VoterList { .. } => true,
             Purpose::Opened { .. }
+            | Purpose::SealedReceipt { .. }
             | Purpose::CaseFile { .. }
             | Purpose::Resolve { .. }
             | Purpose::JurorReminder { .. }
@@ -324,7 +372,11 @@ impl Purpose {
             | Purpose::AdviceNotice { .. }
             | Purpose::Entries { .. }
             | Purpose::Excluded { .. }
-            | Purpose::AdoptEntry { .. } => false,
+            | Purpose::AdoptEntry { .. }
+            | Purpose::SealedHow { .. }
+            | Purpose::SealedReceipt { .. }
+            | Purpose::ReceiptList { .. }
+            | Purpose::VoterList { .. } => false,
         }
     }
 }
@@ -387,6 +439,14 @@ impl fmt::Display for Purpose {
                 attempt,
                 domain,
             } => write!(f, "adopt-{number}-{attempt}-{domain}"),
+            Purpose::SealedHow { number } => write!(f, "sealedhow-{number}"),
+            Purpose::SealedReceipt {
+                number,
+                status_id,
+                serial,
+            } => write!(f, "sealedvote-{number}-{status_id}-{serial}"),
+            Purpose::ReceiptList { number, part } => write!(f, "receipts-{number}-{part}"),
+            Purpose::VoterList { number, part } => write!(f, "voters-{number}-{part}"),
         }
     }
 }
@@ -444,6 +504,17 @@ mod tests {
                     domain: id("xn--bcher-kva.example"),
                 },
             ),
+            ("sealedhow-3", Purpose::SealedHow { number: 3 }),
+            (
+                "sealedvote-3-01HQ2Z7K9M8N-2",
+                Purpose::SealedReceipt {
+                    number: 3,
+                    status_id: id("01HQ2Z7K9M8N"),
+                    serial: 2,
+                },
+            ),
+            ("receipts-3-1", Purpose::ReceiptList { number: 3, part: 1 }),
+            ("voters-3-2", Purpose::VoterList { number: 3, part: 2 }),
             ("opened-3", Purpose::Opened { number: 3 }),
             ("reminder-12", Purpose::Reminder { number: 12 }),
             (
@@ -555,7 +626,7 @@ mod tests {
             .iter()
             .map(|(_, purpose)| std::mem::discriminant(purpose))
             .collect();
-        assert_eq!(kinds.len(), 29, "a purpose added needs its row above");
+        assert_eq!(kinds.len(), 33, "a purpose added needs its row above");
     }
 
     #[test]
@@ -582,6 +653,9 @@ mod tests {
             "seated-",
             "vote-3",
             "Ballot-3",
+            "sealedvote-3-1234",
+            "sealedvote-3--1",
+            "receipts-3",
         ] {
             assert_eq!(Purpose::parse(key), None, "{key:?}");
         }

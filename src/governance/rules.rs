@@ -60,6 +60,10 @@ pub struct Rule {
     pub max_blocks: u32,
     /// Lets a proposal pass despite blocks when agree ≥ ratio × (disagree + block).
     pub block_override_ratio: Option<f64>,
+    /// Votes are cast by direct message and answered with receipts; only the number of
+    /// voters is public until the close (SPEC §14). Frozen at opening with the rule.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sealed: bool,
 }
 
 impl Rule {
@@ -71,6 +75,7 @@ impl Rule {
             threshold: 0.5,
             max_blocks: 0,
             block_override_ratio: Some(9.0),
+            sealed: false,
         }
     }
 

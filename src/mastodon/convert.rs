@@ -46,6 +46,10 @@ pub fn post(status: &Status, bot_account_id: &str) -> Post {
         )),
         in_reply_to_id: status.in_reply_to_id.clone(),
         direct: status.visibility == "direct",
+        mentions_others: status
+            .mentions
+            .iter()
+            .any(|mention| mention.id != bot_account_id && mention.id != status.account.id),
         created_at: status.created_at,
     }
 }
@@ -60,6 +64,7 @@ pub fn whole_post(status: &Status) -> Post {
         text: status_text(&status.content, &[]),
         in_reply_to_id: status.in_reply_to_id.clone(),
         direct: status.visibility == "direct",
+        mentions_others: false,
         created_at: status.created_at,
     }
 }

@@ -317,6 +317,7 @@ fn the_records_carry_open_votes_and_never_who_was_refused() {
         reason: "yes <b>&</b> \"quoted\"".to_string(),
         status_id: "700".to_string(),
         in_thread: true,
+        receipt: None,
     };
     let at = Utc::now();
     let closed = Stage::Closed(Closing::cancelled_unvoted(at, Application::NotNeeded));

@@ -2,7 +2,7 @@
 //! to `coopgov publish` over the socket, or is read from a stopped bot's store.
 
 use crate::governance::proposal::Vote;
-use crate::governance::{Identity, Proposal, Records, Stage};
+use crate::governance::{Identity, Position, Proposal, Records, Stage};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,17 @@ impl From<RecordedProposal> for Proposal {
     }
 }
 
+/// An open sealed ballot's votes as a page may know them: that they were cast, not how.
+/// Only their number leaves the store.
+fn seal(proposal: &mut Proposal) {
+    for vote in proposal.votes.values_mut() {
+        vote.position = Position::Abstain;
+        vote.reason.clear();
+        vote.receipt = None;
+        vote.status_id.clear();
+    }
+}
+
 impl SiteRecords {
     /// Every proposal, with the votes of those not yet closed (a closed one's tally is in
     /// its record). Who was told that their vote did not count is left out: no page
@@ -67,6 +78,9 @@ impl SiteRecords {
                     .unwrap_or(proposal),
             };
             proposal.explained.clear();
+            if proposal.is_sealed() {
+                seal(&mut proposal);
+            }
             proposals.push(RecordedProposal::from(proposal));
         }
         Ok(SiteRecords {

@@ -92,6 +92,22 @@ fn deed(purpose: &Purpose) -> Deed {
             "tell a member by direct message why their vote was not counted",
         ),
         Purpose::Answer { .. } => words("answered a request", "answer a request"),
+        Purpose::SealedHow { .. } => words(
+            "said under the sealed ballot how to vote on it",
+            "say under the sealed ballot how to vote on it",
+        ),
+        Purpose::SealedReceipt { .. } => words(
+            "sent a member the receipt of their sealed vote",
+            "send a member the receipt of their sealed vote",
+        ),
+        Purpose::ReceiptList { part, .. } => Deed {
+            done: format!("posted part {part} of the receipt list"),
+            to_do: format!("post part {part} of the receipt list"),
+        },
+        Purpose::VoterList { part, .. } => Deed {
+            done: format!("posted part {part} of the voters list"),
+            to_do: format!("post part {part} of the voters list"),
+        },
         Purpose::Entries { .. } => words(
             "listed the batch's entries in its thread",
             "list the batch's entries in its thread",

@@ -50,12 +50,13 @@ fn summary(proposal: &Proposal, favourites_count_as: Option<Position>) -> Vec<Li
                 1 => "1 voter".to_string(),
                 voters => format!("{voters} voters"),
             };
+            let so_far = match proposal.is_sealed() {
+                true => messages::sealed::so_far(proposal, &tally),
+                false => format!("{} ({voters})", messages::counts(&tally)),
+            };
             vec![
                 Line::default().text(head + "open"),
-                Line::default().text(format!(
-                    "{INDENT}votes so far: {} ({voters})",
-                    messages::counts(&tally)
-                )),
+                Line::default().text(format!("{INDENT}votes so far: {so_far}")),
                 closes(),
             ]
         }

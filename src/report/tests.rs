@@ -35,6 +35,7 @@ fn vote(name: &str, id: &str, position: Position) -> Vote {
         reason: String::new(),
         status_id: format!("9{id}"),
         in_thread: true,
+        receipt: None,
     }
 }
 
@@ -89,6 +90,7 @@ fn closed(outcome: Outcome, application: Application) -> Stage {
         application,
         unseen: Default::default(),
         announcement: None,
+        sealed: None,
     })
 }
 

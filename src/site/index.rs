@@ -83,7 +83,12 @@ fn open_card(site: &Site, proposal: &Proposal) -> Markup {
                     @if proposal.is_seating() {
                         "none count until the jury is seated"
                     } @else {
-                        (counts(&proposal.tally(site.input.favourites_count_as)))
+                        @let tally = proposal.tally(site.input.favourites_count_as);
+                        @if proposal.is_sealed() {
+                            (crate::governance::messages::sealed::so_far(proposal, &tally))
+                        } @else {
+                            (counts(&tally))
+                        }
                     }
                 }
             }

@@ -70,6 +70,12 @@ pub fn render(input: &SiteInput) -> Vec<SiteFile> {
             &page_path(proposal.number),
             proposal::page(&site, proposal),
         ));
+        if let Some(sealed) = proposal.closing().and_then(|c| c.sealed.as_ref()) {
+            files.push(file(
+                &receipts_path(proposal.number),
+                proposal::receipts_text(proposal.number, sealed),
+            ));
+        }
     }
     // FIRES ids are absolute addresses: without the site's own, there is no dataset.
     if let Some(base) = &input.base_url {
@@ -92,6 +98,9 @@ fn printable_input(input: &SiteInput) -> SiteInput {
             if let Stage::Closed(closing) = &mut proposal.stage {
                 for (_, reason) in &mut closing.block_reasons {
                     *reason = printable(reason);
+                }
+                for receipted in closing.sealed.iter_mut().flat_map(|s| &mut s.receipts) {
+                    receipted.reason = printable(&receipted.reason);
                 }
             }
             proposal
@@ -127,6 +136,11 @@ fn file(path: &str, text: String) -> SiteFile {
 /// A proposal's page, from the site's root.
 fn page_path(number: u64) -> String {
     format!("p/{number}.html")
+}
+
+/// A sealed proposal's receipt and voters lists as plain text, from the site's root.
+fn receipts_path(number: u64) -> String {
+    format!("p/{number}-receipts.txt")
 }
 
 /// The input, with the questions every page asks of it.

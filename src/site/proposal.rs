@@ -7,6 +7,7 @@
 
 use super::{chart, jury, style, words, Site};
 use crate::governance::proposal::{Closing, Origin};
+use crate::governance::sealed::Sealed;
 use crate::governance::terms::rule_sentence;
 use crate::governance::{messages, Action, Proposal, Stage};
 use maud::{html, Markup};
@@ -163,6 +164,12 @@ fn tally(site: &Site, proposal: &Proposal) -> Markup {
             format!("Votes so far on proposal #{}", proposal.number),
         ),
     };
+    if let (true, None) = (proposal.is_sealed(), proposal.closing()) {
+        return html! {
+            p { (messages::sealed::so_far(proposal, &tally)) "." }
+            p.muted { "This ballot is sealed: members vote by direct message and each gets a receipt. At the close every receipt is listed here with its vote, and who voted apart." }
+        };
+    }
     let cancelled_unvoted = matches!(&proposal.stage, Stage::Closed(c) if c.outcome == crate::governance::Outcome::Cancelled)
         && tally.voters() == 0;
     if cancelled_unvoted {
@@ -175,8 +182,57 @@ fn tally(site: &Site, proposal: &Proposal) -> Markup {
         }
         @if let Some(closing) = proposal.closing() {
             (unseen_and_blocks(closing))
+            @if let Some(sealed) = &closing.sealed {
+                (sealed_lists(proposal.number, sealed))
+            }
         }
     }
+}
+
+/// A sealed ballot's receipts with their votes, and who voted, apart.
+fn sealed_lists(number: u64, sealed: &Sealed) -> Markup {
+    html! {
+        h3 { "Receipts" }
+        p.muted {
+            "The ballot was sealed. Each voter got a receipt code by direct message; find yours below, or run "
+            code { "coopgov verify <ballot> --receipt <code>" } ". The same lists: "
+            a href={ (number) "-receipts.txt" } { (number) "-receipts.txt" } "."
+        }
+        @if sealed.receipts.is_empty() {
+            p { "No vote was counted." }
+        } @else {
+            ul.receipts {
+                @for line in sealed.receipt_lines() {
+                    li { code { (line) } }
+                }
+            }
+        }
+        h3 { "Who voted" }
+        @if sealed.voters.is_empty() {
+            p { "Nobody." }
+        } @else {
+            ul.voters {
+                @for acct in &sealed.voters {
+                    li { "@" (acct) }
+                }
+            }
+        }
+    }
+}
+
+/// `p/<n>-receipts.txt`: the lists as the thread gives them, for `verify` and for anyone
+/// who keeps a copy.
+pub(super) fn receipts_text(number: u64, sealed: &Sealed) -> String {
+    let mut text = format!("Receipts of proposal #{number}:\n");
+    for line in sealed.receipt_lines() {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&format!("\nVoters of proposal #{number}:\n"));
+    for acct in &sealed.voters {
+        text.push_str(&format!("@{acct}\n"));
+    }
+    text
 }
 
 fn unseen_and_blocks(closing: &Closing) -> Markup {

@@ -85,6 +85,10 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("the database holds a record that cannot be read ({0}); restore it from a backup or report this")]
     Corrupt(String),
+    /// Not the database's fault, but it stops a notification's record the same way: it is
+    /// read again from the instance later.
+    #[error("the operating system's secure random source failed ({0}), so a sealed vote's receipt could not be drawn; the notification will be read again")]
+    Random(String),
 }
 
 impl From<crate::governance::kept::Unreadable> for StoreError {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::governance::sealed::Draw;
 use crate::governance::{Action, Purpose, Records, Step};
 
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -259,7 +260,7 @@ fn a_jury_join_is_committed_with_its_answer_or_not_at_all() {
     let settings = with_jury(PoolSource::Volunteers);
     let store = Store::open(&folder).expect("opens");
     let join = post(&member("bob", 11), 90, "jury join", None);
-    let step = engine::on_post(&settings, &store, &join, Utc::now()).expect("reads");
+    let step = engine::on_post(&settings, &store, &join, Draw(1), Utc::now()).expect("reads");
     assert_eq!(step.pool.len(), 1);
 
     // A transaction that fails part-way writes neither the volunteer nor the answer.
@@ -300,7 +301,7 @@ fn a_jury_join_is_committed_with_its_answer_or_not_at_all() {
     let pool = store.jury_pool().expect("read");
     assert_eq!(pool.get("11").map(String::as_str), Some("bob"));
     let leave = post(&member("bob", 11), 91, "jury leave", None);
-    let step = engine::on_post(&settings, &store, &leave, Utc::now()).expect("reads");
+    let step = engine::on_post(&settings, &store, &leave, Draw(1), Utc::now()).expect("reads");
     store.commit(&step, Some("91"), Utc::now()).expect("commit");
     assert!(store.jury_pool().expect("read").is_empty());
     drop(store);

@@ -2,6 +2,7 @@
 //! text, its thread and its favourites — and compare it with the announcement.
 
 mod jury;
+mod sealed;
 mod texts;
 
 use crate::governance::messages::TERMS_HEAD;
@@ -240,17 +241,23 @@ pub async fn verify_ballot(
     instance: Option<String>,
     config: Option<&Config>,
     verify_token: Option<String>,
+    receipt: Option<&str>,
 ) -> Result<String, VerifyError> {
     let (instance, id) = locate(ballot, instance, config)?;
     let token = token_for(&instance, config, verify_token);
     let client = Client::new(&instance, token, std::time::Duration::from_secs(30))
         .map_err(|error| VerifyError::Unverifiable(error.to_string()))?;
-    verify(&client, &id).await
+    verify(&client, &id, receipt).await
 }
 
 /// Recomputes the decision of the ballot `status_id` and compares it with the bot's
-/// announcement. `Ok` holds the report.
-pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyError> {
+/// announcement, or, given a sealed ballot's `receipt`, looks that receipt up. `Ok` holds
+/// the report.
+pub async fn verify(
+    client: &Client,
+    status_id: &str,
+    receipt: Option<&str>,
+) -> Result<String, VerifyError> {
     let ballot = client
         .read_post(status_id)
         .await
@@ -296,6 +303,12 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         }
         None => return Err(not_a_ballot()),
     };
+    let sealed = sealed::is_sealed(&ballot, &bot_posts, number);
+    if let (false, Some(_)) = (sealed, receipt) {
+        return Err(VerifyError::Unverifiable(format!(
+            "proposal #{number} is not sealed, so it has no receipts: its votes are the public replies in its thread; run verify without --receipt to recount them"
+        )));
+    }
     let announcement = bot_posts
         .iter()
         .find_map(|reply| parse_announcement(&reply.text, stated.number))
@@ -347,6 +360,19 @@ pub async fn verify(client: &Client, status_id: &str) -> Result<String, VerifyEr
         }
     };
     let rule = recount_rule(stated_rule, &announcement)?;
+    if sealed {
+        let lists = sealed::lists(&bot_posts, stated.number)?;
+        return match receipt {
+            Some(code) => sealed::find(stated.number, &lists, code),
+            None => sealed::recount(
+                stated.number,
+                &rule,
+                &lists,
+                jury_case.as_ref(),
+                &announcement,
+            ),
+        };
+    }
     let settings = settings(&stated, &bot_id);
     let opened_at = ballot.created_at.unwrap_or(closes_at);
     let proposal = Proposal {

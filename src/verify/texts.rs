@@ -154,6 +154,7 @@ fn legacy_rule_line(text: &str) -> Option<Rule> {
         threshold: number_after(&THRESHOLD).unwrap_or(0.5),
         max_blocks: number_after(&MAX_BLOCKS).unwrap_or(0.0) as u32,
         block_override_ratio: number_after(&OVERRIDE),
+        sealed: false,
     })
 }
 

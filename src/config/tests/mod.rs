@@ -101,6 +101,8 @@ fn files_are_accepted_or_refused_at_the_right_line() {
         ("[rules.default]\nmax_blocks = -1\n", Err("bot.toml:4: rules.default.max_blocks is -1; write a whole number from 0 up")),
         ("[rules.default]\nblock_override_ratio = -2\n", Err("bot.toml:4: rules.default.block_override_ratio is -2; write a positive number")),
         ("[rules.default]\nblock_override_ratio = 0\n", Ok(())),
+        ("[rules.suspend]\nsealed = true\n", Ok(())),
+        ("[rules.suspend]\nsealed = \"yes\"\n", Err("bot.toml:4: rules.suspend.sealed is the string \"yes\", but must be a boolean")),
         ("[rules.default]\nquorum = \"20%\"\n", Err(r#"bot.toml:4: rules.default.quorum "20%" is a share of the roster, but membership.voters is not "roster""#)),
         ("[membership]\nvoters = \"roster\"\nroster_file = \"m.txt\"\n[rules.unblock]\nquorum = \"120%\"\n", Err(r#"bot.toml:7: rules.unblock.quorum "120%" is not a percentage"#)),
         ("[rules.suspend]\nquorum = \"ten\"\n", Err(r#"bot.toml:4: rules.suspend.quorum "ten" is neither a number of voters (like 10) nor a percentage of the roster (like "20%")"#)),
@@ -350,6 +352,19 @@ fn the_shipped_bot_toml_loads() {
     assert!(suspend.threshold >= 0.5 && suspend.max_blocks == 0);
     assert_eq!(config.membership.working_group, ["alice", "bob"]);
     assert_eq!(config.actions.mode, Mode::Auto);
+    assert!(
+        !suspend.sealed,
+        "sealed ballots are the cooperative's choice"
+    );
+}
+
+#[test]
+fn uncommenting_sealed_in_the_shipped_bot_toml_seals_suspensions_only() {
+    let (text, path) = shipped();
+    let text = text.replace("# sealed = true", "sealed = true");
+    let config = Config::parse(&text, path).unwrap_or_else(|error| panic!("{error}"));
+    assert!(config.rules.for_kind(ActionKind::Suspend).sealed);
+    assert!(!config.rules.for_kind(ActionKind::Silence).sealed);
 }
 
 /// `coopgov login` says to set token_file; doing that to the example must just work.

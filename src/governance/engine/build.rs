@@ -9,7 +9,7 @@ use crate::governance::messages;
 use crate::governance::proposal::{Advised, Identity, Origin, Proposal, Stage, StatusRef};
 use crate::governance::purpose::Purpose;
 use crate::governance::settings::Settings;
-use crate::governance::{Action, ActionKind, Severity};
+use crate::governance::{Action, ActionKind, Rule, Severity};
 use chrono::{DateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -66,6 +66,12 @@ pub(super) fn new_proposal(
             settings.rule_for(kind),
             asked.urgent,
         ),
+    };
+    // A kind's ballots are sealed whoever decides them: a juror or a ratifier who votes
+    // to suspend a harassers' server runs the same risk as any member.
+    let rule = Rule {
+        sealed: rule.sealed || settings.rule_for(kind).sealed,
+        ..rule
     };
     Proposal {
         number,

@@ -35,8 +35,19 @@ pub fn close(
     let Some(ballot) = proposal.ballot.clone().filter(|_| proposal.is_open()) else {
         return Step::default();
     };
-    let (mut proposal, not_eligible) = reconcile(settings, proposal, &ballot.status_id, record);
-    let tally = proposal.tally(settings.favourites_count_as);
+    // A sealed ballot's votes came by direct message, each checked as it came: the
+    // public thread holds none of them.
+    let (mut proposal, not_eligible) = match proposal.is_sealed() {
+        true => (proposal.clone(), 0),
+        false => reconcile(settings, proposal, &ballot.status_id, record),
+    };
+    let sealed = proposal
+        .is_sealed()
+        .then(|| super::sealed::lists(&proposal.votes));
+    let tally = match &sealed {
+        Some(sealed) => sealed.tally(),
+        None => proposal.tally(settings.favourites_count_as),
+    };
     let outcome = decide(&proposal.rule, &tally, settings.roster_size());
     let ratification = proposal.origin.is_ratification();
     let application = match (outcome, &proposal.action, settings.mode) {
@@ -54,12 +65,20 @@ pub fn close(
         (Outcome::Passed, _, Mode::Confirm) => Application::AwaitingConfirmation,
         (Outcome::Passed, _, Mode::DryRun) => Application::DryRun,
     };
-    let block_reasons = proposal
-        .votes
-        .values()
-        .filter(|vote| vote.position == Position::Block)
-        .map(|vote| (vote.voter.acct.clone(), vote.reason.clone()))
-        .collect();
+    // A sealed block's reason is published with its receipt, never with its author.
+    let block_reasons = match sealed {
+        Some(_) => Vec::new(),
+        None => proposal
+            .votes
+            .values()
+            .filter(|vote| vote.position == Position::Block)
+            .map(|vote| (vote.voter.acct.clone(), vote.reason.clone()))
+            .collect(),
+    };
+    let outside_thread = match sealed {
+        Some(_) => 0,
+        None => count_u32(proposal.votes.values().filter(|v| !v.in_thread).count()),
+    };
     let closing = Closing {
         outcome,
         tally,
@@ -67,10 +86,11 @@ pub fn close(
         block_reasons,
         application: application.clone(),
         unseen: Unseen {
-            outside_thread: count_u32(proposal.votes.values().filter(|v| !v.in_thread).count()),
+            outside_thread,
             not_eligible,
         },
         announcement: None,
+        sealed: sealed.clone(),
     };
     let number = proposal.number;
     let mut effects = vec![Effect::Post {
@@ -80,6 +100,16 @@ pub fn close(
         in_reply_to: Some(ballot.status_id.clone()),
         then: Some(FollowUp::Announced { number }),
     }];
+    if let Some(sealed) = &sealed {
+        effects.extend(super::sealed::list_posts(
+            settings,
+            number,
+            sealed,
+            &ballot.status_id,
+        ));
+        // From here the store keeps the lists, not who cast which vote.
+        proposal.votes.clear();
+    }
     let event = format!(
         "closed: {outcome}, {} ({} voters)",
         messages::counts(&tally),
@@ -189,6 +219,7 @@ fn reconcile(
                     reason,
                     status_id: reply.status_id.clone(),
                     in_thread: true,
+                    receipt: None,
                 },
             );
         }

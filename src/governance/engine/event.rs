@@ -10,6 +10,7 @@ use crate::governance::purpose::Purpose;
 use crate::governance::records::{Records, ThreadRecord};
 use crate::governance::reminders;
 use crate::governance::reports::Report;
+use crate::governance::sealed::Draw;
 use crate::governance::settings::Settings;
 use crate::governance::Severity;
 use crate::model::BlockState;
@@ -19,8 +20,8 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
     /// A post that mentions the bot, replies to one of its ballots or answers one of its
-    /// invitations.
-    Post(&'a Post),
+    /// invitations; with the bits drawn for its receipt, should it be a sealed vote.
+    Post(&'a Post, Draw),
     /// A favourite of one of the bot's statuses (a vote when it is a ballot).
     Favourite {
         status_id: &'a str,
@@ -106,7 +107,7 @@ pub fn decide<R: Records>(
     now: DateTime<Utc>,
 ) -> Result<Step, R::Error> {
     match event {
-        Event::Post(post) => super::on_post(settings, records, post, now),
+        Event::Post(post, draw) => super::on_post(settings, records, post, draw, now),
         Event::Favourite { status_id, author } => match records.proposal_by_ballot(status_id)? {
             Some(proposal) => vote::on_favourite(settings, records, &proposal, author),
             None => Ok(Step::default()),

@@ -18,6 +18,7 @@ mod jury;
 mod open;
 mod pool;
 mod reports;
+mod sealed;
 mod urgent;
 mod vote;
 pub mod working_group;
@@ -37,21 +38,25 @@ pub use vote::{on_deleted, on_favourite};
 
 use super::effects::{Effect, Step};
 use super::messages::{self, refusals};
-use super::proposal::Post;
+use super::proposal::{Choice, Post};
 use super::purpose::Purpose;
 use super::records::Records;
+use super::sealed::Draw;
 use super::settings::{Settings, Visibility};
 use crate::commands::{self, ParseError, Request};
 use chrono::{DateTime, Utc};
 
 /// A post that mentions the bot or replies to one of its ballots.
+/// `draw` is what the edge drew for it from the OS's secure source: the code of its
+/// receipt, when it is a vote on a sealed ballot.
 pub fn on_post<R: Records>(
     settings: &Settings,
     records: &R,
     post: &Post,
+    draw: Draw,
     now: DateTime<Utc>,
 ) -> Result<Step, R::Error> {
-    let step = decide_post(settings, records, post, now)?;
+    let step = decide_post(settings, records, post, draw, now)?;
     ration_answers(settings, records, post, step, now)
 }
 
@@ -94,6 +99,7 @@ fn decide_post<R: Records>(
     settings: &Settings,
     records: &R,
     post: &Post,
+    draw: Draw,
     now: DateTime<Utc>,
 ) -> Result<Step, R::Error> {
     if post.author.identity.account_id == settings.membership.bot_account_id {
@@ -115,7 +121,12 @@ fn decide_post<R: Records>(
         if let Some((position, reason)) =
             commands::parse_vote_reply(&post.text, &settings.vocabulary)
         {
-            return vote::record_vote(settings, records, proposal, post, position, reason, true);
+            let choice = Choice {
+                position,
+                reason,
+                in_thread: true,
+            };
+            return vote::record_vote(settings, records, proposal, post, choice, draw);
         }
     }
     if let Some(command) = commands::parse_command(&post.text) {
@@ -131,9 +142,12 @@ fn decide_post<R: Records>(
         }) => match records.proposal(number)? {
             Some(proposal) => {
                 let in_thread = ballot.as_ref().is_some_and(|b| b.number == number);
-                vote::record_vote(
-                    settings, records, &proposal, post, position, reason, in_thread,
-                )
+                let choice = Choice {
+                    position,
+                    reason,
+                    in_thread,
+                };
+                vote::record_vote(settings, records, &proposal, post, choice, draw)
             }
             None => no_such(number),
         },

@@ -157,6 +157,14 @@ pub fn on_ballot_posted<R: Records>(
             Some(ballot_ref.status_id.clone()),
         ));
     }
+    if proposal.is_sealed() {
+        replies.push(Effect::post(
+            Purpose::SealedHow { number },
+            messages::sealed::how_to_vote(number, &settings.bot_acct),
+            settings.ballot_visibility,
+            Some(ballot_ref.status_id.clone()),
+        ));
+    }
     // A batch lists its entries right under the ballot, where members read them.
     replies.extend(super::batch::entry_lists(
         settings,

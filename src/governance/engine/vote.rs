@@ -1,11 +1,13 @@
 //! Votes: a reply or `vote <n>` counted or refused (with one explanation per member), a
 //! favourite of the ballot, a vote withdrawn when its post is deleted.
 
+use super::sealed;
 use crate::governance::effects::{Effect, Step, VoteChange};
 use crate::governance::messages::{self, refusals};
-use crate::governance::proposal::{Author, Identity, Post, Proposal, Stage, Vote};
+use crate::governance::proposal::{Author, Choice, Identity, Post, Proposal, Stage, Vote};
 use crate::governance::purpose::Purpose;
 use crate::governance::records::Records;
+use crate::governance::sealed::Draw;
 use crate::governance::settings::{Settings, Visibility};
 use crate::governance::{id_order, Position};
 
@@ -16,7 +18,8 @@ pub fn on_favourite<R: Records>(
     proposal: &Proposal,
     author: &Author,
 ) -> Result<Step, R::Error> {
-    if !proposal.is_open() || settings.favourites_count_as.is_none() {
+    // Everyone sees a favourite: on a sealed ballot it is never a vote.
+    if !proposal.is_open() || settings.favourites_count_as.is_none() || proposal.is_sealed() {
         return Ok(Step::default());
     }
     // A favourite is often a like: from a member who is not a juror it is left
@@ -79,11 +82,21 @@ pub(super) fn record_vote<R: Records>(
     records: &R,
     proposal: &Proposal,
     post: &Post,
-    position: Position,
-    reason: String,
-    in_thread: bool,
+    choice: Choice,
+    draw: Draw,
 ) -> Result<Step, R::Error> {
+    let Choice {
+        position,
+        reason,
+        in_thread,
+    } = choice;
     let problem = closed_problem(proposal, post)
+        .or_else(|| {
+            proposal
+                .is_sealed()
+                .then(|| sealed::not_private(settings, proposal, post))
+                .flatten()
+        })
         .or_else(|| vote_problem(settings, proposal, &post.author, position, &reason));
     if let Some(why) = problem {
         return Ok(refuse(
@@ -93,6 +106,14 @@ pub(super) fn record_vote<R: Records>(
             Some(&post.status_id),
             &why,
         ));
+    }
+    if proposal.is_sealed() {
+        let choice = Choice {
+            position,
+            reason,
+            in_thread,
+        };
+        return sealed::record(records, proposal, post, choice, draw);
     }
     let voter = post.author.identity.clone();
     let previous = records.vote(proposal.number, &voter.account_id)?;
@@ -108,6 +129,7 @@ pub(super) fn record_vote<R: Records>(
         reason,
         status_id: post.status_id.clone(),
         in_thread,
+        receipt: None,
     };
     let mut effects = Vec::new();
     if settings.receipts {
@@ -186,7 +208,7 @@ pub(super) fn is_late(proposal: &Proposal, post: &Post) -> bool {
 
 /// One direct message per member and proposal saying why their vote did not count.
 /// Bot accounts get none, so two bots cannot keep each other talking.
-fn refuse(
+pub(super) fn refuse(
     settings: &Settings,
     proposal: &Proposal,
     author: &Author,

@@ -4,7 +4,7 @@
 //! resolved to at start-up, and only by direct message; every answer is a direct message.
 
 use crate::commands::{Command, CommandError};
-use crate::governance::effects::{Effect, Step};
+use crate::governance::effects::{Effect, Step, VoteChange};
 use crate::governance::messages::{self, refusals, working_group as said};
 use crate::governance::proposal::{Application, Closing, Post, Proposal, Stage};
 use crate::governance::purpose::Purpose;
@@ -244,6 +244,17 @@ fn cancel(
     let mut cancelled = proposal.clone();
     // Cancelling a ratification undoes its urgent action, as a vote that fails would.
     let undo = proposal.origin.is_ratification() && proposal.closing().is_none();
+    // A sealed ballot cancelled while open publishes its lists as a close would: its
+    // voters can check what was counted, and the store forgets who cast which vote.
+    let sealing = (proposal.is_sealed() && proposal.closing().is_none()).then(|| {
+        let sealed = super::sealed::lists(&proposal.votes);
+        let ballot = proposal.ballot.as_ref().map(|b| b.status_id.clone());
+        let posts = ballot
+            .map(|id| super::sealed::list_posts(settings, number, &sealed, &id))
+            .unwrap_or_default();
+        (sealed, posts)
+    });
+    let tally = sealing.as_ref().map_or(tally, |(sealed, _)| sealed.tally());
     cancelled.stage = Stage::Closed(Closing {
         outcome: Outcome::Cancelled,
         tally: proposal.closing().map_or(tally, |c| c.tally),
@@ -255,6 +266,10 @@ fn cancel(
         application: Application::NotNeeded,
         unseen: proposal.closing().map(|c| c.unseen).unwrap_or_default(),
         announcement: proposal.closing().and_then(|c| c.announcement.clone()),
+        sealed: match &sealing {
+            Some((sealed, _)) => Some(sealed.clone()),
+            None => proposal.closing().and_then(|c| c.sealed.clone()),
+        },
     });
     let mut step = dm(post, said::cancel_done(number));
     if let Some(undo) = undo
@@ -272,6 +287,14 @@ fn cancel(
         Purpose::Cancellation { number },
         messages::shorten(&said::cancelled(number, reason), settings.max_characters),
     ));
+    if let Some((_, posts)) = sealing {
+        step.effects.extend(posts);
+        step.votes.push(VoteChange::Replace {
+            number,
+            votes: Default::default(),
+            favourites: Default::default(),
+        });
+    }
     step.proposals.push(cancelled);
     Ok(step)
 }

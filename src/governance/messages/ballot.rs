@@ -16,7 +16,20 @@ pub fn how_to_vote(settings: &Settings) -> String {
     terms::how_to_vote(&VotingTerms {
         vocabulary: settings.vocabulary.clone(),
         block_needs_reason: settings.block_requires_reason,
-        favourites_agree: settings.favourites_count_as == Some(Position::Agree),
+        favourites_agree: favourites_agree(settings),
+    })
+}
+
+fn favourites_agree(settings: &Settings) -> bool {
+    settings.favourites_count_as == Some(Position::Agree)
+}
+
+/// How to vote on `proposal`: on a sealed ballot a favourite is never a vote.
+fn how_to_vote_on(settings: &Settings, proposal: &Proposal) -> String {
+    terms::how_to_vote(&VotingTerms {
+        vocabulary: settings.vocabulary.clone(),
+        block_needs_reason: settings.block_requires_reason,
+        favourites_agree: favourites_agree(settings) && !proposal.is_sealed(),
     })
 }
 
@@ -79,7 +92,7 @@ fn terms_lines(settings: &Settings, proposal: &Proposal) -> String {
     format!(
         "{rule}\n{how}{consequence}",
         rule = terms::rule_sentence(&proposal.rule),
-        how = defang(&how_to_vote(settings)),
+        how = defang(&how_to_vote_on(settings, proposal)),
         consequence = consequence_line(settings, proposal),
     )
 }
@@ -104,7 +117,7 @@ pub const TERMS_HEAD: &str = "How proposal #";
 /// word of each position and what a block needs (and, for all members, what a favourite
 /// means; for a jury, who decides). It does not start like the full line (`Reply …`), so
 /// `verify` never takes it for the terms.
-fn vote_line(settings: &Settings, jury: Option<&JuryCase>) -> String {
+fn vote_line(settings: &Settings, jury: Option<&JuryCase>, sealed: bool) -> String {
     let words: Vec<&str> = Position::ALL
         .into_iter()
         .map(|position| {
@@ -128,7 +141,7 @@ fn vote_line(settings: &Settings, jury: Option<&JuryCase>) -> String {
     if settings.block_requires_reason {
         line.push_str(" (with a reason)");
     }
-    if jury.is_none() && settings.favourites_count_as == Some(Position::Agree) {
+    if jury.is_none() && favourites_agree(settings) && !sealed {
         line.push_str("; a favourite counts as agree");
     }
     line.push_str(". Rule: first reply.");
@@ -151,17 +164,27 @@ fn ballot_around(settings: &Settings, proposal: &Proposal, reason: &str, layout:
     let terms = match (layout, &proposal.jury) {
         (Layout::Whole, _) => format!("{}\n{closes}", terms_lines(settings, proposal)),
         // The jury's voting time is in the first reply, its closing time in the seating's.
-        (Layout::TermsInReply, Some(case)) => vote_line(settings, Some(case)),
-        (Layout::TermsInReply, None) => format!("{}\n{closes}", vote_line(settings, None)),
+        (Layout::TermsInReply, Some(case)) => vote_line(settings, Some(case), proposal.is_sealed()),
+        (Layout::TermsInReply, None) => format!(
+            "{}\n{closes}",
+            vote_line(settings, None, proposal.is_sealed())
+        ),
     };
     let lead = urgent::ballot_lead(proposal)
         .unwrap_or_else(|| format!("Proposed by @{}", proposal.proposer.acct));
+    let sealed = match proposal.is_sealed() {
+        true => format!(
+            "\n\n{}",
+            defang(&super::sealed::ballot_line(&settings.bot_acct))
+        ),
+        false => String::new(),
+    };
     // A ratification says what the vote decides: keeping what was done, or undoing it.
     let keeps = urgent::keeps_line(proposal)
         .map(|line| format!("\n{line}"))
         .unwrap_or_default();
     format!(
-        "{urgent}Proposal #{number}: {action}\n{lead}: {reason}{keeps}\n\n{terms}",
+        "{urgent}Proposal #{number}: {action}\n{lead}: {reason}{keeps}{sealed}\n\n{terms}",
         number = proposal.number,
         action = proposal_phrase(proposal),
     )

@@ -7,6 +7,7 @@ mod ballot;
 pub mod jury;
 pub mod refusals;
 pub mod reports;
+pub mod sealed;
 pub mod seating;
 pub mod urgent;
 pub mod working_group;
@@ -273,6 +274,9 @@ pub fn announcement(settings: &Settings, proposal: &Proposal, closing: &Closing)
         if !block_text.is_empty() {
             text.push_str(&format!("Blocks: {block_text}\n"));
         }
+        if closing.sealed.is_some() {
+            text.push_str(sealed::lists_follow());
+        }
         text.push_str(&what_next(proposal, closing));
         text
     })
@@ -434,7 +438,7 @@ pub fn status_report(settings: &Settings, proposal: &Proposal) -> String {
         None => format!(
             "{head}\nOpen until {}\nSo far: {}{ballot}",
             time(proposal.closes_at),
-            counts(&proposal.tally(settings.favourites_count_as))
+            sealed::so_far(proposal, &proposal.tally(settings.favourites_count_as))
         ),
     }
 }
@@ -483,14 +487,16 @@ pub fn apply_failed(proposal: &Proposal, error: &str) -> String {
 /// The one reminder before the close, in the ballot's thread.
 pub fn reminder(settings: &Settings, proposal: &Proposal, left: chrono::Duration) -> String {
     let tally = proposal.tally(settings.favourites_count_as);
+    let so_far = match proposal.is_sealed() {
+        true => sealed::so_far(proposal, &tally),
+        false => format!("{} ({})", tally.voters(), counts(&tally)),
+    };
     format!(
-        "Reminder: voting on proposal #{} ({}) closes in {}, at {}. Votes so far: {} ({}).",
+        "Reminder: voting on proposal #{} ({}) closes in {}, at {}. Votes so far: {so_far}.",
         proposal.number,
         action_phrase(&proposal.action),
         time_left(left),
         time(proposal.closes_at),
-        tally.voters(),
-        counts(&tally)
     )
 }
 

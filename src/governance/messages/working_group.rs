@@ -1,7 +1,7 @@
 //! What the bot says to the working group about its commands, and what it posts in a
 //! ballot's thread when they change a vote, so members can see who changed what.
 
-use super::{action_phrase, counts, defang, time};
+use super::{action_phrase, defang, time};
 use crate::commands::format_duration;
 use crate::governance::proposal::{Application, Proposal};
 use crate::governance::settings::Settings;
@@ -70,7 +70,7 @@ pub fn list_line(settings: &Settings, proposal: &Proposal, now: DateTime<Utc>) -
         None if proposal.is_open() => format!(
             "open until {}, {}",
             time(proposal.closes_at.max(now)),
-            counts(&proposal.tally(settings.favourites_count_as))
+            super::sealed::so_far(proposal, &proposal.tally(settings.favourites_count_as))
         ),
         None => "opening".to_string(),
         Some(Application::AwaitingConfirmation) => "passed, waiting for apply".to_string(),

@@ -5,9 +5,6 @@
 //! The receipt's randomness comes from the edge (the operating system's secure source),
 //! handed in as bits: the core stays deterministic, and a receipt is stored with its vote
 //! in one step, so a crash never sends two codes for one vote.
-//!
-//! Not wired to bot.toml yet: `[rules.<kind>] sealed` stays an unknown key (refused with
-//! its line) until ballots, DM votes, receipts and `verify --receipt` all work (issue 25).
 
 mod receipt;
 
@@ -16,6 +13,17 @@ pub use receipt::Receipt;
 use super::{Position, Tally};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Random bits the edge drew from the operating system's secure source for one event:
+/// the code of a receipt, when the event is a vote on a sealed ballot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draw(pub u64);
+
+impl Draw {
+    pub fn receipt(self) -> Receipt {
+        Receipt::from_bits(self.0)
+    }
+}
 
 /// One member's counted vote on a sealed ballot, while voting runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -220,6 +220,7 @@ pub fn read_rule_sentence(text: &str) -> Option<Rule> {
             threshold,
             max_blocks: 0,
             block_override_ratio: None,
+            sealed: false,
         });
     }
     let max_blocks = match number(&MAX_BLOCKS)? {
@@ -233,6 +234,7 @@ pub fn read_rule_sentence(text: &str) -> Option<Rule> {
         threshold,
         max_blocks,
         block_override_ratio: number(&OVERRIDE)?,
+        sealed: false,
     })
 }
 

@@ -41,6 +41,7 @@ mod sentences {
                 threshold: 0.5,
                 max_blocks: 2,
                 block_override_ratio: None,
+                sealed: false,
             }),
             "Passes if at least 20% of members vote and someone agrees and it is not a tie; disagreeing alone does not stop it; more than 2 blocks stop it."
         );
@@ -51,6 +52,7 @@ mod sentences {
                 threshold: 0.3,
                 max_blocks: 0,
                 block_override_ratio: None,
+                sealed: false,
             }),
             "Passes if at least 1 vote and agree gets over 30% of agree, disagree and block votes, without a tie."
         );
@@ -125,6 +127,7 @@ mod properties {
                 threshold,
                 max_blocks,
                 block_override_ratio,
+                sealed: false,
             },
         )
     }

@@ -189,6 +189,7 @@ fn closed(outcome: Outcome) -> Stage {
         },
         unseen: Default::default(),
         announcement: None,
+        sealed: None,
     })
 }
 

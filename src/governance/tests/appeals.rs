@@ -42,6 +42,7 @@ fn decided(outcome: Outcome, shape: impl FnOnce(&mut Proposal)) -> Memory {
         application: Application::NotNeeded,
         unseen: Default::default(),
         announcement: None,
+        sealed: None,
     });
     shape(&mut proposal);
     memory.insert(proposal);

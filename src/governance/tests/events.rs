@@ -23,7 +23,12 @@ fn a_proposal_lives_through_events_and_its_timers() {
         "propose suspend bad.example spam",
         None,
     );
-    hear(&settings, &mut memory, Event::Post(&request), t0());
+    hear(
+        &settings,
+        &mut memory,
+        Event::Post(&request, engine::draw(&request)),
+        t0(),
+    );
     assert_eq!(memory.one().stage, Stage::Opening);
     // No timer before the ballot is up.
     assert!(timers(&settings, &memory.all_proposals(), t0()).is_empty());

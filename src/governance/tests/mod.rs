@@ -11,6 +11,7 @@ mod properties;
 mod records;
 mod reports;
 mod rules;
+mod sealed;
 pub(crate) mod support;
 mod urgent;
 mod verify;

@@ -4,6 +4,7 @@
 use super::support::*;
 use crate::governance::engine::{self, working_group};
 use crate::governance::proposal::Vote;
+use crate::governance::sealed::Draw;
 use crate::governance::{Post, Proposal, Records};
 use std::cell::Cell;
 
@@ -126,14 +127,15 @@ fn every_read_that_fails_stops_the_event_and_the_same_event_succeeds_after() {
     ];
     for (read, event) in events {
         records.failing.set(read);
-        let failed = engine::on_post(&settings, &records, &event, t0());
+        let failed = engine::on_post(&settings, &records, &event, Draw(1), t0());
         assert!(
             failed.is_err(),
             "{read} failing gave {failed:?} for {:?}",
             event.text
         );
         records.failing.set("");
-        let step = engine::on_post(&settings, &records, &event, t0()).expect("reads succeed");
+        let step =
+            engine::on_post(&settings, &records, &event, Draw(1), t0()).expect("reads succeed");
         assert!(
             !step.is_empty() || !step.audit.is_empty(),
             "{read}: {:?}",
@@ -156,5 +158,5 @@ fn every_read_that_fails_stops_the_event_and_the_same_event_succeeds_after() {
     let volunteers = with_jury(crate::governance::jury::PoolSource::Volunteers);
     records.failing.set("jury_pool");
     let join = post(&bob, 99, "jury join", None);
-    assert!(engine::on_post(&volunteers, &records, &join, t0()).is_err());
+    assert!(engine::on_post(&volunteers, &records, &join, Draw(1), t0()).is_err());
 }

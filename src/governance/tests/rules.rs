@@ -18,6 +18,7 @@ fn rule(
         threshold,
         max_blocks,
         block_override_ratio: ratio,
+        sealed: false,
     }
 }
 

@@ -20,6 +20,7 @@ use std::time::Duration;
 /// `Result` is its `Step`.
 pub mod engine {
     use super::{infallible, Memory};
+    use crate::governance::sealed::Draw;
     use crate::governance::{engine as real, Author, Post, Proposal, Settings, StatusRef, Step};
     use chrono::{DateTime, Utc};
 
@@ -27,7 +28,17 @@ pub mod engine {
     pub use crate::governance::ThreadRecord;
 
     pub fn on_post(settings: &Settings, memory: &Memory, post: &Post, now: DateTime<Utc>) -> Step {
-        infallible(real::on_post(settings, memory, post, now))
+        infallible(real::on_post(settings, memory, post, draw(post), now))
+    }
+
+    /// A receipt's bits for `post`, as the edge would draw them, but repeatable: from
+    /// its status id.
+    pub fn draw(post: &Post) -> Draw {
+        let mut bits: u64 = 0xC00B_5EA1;
+        for byte in post.status_id.bytes() {
+            bits = bits.rotate_left(7) ^ u64::from(byte).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+        Draw(bits)
     }
 
     pub fn on_favourite(
@@ -162,6 +173,7 @@ pub fn post(author: &Author, status_id: u64, text: &str, in_reply_to: Option<&st
         text: text.to_string(),
         in_reply_to_id: in_reply_to.map(str::to_string),
         direct: false,
+        mentions_others: false,
         created_at: Some(t0()),
     }
 }

@@ -37,6 +37,7 @@ fn a_ballot_reads_back_as_it_was_written() {
             threshold: 0.66,
             max_blocks: 2,
             block_override_ratio: None,
+            sealed: false,
         },
         Rule {
             method: Method::Consent,
@@ -44,6 +45,7 @@ fn a_ballot_reads_back_as_it_was_written() {
             threshold: 0.5,
             max_blocks: 1,
             block_override_ratio: Some(4.0),
+            sealed: false,
         },
     ];
     for (n, rule) in rules.into_iter().enumerate() {

@@ -6,6 +6,7 @@
 use super::outbox::priority;
 use crate::backoff;
 use crate::governance::engine::{self, Event};
+use crate::governance::sealed::Draw;
 use crate::governance::{Settings, Step};
 use crate::mastodon::events::Incoming;
 use crate::mastodon::rate_limit::Priority;
@@ -36,7 +37,11 @@ pub fn record(
     if known_from.is_some_and(|from| !incoming.is_after(&from)) {
         return Ok(None);
     }
-    let step = match event_of(incoming) {
+    // Drawn for every post, used by a sealed vote only: the core holds no randomness.
+    let draw = getrandom::u64()
+        .map(Draw)
+        .map_err(|error| StoreError::Random(error.to_string()))?;
+    let step = match event_of(incoming, draw) {
         Some(event) => engine::decide(settings, store, event, now)?,
         None => Step::default(),
     };
@@ -56,10 +61,10 @@ pub fn most_urgent(step: &Step) -> Option<Priority> {
 }
 
 /// What a notification is to the core: the one place the wire's notifications become
-/// the core's events.
-fn event_of(incoming: &Incoming) -> Option<Event<'_>> {
+/// the core's events. `draw` is used only by a vote on a sealed ballot.
+fn event_of(incoming: &Incoming, draw: Draw) -> Option<Event<'_>> {
     match incoming {
-        Incoming::Post { post, .. } => Some(Event::Post(post)),
+        Incoming::Post { post, .. } => Some(Event::Post(post, draw)),
         Incoming::Favourite {
             status_id, author, ..
         } => Some(Event::Favourite { status_id, author }),

@@ -117,6 +117,7 @@ fn a_milestone_is_an_opening_a_ballot_a_close_a_result_or_an_application_not_a_v
         reason: String::new(),
         status_id: "700".to_string(),
         in_thread: true,
+        receipt: None,
     };
     let closed = |application| Stage::Closed(Closing::cancelled_unvoted(at, application));
     let same = milestones(&base);

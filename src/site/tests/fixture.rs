@@ -52,6 +52,7 @@ fn vote(name: &str, id: &str, position: Position) -> Vote {
         reason: format!("{name}'s public reply"),
         status_id: format!("9{id}"),
         in_thread: true,
+        receipt: None,
     }
 }
 
@@ -109,6 +110,7 @@ fn closed(mut proposal: Proposal, outcome: Outcome, tally: Tally, applied: bool)
         application,
         unseen: Unseen::default(),
         announcement: Some(status(format!("60{}", proposal.number))),
+        sealed: None,
     });
     proposal
 }

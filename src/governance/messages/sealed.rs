@@ -1,0 +1,84 @@
+//! What members read about a sealed ballot (SPEC §14): how to vote on it, the receipt of
+//! a counted vote, why a public vote does not count, and what is shown while it is open.
+
+use super::counts;
+use crate::governance::proposal::{Issued, Proposal};
+use crate::governance::{Position, Tally};
+
+/// The ballot's own line: it is sealed, and where to read how to vote.
+pub fn ballot_line(bot_acct: &str) -> String {
+    format!(
+        "SEALED BALLOT: vote by a direct message to @{bot_acct} only, as a reply to this post. \
+         Public replies and favourites do not count. How it works: the next reply."
+    )
+}
+
+/// How the reply under a sealed ballot begins, before the proposal's number.
+pub const HOW_HEAD: &str = "How to vote on sealed proposal #";
+
+/// The reply under a sealed ballot, in words a member who is not a programmer follows.
+pub fn how_to_vote(number: u64, bot_acct: &str) -> String {
+    format!(
+        "{HOW_HEAD}{number}: reply to the ballot with a direct message (visibility \
+         \"mentioned people only\") that mentions only @{bot_acct} and starts with your \
+         position, for example \"agree\". The bot answers by direct message with a receipt \
+         code; a later direct message replaces your vote and gets a new code.\n\
+         Until the close only the number of voters is shown. At the close every receipt is \
+         published with its vote, and the voters' names apart, so you can check yours and \
+         anyone can recount.\n\
+         Members and the public never see how you voted. This instance's operators can: \
+         the server stores direct messages."
+    )
+}
+
+/// The direct message that answers a counted vote with its receipt.
+pub fn receipt(number: u64, position: Position, reason: &str, issued: &Issued) -> String {
+    let reason = match reason.trim() {
+        "" => String::new(),
+        reason => format!(" (reason: {reason})"),
+    };
+    let replaced = match issued.serial {
+        0 => "",
+        _ => " It replaces your earlier vote; the earlier receipt no longer counts.",
+    };
+    format!(
+        "Your sealed vote on proposal #{number} is counted: {position}{reason}.{replaced}\n\
+         Your receipt: {code}\n\
+         Keep this message. At the close the bot lists every receipt with its vote, without \
+         names: find yours there, or run: coopgov verify <ballot link> --receipt {code}",
+        code = issued.receipt,
+    )
+}
+
+/// Why a public reply does not count on a sealed ballot, and what to do instead.
+pub fn public_vote(number: u64, bot_acct: &str) -> String {
+    format!(
+        "proposal #{number} is sealed, and votes in public (or unlisted, or followers-only) \
+         replies are not counted. Vote again by replying to the ballot with a direct message \
+         that mentions only @{bot_acct}. You may want to delete your public reply: everyone \
+         can read it."
+    )
+}
+
+/// Why a direct message that also mentions others does not count.
+pub fn others_mentioned(number: u64, bot_acct: &str) -> String {
+    format!(
+        "proposal #{number} is sealed, and your direct message also went to others, who can \
+         read your vote. Vote again with a direct message that mentions only @{bot_acct}."
+    )
+}
+
+/// The votes so far, as everyone may read them: the counts, or, on a sealed ballot, only
+/// how many have voted.
+pub fn so_far(proposal: &Proposal, tally: &Tally) -> String {
+    match (proposal.is_sealed(), tally.voters()) {
+        (false, _) => counts(tally),
+        (true, 1) => "1 voter (sealed: how each voted is shown at the close)".to_string(),
+        (true, voters) => format!("{voters} voters (sealed: how each voted is shown at the close)"),
+    }
+}
+
+/// The announcement's line on a sealed ballot's lists.
+pub fn lists_follow() -> &'static str {
+    "Sealed ballot: every receipt with its vote, then who voted, follow in this thread.\n"
+}
