@@ -59,6 +59,11 @@ impl Bot {
         let Some(ballot) = &proposal.ballot else {
             return Ok(Err(None));
         };
+        // A sealed ballot is closed from the DM votes the bot recorded: its public thread
+        // holds no vote, so it costs no request.
+        if proposal.is_sealed() {
+            return Ok(Ok(crate::governance::ThreadRecord::default()));
+        }
         let recorded_in_thread = proposal
             .votes
             .values()

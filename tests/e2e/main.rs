@@ -17,6 +17,7 @@ mod publish;
 mod reliability;
 mod reports;
 mod scenario;
+mod sealed;
 mod startup;
 mod subscriptions;
 mod unkind;

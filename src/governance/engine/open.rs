@@ -160,7 +160,7 @@ pub fn on_ballot_posted<R: Records>(
     if proposal.is_sealed() {
         replies.push(Effect::post(
             Purpose::SealedHow { number },
-            messages::sealed::how_to_vote(number, &settings.bot_acct),
+            messages::defang(&messages::sealed::how_to_vote(number, &settings.bot_acct)),
             settings.ballot_visibility,
             Some(ballot_ref.status_id.clone()),
         ));

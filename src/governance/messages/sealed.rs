@@ -16,26 +16,26 @@ pub fn ballot_line(bot_acct: &str) -> String {
 /// How the reply under a sealed ballot begins, before the proposal's number.
 pub const HOW_HEAD: &str = "How to vote on sealed proposal #";
 
-/// The reply under a sealed ballot, in words a member who is not a programmer follows.
+/// The reply under a sealed ballot, in words a member who is not a programmer follows;
+/// it fits a post of 500 characters.
 pub fn how_to_vote(number: u64, bot_acct: &str) -> String {
     format!(
-        "{HOW_HEAD}{number}: reply to the ballot with a direct message (visibility \
-         \"mentioned people only\") that mentions only @{bot_acct} and starts with your \
-         position, for example \"agree\". The bot answers by direct message with a receipt \
-         code; a later direct message replaces your vote and gets a new code.\n\
-         Until the close only the number of voters is shown. At the close every receipt is \
-         published with its vote, and the voters' names apart, so you can check yours and \
-         anyone can recount.\n\
-         Members and the public never see how you voted. This instance's operators can: \
-         the server stores direct messages."
+        "{HOW_HEAD}{number}: send a direct message (\"mentioned people only\") replying to \
+         the ballot, mentioning only @{bot_acct}, starting with your position (like \
+         \"agree\"). A receipt code comes back by direct message; a later message replaces \
+         your vote.\n\
+         Until the close only the number of voters shows; then every receipt is listed with \
+         its vote, and the voters apart.\n\
+         Members and the public never see how you voted; the instance's operators can."
     )
 }
 
 /// The direct message that answers a counted vote with its receipt.
 pub fn receipt(number: u64, position: Position, reason: &str, issued: &Issued) -> String {
+    // The reason is the member's own: a reminder of it is enough to recognise the vote.
     let reason = match reason.trim() {
         "" => String::new(),
-        reason => format!(" (reason: {reason})"),
+        reason => format!(" (reason: {})", super::shorten(reason, 80)),
     };
     let replaced = match issued.serial {
         0 => "",
@@ -81,4 +81,27 @@ pub fn so_far(proposal: &Proposal, tally: &Tally) -> String {
 /// The announcement's line on a sealed ballot's lists.
 pub fn lists_follow() -> &'static str {
     "Sealed ballot: every receipt with its vote, then who voted, follow in this thread.\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest username Mastodon allows.
+    const LONGEST: &str = "a-member-with-the-longest-name";
+
+    #[test]
+    fn what_a_sealed_ballot_posts_fits_a_post_of_500() {
+        assert!(how_to_vote(99_999, LONGEST).chars().count() <= 500);
+        let issued = Issued {
+            receipt: crate::governance::sealed::Receipt::from_bits(u64::MAX),
+            serial: 1,
+        };
+        let reason = "x".repeat(200);
+        let receipt = receipt(99_999, Position::Block, &reason, &issued);
+        assert!(
+            receipt.chars().count() + LONGEST.len() + 2 <= 500,
+            "{receipt}"
+        );
+    }
 }

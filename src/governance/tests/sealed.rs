@@ -91,7 +91,7 @@ fn the_ballot_says_it_is_sealed_and_how_to_vote() {
         .expect("how to vote, under the ballot");
     for words in [
         "direct message",
-        "mentions only",
+        "mentioning only",
         "receipt",
         "operators can",
     ] {
