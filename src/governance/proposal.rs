@@ -506,7 +506,8 @@ impl Proposal {
         favourites_count_as: Option<Position>,
     ) -> BTreeMap<String, Position> {
         let mut positions: BTreeMap<String, Position> = BTreeMap::new();
-        if let Some(position) = favourites_count_as {
+        // Everyone sees a favourite: on a sealed ballot it is never a vote.
+        if let Some(position) = favourites_count_as.filter(|_| !self.is_sealed()) {
             for account_id in self.favourites.keys() {
                 positions.insert(account_id.clone(), position);
             }

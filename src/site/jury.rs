@@ -9,7 +9,14 @@ use maud::{html, Markup};
 /// The "Who decides" section's body.
 pub(super) fn who_decided(proposal: &Proposal) -> Markup {
     let Some(case) = &proposal.jury else {
-        return html! { p { "All members: every member who may vote could reply to the ballot." } };
+        return match proposal.is_sealed() {
+            true => {
+                html! { p { "All members: every member who may vote could answer the sealed ballot by direct message." } }
+            }
+            false => {
+                html! { p { "All members: every member who may vote could reply to the ballot." } }
+            }
+        };
     };
     html! {
         p { (super::words::dated(&seating(proposal, case))) }

@@ -668,3 +668,164 @@ async fn on_a_real_gotosocial_local_reports_open_no_case_and_an_urgent_suspensio
     }
     say("PASSED (reports, urgent)");
 }
+
+/// The receipt code in `member`'s notification of the bot's DM counting `position`.
+async fn receipt_on_gotosocial(kit: &Kit, member: &str, since: &str, position: &str) -> String {
+    let status = notified(kit, member, since, &format!("is counted: {position}")).await;
+    text(&status)
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Your receipt: "))
+        .unwrap_or_else(|| panic!("no receipt code in {}", text(&status)))
+        .trim()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_real_gotosocial_a_sealed_ballot_is_voted_by_direct_message() {
+    let Some((_alone, kit)) = take_kit("sealed ballot").await else {
+        return;
+    };
+    let run = chrono::Utc::now().timestamp();
+    let domain = format!("sealed-{run}.example");
+    let before = kit.newest_bot_status().await;
+    let dir = TempDir::new("gotosocial-sealed");
+    let config = kit.write_config(&dir, "5s", "[rules.suspend]\nsealed = true\n");
+    let bot_token = kit.token("bot");
+    let bot = BotProcess::start_logging(&config, &bot_token, "trace");
+    wait_for("the stream", secs(30), || async {
+        bot.log().contains("stream connected").then_some(())
+    })
+    .await;
+    kit.member("alice")
+        .post(&format!(
+            "@bot propose suspend {domain} 60s they host a harassment campaign"
+        ))
+        .await;
+    let ballot = kit.bot_post_starting(&before, "Proposal #1:", 30).await;
+    let ballot_id = id_of(&ballot);
+    say(&format!("sealed ballot:\n{}", text(&ballot)));
+    assert!(text(&ballot).contains("SEALED BALLOT"));
+    kit.bot_post_starting(&before, "How to vote on sealed proposal #1", 30)
+        .await;
+
+    // erin votes in public first: not counted, told by DM.
+    kit.member("erin").reply(&ballot_id, "@bot agree").await;
+    let told = notified(&kit, "erin", &before, "is sealed").await;
+    assert!(
+        text(&told).contains("delete your public reply"),
+        "{}",
+        text(&told)
+    );
+
+    let mut codes = std::collections::BTreeMap::new();
+    for (name, position) in [
+        ("alice", "agree"),
+        ("bob", "disagree"),
+        ("carol", "agree"),
+        ("dave", "abstain"),
+        ("erin", "agree"),
+    ] {
+        kit.member(name)
+            .reply_direct(&ballot_id, &format!("@bot {position}"))
+            .await;
+        let code = receipt_on_gotosocial(&kit, name, &before, position).await;
+        codes.insert(name, (position, code));
+    }
+    // bob changes his mind: a new receipt, the old one void.
+    kit.member("bob")
+        .reply_direct(&ballot_id, "@bot agree")
+        .await;
+    let changed = receipt_on_gotosocial(&kit, "bob", &before, "agree").await;
+    let void = codes["bob"].1.clone();
+    assert_ne!(changed, void);
+    codes.insert("bob", ("agree", changed));
+
+    // While open, the thread shows no position.
+    let asked = kit.member("carol").post("@bot status 1").await;
+    let status = wait_for("the status answer", secs(30), || async {
+        kit.bot_statuses_since(&before)
+            .await
+            .into_iter()
+            .find(|s| s["in_reply_to_id"] == id_of(&asked).as_str())
+            .map(|s| text(&s))
+    })
+    .await;
+    assert!(status.contains("5 voters"), "{status}");
+
+    let result = text(
+        &kit.bot_post_starting(&before, "Result of proposal #1", 120)
+            .await,
+    );
+    say(&format!("sealed result:\n{result}"));
+    assert!(
+        result.contains("agree 4 · abstain 1 · disagree 0 · block 0"),
+        "{result}"
+    );
+    let receipts = text(
+        &kit.bot_post_starting(&before, "Receipts of proposal #1", 30)
+            .await,
+    );
+    let voters = text(
+        &kit.bot_post_starting(&before, "Voters of proposal #1", 30)
+            .await,
+    );
+    for (name, (position, code)) in &codes {
+        assert!(
+            receipts.contains(&format!("{code} {position}")),
+            "{receipts}"
+        );
+        assert!(voters.contains(name), "{voters}");
+    }
+    assert!(!receipts.contains(&void));
+
+    let (agreed, verdict) = kit.verify(&ballot, "dave");
+    say(&format!("coopgov verify (sealed): {verdict}"));
+    assert!(agreed && verdict.contains("they agree"), "{verdict}");
+    let find = |code: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_coopgov"))
+            .args(["verify", ballot["url"].as_str().expect("a ballot address")])
+            .args(["--receipt", code, "--config", "/nonexistent/bot.toml"])
+            .env("COOPGOV_VERIFY_TOKEN", kit.token("carol"))
+            .output()
+            .expect("run coopgov verify --receipt")
+    };
+    for (name, (position, code)) in &codes {
+        let found = find(code);
+        let said = String::from_utf8_lossy(&found.stdout).into_owned();
+        assert!(
+            found.status.success() && said.contains(&format!("counted as {position}")),
+            "{name}: {said}"
+        );
+    }
+    assert_eq!(find(&void).status.code(), Some(1), "the void receipt");
+
+    // The bot's log, at trace, never puts a voter beside their position.
+    let log = bot.log();
+    for (name, (position, _)) in &codes {
+        for line in log.lines() {
+            let words: Vec<&str> = line
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .collect();
+            assert!(
+                !(words.contains(name) && words.contains(position)),
+                "@{name} beside {position} in the log: {line}"
+            );
+        }
+    }
+    assert!(bot.terminate().success());
+    let blocks = kit.member("bot").get("/api/v1/admin/domain_blocks").await;
+    if let Some(block) = blocks
+        .as_array()
+        .and_then(|blocks| blocks.iter().find(|b| b["domain"] == domain.as_str()))
+    {
+        let id = id_of(block);
+        kit.member("bot")
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/admin/domain_blocks/{id}"),
+                None,
+            )
+            .await;
+    }
+    say("PASSED (sealed ballot)");
+}

@@ -53,7 +53,7 @@ pub(super) fn record<R: Records>(
         if let (true, Some(issued)) = (unchanged, &previous.receipt) {
             return Ok(Step::of(
                 Vec::new(),
-                vec![receipt_message(previous, issued, number)],
+                vec![receipt_message(proposal, previous, issued)],
             ));
         }
     }
@@ -73,7 +73,7 @@ pub(super) fn record<R: Records>(
         in_thread,
         receipt: Some(issued.clone()),
     };
-    let message = receipt_message(&vote, &issued, number);
+    let message = receipt_message(proposal, &vote, &issued);
     Ok(Step {
         votes: vec![crate::governance::effects::VoteChange::Cast { number, vote }],
         ..Step::of(Vec::new(), vec![message])
@@ -85,7 +85,12 @@ pub(super) fn record<R: Records>(
     ))
 }
 
-fn receipt_message(vote: &Vote, issued: &Issued, number: u64) -> Effect {
+fn receipt_message(proposal: &Proposal, vote: &Vote, issued: &Issued) -> Effect {
+    let number = proposal.number;
+    let ballot = proposal
+        .ballot
+        .as_ref()
+        .map_or("<ballot link>", |b| b.url.as_str());
     Effect::post(
         Purpose::SealedReceipt {
             number,
@@ -94,7 +99,7 @@ fn receipt_message(vote: &Vote, issued: &Issued, number: u64) -> Effect {
         },
         messages::to(
             &vote.voter.acct,
-            &words::receipt(number, vote.position, &vote.reason, issued),
+            &words::receipt(number, ballot, vote.position, &vote.reason, issued),
         ),
         Visibility::Direct,
         Some(vote.status_id.clone()),

@@ -136,6 +136,7 @@ fn vote_line(settings: &Settings, jury: Option<&JuryCase>, sealed: bool) -> Stri
             seating::jury_decides(case),
             first.join(", ")
         ),
+        None if sealed => format!("Vote by direct message: {} or {last}", first.join(", ")),
         None => format!("Vote: reply {} or {last}", first.join(", ")),
     };
     if settings.block_requires_reason {

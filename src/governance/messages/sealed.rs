@@ -8,8 +8,8 @@ use crate::governance::{Position, Tally};
 /// The ballot's own line: it is sealed, and where to read how to vote.
 pub fn ballot_line(bot_acct: &str) -> String {
     format!(
-        "SEALED BALLOT: vote by a direct message to @{bot_acct} only, as a reply to this post. \
-         Public replies and favourites do not count. How it works: the next reply."
+        "SEALED BALLOT: vote by a direct message to @{bot_acct} alone, replying to this post; \
+         public replies and favourites do not count. How it works: the bot's reply below."
     )
 }
 
@@ -31,21 +31,27 @@ pub fn how_to_vote(number: u64, bot_acct: &str) -> String {
 }
 
 /// The direct message that answers a counted vote with its receipt.
-pub fn receipt(number: u64, position: Position, reason: &str, issued: &Issued) -> String {
+pub fn receipt(
+    number: u64,
+    ballot_url: &str,
+    position: Position,
+    reason: &str,
+    issued: &Issued,
+) -> String {
     // The reason is the member's own: a reminder of it is enough to recognise the vote.
     let reason = match reason.trim() {
         "" => String::new(),
-        reason => format!(" (reason: {})", super::shorten(reason, 80)),
+        reason => format!(" (reason: {})", super::shorten(reason, 60)),
     };
     let replaced = match issued.serial {
         0 => "",
-        _ => " It replaces your earlier vote; the earlier receipt no longer counts.",
+        _ => " It replaces your earlier vote and receipt.",
     };
     format!(
         "Your sealed vote on proposal #{number} is counted: {position}{reason}.{replaced}\n\
          Your receipt: {code}\n\
-         Keep this message. At the close the bot lists every receipt with its vote, without \
-         names: find yours there, or run: coopgov verify <ballot link> --receipt {code}",
+         Keep this message. At the close every receipt is listed with its vote, without \
+         names. Check yours: coopgov verify {ballot_url} --receipt {code}",
         code = issued.receipt,
     )
 }
@@ -98,7 +104,9 @@ mod tests {
             serial: 1,
         };
         let reason = "x".repeat(200);
-        let receipt = receipt(99_999, Position::Block, &reason, &issued);
+        let ballot =
+            format!("https://a-rather-long-instance-name.example/@{LONGEST}/113456789012345678");
+        let receipt = receipt(99_999, &ballot, Position::Block, &reason, &issued);
         assert!(
             receipt.chars().count() + LONGEST.len() + 2 <= 500,
             "{receipt}"

@@ -8,6 +8,7 @@ use crate::governance::messages;
 use crate::governance::proposal::Post;
 use crate::governance::sealed::read_receipt_lines;
 use crate::governance::{ActionKind, Position, Purpose, Rule, Settings};
+use std::collections::BTreeMap;
 
 fn sealed_settings() -> Settings {
     let mut settings = settings();
@@ -259,4 +260,66 @@ fn a_jury_deciding_a_sealed_kind_votes_sealed() {
     memory.apply(&engine::on_post(&jury, &memory, &request, t0()));
     let proposal = memory.proposal(1).expect("opened");
     assert!(proposal.jury.is_some() && proposal.is_sealed());
+}
+
+fn word(position: Position) -> &'static str {
+    match position {
+        Position::Agree => "agree",
+        Position::Abstain => "abstain",
+        Position::Disagree => "disagree",
+        Position::Block => "block for a stated reason",
+    }
+}
+
+proptest::proptest! {
+    /// Any sequence of DM votes, changes, repeats (a catch-up) and public replies: the
+    /// close's receipt list counts each voter's latest DM vote once, no receipt repeats,
+    /// the lists hold as many receipts as voters, and each receipt sent for a latest vote
+    /// is listed while every replaced one is not.
+    #[test]
+    fn the_receipt_list_is_the_tally_of_each_voter_s_latest_dm_vote(
+        votes in proptest::collection::vec(
+            (0u32..6, proptest::sample::select(Position::ALL.to_vec()), proptest::bool::ANY, proptest::bool::ANY),
+            1..30,
+        ),
+    ) {
+        let settings = sealed_settings();
+        let mut memory = Memory::with_open_ballot(&settings);
+        let mut latest: BTreeMap<u32, (Position, String)> = BTreeMap::new();
+        let mut sent: Vec<String> = Vec::new();
+        for (index, (who, position, public, repeat)) in votes.iter().enumerate() {
+            let name = format!("m{who}");
+            let text = word(*position);
+            let status = 1000 + index as u64;
+            let cast = match public {
+                true => post(&member(&name, 100 + who), status, text, Some("500")),
+                false => dm(&name, 100 + who, status, text),
+            };
+            let effects = vote(&mut memory, &settings, &cast);
+            if *repeat {
+                proptest::prop_assert!(vote(&mut memory, &settings, &cast).is_empty(), "heard twice, answered once");
+            }
+            if !public {
+                let code = receipt_of(&effects);
+                sent.push(code.clone());
+                latest.insert(*who, (*position, code));
+            }
+        }
+        let step = engine::close(&settings, &memory.one(), &Default::default(), t0() + days(6));
+        memory.apply(&step);
+        let closed = memory.one();
+        let sealed = closed.closing().and_then(|c| c.sealed.clone()).expect("the lists");
+        let expected = crate::governance::Tally::from_positions(latest.values().map(|(p, _)| *p));
+        proptest::prop_assert_eq!(sealed.tally(), expected);
+        proptest::prop_assert_eq!(closed.closing().expect("closed").tally, expected);
+        proptest::prop_assert_eq!(sealed.receipts.len(), sealed.voters.len());
+        let listed: std::collections::BTreeSet<String> =
+            sealed.receipts.iter().map(|r| r.receipt.to_string()).collect();
+        proptest::prop_assert_eq!(listed.len(), sealed.receipts.len(), "no receipt twice");
+        for code in &sent {
+            let current = latest.values().any(|(_, latest)| latest == code);
+            proptest::prop_assert_eq!(listed.contains(code), current, "{}", code);
+        }
+        proptest::prop_assert!(closed.votes.is_empty());
+    }
 }

@@ -9,6 +9,7 @@ mod fixture;
 mod index;
 mod pages;
 mod privacy;
+mod sealed;
 
 use super::*;
 use fixture::*;
