@@ -174,6 +174,19 @@ fn decide_post<R: Records>(
                 None => no_such(number),
             }
         }
+        // A direct message to a sealed ballot is meant as a vote: say why it is not one,
+        // or its author waits for a receipt that never comes.
+        Err(error)
+            if error.is_not_a_request()
+                && post.direct
+                && ballot
+                    .as_ref()
+                    .is_some_and(|b| b.is_sealed() && b.is_open()) =>
+        {
+            let number = ballot.as_ref().map_or(0, |b| b.number);
+            let told = messages::sealed::not_a_vote(number, &settings.vocabulary);
+            Ok(answer(post, told))
+        }
         // In a thread, words that are not a request are conversation: leave them alone.
         Err(error) if post.in_reply_to_id.is_some() && error.is_not_a_request() => {
             Ok(Step::default())
@@ -207,9 +220,14 @@ fn answer_as(post: &Post, text: String, visibility: Visibility) -> Step {
             Some(post.status_id.clone()),
         )],
     )
-    .logged(
-        None,
-        Some(acct),
-        format!("asked {:?}; answered {:?}", post.text, text),
-    )
+    .logged(None, Some(acct), asked_and_answered(post, &text))
+}
+
+/// The history's line for an answer. A direct message's words stay out of it: on a sealed
+/// ballot they may say how their author means to vote.
+fn asked_and_answered(post: &Post, answer: &str) -> String {
+    match post.direct {
+        true => "asked by direct message; answered".to_string(),
+        false => format!("asked {:?}; answered {:?}", post.text, answer),
+    }
 }

@@ -2,6 +2,7 @@
 //! a counted vote, why a public vote does not count, and what is shown while it is open.
 
 use super::counts;
+use crate::commands::Vocabulary;
 use crate::governance::proposal::{Issued, Proposal};
 use crate::governance::{Position, Tally};
 
@@ -71,6 +72,26 @@ pub fn others_mentioned(number: u64, bot_acct: &str) -> String {
     format!(
         "proposal #{number} is sealed, and your direct message also went to others, who can \
          read your vote. Vote again with a direct message that mentions only @{bot_acct}."
+    )
+}
+
+/// A direct message to a sealed ballot that is not a vote.
+pub fn not_a_vote(number: u64, vocabulary: &Vocabulary) -> String {
+    let first = |position: Position| {
+        vocabulary
+            .words(position)
+            .first()
+            .copied()
+            .unwrap_or(position.name())
+            .to_string()
+    };
+    format!(
+        "That was not counted as a vote on sealed proposal #{number}: start your direct \
+         message with your position ({}, {}, {} or {} with a reason), then send it again.",
+        first(Position::Agree),
+        first(Position::Abstain),
+        first(Position::Disagree),
+        first(Position::Block),
     )
 }
 

@@ -57,12 +57,11 @@ fn vote(memory: &mut Memory, settings: &Settings, post: &Post) -> Vec<Effect> {
     memory.apply(&step)
 }
 
-/// Every line of history, as the audit keeps it.
+/// Every line of history, as the audit keeps it (proposal #1's and the rest).
 fn history(memory: &Memory) -> Vec<String> {
-    memory
-        .history(1)
-        .expect("history")
+    [0, 1]
         .into_iter()
+        .flat_map(|number| memory.history(number).expect("history"))
         .map(|record| format!("{:?} {}", record.entry.account, record.entry.event))
         .collect()
 }
@@ -321,5 +320,22 @@ proptest::proptest! {
             proptest::prop_assert_eq!(listed.contains(code), current, "{}", code);
         }
         proptest::prop_assert!(closed.votes.is_empty());
+    }
+}
+
+#[test]
+fn a_dm_that_is_not_a_vote_is_answered_and_its_words_stay_out_of_the_history() {
+    let settings = sealed_settings();
+    let mut memory = Memory::with_open_ballot(&settings);
+    let effects = vote(
+        &mut memory,
+        &settings,
+        &dm("bob", 11, 600, "I lean agree here"),
+    );
+    let told = posts(&effects);
+    assert!(told[0].1.contains("not counted as a vote"), "{told:?}");
+    assert!(memory.one().votes.is_empty());
+    for line in history(&memory) {
+        assert!(!line.contains("lean"), "{line}");
     }
 }
