@@ -161,11 +161,8 @@ impl Purpose {
                 status_id: id(rest)?,
             },
             "draw" => {
-                let (number_text, part) = rest.split_once('-')?;
-                Purpose::Draw {
-                    number: number(number_text)?,
-                    part: number(part)?,
-                }
+                let (number, part) = number_and_part(rest)?;
+                Purpose::Draw { number, part }
             }
             "invite" => {
                 let (number, acct) = number_and_id(rest)?;
@@ -209,11 +206,8 @@ impl Purpose {
                 Purpose::AdviceNotice { notice, acct }
             }
             "entries" => {
-                let (number_text, part) = rest.split_once('-')?;
-                Purpose::Entries {
-                    number: number(number_text)?,
-                    part: number(part)?,
-                }
+                let (number, part) = number_and_part(rest)?;
+                Purpose::Entries { number, part }
             }
             "excluded" => {
                 let (number, domain) = number_and_id(rest)?;
@@ -232,18 +226,12 @@ impl Purpose {
                 }
             }
             "receipts" => {
-                let (number_text, part) = rest.split_once('-')?;
-                Purpose::ReceiptList {
-                    number: number(number_text)?,
-                    part: number(part)?,
-                }
+                let (number, part) = number_and_part(rest)?;
+                Purpose::ReceiptList { number, part }
             }
             "voters" => {
-                let (number_text, part) = rest.split_once('-')?;
-                Purpose::VoterList {
-                    number: number(number_text)?,
-                    part: number(part)?,
-                }
+                let (number, part) = number_and_part(rest)?;
+                Purpose::VoterList { number, part }
             }
             "adopt" => {
                 let (number, rest) = number_and_id(rest)?;
@@ -463,6 +451,12 @@ fn number(text: &str) -> Option<u64> {
 /// A status id, account id or acct: anything but nothing. An acct may hold `-`.
 fn id(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
+}
+
+/// `3-1`: a proposal's number, then a part's.
+fn number_and_part(text: &str) -> Option<(u64, u64)> {
+    let (number_text, part) = text.split_once('-')?;
+    Some((number(number_text)?, number(part)?))
 }
 
 /// `3-<id>`: a number, then the rest after the first `-`.

@@ -19,11 +19,7 @@ async fn receipt(scenario: &Scenario, acct: &str, position: &str) -> String {
         || async { scenario.dms_to(acct, &needle).await.into_iter().next() },
     )
     .await;
-    text.lines()
-        .find_map(|line| line.strip_prefix("Your receipt: "))
-        .unwrap_or_else(|| panic!("no receipt code in {text}"))
-        .trim()
-        .to_string()
+    crate::support::sealed::code_in(&text)
 }
 
 /// The words of `text`, split at anything not a letter, digit or `_`.
@@ -166,14 +162,7 @@ async fn a_sealed_suspension_voted_by_direct_message_with_receipts_and_recounted
             .post_containing("Voters of proposal #1 (1/1)")
             .await,
     );
-    for (name, (position, code)) in &codes {
-        assert!(
-            receipts.contains(&format!("{code} {position}")),
-            "{receipts}"
-        );
-        assert!(voters.contains(name), "{voters}");
-    }
-    assert!(!receipts.contains(&void), "the void receipt is not listed");
+    crate::support::sealed::assert_lists_hold(&receipts, &voters, &codes, &void);
     assert!(!voters.contains("bob"), "a public vote is not a vote");
     scenario.domain_block("harass.example").await;
 

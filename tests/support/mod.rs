@@ -15,6 +15,7 @@ pub mod member;
 pub mod mock;
 pub mod process;
 pub mod proxy;
+pub mod sealed;
 pub mod shipped;
 
 use std::future::Future;

@@ -85,11 +85,6 @@ pub(super) fn record_vote<R: Records>(
     choice: Choice,
     draw: Draw,
 ) -> Result<Step, R::Error> {
-    let Choice {
-        position,
-        reason,
-        in_thread,
-    } = choice;
     let problem = closed_problem(proposal, post)
         .or_else(|| {
             proposal
@@ -97,7 +92,15 @@ pub(super) fn record_vote<R: Records>(
                 .then(|| sealed::not_private(settings, proposal, post))
                 .flatten()
         })
-        .or_else(|| vote_problem(settings, proposal, &post.author, position, &reason));
+        .or_else(|| {
+            vote_problem(
+                settings,
+                proposal,
+                &post.author,
+                choice.position,
+                &choice.reason,
+            )
+        });
     if let Some(why) = problem {
         return Ok(refuse(
             settings,
@@ -108,13 +111,13 @@ pub(super) fn record_vote<R: Records>(
         ));
     }
     if proposal.is_sealed() {
-        let choice = Choice {
-            position,
-            reason,
-            in_thread,
-        };
         return sealed::record(records, proposal, post, choice, draw);
     }
+    let Choice {
+        position,
+        reason,
+        in_thread,
+    } = choice;
     let voter = post.author.identity.clone();
     let previous = records.vote(proposal.number, &voter.account_id)?;
     if let Some(previous) = &previous {

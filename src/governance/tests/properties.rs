@@ -11,7 +11,8 @@ fn position() -> impl Strategy<Value = Position> {
     prop::sample::select(Position::ALL.to_vec())
 }
 
-fn word(position: Position) -> &'static str {
+/// A reply that votes `position` (a block with its reason).
+pub(super) fn word(position: Position) -> &'static str {
     match position {
         Position::Agree => "agree",
         Position::Abstain => "abstain",

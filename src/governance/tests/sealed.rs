@@ -2,6 +2,7 @@
 //! once, counts only while open, and at the close the two lists and nothing joining a
 //! voter to a position.
 
+use super::properties::word;
 use super::support::*;
 use crate::governance::effects::{Effect, VoteChange};
 use crate::governance::messages;
@@ -20,6 +21,16 @@ fn sealed_settings() -> Settings {
         },
     );
     settings
+}
+
+/// alice's request to suspend bad.example.
+fn request() -> Post {
+    post(
+        &member("alice", 10),
+        90,
+        "propose suspend bad.example they host harassment",
+        None,
+    )
 }
 
 /// A direct message from `name` replying `text` to ballot 500, mentioning only the bot.
@@ -70,12 +81,7 @@ fn history(memory: &Memory) -> Vec<String> {
 fn the_ballot_says_it_is_sealed_and_how_to_vote() {
     let settings = sealed_settings();
     let mut memory = Memory::default();
-    let request = post(
-        &member("alice", 10),
-        90,
-        "propose suspend bad.example they host harassment",
-        None,
-    );
+    let request = request();
     let effects = memory.apply(&engine::on_post(&settings, &memory, &request, t0()));
     let ballot = first_post_text(&effects);
     assert!(ballot.contains("SEALED BALLOT"), "{ballot}");
@@ -246,12 +252,7 @@ fn the_close_posts_both_lists_and_forgets_who_cast_which_vote() {
 fn a_jury_deciding_a_sealed_kind_votes_sealed() {
     let settings = sealed_settings();
     let mut memory = Memory::default();
-    let request = post(
-        &member("alice", 10),
-        90,
-        "propose suspend bad.example they host harassment",
-        None,
-    );
+    let request = request();
     let jury = Settings {
         jury: with_jury(crate::governance::jury::PoolSource::Volunteers).jury,
         ..settings
@@ -259,15 +260,6 @@ fn a_jury_deciding_a_sealed_kind_votes_sealed() {
     memory.apply(&engine::on_post(&jury, &memory, &request, t0()));
     let proposal = memory.proposal(1).expect("opened");
     assert!(proposal.jury.is_some() && proposal.is_sealed());
-}
-
-fn word(position: Position) -> &'static str {
-    match position {
-        Position::Agree => "agree",
-        Position::Abstain => "abstain",
-        Position::Disagree => "disagree",
-        Position::Block => "block for a stated reason",
-    }
 }
 
 proptest::proptest! {
