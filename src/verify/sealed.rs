@@ -4,7 +4,7 @@
 
 use super::{judge, Announced, VerifyError};
 use crate::governance::jury::{JuryCase, Seating};
-use crate::governance::messages::sealed::HOW_HEAD;
+use crate::governance::messages::sealed::{BALLOT_MARK, HOW_HEAD};
 use crate::governance::sealed::{read_receipt_lines, Receipt, Receipted};
 use crate::governance::{Post, Rule, Tally};
 use std::collections::BTreeSet;
@@ -18,7 +18,7 @@ pub struct Lists {
 
 /// Whether the ballot is sealed: it says so, or the bot said under it how to vote on it.
 pub fn is_sealed(ballot: &Post, bot_posts: &[&Post], number: u64) -> bool {
-    ballot.text.contains("SEALED BALLOT:")
+    ballot.text.contains(BALLOT_MARK)
         || bot_posts
             .iter()
             .any(|post| post.text.starts_with(&format!("{HOW_HEAD}{number}:")))

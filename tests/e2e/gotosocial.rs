@@ -740,7 +740,7 @@ async fn on_a_real_gotosocial_a_sealed_ballot_is_voted_by_direct_message() {
     // the result is looked for only once its time has come.
     let closes = std::time::Instant::now() + secs(60);
     say(&format!("sealed ballot:\n{}", text(&ballot)));
-    assert!(text(&ballot).contains("SEALED BALLOT"));
+    assert!(text(&ballot).contains("SEALED: vote by direct message"));
     kit.bot_post_starting(&before, "How to vote on sealed proposal #1", 30)
         .await;
 

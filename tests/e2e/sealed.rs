@@ -59,7 +59,10 @@ async fn a_sealed_suspension_voted_by_direct_message_with_receipts_and_recounted
     let ballot = scenario.ballot(1).await;
     let ballot_id = id_of(&ballot);
     let ballot_text = text_of(&ballot);
-    assert!(ballot_text.contains("SEALED BALLOT"), "{ballot_text}");
+    assert!(
+        ballot_text.contains("SEALED: vote by direct message"),
+        "{ballot_text}"
+    );
     let how = text_of(
         &scenario
             .post_containing("How to vote on sealed proposal #1")

@@ -8,7 +8,7 @@ use crate::governance::proposal::{
 };
 use crate::governance::settings::{Mode, Settings};
 use crate::governance::terms::{self, VotingTerms};
-use crate::governance::{Action, Position};
+use crate::governance::{Action, Position, Rule};
 use chrono::DateTime;
 
 /// How to vote on a ballot, as `coopgov verify` reads it back.
@@ -260,13 +260,19 @@ fn room(settings: &Settings, layout: Layout, kind: Kind) -> i64 {
         .into_iter()
         .filter_map(|action| {
             let jury = settings.jury.as_ref().filter(|j| j.decides(action.kind()));
+            // Sealed as the proposal would be: by its kind, whoever decides it.
+            let sealed = |rule: Rule| Rule {
+                sealed: rule.sealed || settings.rule_for(action.kind()).sealed,
+                ..rule
+            };
             let proposal = Proposal {
                 number: 9999,
                 urgent: true,
                 reason: String::new(),
-                rule: jury
-                    .as_ref()
-                    .map_or(settings.rule_for(action.kind()), |j| j.rule),
+                rule: sealed(
+                    jury.as_ref()
+                        .map_or(settings.rule_for(action.kind()), |j| j.rule),
+                ),
                 proposer: Identity {
                     account_id: String::new(),
                     acct: LONGEST_ACCT.to_string(),
@@ -299,7 +305,10 @@ fn room(settings: &Settings, layout: Layout, kind: Kind) -> i64 {
                 Kind::Ratification => {
                     proposal.action.domain()?;
                     Proposal {
-                        rule: settings.ratify_rule,
+                        rule: Rule {
+                            sealed: proposal.rule.sealed || settings.ratify_rule.sealed,
+                            ..settings.ratify_rule
+                        },
                         origin: Origin::Ratification(Provisional {
                             actor: Identity {
                                 account_id: String::new(),

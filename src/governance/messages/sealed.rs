@@ -6,11 +6,15 @@ use crate::commands::Vocabulary;
 use crate::governance::proposal::{Issued, Proposal};
 use crate::governance::{Position, Tally};
 
-/// The ballot's own line: it is sealed, and where to read how to vote.
+/// How a sealed ballot's own line begins: `verify` knows a sealed ballot by it.
+pub const BALLOT_MARK: &str = "SEALED: vote by direct message";
+
+/// The ballot's own line: it is sealed, who can see votes, and where to read how to vote.
+/// Short, for the reason's sake: the reply under the ballot says the rest.
 pub fn ballot_line(bot_acct: &str) -> String {
     format!(
-        "SEALED BALLOT: vote by a direct message to @{bot_acct} alone, replying to this post; \
-         public replies and favourites do not count. How it works: the bot's reply below."
+        "{BALLOT_MARK} to @{bot_acct} only; public replies and favourites don't count; the \
+         operators can see DMs. How: reply below."
     )
 }
 

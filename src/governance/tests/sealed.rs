@@ -84,7 +84,11 @@ fn the_ballot_says_it_is_sealed_and_how_to_vote() {
     let request = request();
     let effects = memory.apply(&engine::on_post(&settings, &memory, &request, t0()));
     let ballot = first_post_text(&effects);
-    assert!(ballot.contains("SEALED BALLOT"), "{ballot}");
+    assert!(
+        ballot.contains("SEALED: vote by direct message"),
+        "{ballot}"
+    );
+    assert!(ballot.contains("operators can see"), "{ballot}");
     assert!(
         !ballot.contains("favourite counts"),
         "a favourite is never a vote on a sealed ballot: {ballot}"
@@ -330,4 +334,35 @@ fn a_dm_that_is_not_a_vote_is_answered_and_its_words_stay_out_of_the_history() {
     for line in history(&memory) {
         assert!(!line.contains("lean"), "{line}");
     }
+}
+
+#[test]
+fn a_sealed_ballot_keeps_its_terms_and_closing_time_within_500_characters() {
+    let settings = sealed_settings();
+    assert!(
+        messages::room_for_reason(&settings) > 0,
+        "a sealed ballot leaves room for a reason"
+    );
+    let mut memory = Memory::default();
+    let long = post(
+        &member("a-member-with-the-longest-name", 10),
+        90,
+        &format!(
+            "propose suspend a-rather-long-server-name.example.social {}",
+            "they host the accounts that harass us ".repeat(12)
+        ),
+        None,
+    );
+    let effects = memory.apply(&engine::on_post(&settings, &memory, &long, t0()));
+    let ballot = first_post_text(&effects);
+    assert!(ballot.chars().count() <= 500, "{ballot}");
+    for kept in ["SEALED: vote by direct message", "operators", "Closes: "] {
+        assert!(ballot.contains(kept), "{kept:?} in {ballot}");
+    }
+    let proposal = memory.proposal(1).expect("opened");
+    let terms = messages::terms_reply(&settings, &proposal);
+    assert!(
+        terms.is_some_and(|terms| terms.contains("Passes if")),
+        "the rule is stated in the first reply"
+    );
 }
