@@ -369,6 +369,7 @@ pub async fn verify(
                 &rule,
                 &lists,
                 jury_case.as_ref(),
+                &ballot.author.identity.acct,
                 &announcement,
             ),
         };

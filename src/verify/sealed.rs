@@ -81,6 +81,7 @@ pub fn recount(
     rule: &Rule,
     lists: &Lists,
     jury: Option<&JuryCase>,
+    bot_acct: &str,
     announced: &Announced,
 ) -> Result<String, VerifyError> {
     let differ = |why: String| Err(VerifyError::Differ(format!("proposal #{number}: {why}")));
@@ -100,6 +101,17 @@ pub fn recount(
             "{} receipts but {} voters: THEY DIFFER",
             lists.receipts.len(),
             voters.len()
+        ));
+    }
+    // Who may vote is partly private (a roster, accounts' ages); what the list itself
+    // shows is checked: members of this instance, never the bot.
+    if let Some(outsider) = lists
+        .voters
+        .iter()
+        .find(|acct| acct.contains('@') || acct.eq_ignore_ascii_case(bot_acct))
+    {
+        return differ(format!(
+            "@{outsider} is listed as a voter but may not vote here (an account of another server, or the bot): THEY DIFFER"
         ));
     }
     if let Some(outsider) = jury.and_then(|case| not_a_juror(case, &lists.voters)) {
@@ -148,5 +160,171 @@ pub fn find(number: u64, lists: &Lists, code: &str) -> Result<String, VerifyErro
         None => Err(VerifyError::Differ(format!(
             "proposal #{number}: receipt {receipt} is NOT in the receipt list. If the bot's direct message gave you this code for your latest vote, keep that message: it proves your vote was left out; show it to the working group"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::sealed::{Sealed, SealedVote};
+    use crate::governance::{Author, Identity, Position};
+    use std::collections::BTreeMap;
+
+    fn by_bot(text: &str) -> Post {
+        Post {
+            status_id: "7".to_string(),
+            url: String::new(),
+            author: Author {
+                identity: Identity {
+                    account_id: "1".to_string(),
+                    acct: "coopbot".to_string(),
+                },
+                bot: true,
+                suspended: false,
+                created_at: None,
+            },
+            text: text.to_string(),
+            in_reply_to_id: Some("500".to_string()),
+            direct: false,
+            mentions_others: false,
+            created_at: None,
+        }
+    }
+
+    /// The lists as the bot posts them for `votes` (acct, position, bits), 60 characters a post.
+    fn posted(votes: &[(&str, Position, u64)]) -> Vec<Post> {
+        let current: BTreeMap<String, SealedVote> = votes
+            .iter()
+            .map(|(acct, position, bits)| {
+                let vote = SealedVote {
+                    position: *position,
+                    reason: String::new(),
+                    receipt: Receipt::from_bits(*bits),
+                };
+                (acct.to_string(), vote)
+            })
+            .collect();
+        let sealed = Sealed::close(&current);
+        let texts = sealed
+            .receipt_posts(1, 60)
+            .into_iter()
+            .chain(sealed.voter_posts(1, 60));
+        texts
+            .map(|text| by_bot(&crate::governance::messages::defang(&text)))
+            .collect()
+    }
+
+    fn announced(agree: u32, disagree: u32) -> Announced {
+        let text = format!(
+            "Result of proposal #1: PASSED\nsuspend bad.example\nagree {agree} · abstain 0 · disagree {disagree} · block 0\nVoters: {} (quorum 0)\n",
+            agree + disagree
+        );
+        super::super::parse_announcement(&text, 1).expect("an announcement")
+    }
+
+    fn recount_of(posts: &[Post], announcement: &Announced) -> Result<String, VerifyError> {
+        let refs: Vec<&Post> = posts.iter().collect();
+        let lists = lists(&refs, 1)?;
+        recount(
+            1,
+            &Rule::social_coop(),
+            &lists,
+            None,
+            "coopbot",
+            announcement,
+        )
+    }
+
+    const VOTES: [(&str, Position, u64); 4] = [
+        ("alice", Position::Agree, 11),
+        ("bob", Position::Agree, 22),
+        ("carol", Position::Disagree, 33),
+        ("dave", Position::Agree, 44),
+    ];
+
+    #[test]
+    fn lists_in_several_parts_recount_to_the_announcement() {
+        let posts = posted(&VOTES);
+        assert!(posts.len() > 2, "the lists take several parts");
+        let report = recount_of(&posts, &announced(3, 1)).expect("they agree");
+        assert!(
+            report.contains("they agree") && report.contains("4 receipts"),
+            "{report}"
+        );
+        let differ = recount_of(&posts, &announced(4, 0));
+        assert!(matches!(differ, Err(VerifyError::Differ(_))), "{differ:?}");
+    }
+
+    #[test]
+    fn a_missing_part_a_missing_voter_or_an_outsider_is_said() {
+        let mut posts = posted(&VOTES);
+        posts.remove(1);
+        let missing = recount_of(&posts, &announced(3, 1));
+        assert!(
+            matches!(&missing, Err(VerifyError::Unverifiable(why)) if why.contains("every part")),
+            "{missing:?}"
+        );
+        let all = posted(&VOTES);
+        let refs: Vec<&Post> = all.iter().collect();
+        let mut whole = lists(&refs, 1).expect("the lists");
+        whole.voters.pop();
+        let fewer = recount(
+            1,
+            &Rule::social_coop(),
+            &whole,
+            None,
+            "coopbot",
+            &announced(3, 1),
+        );
+        assert!(
+            matches!(&fewer, Err(VerifyError::Differ(why)) if why.contains("4 receipts but 3 voters")),
+            "{fewer:?}"
+        );
+        whole.voters.push("troll@evil.example".to_string());
+        let outsider = recount(
+            1,
+            &Rule::social_coop(),
+            &whole,
+            None,
+            "coopbot",
+            &announced(3, 1),
+        );
+        assert!(
+            matches!(&outsider, Err(VerifyError::Differ(why)) if why.contains("troll@evil.example")),
+            "{outsider:?}"
+        );
+        whole.receipts[1].receipt = whole.receipts[0].receipt.clone();
+        *whole.voters.last_mut().expect("a voter") = "erin".to_string();
+        let twice = recount(
+            1,
+            &Rule::social_coop(),
+            &whole,
+            None,
+            "coopbot",
+            &announced(3, 1),
+        );
+        assert!(
+            matches!(&twice, Err(VerifyError::Differ(why)) if why.contains("listed twice")),
+            "{twice:?}"
+        );
+    }
+
+    #[test]
+    fn a_receipt_is_found_with_its_vote_or_said_missing() {
+        let posts = posted(&VOTES);
+        let refs: Vec<&Post> = posts.iter().collect();
+        let lists = lists(&refs, 1).expect("the lists");
+        let code = Receipt::from_bits(33).to_string();
+        let found = find(1, &lists, &code.to_lowercase().replace('-', "")).expect("listed");
+        assert!(found.contains("counted as disagree"), "{found}");
+        let other = Receipt::from_bits(99).to_string();
+        assert!(matches!(
+            find(1, &lists, &other),
+            Err(VerifyError::Differ(_))
+        ));
+        assert!(matches!(
+            find(1, &lists, "not-a-code"),
+            Err(VerifyError::Unverifiable(_))
+        ));
     }
 }
