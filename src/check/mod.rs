@@ -6,6 +6,7 @@ mod reports;
 
 use crate::config::settings;
 use crate::config::Config;
+use crate::governance::ActionKind;
 use crate::mastodon::account::REPORT_SCOPES;
 use crate::mastodon::{ApiError, Client, Software};
 use crate::startup;
@@ -206,6 +207,25 @@ fn ballots_fit(
         // An unreadable roster or pool_file is reported by its own check.
         Err(_) => return true,
     };
+    let sealed: Vec<&str> = [
+        ActionKind::Suspend,
+        ActionKind::Silence,
+        ActionKind::Unblock,
+        ActionKind::Motion,
+    ]
+    .into_iter()
+    .filter(|kind| settings.rule_for(*kind).sealed)
+    .map(|kind| kind.name())
+    .collect();
+    if !sealed.is_empty() {
+        line(
+            Mark::Ok,
+            format!(
+                "sealed ballots for {}: members vote by direct message and get receipts; the instance's operators can still read those messages",
+                sealed.join(", ")
+            ),
+        );
+    }
     match settings::ballot_room(&settings) {
         Ok(None) => {
             let room = crate::governance::messages::room_for_reason(&settings);

@@ -52,6 +52,11 @@ async fn a_sealed_suspension_voted_by_direct_message_with_receipts_and_recounted
         ..Setup::default()
     })
     .await;
+    let (_, check) = scenario.cli_status(&["check"], scenario.mock.bot_token());
+    assert!(
+        check.contains("ok    sealed ballots for suspend: members vote by direct message"),
+        "{check}"
+    );
     scenario
         .member("bob")
         .post("@coopbot propose suspend harass.example 45s they host the harassers")
