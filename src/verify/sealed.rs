@@ -235,6 +235,18 @@ mod tests {
         )
     }
 
+    /// How `lists` recount against an announcement of 3 agree and 1 disagree.
+    fn differ_in(lists: &Lists) -> Result<String, VerifyError> {
+        recount(
+            1,
+            &Rule::social_coop(),
+            lists,
+            None,
+            "coopbot",
+            &announced(3, 1),
+        )
+    }
+
     const VOTES: [(&str, Position, u64); 4] = [
         ("alice", Position::Agree, 11),
         ("bob", Position::Agree, 22),
@@ -268,41 +280,20 @@ mod tests {
         let refs: Vec<&Post> = all.iter().collect();
         let mut whole = lists(&refs, 1).expect("the lists");
         whole.voters.pop();
-        let fewer = recount(
-            1,
-            &Rule::social_coop(),
-            &whole,
-            None,
-            "coopbot",
-            &announced(3, 1),
-        );
+        let fewer = differ_in(&whole);
         assert!(
             matches!(&fewer, Err(VerifyError::Differ(why)) if why.contains("4 receipts but 3 voters")),
             "{fewer:?}"
         );
         whole.voters.push("troll@evil.example".to_string());
-        let outsider = recount(
-            1,
-            &Rule::social_coop(),
-            &whole,
-            None,
-            "coopbot",
-            &announced(3, 1),
-        );
+        let outsider = differ_in(&whole);
         assert!(
             matches!(&outsider, Err(VerifyError::Differ(why)) if why.contains("troll@evil.example")),
             "{outsider:?}"
         );
         whole.receipts[1].receipt = whole.receipts[0].receipt.clone();
         *whole.voters.last_mut().expect("a voter") = "erin".to_string();
-        let twice = recount(
-            1,
-            &Rule::social_coop(),
-            &whole,
-            None,
-            "coopbot",
-            &announced(3, 1),
-        );
+        let twice = differ_in(&whole);
         assert!(
             matches!(&twice, Err(VerifyError::Differ(why)) if why.contains("listed twice")),
             "{twice:?}"
