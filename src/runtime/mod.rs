@@ -14,7 +14,7 @@ use crate::governance::engine::{self, Event};
 use crate::governance::id_order;
 use crate::governance::{Proposal, Settings, Step};
 use crate::mastodon::events::{self, Events, Incoming};
-use crate::mastodon::rate_limit::{close_cost, Budget, Priority};
+use crate::mastodon::rate_limit::{close_cost, sealed_close_cost, Budget, Priority};
 use crate::mastodon::{ApiError, Capabilities, Client};
 use crate::startup;
 use crate::store::{Store, StoreError};
@@ -452,7 +452,13 @@ impl Bot {
         let mut requests = 0;
         for proposal in proposals {
             if proposal.is_open() && proposal.closes_at <= horizon {
-                requests += close_cost(self.store.favourite_count(proposal.number)?);
+                requests += match proposal.is_sealed() {
+                    true => sealed_close_cost(
+                        self.store.vote_count(proposal.number)?,
+                        self.settings.max_characters,
+                    ),
+                    false => close_cost(self.store.favourite_count(proposal.number)?),
+                };
             }
         }
         self.client.reserve_for_closes(requests);

@@ -24,10 +24,16 @@ impl<B: Backend> Stored<B> {
 
     /// How many favourites of proposal `number`'s ballot are counted.
     pub fn favourite_count(&self, number: u64) -> Result<usize, StoreError> {
-        Ok(self
-            .backend
-            .scan(table::FAVOURITES, &number.to_be_bytes())?
-            .len())
+        self.count_under(table::FAVOURITES, number)
+    }
+
+    /// How many members' votes on proposal `number` are recorded.
+    pub fn vote_count(&self, number: u64) -> Result<usize, StoreError> {
+        self.count_under(table::VOTES, number)
+    }
+
+    fn count_under(&self, table: &str, number: u64) -> Result<usize, StoreError> {
+        Ok(self.backend.scan(table, &number.to_be_bytes())?.len())
     }
 
     /// Every value stored under a proposal in `table` (its votes, its favourites).

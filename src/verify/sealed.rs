@@ -166,6 +166,7 @@ pub fn find(number: u64, lists: &Lists, code: &str) -> Result<String, VerifyErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::governance::messages::sealed::{receipt_posts, voter_posts};
     use crate::governance::sealed::{Sealed, SealedVote};
     use crate::governance::{Author, Identity, Position};
     use std::collections::BTreeMap;
@@ -205,13 +206,10 @@ mod tests {
             })
             .collect();
         let sealed = Sealed::close(&current);
-        let texts = sealed
-            .receipt_posts(1, 60)
+        let texts = receipt_posts(&sealed, 1, 60)
             .into_iter()
-            .chain(sealed.voter_posts(1, 60));
-        texts
-            .map(|text| by_bot(&crate::governance::messages::defang(&text)))
-            .collect()
+            .chain(voter_posts(&sealed, 1, 60));
+        texts.map(|text| by_bot(&text)).collect()
     }
 
     fn announced(agree: u32, disagree: u32) -> Announced {

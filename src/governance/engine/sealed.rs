@@ -132,23 +132,20 @@ pub(super) fn list_posts(
     sealed: &Sealed,
     ballot_id: &str,
 ) -> Vec<Effect> {
-    // A block's reason is a member's words: no one it names is mentioned.
-    let post = |purpose, text: String| {
+    let post = |purpose, text| {
         Effect::post(
             purpose,
-            messages::defang(&text),
+            text,
             settings.ballot_visibility,
             Some(ballot_id.to_string()),
         )
     };
     let max = settings.max_characters;
-    let receipts = sealed
-        .receipt_posts(number, max)
+    let receipts = words::receipt_posts(sealed, number, max)
         .into_iter()
         .zip(1..)
         .map(|(text, part)| post(Purpose::ReceiptList { number, part }, text));
-    let voters = sealed
-        .voter_posts(number, max)
+    let voters = words::voter_posts(sealed, number, max)
         .into_iter()
         .zip(1..)
         .map(|(text, part)| post(Purpose::VoterList { number, part }, text));

@@ -210,28 +210,7 @@ pub fn batch_lists(number: u64, entries: &[Batched], max: usize) -> Vec<String> 
             ))
         })
         .collect();
-    let head =
-        |part: usize, parts: usize| format!("Entries of proposal #{number} ({part}/{parts}):");
-    // Parts are filled greedily; the heading's part numbers are written once the count is known.
-    let room = max.saturating_sub(head(99, 99).chars().count() + 1);
-    let mut parts: Vec<Vec<String>> = vec![Vec::new()];
-    let mut used = 0;
-    for line in lines {
-        let line = super::shorten(&line, room);
-        let length = line.chars().count() + 1;
-        if used + length > room && !parts.last().is_some_and(Vec::is_empty) {
-            parts.push(Vec::new());
-            used = 0;
-        }
-        used += length;
-        parts.last_mut().expect("a part").push(line);
-    }
-    let count = parts.len();
-    parts
-        .into_iter()
-        .enumerate()
-        .map(|(index, lines)| format!("{}\n{}", head(index + 1, count), lines.join("\n")))
-        .collect()
+    super::numbered_posts(&format!("Entries of proposal #{number}"), &lines, max)
 }
 
 /// Told in the thread when a member takes an entry out of a batch.

@@ -108,6 +108,37 @@ pub fn to(acct: &str, text: &str) -> String {
     format!("@{acct} {}", defang(text))
 }
 
+/// A long list as numbered posts of at most `max` characters each: `{title} (1/3):` and
+/// its lines, filled in order, each part numbered once the count is known (`none` for an
+/// empty list). A line too long for a post is cut.
+pub fn numbered_posts(title: &str, lines: &[String], max: usize) -> Vec<String> {
+    let head = |part: usize, parts: usize| format!("{title} ({part}/{parts}):");
+    let room = max
+        .saturating_sub(head(999, 999).chars().count() + 1)
+        .max(20);
+    let mut posts: Vec<Vec<String>> = vec![Vec::new()];
+    let mut used = 0;
+    for line in lines {
+        let line = shorten(line, room);
+        let length = line.chars().count() + 1;
+        if used + length > room && !posts.last().is_some_and(Vec::is_empty) {
+            posts.push(Vec::new());
+            used = 0;
+        }
+        used += length;
+        posts.last_mut().expect("a post").push(line);
+    }
+    let count = posts.len();
+    posts
+        .into_iter()
+        .enumerate()
+        .map(|(index, lines)| match lines.is_empty() {
+            true => format!("{} none", head(index + 1, count)),
+            false => format!("{}\n{}", head(index + 1, count), lines.join("\n")),
+        })
+        .collect()
+}
+
 /// Cuts `text` to at most `max` characters, ending with `…` when cut.
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

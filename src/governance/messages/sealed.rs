@@ -1,9 +1,10 @@
 //! What members read about a sealed ballot (SPEC §14): how to vote on it, the receipt of
 //! a counted vote, why a public vote does not count, and what is shown while it is open.
 
-use super::counts;
+use super::{counts, defang, numbered_posts};
 use crate::commands::Vocabulary;
 use crate::governance::proposal::{Issued, Proposal};
+use crate::governance::sealed::Sealed;
 use crate::governance::{Position, Tally};
 
 /// How a sealed ballot's own line begins: `verify` knows a sealed ballot by it.
@@ -107,6 +108,29 @@ pub fn so_far(proposal: &Proposal, tally: &Tally) -> String {
         (true, 1) => "1 voter (sealed: how each voted is shown at the close)".to_string(),
         (true, voters) => format!("{voters} voters (sealed: how each voted is shown at the close)"),
     }
+}
+
+/// The receipt list as numbered posts of at most `max` characters: `Receipts of proposal
+/// #3 (1/2):` and one receipt a line. A block's reason is a member's words: it mentions
+/// nobody.
+pub fn receipt_posts(sealed: &Sealed, number: u64, max: usize) -> Vec<String> {
+    let lines: Vec<String> = sealed
+        .receipt_lines()
+        .iter()
+        .map(|line| defang(line))
+        .collect();
+    numbered_posts(&format!("Receipts of proposal #{number}"), &lines, max)
+}
+
+/// The voters list as numbered posts: `Voters of proposal #3 (1/1):` and one acct a line,
+/// named without mentioning anyone.
+pub fn voter_posts(sealed: &Sealed, number: u64, max: usize) -> Vec<String> {
+    let lines: Vec<String> = sealed
+        .voters
+        .iter()
+        .map(|acct| defang(&format!("@{acct}")))
+        .collect();
+    numbered_posts(&format!("Voters of proposal #{number}"), &lines, max)
 }
 
 /// The announcement's line on a sealed ballot's lists.

@@ -86,60 +86,11 @@ impl Sealed {
             })
             .collect()
     }
-
-    /// The receipt list as posts of at most `max` characters: `Receipts of proposal #3
-    /// (1/2):` and its lines, each part numbered once the count is known.
-    pub fn receipt_posts(&self, number: u64, max: usize) -> Vec<String> {
-        parts(
-            &format!("Receipts of proposal #{number}"),
-            &self.receipt_lines(),
-            max,
-        )
-    }
-
-    /// The voters list as posts: `Voters of proposal #3 (1/1):` and one acct a line.
-    pub fn voter_posts(&self, number: u64, max: usize) -> Vec<String> {
-        let lines: Vec<String> = self
-            .voters
-            .iter()
-            .map(|acct| format!("@\u{200B}{acct}"))
-            .collect();
-        parts(&format!("Voters of proposal #{number}"), &lines, max)
-    }
 }
 
 /// A reason on one line, as the receipt list carries it.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `lines` under `title (i/k):` headings, each post at most `max` characters.
-fn parts(title: &str, lines: &[String], max: usize) -> Vec<String> {
-    let head = |part: usize, parts: usize| format!("{title} ({part}/{parts}):");
-    let room = max
-        .saturating_sub(head(999, 999).chars().count() + 1)
-        .max(20);
-    let mut posts: Vec<Vec<String>> = vec![Vec::new()];
-    let mut used = 0;
-    for line in lines {
-        let line: String = line.chars().take(room).collect();
-        let length = line.chars().count() + 1;
-        if used + length > room && !posts.last().is_some_and(Vec::is_empty) {
-            posts.push(Vec::new());
-            used = 0;
-        }
-        used += length;
-        posts.last_mut().expect("a post").push(line);
-    }
-    let count = posts.len();
-    posts
-        .into_iter()
-        .enumerate()
-        .map(|(index, lines)| match lines.is_empty() {
-            true => format!("{} none", head(index + 1, count)),
-            false => format!("{}\n{}", head(index + 1, count), lines.join("\n")),
-        })
-        .collect()
 }
 
 /// The receipts a receipt list's text holds, in order: what `verify` recounts. Lines that

@@ -1,4 +1,5 @@
 use super::*;
+use crate::governance::messages::sealed::{receipt_posts, voter_posts};
 use proptest::prelude::*;
 
 #[test]
@@ -41,12 +42,12 @@ fn the_lists_hold_no_voter_beside_a_position_and_read_back_as_counted() {
     .into();
     let sealed = Sealed::close(&votes);
     assert_eq!(sealed.voters, ["bob", "carol", "dave"]);
-    let posts = sealed.receipt_posts(3, 500);
+    let posts = receipt_posts(&sealed, 3, 500);
     assert_eq!(
         posts,
         ["Receipts of proposal #3 (1/1):\n0000-0000-03 block: they harass us\n0000-0000-05 disagree\n0000-0000-07 agree"]
     );
-    let voters = sealed.voter_posts(3, 500).join("\n");
+    let voters = voter_posts(&sealed, 3, 500).join("\n");
     assert!(!voters.contains("agree") && !voters.contains("block"));
     assert_eq!(read_receipt_lines(&posts[0]), sealed.receipts);
     assert_eq!(
@@ -75,7 +76,7 @@ fn long_lists_are_split_into_numbered_posts_that_fit() {
         })
         .collect();
     let sealed = Sealed::close(&votes);
-    let posts = sealed.receipt_posts(12, 500);
+    let posts = receipt_posts(&sealed, 12, 500);
     assert!(posts.len() > 1);
     let count = posts.len();
     for (index, post) in posts.iter().enumerate() {
@@ -108,8 +109,7 @@ proptest! {
         let sealed = Sealed::close(&votes);
         let latest = Tally::from_positions(votes.values().map(|v| v.position));
         prop_assert_eq!(sealed.tally(), latest);
-        let read: Vec<Receipted> = sealed
-            .receipt_posts(1, 500)
+        let read: Vec<Receipted> = receipt_posts(&sealed, 1, 500)
             .iter()
             .flat_map(|post| read_receipt_lines(post))
             .collect();

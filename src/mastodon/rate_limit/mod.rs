@@ -272,6 +272,19 @@ pub fn close_cost(favourites: usize) -> u32 {
     THREAD + favourite_pages + RESULT_AND_APPLICATION
 }
 
+/// What the close of a sealed ballot of `voters` costs on a server of `max_characters` a
+/// post: no thread or favourites to read, the result and the application, and the receipt
+/// and voters lists, estimated generously (a receipt line of 40 characters with a short
+/// reason, an acct line of 32).
+pub fn sealed_close_cost(voters: usize, max_characters: usize) -> u32 {
+    const RESULT_AND_APPLICATION: u32 = 6;
+    // What a post holds once its heading (`Receipts of proposal #n (i/k):`) is written.
+    let room = max_characters.saturating_sub(48).max(40);
+    let posts = |line: usize| (voters * line).div_ceil(room).max(1);
+    let lists = u32::try_from(posts(40) + posts(32)).unwrap_or(u32::MAX);
+    RESULT_AND_APPLICATION.saturating_add(lists)
+}
+
 /// `X-RateLimit-Reset`: Mastodon sends an ISO 8601 time; some servers send epoch seconds.
 pub fn parse_reset(value: &str) -> Option<DateTime<Utc>> {
     let value = value.trim();

@@ -299,6 +299,16 @@ fn the_next_chance_is_the_first_moment_the_budget_permits() {
 }
 
 #[test]
+fn a_sealed_close_costs_its_posts_and_both_lists() {
+    // Nobody voted: the result, the application and two lists saying "none".
+    assert_eq!(sealed_close_cost(0, 500), 8);
+    // 200 voters on 500 characters: the lists take 18 + 15 posts at most.
+    assert_eq!(sealed_close_cost(200, 500), 6 + 18 + 15);
+    // A server of 5,000 characters needs far fewer.
+    assert_eq!(sealed_close_cost(200, 5000), 6 + 2 + 2);
+}
+
+#[test]
 fn a_close_costs_its_thread_its_favourite_pages_and_its_posts() {
     assert_eq!(close_cost(0), 8);
     assert_eq!(close_cost(80), 8);
